@@ -1,0 +1,177 @@
+"""The real app, driven with Pilot over real posts, checked on what the screen shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tui.app import PostshelfApp
+from tui.screens.help import HelpScreen
+from tui.screens.main import OPEN_DELAY
+from tui.screens.skipped import SkippedScreen
+from tui.widgets.post_list import PostList
+from tui.widgets.reader_body import ReaderBody
+from tui.widgets.reader_header import ReaderHeader
+from tui.widgets.search_bar import SearchBar
+from tui.widgets.status_line import StatusLine
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait for loading, searching, the open debounce and rendering to finish."""
+    app = pilot.app
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause(OPEN_DELAY + 0.05)
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(widget) -> str:
+    """What the terminal shows in the widget's region, composed exactly as it is painted."""
+    strips = widget.app.screen._compositor.render_strips()
+    region = widget.region
+    return "\n".join(strips[y].crop(region.x, region.right).text for y in range(region.y, region.bottom))
+
+
+def status(app) -> str:
+    return screen_text(app.screen.query_one(StatusLine)).strip()
+
+
+def header(app) -> str:
+    """The header's text with wrapped lines joined back."""
+    return " ".join(line.strip() for line in screen_text(app.screen.query_one(ReaderHeader)).splitlines())
+
+
+async def test_opens_the_real_corpus_and_reads_posts(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        post_list = app.screen.query_one(PostList)
+        assert post_list.count == 65
+        assert status(app).startswith("65 posts · 0 skipped")
+        newest = app.archive.posts[0]
+        assert newest.title[:12] in screen_text(post_list)
+        assert newest.title in header(app)
+
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        fourth = app.archive.posts[3]
+        assert post_list.cursor == 3
+        assert fourth.title in header(app)
+        assert "4/65" in status(app)
+        body = app.screen.query_one(ReaderBody)
+        assert "Asahi Linux" in body.text
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is body
+
+        await pilot.press("tab")
+        assert isinstance(app.focused, SearchBar)
+        await pilot.press("tab")
+        assert app.focused is post_list
+
+
+async def test_list_keys_move_the_cursor(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        post_list = app.screen.query_one(PostList)
+        await pilot.press("G")
+        assert post_list.cursor == 64
+        await settle(pilot)
+        assert "undated" in screen_text(post_list)
+        await pilot.press("g")
+        assert post_list.cursor == 0
+        await pilot.press("pagedown")
+        assert post_list.cursor > 3
+        await pilot.press("pageup")
+        assert post_list.cursor == 0
+        await pilot.press("down", "down", "up")
+        assert post_list.cursor == 1
+
+
+async def test_typing_a_search_filters_the_list(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("/")
+        assert isinstance(app.focused, SearchBar)
+        await pilot.press(*"LINUX")
+        await settle(pilot)
+        post_list = app.screen.query_one(PostList)
+        assert post_list.count == 6
+        assert "6 of 65 posts match 'LINUX'" in status(app)
+        assert "Asahi Linux" in screen_text(post_list)
+        await pilot.press("escape")
+        assert app.focused is post_list
+
+        await pilot.press("/", *"zzzz")  # a new search replaces the old one, as in a browser
+        await settle(pilot)
+        assert post_list.count == 0
+        assert "No post matches 'zzzz'" in screen_text(post_list)
+
+
+async def test_help_and_skipped_screens(archive_dir: Path) -> None:
+    app = PostshelfApp([archive_dir])
+    async with app.run_test(size=(120, 70)) as pilot:
+        await settle(pilot)
+        assert "4 skipped (! to see why)" in status(app)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = screen_text(app.screen)
+        for expected in ("Next post", "Search", "Skipped files", "Quit", "Leave search", "Next pane"):
+            assert expected in help_text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, SkippedScreen)
+        skipped_text = screen_text(app.screen)
+        assert "4 files skipped" in skipped_text
+        assert "binary file: looks like a PNG image, not text" in skipped_text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SkippedScreen)
+
+
+async def test_q_quits(archive_dir: Path) -> None:
+    app = PostshelfApp([archive_dir])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit
+
+
+async def test_q_in_the_search_bar_is_typed_not_quit(archive_dir: Path) -> None:
+    app = PostshelfApp([archive_dir])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("/", "q")
+        assert app.screen.query_one(SearchBar).value == "q"
+        assert not app._exit
+
+
+async def test_hostile_text_is_shown_neutralised(archive_dir: Path) -> None:
+    app = PostshelfApp([archive_dir])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("/", *"Evil")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Evil title red" in header(app)
+        body = app.screen.query_one(ReaderBody).text
+        assert "Body" in body and "\x1b" not in body and "\u202e" not in body
+
+
+async def test_demo_archive_opens(tmp_path: Path) -> None:
+    from tui.cli import demo_path
+
+    app = PostshelfApp([demo_path()])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(PostList).count == len(app.archive.posts) >= 20
+        assert app.archive.posts[0].title in header(app)

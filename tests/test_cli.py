@@ -1,0 +1,70 @@
+"""The command line, run as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ENCODED_POSTS, FIXTURE_POSTS, SKIPPED_FILES
+
+
+def postshelf(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_index_reports_counts_and_reasons(archive_dir: Path) -> None:
+    result = postshelf("index", str(archive_dir))
+    assert result.returncode == 0
+    loaded = len(FIXTURE_POSTS) + len(ENCODED_POSTS)
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"{loaded} posts loaded, {len(SKIPPED_FILES)} skipped ({loaded + len(SKIPPED_FILES)} files seen) in ")
+    assert "skipped: binary.md: binary file: looks like a PNG image, not text" in result.stdout
+    assert "skipped: empty.md: empty file" in result.stdout
+
+
+def test_index_json_adds_up(archive_dir: Path) -> None:
+    summary = json.loads(postshelf("index", "--json", str(archive_dir)).stdout)
+    assert summary["posts"] + len(summary["skipped"]) == summary["files_seen"]
+
+
+def test_search_prints_matches(archive_dir: Path) -> None:
+    result = postshelf("search", str(archive_dir), "-q", "信用 建设")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "# 信用 建设: 1 match"
+    assert lines[1].startswith("2021-12-05  信用建设示范区典型经验  ") and lines[1].endswith("hexo.md")
+
+
+def test_search_json_one_object_per_query(archive_dir: Path) -> None:
+    result = postshelf("search", str(archive_dir), "-q", "body", "-q", "zzzz-none", "--limit", "2", "--json")
+    assert result.returncode == 0
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["query"] == "body" and first["count"] > 2 and len(first["hits"]) == 2
+    assert set(first["hits"][0]) == {"date", "title", "path"}
+    assert second == {"query": "zzzz-none", "count": 0, "hits": []}
+
+
+def test_exit_status_1_when_nothing_matches(archive_dir: Path) -> None:
+    assert postshelf("search", str(archive_dir), "-q", "zzzz-none").returncode == 1
+
+
+def test_exit_status_2_on_bad_usage(archive_dir: Path, tmp_path: Path) -> None:
+    assert postshelf("search", str(archive_dir)).returncode == 2  # no -q
+    missing = postshelf("index", str(tmp_path / "missing"))
+    assert missing.returncode == 2 and "no such file or folder" in missing.stderr
+    assert postshelf("search", str(archive_dir), "-q", "x", "--limit", "-1").returncode == 2
+
+
+def test_real_corpus_index(real_corpus: Path) -> None:
+    result = postshelf("index", str(real_corpus))
+    assert result.stdout.startswith("65 posts loaded, 0 skipped (65 files seen)")
+
+
+def test_demo_archive_ships_with_the_package() -> None:
+    from tui.cli import demo_path
+
+    summary = json.loads(postshelf("index", "--json", str(demo_path())).stdout)
+    assert 20 <= summary["posts"] <= 40
+    assert summary["skipped"] == []

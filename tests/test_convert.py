@@ -1,0 +1,75 @@
+"""HTML bodies -> Markdown the reader shows."""
+
+from __future__ import annotations
+
+from tui.archive.convert import to_markdown
+
+
+def md(html: str) -> str:
+    return to_markdown(html, "html")
+
+
+def test_images_show_alt_and_real_url() -> None:
+    result = md('<p><img src="https://cors.zfour.workers.dev/?http://img.example/a.gif" alt="封面"></p>')
+    assert result.strip() == "![封面](http://img.example/a.gif)"
+
+
+def test_lazy_loaded_images_use_the_real_source() -> None:
+    result = md('<img src="data:image/gif;base64,R0lG" data-original="https://img.example/real.jpg">')
+    assert "https://img.example/real.jpg" in result and "data:" not in result
+
+
+def test_iframes_become_a_link_line() -> None:
+    result = md('<p>before</p><iframe src="//player.bilibili.com/player.html?aid=1"></iframe>')
+    assert "▶ [Embedded video or page: https://player.bilibili.com/player.html?aid=1]" in result
+
+
+def test_video_becomes_a_link_line() -> None:
+    result = md('<video><source src="https://v.example/a.mp4"></video>')
+    assert "▶ [Video: https://v.example/a.mp4](https://v.example/a.mp4)" in result
+
+
+def test_code_blocks_are_fenced_with_language() -> None:
+    result = md('<pre><code class="language-python">def f():\n    return &#123;&#125;\n</code></pre>')
+    assert "```python\ndef f():\n    return {}\n```" in result
+
+
+def test_code_language_from_bare_class() -> None:
+    assert "```bash" in md('<pre class="bash"><code>ls -la</code></pre>')
+
+
+def test_tables_are_kept() -> None:
+    result = md("<table><tr><th>名称</th><th>数量</th></tr><tr><td>甲</td><td>1</td></tr></table>")
+    assert "| 名称 | 数量 |" in result and "| 甲 | 1 |" in result
+
+
+def test_br_is_a_line_break() -> None:
+    assert md("<p>one<br>two</p>").strip() == "one\\\ntwo"
+
+
+def test_scripts_styles_comments_and_chrome_are_dropped() -> None:
+    result = md(
+        "<style>.x{color:red}</style><p>kept</p><script>alert(1)</script><!-- secret -->"
+        "<svg><path d='M0'/></svg><button>Copy</button>"
+    )
+    assert result.strip() == "kept"
+
+
+def test_javascript_links_are_not_links() -> None:
+    result = md('<a href="javascript:alert(1)">click</a> <a href="https://ok.example/">ok</a>')
+    assert "javascript" not in result
+    assert "[ok](https://ok.example/)" in result
+
+
+def test_blank_line_runs_collapse() -> None:
+    result = md("<p>a</p>" + "<br>\n" * 20 + "<p>b</p>")
+    assert "\n\n\n" not in result
+
+
+def test_markdown_bodies_decode_brace_escapes_and_strip_controls() -> None:
+    assert to_markdown("code &#123;x&#125; \x1b[31mred", "markdown") == "code {x} red\n"
+
+
+def test_deeply_nested_html_does_not_raise() -> None:
+    result = md("<div>" * 3000 + "deep" + "</div>" * 3000)
+    assert "deep" in result

@@ -1,0 +1,56 @@
+"""The Post record: everything the list, the search and the reader header need.
+
+Bodies are not kept here: at 100k posts they would cost gigabytes. The reader re-reads the
+file when a post is opened (see `Archive.read_body`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    path: Path
+    """Absolute path of the file."""
+    relative_path: str
+    """Path under the archive root it was found in, for display."""
+    title: str
+    date: datetime | None
+    """Timezone-aware (UTC when the post gave no zone); None when absent or unreadable."""
+    date_raw: str
+    """The date exactly as the post wrote it ('' when it had none)."""
+    author: str = ""
+    categories: tuple[tuple[str, ...], ...] = ()
+    """Each entry is one category path, outermost first: (('新媒体', 'ZAKER', 'channel'),)."""
+    tags: tuple[str, ...] = ()
+    image: str = ""
+    link: str = ""
+    body_format: str = "markdown"
+    """'html' when the body is raw HTML (converted for reading), else 'markdown'."""
+    repaired: bool = False
+    """The frontmatter was broken and recovered by hand; some fields may be missing."""
+    notes: tuple[str, ...] = field(default=())
+    """What was odd about the file (encoding used, repairs made), shown in the reader."""
+
+    @property
+    def source(self) -> str:
+        """The feed or site the post came from: the author, else the innermost category."""
+        if self.author:
+            return self.author
+        if self.categories:
+            return self.categories[0][-1]
+        return ""
+
+    @property
+    def category_labels(self) -> tuple[str, ...]:
+        return tuple(" / ".join(path) for path in self.categories)
+
+    @property
+    def date_label(self) -> str:
+        """Short date for the list: '2021-12-05', or the raw text when it could not be read."""
+        if self.date is not None:
+            return self.date.strftime("%Y-%m-%d")
+        return "undated"

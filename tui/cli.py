@@ -1,0 +1,131 @@
+"""Command line: `postshelf [PATH...]`, `postshelf index PATH...`, `postshelf search PATH... -q Q`.
+
+Exit status: 0 success, 1 when no search query matched anything, 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+from .archive import Archive
+from .archive.sanitize import one_line
+
+COMMANDS = ("index", "search")
+
+
+def demo_path() -> Path:
+    return Path(str(files("tui") / "demo"))
+
+
+def _existing_paths(parser: argparse.ArgumentParser, paths: list[str]) -> list[Path]:
+    result = []
+    for path in paths:
+        candidate = Path(path).expanduser()
+        if not candidate.exists():
+            parser.error(f"no such file or folder: {path}")
+        result.append(candidate)
+    return result
+
+
+def _open_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="postshelf",
+        description="Browse, read and search archives of posts with frontmatter "
+        "(Hexo, Jekyll, Hugo, RSS-to-Markdown dumps).",
+        epilog="Other commands: `postshelf index PATH...` (load and report), "
+        "`postshelf search PATH... -q QUERY` (search from scripts). "
+        "With no PATH, a demo archive opens.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="folders (searched recursively) or post files")
+    return parser
+
+
+def _index_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="postshelf index", description="Load an archive without the UI and report what was read."
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    return parser
+
+
+def _search_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="postshelf search",
+        description="Run queries over an archive and print the matches (date, title, path).",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("-q", "--query", action="append", required=True, metavar="QUERY",
+                        help="a query; repeat for several")
+    parser.add_argument("--limit", type=int, default=20, metavar="N", help="hits printed per query (default 20)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per query and line")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        command, rest = argv[0], argv[1:]
+        if command == "index":
+            return _index(_index_parser(), rest)
+        return _search(_search_parser(), rest)
+    parser = _open_parser()
+    args = parser.parse_args(argv)
+    paths = _existing_paths(parser, args.paths) if args.paths else [demo_path()]
+    from .app import PostshelfApp  # Textual only for the UI
+
+    PostshelfApp(paths).run()
+    return 0
+
+
+def _index(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    args = parser.parse_args(argv)
+    archive = Archive.load(_existing_paths(parser, args.paths))
+    if args.json:
+        print(json.dumps({
+            "posts": len(archive.posts),
+            "skipped": [{"path": str(s.path), "reason": s.reason} for s in archive.skipped],
+            "files_seen": archive.files_seen,
+            "seconds": round(archive.load_seconds, 3),
+        }, ensure_ascii=False))
+        return 0
+    print(f"{len(archive.posts):,} posts loaded, {len(archive.skipped):,} skipped "
+          f"({archive.files_seen:,} files seen) in {archive.load_seconds:.2f} s")
+    repaired = sum(1 for post in archive.posts if post.repaired)
+    undated = sum(1 for post in archive.posts if post.date is None)
+    if repaired or undated:
+        print(f"{repaired:,} with repaired frontmatter, {undated:,} undated")
+    for entry in archive.skipped:
+        print(f"skipped: {entry.relative_path}: {entry.reason}")
+    return 0
+
+
+def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    args = parser.parse_args(argv)
+    if args.limit < 0:
+        parser.error("--limit must be 0 or more")
+    archive = Archive.load(_existing_paths(parser, args.paths))
+    any_match = False
+    for query in args.query:
+        indices = archive.search(query)
+        any_match = any_match or bool(indices)
+        hits = [archive.posts[i] for i in indices[: args.limit]]
+        if args.json:
+            print(json.dumps({
+                "query": query,
+                "count": len(indices),
+                "hits": [{
+                    "date": post.date.isoformat() if post.date else None,
+                    "title": post.title,
+                    "path": str(post.path),
+                } for post in hits],
+            }, ensure_ascii=False))
+            continue
+        print(f"# {query}: {len(indices):,} match{'es' if len(indices) != 1 else ''}")
+        for post in hits:
+            print(f"{post.date_label:10}  {post.title}  {one_line(str(post.path))}")
+    return 0 if any_match else 1

@@ -1,0 +1,220 @@
+"""The sidebar list of posts: a virtual list that renders only the rows on screen.
+
+Textual's ListView/OptionList build a widget or a renderable per row and freeze for seconds
+at 100k posts (see docs/architecture.md); this list keeps a sequence of post indices and draws
+the visible rows on demand, so filling, filtering and scrolling cost the same at any size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..archive import Post
+
+ROW_HEIGHT = 2
+
+
+class PostList(ScrollView, can_focus=True):
+    """Two lines a post: the title, then date and source."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Next post", show=False),
+        Binding("k,up", "cursor_up", "Previous post", show=False),
+        Binding("g,home", "first", "First post", show=False),
+        Binding("G,end", "last", "Last post", show=False),
+        Binding("pagedown,space", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "read", "Read"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "post-list--title",
+        "post-list--meta",
+        "post-list--cursor",
+        "post-list--repaired",
+        "post-list--empty",
+    }
+
+    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor rests on a post (sent on every move; the screen debounces)."""
+
+        def __init__(self, post: Post | None) -> None:
+            super().__init__()
+            self.post = post
+
+    class Chosen(Message):
+        """The user asked to read the post under the cursor (Enter or click)."""
+
+        def __init__(self, post: Post) -> None:
+            super().__init__()
+            self.post = post
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._posts: Sequence[Post] = ()
+        self._order: Sequence[int] = ()
+        self._empty_message = "Loading…"
+        self._row_cache: LRUCache[tuple, tuple[Strip, Strip]] = LRUCache(512)
+
+    # ------------------------------------------------------------ data
+
+    @property
+    def count(self) -> int:
+        return len(self._order)
+
+    @property
+    def current_post(self) -> Post | None:
+        if 0 <= self.cursor < len(self._order):
+            return self._posts[self._order[self.cursor]]
+        return None
+
+    def show(self, posts: Sequence[Post], order: Sequence[int], *, keep_post: Post | None = None,
+             empty_message: str = "No posts") -> None:
+        """Show `posts[i] for i in order`. Keeps the cursor on `keep_post` when it is still shown."""
+        self._posts = posts
+        self._order = order
+        self._empty_message = empty_message
+        self._row_cache.clear()
+        self.virtual_size = Size(self.size.width, len(order) * ROW_HEIGHT)
+        new_cursor = 0
+        if keep_post is not None and len(order) < 200_000:
+            for position, index in enumerate(order):
+                if posts[index] is keep_post:
+                    new_cursor = position
+                    break
+        self.cursor = new_cursor
+        if new_cursor == 0:
+            self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    # ------------------------------------------------------------ cursor
+
+    def watch_cursor(self, cursor: int) -> None:
+        self._scroll_cursor_into_view()
+        self._row_cache.clear()
+        self.refresh()
+        self.post_message(self.Highlighted(self.current_post))
+
+    def _move_to(self, position: int) -> None:
+        if not self._order:
+            return
+        self.cursor = max(0, min(len(self._order) - 1, position))
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = self.cursor * ROW_HEIGHT
+        height = max(ROW_HEIGHT, self.scrollable_content_region.height)
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False)
+        elif top + ROW_HEIGHT > self.scroll_y + height:
+            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False)
+
+    @property
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move_to(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(len(self._order) - 1)
+
+    def action_page_down(self) -> None:
+        self._move_to(self.cursor + self._page_rows)
+
+    def action_page_up(self) -> None:
+        self._move_to(self.cursor - self._page_rows)
+
+    def action_read(self) -> None:
+        post = self.current_post
+        if post is not None:
+            self.post_message(self.Chosen(post))
+
+    async def _on_click(self, event: events.Click) -> None:
+        row = (event.y + int(self.scroll_y)) // ROW_HEIGHT
+        if 0 <= row < len(self._order):
+            self.cursor = row
+            if event.chain >= 2:
+                self.action_read()
+
+    # ------------------------------------------------------------ rendering
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._row_cache.clear()
+
+    def on_resize(self) -> None:
+        self._row_cache.clear()
+        self.virtual_size = Size(self.size.width, len(self._order) * ROW_HEIGHT)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = int(self.scroll_y) + y
+        row, part = divmod(line, ROW_HEIGHT)
+        base = self.rich_style
+        if not self._order:
+            if line == 1:
+                style = self.get_component_rich_style("post-list--empty")
+                return self._strip(Text(f" {self._empty_message}", style=style), width, base)
+            return Strip.blank(width, base)
+        if row >= len(self._order):
+            return Strip.blank(width, base)
+        return self._row_strips(row, width)[part]
+
+    def _row_strips(self, row: int, width: int) -> tuple[Strip, Strip]:
+        is_cursor = row == self.cursor
+        key = (row, width, is_cursor, self.has_focus)
+        cached = self._row_cache.get(key)
+        if cached is not None:
+            return cached
+        post = self._posts[self._order[row]]
+        base = self.rich_style
+        if is_cursor:
+            base = base + self.get_component_rich_style("post-list--cursor")
+            if not self.has_focus:
+                base = base + Style(dim=False)
+        title_style = self.get_component_rich_style("post-list--title", partial=True)
+        meta_style = self.get_component_rich_style("post-list--meta", partial=True)
+        title = Text(" ", end="")
+        if post.repaired:
+            title.append("⚠ ", self.get_component_rich_style("post-list--repaired", partial=True))
+        title.append(post.title, title_style)
+        meta = Text(" ", end="")
+        meta.append(post.date_label, meta_style)
+        if post.source:
+            meta.append(" · " + post.source, meta_style)
+        strips = (self._strip(title, width, base), self._strip(meta, width, base))
+        self._row_cache[key] = strips
+        return strips
+
+    def _strip(self, text: Text, width: int, base: Style) -> Strip:
+        text.truncate(max(1, width - 1), overflow="ellipsis")
+        segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
+        return Strip(segments).crop_extend(0, width, base).simplify()
+
+    def on_focus(self) -> None:
+        self._row_cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._row_cache.clear()
+        self.refresh()

@@ -1,0 +1,38 @@
+"""The reader's header: title, author, date, categories and the original link of a post."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from ..archive import Post
+
+
+def date_text(post: Post) -> str:
+    if post.date is None:
+        return f"undated (written as {post.date_raw!r})" if post.date_raw else "undated"
+    shown = post.date.strftime("%Y-%m-%d %H:%M")
+    zone = post.date.strftime("%z")
+    shown += " UTC" if zone in ("+0000", "") else f" {zone[:3]}:{zone[3:]}"
+    return shown
+
+
+class ReaderHeader(Static):
+    def show_post(self, post: Post | None) -> None:
+        if post is None:
+            self.update("")
+            return
+        title = Text(post.title, style="bold")
+        parts = [post.author, date_text(post), "   ".join(post.category_labels)]
+        meta = Text(" · ".join(part for part in parts if part), style="dim")
+        lines: list[Text] = [title, meta]
+        if post.tags:
+            lines.append(Text("# " + ", ".join(post.tags), style="dim"))
+        if post.link:
+            lines.append(Text("↗ ", style="dim").append(post.link, style=Style(link=post.link, underline=True)))
+        if post.repaired or post.notes:
+            notes = list(post.notes)
+            lines.append(Text("⚠ " + "; ".join(notes), style="italic"))
+        self.update(Group(*lines))

@@ -1,0 +1,26 @@
+"""One line under the panes: how many posts are loaded, shown and skipped."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class StatusLine(Static):
+    def show_counts(self, *, loaded: int, shown: int, skipped: int, query: str, position: int | None,
+                    loading: bool = False) -> None:
+        text = Text()
+        if loading:
+            text.append(f"Loading… {loaded:,} posts", style="bold")
+        elif query.strip():
+            text.append(f"{shown:,} of {loaded:,} posts", style="bold")
+            text.append(f" match {query.strip()!r}")
+        else:
+            text.append(f"{loaded:,} posts", style="bold")
+        text.append(" · ")
+        text.append(f"{skipped:,} skipped", style="bold" if skipped else "")
+        if skipped:
+            text.append(" (! to see why)")
+        if position is not None and shown:
+            text.append(f" · {position + 1:,}/{shown:,}")
+        self.update(text)
