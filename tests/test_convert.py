@@ -73,3 +73,8 @@ def test_markdown_bodies_decode_brace_escapes_and_strip_controls() -> None:
 def test_deeply_nested_html_does_not_raise() -> None:
     result = md("<div>" * 3000 + "deep" + "</div>" * 3000)
     assert "deep" in result
+
+
+def test_spacer_breaks_leave_no_stray_backslash() -> None:
+    result = md("<p>one</p><p><br></p><p>two<br></p><p>three<br>four</p>")
+    assert result == "one\n\ntwo\n\nthree\\\nfour\n"

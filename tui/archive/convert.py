@@ -16,6 +16,9 @@ from .fields import real_url
 from .sanitize import strip_controls
 
 _BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
+# `<p><br></p>` spacers leave hard breaks with nothing to break: a lone `\` would show.
+_EMPTY_HARD_BREAK = re.compile(r"^[ \t]*\\\n", re.MULTILINE)
+_TRAILING_HARD_BREAK = re.compile(r"\\\n(?=[ \t]*(?:\n|$))")
 _LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight|brush:?)-?(\w[\w+#-]*)$", re.IGNORECASE)
 _KNOWN_LANGUAGES = {
     "python", "py", "bash", "sh", "shell", "console", "js", "javascript", "ts", "typescript",
@@ -118,8 +121,9 @@ def html_to_markdown(body: str) -> str:
         markdown = _converter().convert(body)
     except RecursionError:
         # Pathologically nested HTML: fall back to its text rather than failing the post.
-        markdown = html.unescape(re.sub(r"<[^>]*>", " ", body))
-    return markdown
+        return html.unescape(re.sub(r"<[^>]*>", " ", body))
+    markdown = _EMPTY_HARD_BREAK.sub("", markdown + "\n")
+    return _TRAILING_HARD_BREAK.sub("\n", markdown)
 
 
 def to_markdown(body: str, body_format: str) -> str:
