@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import fields
 from .convert import to_markdown
+from .index import SearchIndex, SearchResult
 from .parse import NotAPost, RawPost, read_post_file
 from .post import Post
 from .sanitize import one_line
@@ -160,17 +161,12 @@ def sort_key(post: Post) -> tuple:
     return (0, -post.date.timestamp(), post.title.casefold())
 
 
-def fold(text: str) -> str:
-    """Case folding shared by documents and queries (Latin case-insensitive)."""
-    return text.casefold()
-
-
 @dataclass
 class Archive:
     roots: list[Path]
     posts: list[Post] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-    search_texts: list[str] = field(default_factory=list)
+    index: SearchIndex = field(default_factory=lambda: SearchIndex(0))
     load_seconds: float = 0.0
     _markdown_cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -190,10 +186,7 @@ class Archive:
                 progress(count)
         loaded.sort(key=lambda pair: sort_key(pair[0]))
         archive.posts = [post for post, _ in loaded]
-        archive.search_texts = [
-            fold("\n".join((post.title, post.author, *post.category_labels, *post.tags, text)))
-            for post, text in loaded
-        ]
+        archive.index = SearchIndex.build(archive.posts, [text for _, text in loaded])
         archive.load_seconds = time.perf_counter() - started
         return archive
 
@@ -201,13 +194,9 @@ class Archive:
     def files_seen(self) -> int:
         return len(self.posts) + len(self.skipped)
 
-    def search(self, query: str) -> list[int]:
-        """Indices of posts containing every word of the query (substring, case-insensitive)."""
-        words = fold(query).split()
-        if not words:
-            return list(range(len(self.posts)))
-        texts = self.search_texts
-        return [i for i, text in enumerate(texts) if all(word in text for word in words)]
+    def search(self, query: str, limit: int | None = None) -> SearchResult:
+        """All matches of a query (see query.py). Raises QueryError for a malformed query."""
+        return self.index.run(query, limit=limit)
 
     def read_markdown(self, post: Post) -> str:
         """The post's body as Markdown, re-read from disk (bodies are not kept in memory)."""

@@ -1,0 +1,183 @@
+"""The search index answers exactly what a brute-force scan with the same folding answers."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import REAL, REPO
+from tui.archive import Archive
+from tui.archive.archive import find_post_files, load_file
+from tui.archive.folding import fold
+from tui.archive.index import _doc_text, _host, highlight_spans
+from tui.archive.query import Query, Term, parse
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate_archive import generate  # noqa: E402
+
+
+@lru_cache(maxsize=1)
+def corpus() -> tuple[Archive, list[str]]:
+    """The real corpus (when present) plus 150 generated posts, and each post's plain text."""
+    generated = Path(tempfile.mkdtemp(prefix="postshelf-index-")) / "generated"
+    generate(generated, 150, seed=3)
+    roots = [generated] + ([REAL] if REAL.is_dir() else [])
+    archive = Archive.load(roots)
+    texts_by_path = {}
+    for post_file in find_post_files(roots):
+        loaded = load_file(post_file)
+        if not isinstance(loaded, tuple):
+            continue
+        texts_by_path[loaded[0].path] = loaded[1]
+    return archive, [texts_by_path[post.path] for post in archive.posts]
+
+
+def brute_force(archive: Archive, texts: list[str], query: Query) -> list[int]:
+    """The meaning of a query, written as plainly as possible."""
+    def term_matches(term: Term, doc: int) -> bool:
+        post = archive.posts[doc]
+        if term.field == "text":
+            found = fold(term.value) in fold(_doc_text(post, texts[doc]))
+        elif term.field == "title":
+            found = fold(term.value) in fold(post.title)
+        elif term.field == "author":
+            found = bool(post.author) and fold(term.value) in fold(post.author)
+        elif term.field == "tag":
+            found = any(fold(term.value) in fold(tag) for tag in post.tags)
+        elif term.field == "cat":
+            values = [level for path in post.categories for level in path]
+            values += ["/".join(path) for path in post.categories if len(path) > 1]
+            found = any(fold(term.value) in fold(value) for value in values)
+        elif term.field == "source":
+            found = bool(post.link) and fold(term.value) in fold(_host(post.link))
+        elif term.field == "date":
+            stamp = post.date.timestamp() if post.date else None
+            found = stamp is not None and (term.start is None or stamp >= term.start) and (
+                term.end is None or stamp < term.end)
+        else:
+            found = post.date is None if term.value == "undated" else post.repaired
+        return found != term.negated
+
+    return [doc for doc in range(len(archive.posts))
+            if all(any(term_matches(term, doc) for term in group) for group in query.groups)]
+
+
+def words_from(archive: Archive, texts: list[str]) -> list[str]:
+    pieces = set()
+    for text in texts[::3]:
+        for start in range(0, min(len(text), 400), 37):
+            for length in (1, 2, 3, 4, 6):
+                piece = text[start:start + length].strip()
+                if piece and '"' not in piece:
+                    pieces.add(piece)
+    pieces.update(["linux", "LINUX", "動畫", "动画", "ＡＢＣ", "Apple M1", "吨链", "的", "docker", "zzzz"])
+    return sorted(pieces)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> tuple[list[str], list[str], list[str]]:
+    archive, texts = corpus()
+    authors = sorted({post.author for post in archive.posts if post.author})
+    categories = sorted({level for post in archive.posts for path in post.categories for level in path})
+    return words_from(archive, texts), authors, categories
+
+
+def query_text() -> st.SearchStrategy[str]:
+    words, authors, categories = vocabulary()
+
+    def quoted(value: str) -> str:
+        return f'"{value}"' if (" " in value or ":" in value or value.startswith("-") or value == "OR") else value
+
+    word = st.sampled_from(words).map(quoted)
+    qualifier = st.one_of(
+        st.sampled_from(words).map(lambda w: f"title:{quoted(w)}"),
+        st.sampled_from(authors).map(lambda a: f"author:{quoted(a[:4])}"),
+        st.sampled_from(categories).map(lambda c: f"cat:{quoted(c[:3])}"),
+        st.integers(2015, 2023).map(lambda y: f"date:{y}"),
+        st.tuples(st.integers(2015, 2023), st.integers(1, 12)).map(lambda ym: f"date:{ym[0]}-{ym[1]:02d}"),
+        st.tuples(st.integers(2016, 2022), st.integers(1, 12)).map(lambda ym: f"before:{ym[0]}-{ym[1]:02d}-01"),
+        st.integers(2016, 2022).map(lambda y: f"after:{y}-06-15"),
+        st.sampled_from(["is:undated", "is:repaired", "source:example.com", "tag:x"]),
+    )
+    atom = st.one_of(word, word, qualifier)
+    signed = st.tuples(st.booleans(), atom).map(lambda pair: ("-" if pair[0] and not pair[1].startswith("-") else "") + pair[1])
+    group = st.lists(signed, min_size=1, max_size=3).map(" OR ".join)
+    sort = st.sampled_from(["", "", " sort:-date", " sort:title", " sort:relevance"])
+    return st.tuples(st.lists(group, min_size=1, max_size=3).map(" ".join), sort).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_index_agrees_with_brute_force(data) -> None:
+    archive, texts = corpus()
+    text = data.draw(query_text())
+    query = parse(text)
+    expected = brute_force(archive, texts, query)
+    results = list(archive.index.search(query, limit=5))
+    final = results[-1]
+    assert final.complete and final.count == len(expected), text
+    if query.sort == "date":
+        assert final.ids.tolist() == expected, text
+        assert results[0].ids.tolist() == expected[: max(5, len(results[0].ids))][: len(results[0].ids)], text
+    elif query.sort == "-date":
+        dated = [doc for doc in expected if archive.posts[doc].date is not None]
+        undated = [doc for doc in expected if archive.posts[doc].date is None]
+        assert final.ids.tolist() == dated[::-1] + undated[::-1], text
+    else:
+        assert sorted(final.ids.tolist()) == expected, text
+
+
+def test_first_page_comes_before_the_count() -> None:
+    archive, _ = corpus()
+    results = list(archive.index.search("data", limit=3))
+    assert not results[0].complete and len(results[0].ids) == 3
+    assert results[-1].complete and results[-1].count > 3
+    assert results[-1].ids[:3].tolist() == results[0].ids.tolist()
+
+
+def test_relevance_puts_title_matches_first() -> None:
+    archive, _ = corpus()
+    result = archive.index.run("sort:relevance linux")
+    in_title = [fold("linux") in fold(archive.posts[doc].title) for doc in result.ids.tolist()]
+    assert in_title == sorted(in_title, reverse=True) and in_title[0]
+
+
+def test_sort_title() -> None:
+    archive, _ = corpus()
+    ids = archive.index.run("sort:title 的").ids.tolist()
+    titles = [fold(archive.posts[doc].title) for doc in ids]
+    assert titles == sorted(titles)
+
+
+def test_traditional_simplified_and_width_folding() -> None:
+    archive, _ = corpus()
+    assert archive.index.run("動畫").count == archive.index.run("动画").count > 0
+    assert archive.index.run("ＬＩＮＵＸ").count == archive.index.run("linux").count > 0
+
+
+def test_should_stop_cancels_counting() -> None:
+    archive, _ = corpus()
+    results = list(archive.index.search("data", limit=1, should_stop=lambda: True))
+    assert len(results) == 1 and not results[0].complete
+
+
+def test_highlight_spans_map_to_original_text() -> None:
+    text = "動畫 and ＡＢＣ and Linux linux"
+    assert [text[a:b] for a, b in highlight_spans(text, ("动画", "abc", "linux"))] == ["動畫", "ＡＢＣ", "Linux", "linux"]
+    assert highlight_spans("aaaa", ("aa", "aaa")) == [(0, 4)]
+
+
+def test_empty_archive_searches() -> None:
+    archive = Archive.load([])
+    assert archive.index.run("anything").count == 0
+    assert archive.index.run("").ids.tolist() == []
+
+
+def test_ids_are_numpy_ints() -> None:
+    archive, _ = corpus()
+    assert isinstance(archive.index.run("linux").ids, np.ndarray)
