@@ -175,3 +175,66 @@ async def test_demo_archive_opens(tmp_path: Path) -> None:
         await settle(pilot)
         assert app.screen.query_one(PostList).count == len(app.archive.posts) >= 20
         assert app.archive.posts[0].title in header(app)
+
+
+async def test_search_highlights_and_n_moves_between_matches(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"linux")
+        await settle(pilot)
+        post_list = app.screen.query_one(PostList)
+        # The match in the first title is drawn in the match style.
+        match_style = post_list.get_component_rich_style("post-list--match", partial=True)
+        title_line = post_list.render_line(0)
+        styled = "".join(s.text for s in title_line if s.style and s.style.underline and s.style.bold)
+        assert styled.lower() == "linux" and match_style.underline
+
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        body = app.screen.query_one(ReaderBody)
+        total = len(body.match_lines)
+        assert total >= 2
+        assert f"{total} matches in this post (n: next)" in status(app)
+        await pilot.press("n")
+        assert f"match 1 of {total}" in status(app)
+        assert body.scroll_y <= body.match_lines[0]
+        await pilot.press("n")
+        assert f"match 2 of {total}" in status(app)
+        await pilot.press("N")
+        assert f"match 1 of {total}" in status(app)
+        await pilot.press("N")
+        assert f"match {total} of {total}" in status(app)
+
+
+async def test_bad_query_is_explained_and_results_stay(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"linux")
+        await settle(pilot)
+        post_list = app.screen.query_one(PostList)
+        assert post_list.count == 6
+        await pilot.press(*' "unclosed')
+        await settle(pilot)
+        sidebar = screen_text(app.screen.query_one("#sidebar"))
+        assert 'unclosed quote: add the closing "' in sidebar
+        assert post_list.count == 6  # the last good results stay
+        await pilot.press('"')
+        await settle(pilot)
+        assert "unclosed quote" not in screen_text(app.screen.query_one("#sidebar"))
+        assert post_list.count == 0
+
+
+async def test_qualifiers_and_folding_in_the_app(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"動畫 sort:-date")
+        await settle(pilot)
+        post_list = app.screen.query_one(PostList)
+        assert post_list.count == 4
+        assert "4 of 65 posts match '動畫 sort:-date'" in status(app)
+        await pilot.press("ctrl+a", "backspace", *"cat:zaker is:undated")
+        await settle(pilot)
+        assert post_list.count == 0

@@ -12,6 +12,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .archive import Archive
+from .archive.query import QueryError, parse
 from .archive.sanitize import one_line
 
 COMMANDS = ("index", "search")
@@ -108,16 +109,22 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.limit < 0:
         parser.error("--limit must be 0 or more")
+    queries = []
+    for text in args.query:
+        try:
+            queries.append(parse(text))
+        except QueryError as error:
+            parser.error(f"bad query {text!r}: {error}")
     archive = Archive.load(_existing_paths(parser, args.paths))
     any_match = False
-    for query in args.query:
-        indices = archive.search(query)
-        any_match = any_match or bool(indices)
-        hits = [archive.posts[i] for i in indices[: args.limit]]
+    for query in queries:
+        result = archive.index.run(query, limit=args.limit)
+        any_match = any_match or result.count > 0
+        hits = [archive.posts[i] for i in result.ids[: args.limit].tolist()]
         if args.json:
             print(json.dumps({
-                "query": query,
-                "count": len(indices),
+                "query": query.text,
+                "count": result.count,
                 "hits": [{
                     "date": post.date.isoformat() if post.date else None,
                     "title": post.title,
@@ -125,7 +132,7 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
                 } for post in hits],
             }, ensure_ascii=False))
             continue
-        print(f"# {query}: {len(indices):,} match{'es' if len(indices) != 1 else ''}")
+        print(f"# {query.text}: {result.count:,} match{'es' if result.count != 1 else ''}")
         for post in hits:
             print(f"{post.date_label:10}  {post.title}  {one_line(str(post.path))}")
     return 0 if any_match else 1

@@ -21,10 +21,16 @@ KEY_NAMES = {
     "ctrl+c": "Ctrl+C",
 }
 
-SEARCH_HELP = (
-    "Type in the search bar: posts containing every word are listed as you type. Matching is "
-    "by substring, so Chinese needs no spaces (信用 建设), and Latin letters ignore case."
-)
+SEARCH_HELP = """\
+Type in the search bar; the list follows as you type. Every word must appear, as a substring,
+so Chinese needs no spaces. Case, full-width forms and Traditional/Simplified Chinese are folded.
+  信用 建设            both words          "exact phrase"      the words together
+  -word                without             a OR b              either
+  title: author: cat: tag: source:         one field (cat: is any category level)
+  date:2021  date:2021-12  date:2021-12-05  date:2021-01..2021-06
+  before:2021-06-01  after:2021-06-01      is:undated  is:repaired
+  sort:date  sort:-date  sort:relevance  sort:title
+In the reader, n and N go to the next and previous match."""
 
 
 def key_label(keys: str) -> str:

@@ -8,10 +8,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ..archive import Archive, Post
+from ..archive.index import SearchResult
+from ..archive.query import QueryError, parse
 from ..widgets.post_list import PostList
 from ..widgets.reader_body import ReaderBody
 from ..widgets.reader_header import ReaderHeader
@@ -20,6 +22,8 @@ from ..widgets.status_line import StatusLine
 
 OPEN_DELAY = 0.08
 """Seconds the cursor must rest on a post before it opens: holding j never queues renders."""
+FIRST_PAGE = 200
+"""Hits shown before the full count is known."""
 
 
 class MainScreen(Screen):
@@ -28,6 +32,8 @@ class MainScreen(Screen):
         Binding("tab", "app.focus_next", "Next pane", show=False),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False),
         Binding("escape", "focus_list", "Back to list", show=False),
+        Binding("n", "next_match", "Next match", show=False),
+        Binding("N", "previous_match", "Previous match", show=False),
         Binding("exclamation_mark", "skipped", "Skipped files"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -39,11 +45,15 @@ class MainScreen(Screen):
         self.query_text = ""
         self._open_timer: Timer | None = None
         self._open_post: Post | None = None
+        self._highlight: tuple[str, ...] = ()
+        self._counting = False
+        self._match: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             with Vertical(id="sidebar"):
                 yield SearchBar(id="search")
+                yield Static(id="search-error")
                 yield PostList(id="posts")
             with Vertical(id="reader"):
                 with VerticalScroll(id="reader-header-scroll"):
@@ -75,20 +85,47 @@ class MainScreen(Screen):
             self._run_search(event.value)
 
     @work(thread=True, exclusive=True, group="search")
-    def _run_search(self, query: str) -> None:
+    def _run_search(self, text: str) -> None:
+        """Parse and run a query; a newer keystroke cancels this one (exclusive worker)."""
         archive = self.archive
+        worker = get_current_worker()
         if archive is None:
             return
-        indices = archive.search(query)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_results, query, indices)
+        try:
+            query = parse(text)
+        except QueryError as error:
+            self.app.call_from_thread(self._show_query_error, text, str(error))
+            return
+        for result in archive.index.search(query, limit=FIRST_PAGE, should_stop=lambda: worker.is_cancelled):
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._show_results, text, result)
 
-    def _show_results(self, query: str, indices: list[int]) -> None:
-        if query != self.query_text or self.archive is None:
+    def _show_query_error(self, text: str, message: str) -> None:
+        if text != self.query_text:
+            return
+        error = self.query_one("#search-error", Static)
+        error.update(f"⚠ {message}")
+        error.display = True
+        self.query_one(SearchBar).add_class("-invalid")
+
+    def _clear_query_error(self) -> None:
+        self.query_one("#search-error", Static).display = False
+        self.query_one(SearchBar).remove_class("-invalid")
+
+    def _show_results(self, text: str, result: SearchResult) -> None:
+        if text != self.query_text or self.archive is None:
             return  # a newer keystroke is on its way
+        self._clear_query_error()
         post_list = self.query_one(PostList)
-        message = f"No post matches {query.strip()!r}" if query.strip() else "No posts"
-        post_list.show(self.archive.posts, indices, keep_post=post_list.current_post, empty_message=message)
+        self._highlight = tuple(result.query.highlight_terms)
+        self._counting = not result.complete
+        message = f"No post matches {text.strip()!r}" if text.strip() else "No posts"
+        post_list.show(self.archive.posts, result.ids, keep_index=post_list.current_index,
+                       empty_message=message, highlight=self._highlight)
+        self.query_one(ReaderBody).set_highlight(self._highlight)
+        if not self._highlight:
+            self._match = None
         self._update_status()
 
     @on(SearchBar.Left)
@@ -124,9 +161,20 @@ class MainScreen(Screen):
             body.clear()
             return
         archive = self.archive
-        body.show(lambda: archive.read_markdown(post))
+        body.show(lambda: archive.read_markdown(post), self._highlight)
 
     # ------------------------------------------------------------ actions
+
+    @on(ReaderBody.MatchMoved)
+    def _match_moved(self, event: ReaderBody.MatchMoved) -> None:
+        self._match = (event.current, event.total) if self._highlight else None
+        self._update_status()
+
+    def action_next_match(self) -> None:
+        self.query_one(ReaderBody).action_next_match()
+
+    def action_previous_match(self) -> None:
+        self.query_one(ReaderBody).action_previous_match()
 
     def action_focus_search(self) -> None:
         self.query_one(SearchBar).focus()
@@ -154,4 +202,6 @@ class MainScreen(Screen):
             query=self.query_text,
             position=post_list.cursor if post_list.count else None,
             loading=loading or archive is None,
+            counting=self._counting,
+            match=self._match,
         )

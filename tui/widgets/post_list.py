@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -22,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..archive import Post
+from ..archive.index import highlight_spans
 
 ROW_HEIGHT = 2
 
@@ -45,6 +47,7 @@ class PostList(ScrollView, can_focus=True):
         "post-list--cursor",
         "post-list--repaired",
         "post-list--empty",
+        "post-list--match",
     }
 
     cursor: reactive[int] = reactive(0, init=False, always_update=True)
@@ -67,6 +70,7 @@ class PostList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._posts: Sequence[Post] = ()
         self._order: Sequence[int] = ()
+        self._highlight: tuple[str, ...] = ()
         self._empty_message = "Loading…"
         self._row_cache: LRUCache[tuple, tuple[Strip, Strip]] = LRUCache(512)
 
@@ -82,20 +86,27 @@ class PostList(ScrollView, can_focus=True):
             return self._posts[self._order[self.cursor]]
         return None
 
-    def show(self, posts: Sequence[Post], order: Sequence[int], *, keep_post: Post | None = None,
-             empty_message: str = "No posts") -> None:
-        """Show `posts[i] for i in order`. Keeps the cursor on `keep_post` when it is still shown."""
+    @property
+    def current_index(self) -> int | None:
+        """The archive index of the post under the cursor."""
+        if 0 <= self.cursor < len(self._order):
+            return int(self._order[self.cursor])
+        return None
+
+    def show(self, posts: Sequence[Post], order: Sequence[int], *, keep_index: int | None = None,
+             empty_message: str = "No posts", highlight: tuple[str, ...] = ()) -> None:
+        """Show `posts[i] for i in order`; the cursor stays on post `keep_index` if it is shown."""
         self._posts = posts
         self._order = order
         self._empty_message = empty_message
+        self._highlight = highlight
         self._row_cache.clear()
         self.virtual_size = Size(self.size.width, len(order) * ROW_HEIGHT)
         new_cursor = 0
-        if keep_post is not None and len(order) < 200_000:
-            for position, index in enumerate(order):
-                if posts[index] is keep_post:
-                    new_cursor = position
-                    break
+        if keep_index is not None and len(order):
+            found = np.flatnonzero(np.asarray(order) == keep_index)
+            if len(found):
+                new_cursor = int(found[0])
         self.cursor = new_cursor
         if new_cursor == 0:
             self.scroll_to(y=0, animate=False)
@@ -110,7 +121,7 @@ class PostList(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self.current_post))
 
     def _move_to(self, position: int) -> None:
-        if not self._order:
+        if not len(self._order):
             return
         self.cursor = max(0, min(len(self._order) - 1, position))
 
@@ -171,7 +182,7 @@ class PostList(ScrollView, can_focus=True):
         line = int(self.scroll_y) + y
         row, part = divmod(line, ROW_HEIGHT)
         base = self.rich_style
-        if not self._order:
+        if not len(self._order):
             if line == 1:
                 style = self.get_component_rich_style("post-list--empty")
                 return self._strip(Text(f" {self._empty_message}", style=style), width, base)
@@ -197,7 +208,12 @@ class PostList(ScrollView, can_focus=True):
         title = Text(" ", end="")
         if post.repaired:
             title.append("⚠ ", self.get_component_rich_style("post-list--repaired", partial=True))
+        title_start = len(title)
         title.append(post.title, title_style)
+        if self._highlight:
+            match_style = self.get_component_rich_style("post-list--match", partial=True)
+            for start, end in highlight_spans(post.title, self._highlight):
+                title.stylize(match_style, title_start + start, title_start + end)
         meta = Text(" ", end="")
         meta.append(post.date_label, meta_style)
         if post.source:

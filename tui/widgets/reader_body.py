@@ -2,13 +2,16 @@
 
 Textual's Markdown widget mounts a widget per block and takes seconds on long posts (45 s for
 500 KB, see docs/architecture.md). Here Rich renders the Markdown to lines off the event loop
-and the widget only paints the lines on screen, so a long post never stalls the UI.
+and the widget only paints the lines on screen, so a long post never stalls the UI. Search
+matches are highlighted while rendering; `n` / `N` move between them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.segment import Segment
+from rich.style import Style
 from textual import work
 from textual.binding import Binding
 from textual.geometry import Size
@@ -17,10 +20,46 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from ..archive.index import highlight_spans
 from ..rendering import render_markdown
 
 MAX_TEXT_WIDTH = 100
 """Lines longer than this are tiring to read; wider panes get margins instead."""
+
+
+def highlight_line(segments: list[Segment], terms: tuple[str, ...], style: Style) -> tuple[list[Segment], int]:
+    """Apply `style` to every occurrence of the folded terms; returns (segments, matches)."""
+    text = "".join(segment.text for segment in segments if not segment.control)
+    spans = highlight_spans(text, terms)
+    if not spans:
+        return segments, 0
+    result: list[Segment] = []
+    position = 0
+    span_index = 0
+    for segment in segments:
+        if segment.control:
+            result.append(segment)
+            continue
+        start, end = position, position + len(segment.text)
+        position = end
+        cut = start
+        while span_index < len(spans) and spans[span_index][0] < end:
+            span_start, span_end = spans[span_index]
+            if span_end <= cut:
+                span_index += 1
+                continue
+            lo, hi = max(span_start, cut), min(span_end, end)
+            if lo > cut:
+                result.append(Segment(segment.text[cut - start:lo - start], segment.style))
+            result.append(Segment(segment.text[lo - start:hi - start], (segment.style or Style()) + style))
+            cut = hi
+            if span_end <= end:
+                span_index += 1
+            else:
+                break
+        if cut < end:
+            result.append(Segment(segment.text[cut - start:], segment.style))
+    return result, len(spans)
 
 
 class ReaderBody(ScrollView, can_focus=True):
@@ -33,13 +72,26 @@ class ReaderBody(ScrollView, can_focus=True):
         Binding("pageup,b", "page_up", "Page up", show=False),
     ]
 
+    COMPONENT_CLASSES = {"reader-body--match", "reader-body--current-match"}
+
     class Rendered(Message):
         """A post finished rendering (tests and the status line wait on this)."""
+
+    class MatchMoved(Message):
+        """The current search match changed: (1-based index, total), or total 0."""
+
+        def __init__(self, current: int, total: int) -> None:
+            super().__init__()
+            self.current = current
+            self.total = total
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._load_markdown: Callable[[], str] | None = None
         self._lines: list[Strip] = []
+        self._match_lines: list[int] = []
+        self._current_match = -1
+        self._highlight: tuple[str, ...] = ()
         self._rendered_width = 0
         self._generation = 0
 
@@ -48,17 +100,29 @@ class ReaderBody(ScrollView, can_focus=True):
         """Plain text of what is shown, for tests and copying."""
         return "\n".join(strip.text.rstrip() for strip in self._lines)
 
-    def show(self, load_markdown: Callable[[], str]) -> None:
+    @property
+    def match_lines(self) -> list[int]:
+        return list(self._match_lines)
+
+    def show(self, load_markdown: Callable[[], str], highlight: tuple[str, ...] = ()) -> None:
         """Show a post; `load_markdown` reads and converts it, so it runs off the event loop."""
         self._load_markdown = load_markdown
+        self._highlight = highlight
         self._generation += 1
         self.scroll_to(y=0, animate=False)
         self._start_render()
+
+    def set_highlight(self, highlight: tuple[str, ...]) -> None:
+        if highlight != self._highlight:
+            self._highlight = highlight
+            self._generation += 1
+            self._start_render()
 
     def clear(self) -> None:
         self._load_markdown = None
         self._generation += 1
         self._lines = []
+        self._match_lines = []
         self.virtual_size = Size(0, 0)
         self.refresh()
 
@@ -70,30 +134,62 @@ class ReaderBody(ScrollView, can_focus=True):
             return
         width = self._text_width()
         self._rendered_width = width
-        self._render_in_thread(self._load_markdown, width, self._generation)
+        style = self.get_component_rich_style("reader-body--match", partial=True)
+        self._render_in_thread(self._load_markdown, width, self._highlight, style, self._generation)
 
     @work(thread=True, exclusive=True, group="reader-render")
-    def _render_in_thread(self, load_markdown: Callable[[], str], width: int, generation: int) -> None:
+    def _render_in_thread(self, load_markdown: Callable[[], str], width: int,
+                          highlight: tuple[str, ...], style: Style, generation: int) -> None:
         try:
             lines = render_markdown(load_markdown(), width)
         except Exception as error:  # a renderer bug must not take the app down
             lines = render_markdown(f"*This post could not be displayed: {type(error).__name__}.*", width)
         if get_current_worker().is_cancelled:
             return
+        match_lines = []
+        if highlight:
+            for number, line in enumerate(lines):
+                lines[number], found = highlight_line(line, highlight, style)
+                if found:
+                    match_lines.append(number)
         strips = [Strip(line).simplify() for line in lines]
-        self.app.call_from_thread(self._set_lines, strips, generation)
+        self.app.call_from_thread(self._set_lines, strips, match_lines, generation)
 
-    def _set_lines(self, strips: list[Strip], generation: int) -> None:
+    def _set_lines(self, strips: list[Strip], match_lines: list[int], generation: int) -> None:
         if generation != self._generation:
             return
         self._lines = strips
+        self._match_lines = match_lines
+        self._current_match = -1
         self.virtual_size = Size(self._rendered_width, len(strips))
         self.refresh()
         self.post_message(self.Rendered())
+        if self._highlight:
+            self.post_message(self.MatchMoved(0, len(match_lines)))
 
     def on_resize(self) -> None:
         if self._load_markdown is not None and self._text_width() != self._rendered_width:
             self._start_render()
+
+    def _go_to_match(self, index: int) -> None:
+        if not self._match_lines:
+            self.post_message(self.MatchMoved(0, 0))
+            return
+        self._current_match = index % len(self._match_lines)
+        line = self._match_lines[self._current_match]
+        height = self.scrollable_content_region.height
+        self.scroll_to(y=max(0, line - height // 3), animate=False)
+        self.refresh()
+        self.post_message(self.MatchMoved(self._current_match + 1, len(self._match_lines)))
+
+    def action_next_match(self) -> None:
+        if not self._match_lines:
+            return self._go_to_match(0)
+        following = [i for i, line in enumerate(self._match_lines) if i > self._current_match]
+        self._go_to_match(following[0] if following else 0)
+
+    def action_previous_match(self) -> None:
+        self._go_to_match(self._current_match - 1 if self._current_match > 0 else len(self._match_lines) - 1)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -101,4 +197,8 @@ class ReaderBody(ScrollView, can_focus=True):
         style = self.rich_style
         if index >= len(self._lines):
             return Strip.blank(width, style)
-        return self._lines[index].crop_extend(int(self.scroll_x), int(self.scroll_x) + width, style).apply_style(style)
+        strip = self._lines[index].crop_extend(int(self.scroll_x), int(self.scroll_x) + width, style)
+        if 0 <= self._current_match < len(self._match_lines) and self._match_lines[self._current_match] == index:
+            marker = self.get_component_rich_style("reader-body--current-match")
+            return strip.apply_style(style).apply_style(marker)
+        return strip.apply_style(style)
