@@ -68,3 +68,24 @@ def test_demo_archive_ships_with_the_package() -> None:
     summary = json.loads(postshelf("index", "--json", str(demo_path())).stdout)
     assert 20 <= summary["posts"] <= 40
     assert summary["skipped"] == []
+
+
+def test_a_query_starting_with_a_dash(archive_dir: Path) -> None:
+    result = postshelf("search", str(archive_dir), "-q", "-body", "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["query"] == "-body"
+
+
+def test_bad_query_exits_2_with_the_message(archive_dir: Path) -> None:
+    result = postshelf("search", str(archive_dir), "-q", "date:2021-13")
+    assert result.returncode == 2 and "date:2021-13 is not a real date" in result.stderr
+
+
+def test_closed_pipe_is_not_an_error(archive_dir: Path) -> None:
+    """`postshelf search ... | head`: the reader closes the pipe before postshelf writes."""
+    process = subprocess.Popen([sys.executable, "-m", "tui", "search", str(archive_dir), "-q", ""],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert "BrokenPipe" not in stderr and "Traceback" not in stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from importlib.resources import files
 from pathlib import Path
@@ -67,13 +68,38 @@ def _search_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _attach_query_values(argv: list[str]) -> list[str]:
+    """`-q -word` would make argparse take `-word` for an option: attach it (`--query=-word`)."""
+    result = []
+    values = iter(argv)
+    for arg in values:
+        if arg in ("-q", "--query"):
+            value = next(values, None)
+            result.append(arg if value is None else f"--query={value}")
+        else:
+            result.append(arg)
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        status = _main(argv)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # `postshelf search ... | head`: the reader left; exit quietly like other Unix tools.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS:
         command, rest = argv[0], argv[1:]
         if command == "index":
             return _index(_index_parser(), rest)
-        return _search(_search_parser(), rest)
+        return _search(_search_parser(), _attach_query_values(rest))
     parser = _open_parser()
     args = parser.parse_args(argv)
     paths = _existing_paths(parser, args.paths) if args.paths else [demo_path()]
