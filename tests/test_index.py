@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from datetime import timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def brute_force(archive: Archive, texts: list[str], query: Query) -> list[int]:
         elif term.field == "source":
             found = bool(post.link) and fold(term.value) in fold(_host(post.link))
         elif term.field == "date":
-            stamp = post.date.timestamp() if post.date else None
+            stamp = post.date.replace(tzinfo=timezone.utc).timestamp() if post.date else None
             found = stamp is not None and (term.start is None or stamp >= term.start) and (
                 term.end is None or stamp < term.end)
         else:
@@ -181,3 +182,11 @@ def test_empty_archive_searches() -> None:
 def test_ids_are_numpy_ints() -> None:
     archive, _ = corpus()
     assert isinstance(archive.index.run("linux").ids, np.ndarray)
+
+
+def test_date_qualifiers_use_the_date_the_post_shows(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: east\ndate: 2021-06-01T05:00:00+08:00\n---\nx")
+    archive = Archive.load([tmp_path])
+    assert archive.posts[0].date_label == "2021-06-01"
+    assert archive.index.run("date:2021-06-01").count == 1
+    assert archive.index.run("date:2021-05-31").count == 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timezone
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -76,6 +77,7 @@ class SearchIndex:
         self.gram_starts = np.zeros(1, dtype=np.int64)
         self.postings = np.zeros(0, dtype=np.int32)
         self.timestamps = np.full(size, np.nan)
+        self.local_timestamps = np.full(size, np.nan)
         self.undated = np.ones(size, dtype=bool)
         self.repaired = np.zeros(size, dtype=bool)
         self.title_rank = np.arange(size, dtype=np.int64)
@@ -173,6 +175,8 @@ class SearchIndex:
                         values[name].setdefault(folded, []).append(doc)
             if post.date is not None:
                 self.timestamps[doc] = post.date.timestamp()
+                # date:/before:/after: compare the date as the post shows it (its own zone).
+                self.local_timestamps[doc] = post.date.replace(tzinfo=timezone.utc).timestamp()
                 self.undated[doc] = False
             self.repaired[doc] = post.repaired
         self.field_values = {
@@ -247,9 +251,9 @@ class SearchIndex:
         if term.field == "date":
             mask = ~self.undated
             if term.start is not None:
-                mask &= self.timestamps >= term.start
+                mask &= self.local_timestamps >= term.start
             if term.end is not None:
-                mask &= self.timestamps < term.end
+                mask &= self.local_timestamps < term.end
             return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
         if term.field == "is":
             mask = self.undated if term.value == "undated" else self.repaired

@@ -155,6 +155,7 @@ class MainScreen(Screen):
 
     def _show_post(self, post: Post | None) -> None:
         self._open_post = post
+        self._match = None
         self.query_one(ReaderHeader).show_post(post)
         body = self.query_one(ReaderBody)
         if post is None or self.archive is None:
