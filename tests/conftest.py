@@ -94,6 +94,14 @@ IGNORED_FILES: dict[str, str] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own cache folder: never the user's, never another test's."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("POSTSHELF_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture()
 def archive_dir(tmp_path: Path) -> Path:
     """An archive with one file for every case; see FIXTURE_POSTS and friends."""

@@ -10,12 +10,12 @@ from tui.archive import Archive
 
 
 def by_title(archive: Archive) -> dict:
-    return {post.title: post for post in archive.posts}
+    return {post.title: post for post in archive.ordered_posts()}
 
 
 def test_every_fixture_post_loads_and_every_bad_file_is_skipped(archive_dir: Path) -> None:
     archive = Archive.load([archive_dir])
-    assert len(archive.posts) == len(FIXTURE_POSTS) + len(ENCODED_POSTS)
+    assert archive.post_count == len(FIXTURE_POSTS) + len(ENCODED_POSTS)
     assert sorted(s.relative_path for s in archive.skipped) == sorted(SKIPPED_FILES)
     assert archive.files_seen == len(FIXTURE_POSTS) + len(ENCODED_POSTS) + len(SKIPPED_FILES)
 
@@ -29,7 +29,7 @@ def test_skipped_files_say_why(archive_dir: Path) -> None:
 
 
 def test_generated_output_tooling_and_hidden_folders_are_ignored(archive_dir: Path) -> None:
-    paths = {post.relative_path for post in Archive.load([archive_dir]).posts}
+    paths = {post.relative_path for post in Archive.load([archive_dir]).ordered_posts()}
     for ignored in IGNORED_FILES:
         assert ignored not in paths
 
@@ -39,7 +39,7 @@ def test_site_root_documents_are_not_posts(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# About this site\n")
     (tmp_path / "source" / "_posts").mkdir(parents=True)
     (tmp_path / "source" / "_posts" / "a.md").write_text("---\ntitle: A\n---\n")
-    assert [post.title for post in Archive.load([tmp_path]).posts] == ["A"]
+    assert [post.title for post in Archive.load([tmp_path]).ordered_posts()] == ["A"]
 
 
 def test_fields_of_the_feed_bot_post(archive_dir: Path) -> None:
@@ -78,7 +78,7 @@ def test_encodings_and_formats_load(archive_dir: Path) -> None:
 
 
 def test_newest_first_undated_last_wrong_years_kept(archive_dir: Path) -> None:
-    posts = Archive.load([archive_dir]).posts
+    posts = Archive.load([archive_dir]).ordered_posts()
     dated = [post for post in posts if post.date is not None]
     assert posts[: len(dated)] == dated
     assert [p.date for p in dated] == sorted((p.date for p in dated), reverse=True)
@@ -87,7 +87,7 @@ def test_newest_first_undated_last_wrong_years_kept(archive_dir: Path) -> None:
 
 def test_control_sequences_never_reach_fields(archive_dir: Path) -> None:
     archive = Archive.load([archive_dir])
-    post = next(p for p in archive.posts if p.title.startswith("Evil"))
+    post = next(p for p in archive.ordered_posts() if p.title.startswith("Evil"))
     assert post.title == "Evil title red"
     assert post.author == "mallory"
     body = archive.read_markdown(post)
@@ -101,12 +101,12 @@ def test_search_is_substring_and_case_insensitive(archive_dir: Path) -> None:
     assert titles("HUGO body") == {"Hugo TOML"}
     assert titles("zaker") == {"信用建设示范区典型经验"}  # author and categories are searched
     assert titles("nothing-like-this") == set()
-    assert archive.search("  ").count == len(archive.posts)
+    assert archive.search("  ").count == archive.post_count
 
 
 def test_same_file_through_two_roots_is_listed_once(archive_dir: Path) -> None:
     archive = Archive.load([archive_dir, archive_dir / "json.md"])
-    assert sum(1 for p in archive.posts if p.title == "JSON frontmatter") == 1
+    assert sum(1 for p in archive.ordered_posts() if p.title == "JSON frontmatter") == 1
 
 
 def test_loading_never_writes_into_the_archive(archive_dir: Path) -> None:
@@ -118,7 +118,7 @@ def test_loading_never_writes_into_the_archive(archive_dir: Path) -> None:
 
     before = snapshot()
     archive = Archive.load([archive_dir])
-    for post in archive.posts:
+    for post in archive.ordered_posts():
         archive.read_markdown(post)
     assert snapshot() == before
 
@@ -128,12 +128,12 @@ def test_loading_never_writes_into_the_archive(archive_dir: Path) -> None:
 
 def test_real_corpus_loads_completely(real_corpus: Path, seed_corpus: Path) -> None:
     archive = Archive.load([real_corpus, seed_corpus])
-    assert len(archive.posts) == 66
+    assert archive.post_count == 66
     assert archive.skipped == []
-    assert sum(post.repaired for post in archive.posts) == 3
-    assert sum(post.date is None for post in archive.posts) == 4
-    assert all(post.title for post in archive.posts)
-    for post in archive.posts:
+    assert sum(post.repaired for post in archive.ordered_posts()) == 3
+    assert sum(post.date is None for post in archive.ordered_posts()) == 4
+    assert all(post.title for post in archive.ordered_posts())
+    for post in archive.ordered_posts():
         assert archive.read_markdown(post)  # every body converts
 
 

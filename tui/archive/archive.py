@@ -1,25 +1,26 @@
-"""Archive: find post files under the given folders, load them, keep them sorted, find posts.
+"""Archive: find post files under the given folders, load them, keep them current.
 
 Nothing here knows about the UI. Loading never raises for a bad file: it becomes a `Skipped`
-entry with the reason, and the rest loads.
+entry with the reason, and the rest loads. Posts get ids in the order they load; the index
+keeps the display order. Big archives load in batches that are searchable as they arrive
+(see loader.py), and a cache (cache.py) makes the next start nearly free.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import timezone
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import fields
 from .convert import to_markdown
-from .index import SearchIndex, SearchResult
+from .index import SearchIndex, SearchResult, build_batch
 from .parse import NotAPost, RawPost, read_post_file
 from .post import Post
+from .post_table import PostTable
 from .sanitize import one_line
 
 POST_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
@@ -56,11 +57,35 @@ class PostFile:
             return self.path.name
 
 
-def _is_site_root(folder: Path, names: Iterable[str]) -> bool:
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """One file after reading: its post and searchable text, or why it was skipped."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    post: Post | None
+    text: str
+    skipped: Skipped | None
+
+
+def is_post_name(name: str) -> bool:
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in POST_SUFFIXES
+
+
+def is_ignored_folder(name: str) -> bool:
+    return name.startswith(".") or name.lower() in IGNORED_FOLDERS
+
+
+def _is_site_root(names: Iterable[str]) -> bool:
     return any(name.lower() in SITE_CONFIG_FILES for name in names)
 
 
-def find_post_files(roots: Iterable[Path]) -> Iterator[PostFile]:
+def normalize_root(root: Path | str) -> Path:
+    return Path(os.path.abspath(os.path.expanduser(str(root))))
+
+
+def find_post_files(roots: Iterable[Path | str]) -> Iterator[PostFile]:
     """Every post file under the roots, in a stable order, each file once.
 
     Symlinked folders are not followed (no loops, nothing outside the archive); symlinked
@@ -68,24 +93,20 @@ def find_post_files(roots: Iterable[Path]) -> Iterator[PostFile]:
     """
     seen: set[Path] = set()
     for root in roots:
-        root = Path(os.path.abspath(root))
+        root = normalize_root(root)
         if root.is_file():
             if root not in seen:
                 seen.add(root)
                 yield PostFile(root, root.parent)
             continue
         for folder, subfolders, files in os.walk(root, followlinks=False, onerror=lambda error: None):
-            subfolders[:] = sorted(
-                name for name in subfolders
-                if not name.startswith(".") and name.lower() not in IGNORED_FOLDERS
-            )
+            subfolders[:] = sorted(name for name in subfolders if not is_ignored_folder(name))
             folder_path = Path(folder)
-            at_site_root = folder_path == root and _is_site_root(root, files)
+            at_site_root = folder_path == root and _is_site_root(files)
             for name in sorted(files):
-                stem, suffix = os.path.splitext(name)
-                if suffix.lower() not in POST_SUFFIXES or name.startswith("."):
+                if not is_post_name(name):
                     continue
-                if at_site_root and stem.lower() in SITE_DOCUMENTS:
+                if at_site_root and os.path.splitext(name)[0].lower() in SITE_DOCUMENTS:
                     continue
                 path = folder_path / name
                 if path not in seen:
@@ -93,7 +114,7 @@ def find_post_files(roots: Iterable[Path]) -> Iterator[PostFile]:
                     yield PostFile(path, root)
 
 
-def build_post(post_file: PostFile, raw: RawPost, default_zone: timezone = fields.UTC) -> tuple[Post, str]:
+def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
     """A parsed file -> (Post, searchable plain text of its body)."""
     metadata = raw.metadata
     path = post_file.path
@@ -108,10 +129,10 @@ def build_post(post_file: PostFile, raw: RawPost, default_zone: timezone = field
         title = "(untitled)"
 
     date_value = metadata.get("date", metadata.get("pubdate", metadata.get("published")))
-    date = fields.parse_date(date_value, default_zone)
+    date = fields.parse_date(date_value)
     date_raw = fields.raw_date_text(date_value)
     if date_value is None:
-        date = fields.date_from_file_name(stem, default_zone)
+        date = fields.date_from_file_name(stem)
 
     categories = fields.category_paths(
         metadata.get("categories", metadata.get("category")), raw.frontmatter_format
@@ -154,45 +175,111 @@ def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:
         return Skipped(post_file.path, one_line(post_file.relative_path), reason)
 
 
-def sort_key(post: Post) -> tuple:
-    """Newest first, undated last, then by title for a stable order."""
-    if post.date is None:
-        return (1, 0.0, post.title.casefold())
-    return (0, -post.date.timestamp(), post.title.casefold())
+def load_one(post_file: PostFile) -> Loaded:
+    """Stat, then read one file (stat first: a change while reading is seen next time)."""
+    try:
+        stat = os.stat(post_file.path)
+        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+    except OSError:
+        size, mtime_ns = -1, -1
+    result = load_file(post_file)
+    if isinstance(result, Skipped):
+        return Loaded(str(post_file.path), size, mtime_ns, None, "", result)
+    return Loaded(str(post_file.path), size, mtime_ns, result[0], result[1], None)
 
 
-@dataclass
+def load_many(post_files: list[PostFile]) -> list[Loaded]:
+    """A batch of files (runs in worker processes for big archives)."""
+    return [load_one(post_file) for post_file in post_files]
+
+
 class Archive:
-    roots: list[Path]
-    posts: list[Post] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    index: SearchIndex = field(default_factory=lambda: SearchIndex(0))
-    load_seconds: float = 0.0
-    _markdown_cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
-    _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    """Posts (by id), the search index, skipped files, and what each file looked like."""
+
+    def __init__(self, roots: Iterable[Path | str]) -> None:
+        self.roots = [normalize_root(root) for root in roots]
+        self.posts = PostTable()
+        self.index = SearchIndex()
+        self.skipped: list[Skipped] = []
+        self.files: dict[str, tuple[int, int, int]] = {}
+        """path -> (size, mtime_ns, post id, or -1 when the file was skipped)."""
+        self.load_seconds = 0.0
+        self.generation = 0
+        """Bumped whenever posts are added or removed, so views know to refresh."""
+        self._lock = threading.RLock()
+        self._markdown_cache: OrderedDict[str, str] = OrderedDict()
+
+    # ------------------------------------------------------------ loading
 
     @classmethod
-    def load(cls, roots: Iterable[Path | str], progress: Callable[[int], None] | None = None) -> Archive:
-        started = time.perf_counter()
-        archive = cls([Path(root) for root in roots])
-        loaded: list[tuple[Post, str]] = []
-        for count, post_file in enumerate(find_post_files(archive.roots), 1):
-            result = load_file(post_file)
-            if isinstance(result, Skipped):
-                archive.skipped.append(result)
-            else:
-                loaded.append(result)
-            if progress is not None and count % 500 == 0:
-                progress(count)
-        loaded.sort(key=lambda pair: sort_key(pair[0]))
-        archive.posts = [post for post, _ in loaded]
-        archive.index = SearchIndex.build(archive.posts, [text for _, text in loaded])
-        archive.load_seconds = time.perf_counter() - started
-        return archive
+    def load(cls, roots: Iterable[Path | str], progress: Callable[[int, int], None] | None = None) -> Archive:
+        """Load everything, in this process (the CLI and tests). See loader.py for the app."""
+        from .loader import load_archive
+
+        return load_archive(cls(roots), progress=progress)
+
+    def add_loaded(self, loaded: list[Loaded]) -> None:
+        """Add a batch of read files: posts to the table and the index, skips to the list."""
+        posts = [item.post for item in loaded if item.post is not None]
+        texts = [item.text for item in loaded if item.post is not None]
+        batch = build_batch(posts, texts)
+        with self._lock:
+            known = [item.path for item in loaded if item.path in self.files]
+            if known:
+                self._forget(known)  # changed files: their old versions go
+            first_id = len(self.posts)
+            for post in posts:
+                self.posts.append(post)
+            self.index.add_batch(batch)
+            next_id = first_id
+            for item in loaded:
+                if item.post is not None:
+                    self.files[item.path] = (item.size, item.mtime_ns, next_id)
+                    next_id += 1
+                else:
+                    self.files[item.path] = (item.size, item.mtime_ns, -1)
+                    self.skipped.append(item.skipped)
+            self.generation += 1
+
+    def _forget(self, paths: Iterable[str]) -> None:
+        """Drop what is known of these files (they changed or vanished)."""
+        gone_ids = []
+        gone_paths = set()
+        for path in paths:
+            record = self.files.pop(path, None)
+            if record is None:
+                continue
+            gone_paths.add(path)
+            if record[2] >= 0:
+                gone_ids.append(record[2])
+            self._markdown_cache.pop(path, None)
+        if gone_ids:
+            self.index.remove(gone_ids)
+        if gone_paths:
+            self.skipped = [entry for entry in self.skipped if str(entry.path) not in gone_paths]
+
+    def remove_files(self, paths: Iterable[str]) -> None:
+        with self._lock:
+            self._forget(list(paths))
+            self.generation += 1
+
+    # ------------------------------------------------------------ reading
+
+    @property
+    def order(self):
+        """Ids of the posts to list, newest first, undated last."""
+        return self.index.order
+
+    @property
+    def post_count(self) -> int:
+        return len(self.index.order)
 
     @property
     def files_seen(self) -> int:
-        return len(self.posts) + len(self.skipped)
+        return self.post_count + len(self.skipped)
+
+    def ordered_posts(self) -> list[Post]:
+        return [self.posts[i] for i in self.order.tolist()]
 
     def search(self, query: str, limit: int | None = None) -> SearchResult:
         """All matches of a query (see query.py). Raises QueryError for a malformed query."""
@@ -200,8 +287,8 @@ class Archive:
 
     def read_markdown(self, post: Post) -> str:
         """The post's body as Markdown, re-read from disk (bodies are not kept in memory)."""
-        key = post.path
-        with self._cache_lock:
+        key = str(post.path)
+        with self._lock:
             cached = self._markdown_cache.get(key)
             if cached is not None:
                 self._markdown_cache.move_to_end(key)
@@ -211,8 +298,18 @@ class Archive:
             markdown = to_markdown(raw.body, post.body_format)
         except NotAPost as reason:
             markdown = f"*This post can no longer be read: {reason}.*\n"
-        with self._cache_lock:
+        with self._lock:
             self._markdown_cache[key] = markdown
             if len(self._markdown_cache) > 64:
                 self._markdown_cache.popitem(last=False)
         return markdown
+
+
+def sort_key(post: Post) -> tuple:
+    """Newest first, undated last (the index's display order, for code that sorts posts)."""
+    if post.date is None:
+        return (1, 0.0, post.title.casefold())
+    return (0, -post.date.timestamp(), post.title.casefold())
+
+
+__all__ = ["Archive", "Loaded", "PostFile", "Skipped", "find_post_files", "load_file"]

@@ -1,12 +1,17 @@
 """The search index: character and bigram postings in numpy arrays, verified on folded text.
 
-Every post's searchable text (title, author, categories, tags, body) is folded (see
-folding.py) and kept as UTF-8 in one blob. For each character and each pair of adjacent
-characters, a posting list holds the ids of the posts containing it, ids being positions in the
-archive's date order (newest first). A query term of one or two characters is answered exactly
-by one list; a longer term by intersecting its bigrams' lists and checking the survivors with a
-substring search in the blob. Because ids are in date order, the first screen of hits is the
-first survivors: a one-character query matching half the archive needs no more work than that.
+Every post's searchable text (title, author, categories, tags, body) is folded (folding.py)
+and kept as UTF-8 in a text store. For each character and each pair of adjacent characters, a
+posting list holds the posts containing it. A query term of one or two characters is answered
+exactly by one list; a longer term by intersecting its bigrams' lists and checking the
+survivors with a substring search in the text store.
+
+Posts are indexed in batches as they load; each batch of up to 2,048 posts becomes a segment
+with its own small posting lists (2-byte local ids), searchable at once, so the list and the
+search work while a big archive is still loading. Post ids are positions in load order; the
+display order (newest first) is a separate array, and results are produced by walking it, so
+the first screen of hits is found without looking at the rest. Removed or changed posts are
+masked out (`alive`), never rewritten.
 
 Measured on 100k generated posts: see benchmarks/ and the README.
 """
@@ -14,10 +19,11 @@ Measured on 100k generated posts: see benchmarks/ and the README.
 from __future__ import annotations
 
 import re
+import threading
 import time
-from datetime import timezone
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timezone
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -27,12 +33,78 @@ from .post import Post
 from .query import Query, QueryError, Term, parse
 
 _GRAM_SHIFT = 21  # code points fit in 21 bits; a bigram key is (first << 21) | second
-_DOC_BITS = 12
-_CHUNK_DOCS = 1 << _DOC_BITS  # posts processed together while building
+SEGMENT_DOCS = 2048
+_DOC_BITS = 11
 _DOC_SEPARATOR = 0x1E  # never in post text: control characters are stripped on load
-_LAST_INVISIBLE = 0x20  # spaces, newlines and controls are not indexed alone
-_SPACE = 0x20  # ... but a space is, as half of a bigram
+_LAST_INVISIBLE = 0x20  # spaces, newlines and controls are not indexed alone...
+_SPACE = 0x20  # ... but a space is, as half of a bigram, so phrases narrow well
 _STOP_CHECK_EVERY = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Posting lists for posts base .. base+size-1, ids stored relative to base."""
+
+    base: int
+    size: int
+    keys: np.ndarray  # uint64, sorted
+    starts: np.ndarray  # uint32, len(keys) + 1
+    ids: np.ndarray  # uint16 local ids, grouped by key
+
+    def local_ids(self, key: int) -> np.ndarray:
+        where = int(np.searchsorted(self.keys, np.uint64(key)))
+        if where < len(self.keys) and int(self.keys[where]) == key:
+            return self.ids[self.starts[where]:self.starts[where + 1]]
+        return self.ids[:0]
+
+
+@dataclass(frozen=True, slots=True)
+class TextBatch:
+    """Folded texts of a batch of posts, ready to append to the text store."""
+
+    blob: bytes
+    starts: np.ndarray  # int64, relative to the batch blob
+    title_ends: np.ndarray
+    ends: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class IndexBatch:
+    """Everything the index needs about a batch of posts; built off the UI thread."""
+
+    size: int
+    segments: tuple[Segment, ...]  # bases relative to the batch
+    texts: TextBatch
+    timestamps: np.ndarray
+    local_timestamps: np.ndarray
+    repaired: np.ndarray
+    titles: list[str]  # folded
+    fields: dict[str, dict[str, list[int]]]  # name -> folded value -> batch-relative ids
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """An immutable view of the index; searches run on the state they started with."""
+
+    size: int
+    segments: tuple[Segment, ...]
+    main_blob: object  # bytes, mmap or bytearray of posts < main_docs
+    main_docs: int
+    delta_blob: bytearray  # posts >= main_docs (appended only while holding the index lock)
+    starts: np.ndarray
+    title_ends: np.ndarray
+    ends: np.ndarray
+    alive: np.ndarray
+    timestamps: np.ndarray
+    local_timestamps: np.ndarray
+    repaired: np.ndarray
+    order: np.ndarray  # alive ids, newest first, undated last
+    titles: list[str]
+    fields: dict[str, dict[str, list[np.ndarray]]]
+    title_rank_cache: dict = field(default_factory=dict)
+
+    def blob_for(self, doc: int):
+        return self.main_blob if doc < self.main_docs else self.delta_blob
 
 
 @dataclass
@@ -55,154 +127,200 @@ class _Evaluated:
     matches: Callable[[int], bool]
 
 
-def _doc_text(post: Post, body_text: str) -> str:
+def doc_text(post: Post, body_text: str) -> str:
     levels = " ".join(level for path in post.categories for level in path)
     return "\n".join((post.title, post.author, levels, " ".join(post.tags), body_text))
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
     try:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
 
 
-class SearchIndex:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.blob = bytearray()
-        self.offsets = np.zeros(size + 1, dtype=np.int64)
-        self.title_ends = np.zeros(size, dtype=np.int64)
-        self.gram_keys = np.zeros(0, dtype=np.uint64)
-        self.gram_starts = np.zeros(1, dtype=np.int64)
-        self.postings = np.zeros(0, dtype=np.int32)
-        self.timestamps = np.full(size, np.nan)
-        self.local_timestamps = np.full(size, np.nan)
-        self.undated = np.ones(size, dtype=bool)
-        self.repaired = np.zeros(size, dtype=bool)
-        self.title_rank = np.arange(size, dtype=np.int64)
-        self.field_values: dict[str, dict[str, np.ndarray]] = {}
-        self.build_seconds = 0.0
+# ---------------------------------------------------------------- building a batch
 
-    # ------------------------------------------------------------ building
 
-    @classmethod
-    def build(cls, posts: Sequence[Post], body_texts: Sequence[str]) -> SearchIndex:
-        """Index posts (in display order) with their plain body texts."""
-        started = time.perf_counter()
-        index = cls(len(posts))
-        chunks = []
-        for base in range(0, len(posts), _CHUNK_DOCS):
-            end = min(base + _CHUNK_DOCS, len(posts))
-            texts = [_doc_text(posts[i], body_texts[i]) for i in range(base, end)]
-            chunks.append(index._add_chunk(base, texts, [len(posts[i].title) for i in range(base, end)]))
-        index._merge(chunks)
-        index._build_fields(posts)
-        index.build_seconds = time.perf_counter() - started
-        return index
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique without the hash table numpy 2 builds first (8x slower here on 10M keys)."""
+    values.sort()
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
-    def _add_chunk(self, base: int, texts: list[str], title_lengths: list[int]):
-        joined = "\x1e".join(texts)
+
+def _segment(base: int, folded: np.ndarray, size: int) -> Segment:
+    """Posting lists for `size` posts whose folded code points are `folded` (separated)."""
+    local_doc = np.cumsum(folded == _DOC_SEPARATOR, dtype=np.uint64)
+    visible = folded > _LAST_INVISIBLE
+    in_pairs = folded >= _SPACE
+    wide = folded.astype(np.uint64)
+    unigrams = (wide[visible] << np.uint64(_DOC_BITS)) | local_doc[visible]
+    pair = in_pairs[:-1] & in_pairs[1:]
+    bigram_keys = (wide[:-1][pair] << np.uint64(_GRAM_SHIFT)) | wide[1:][pair]
+    bigrams = (bigram_keys << np.uint64(_DOC_BITS)) | local_doc[:-1][pair]
+    del wide, bigram_keys
+    entries = _sorted_unique(np.concatenate((unigrams, bigrams)))
+    del unigrams, bigrams
+    keys = entries >> np.uint64(_DOC_BITS)
+    ids = (entries & np.uint64((1 << _DOC_BITS) - 1)).astype(np.uint16)
+    if len(keys):
+        group_starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        unique_keys = keys[group_starts]
+        starts = np.append(group_starts, len(keys)).astype(np.uint32)  # < 2048 docs x grams
+    else:
+        unique_keys, starts = keys, np.zeros(1, dtype=np.uint32)
+    return Segment(base, size, unique_keys, starts, ids)
+
+
+def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
+    """Fold, store and index a batch of posts. CPU-heavy: call it off the UI thread."""
+    size = len(posts)
+    segments = []
+    blob_parts: list[bytes] = []
+    starts = np.zeros(size, dtype=np.int64)
+    title_ends = np.zeros(size, dtype=np.int64)
+    ends = np.zeros(size, dtype=np.int64)
+    offset = 0
+    folded_titles: list[str] = []
+    for first in range(0, size, SEGMENT_DOCS):
+        last = min(first + SEGMENT_DOCS, size)
+        joined = "\x1e".join(doc_text(posts[i], body_texts[i]) for i in range(first, last))
         folded = fold_code_points(code_points(joined))
         parts = folded.tobytes().decode("utf-32-le", "surrogatepass").split("\x1e")
-        offset = len(self.blob)
-        for position, (part, title_length) in enumerate(zip(parts, title_lengths)):
+        for position, part in enumerate(parts):
+            doc = first + position
+            title = part[: len(posts[doc].title)]
+            folded_titles.append(title)
             encoded = part.encode("utf-8", "surrogatepass")
-            self.offsets[base + position] = offset
-            self.title_ends[base + position] = offset + len(part[:title_length].encode("utf-8", "surrogatepass"))
-            self.blob += encoded
+            starts[doc] = offset
+            title_ends[doc] = offset + len(title.encode("utf-8", "surrogatepass"))
             offset += len(encoded)
-        self.offsets[base + len(parts)] = offset
+            ends[doc] = offset
+            blob_parts.append(encoded)
+        segments.append(_segment(first, folded, last - first))
 
-        local_doc = np.cumsum(folded == _DOC_SEPARATOR, dtype=np.uint64)
-        visible = folded > _LAST_INVISIBLE
-        in_pairs = folded >= _SPACE  # bigrams may include a space, so phrases narrow well
-        wide = folded.astype(np.uint64)
-        unigrams = (wide[visible] << np.uint64(_DOC_BITS)) | local_doc[visible]
-        pair = in_pairs[:-1] & in_pairs[1:]
-        bigram_keys = (wide[:-1][pair] << np.uint64(_GRAM_SHIFT)) | wide[1:][pair]
-        bigrams = (bigram_keys << np.uint64(_DOC_BITS)) | local_doc[:-1][pair]
-        entries = _sorted_unique(np.concatenate((unigrams, bigrams)))
-        keys = entries >> np.uint64(_DOC_BITS)
-        docs = (entries & np.uint64(_CHUNK_DOCS - 1)).astype(np.uint16)
-        if len(keys):
-            boundaries = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-            group_starts = np.concatenate(([0], boundaries))
-            unique_keys = keys[group_starts]
-            counts = np.diff(np.concatenate((group_starts, [len(keys)])))
-        else:
-            unique_keys, counts = keys, np.zeros(0, dtype=np.int64)
-        return base, unique_keys, counts, docs
-
-    def _merge(self, chunks) -> None:
-        if not chunks:
-            return
-        vocabulary = _sorted_unique(np.concatenate([chunk[1] for chunk in chunks]))
-        totals = np.zeros(len(vocabulary), dtype=np.int64)
-        positions = []
-        for _, unique_keys, counts, _ in chunks:
-            where = np.searchsorted(vocabulary, unique_keys)
-            totals[where] += counts
-            positions.append(where)
-        starts = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-        np.cumsum(totals, out=starts[1:])
-        postings = np.empty(int(starts[-1]), dtype=np.int32)
-        cursor = starts[:-1].copy()
-        for (base, _, counts, docs), where in zip(chunks, positions):
-            group_starts = np.cumsum(counts) - counts
-            destination = np.repeat(cursor[where] - group_starts, counts) + np.arange(len(docs))
-            postings[destination] = docs.astype(np.int32) + base
-            cursor[where] += counts
-        self.gram_keys, self.gram_starts, self.postings = vocabulary, starts, postings
-
-    def _build_fields(self, posts: Sequence[Post]) -> None:
-        values: dict[str, dict[str, list[int]]] = {"author": {}, "cat": {}, "tag": {}, "source": {}}
-        folded_values: dict[str, str] = {}  # authors and categories repeat: fold each once
-        for doc, post in enumerate(posts):
-            entries = {
-                "author": [post.author] if post.author else [],
-                "cat": [level for path in post.categories for level in path]
-                + ["/".join(path) for path in post.categories if len(path) > 1],
-                "tag": list(post.tags),
-                "source": [_host(post.link)] if post.link else [],
-            }
-            for name, items in entries.items():
-                for item in set(items):
-                    if item:
-                        folded = folded_values.get(item)
-                        if folded is None:
-                            folded = folded_values[item] = fold(item)
-                        values[name].setdefault(folded, []).append(doc)
-            if post.date is not None:
-                self.timestamps[doc] = post.date.timestamp()
-                # date:/before:/after: compare the date as the post shows it (its own zone).
-                self.local_timestamps[doc] = post.date.replace(tzinfo=timezone.utc).timestamp()
-                self.undated[doc] = False
-            self.repaired[doc] = post.repaired
-        self.field_values = {
-            name: {value: np.array(docs, dtype=np.int64) for value, docs in mapping.items()}
-            for name, mapping in values.items()
+    timestamps = np.full(size, np.nan)
+    local_timestamps = np.full(size, np.nan)
+    repaired = np.zeros(size, dtype=bool)
+    fields: dict[str, dict[str, list[int]]] = {"author": {}, "cat": {}, "tag": {}, "source": {}}
+    folded_values: dict[str, str] = {}
+    for doc, post in enumerate(posts):
+        if post.date is not None:
+            timestamps[doc] = post.date.timestamp()
+            # date:/before:/after: compare the date as the post shows it (its own zone).
+            local_timestamps[doc] = post.date.replace(tzinfo=timezone.utc).timestamp()
+        repaired[doc] = post.repaired
+        entries = {
+            "author": (post.author,),
+            "cat": [level for path in post.categories for level in path]
+            + ["/".join(path) for path in post.categories if len(path) > 1],
+            "tag": post.tags,
+            "source": (host_of(post.link),) if post.link else (),
         }
-        titles = [fold(post.title) for post in posts]
-        order = sorted(range(len(posts)), key=titles.__getitem__)
-        self.title_rank = np.empty(len(posts), dtype=np.int64)
-        self.title_rank[order] = np.arange(len(posts))
+        for name, items in entries.items():
+            for item in set(items):
+                if item:
+                    folded = folded_values.get(item)
+                    if folded is None:
+                        folded = folded_values[item] = fold(item)
+                    fields[name].setdefault(folded, []).append(doc)
+    texts = TextBatch(b"".join(blob_parts), starts, title_ends, ends)
+    return IndexBatch(size, tuple(segments), texts, timestamps, local_timestamps, repaired,
+                      folded_titles, fields)
 
-    # ------------------------------------------------------------ lookups
 
-    def _posting(self, key: int) -> np.ndarray:
-        where = int(np.searchsorted(self.gram_keys, np.uint64(key)))
-        if where < len(self.gram_keys) and int(self.gram_keys[where]) == key:
-            return self.postings[self.gram_starts[where]:self.gram_starts[where + 1]]
-        return self.postings[:0]
+# ---------------------------------------------------------------- the index
 
-    def _mask(self, ids: np.ndarray) -> np.ndarray:
-        mask = np.zeros(self.size, dtype=bool)
-        mask[ids] = True
+
+def _display_order(alive: np.ndarray, timestamps: np.ndarray) -> np.ndarray:
+    """Alive ids, newest first, undated last; ties in load order (file path order)."""
+    ids = np.flatnonzero(alive)
+    stamps = timestamps[ids]
+    undated = np.isnan(stamps)
+    newest_first = np.where(undated, 0.0, -stamps)
+    return ids[np.lexsort((ids, newest_first, undated))]
+
+
+class SearchIndex:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        empty_f = np.zeros(0)
+        empty_i = np.zeros(0, dtype=np.int64)
+        self.state = IndexState(
+            size=0, segments=(), main_blob=b"", main_docs=0, delta_blob=bytearray(),
+            starts=empty_i, title_ends=empty_i, ends=empty_i, alive=np.zeros(0, dtype=bool),
+            timestamps=empty_f, local_timestamps=empty_f, repaired=np.zeros(0, dtype=bool),
+            order=empty_i, titles=[], fields={"author": {}, "cat": {}, "tag": {}, "source": {}},
+        )
+        self.build_seconds = 0.0
+
+    @property
+    def size(self) -> int:
+        return self.state.size
+
+    @property
+    def order(self) -> np.ndarray:
+        return self.state.order
+
+    def add_batch(self, batch: IndexBatch) -> range:
+        """Append a built batch; returns the ids its posts got."""
+        started = time.perf_counter()
+        with self._lock:
+            state = self.state
+            base = state.size
+            blob_base = len(state.delta_blob)
+            state.delta_blob.extend(batch.texts.blob)
+            fields = state.fields
+            for name, values in batch.fields.items():
+                for value, ids in values.items():
+                    fields[name].setdefault(value, []).append(np.asarray(ids, dtype=np.int64) + base)
+            alive = np.concatenate((state.alive, np.ones(batch.size, dtype=bool)))
+            timestamps = np.concatenate((state.timestamps, batch.timestamps))
+            self.state = replace(
+                state,
+                size=base + batch.size,
+                segments=state.segments + tuple(replace(s, base=s.base + base) for s in batch.segments),
+                starts=np.concatenate((state.starts, batch.texts.starts + blob_base)),
+                title_ends=np.concatenate((state.title_ends, batch.texts.title_ends + blob_base)),
+                ends=np.concatenate((state.ends, batch.texts.ends + blob_base)),
+                alive=alive,
+                timestamps=timestamps,
+                local_timestamps=np.concatenate((state.local_timestamps, batch.local_timestamps)),
+                repaired=np.concatenate((state.repaired, batch.repaired)),
+                order=_display_order(alive, timestamps),
+                titles=state.titles + batch.titles,
+                title_rank_cache={},
+            )
+        self.build_seconds += time.perf_counter() - started
+        return range(base, base + batch.size)
+
+    def remove(self, ids: Sequence[int]) -> None:
+        """Hide posts (deleted or replaced by a newer version of their file)."""
+        with self._lock:
+            state = self.state
+            alive = state.alive.copy()
+            alive[np.asarray(list(ids), dtype=np.int64)] = False
+            self.state = replace(state, alive=alive, order=_display_order(alive, state.timestamps),
+                                 title_rank_cache={})
+
+    # ------------------------------------------------------------ candidates
+
+    def _gram_mask(self, state: IndexState, key: int) -> np.ndarray:
+        mask = np.zeros(state.size, dtype=bool)
+        for segment in state.segments:
+            ids = segment.local_ids(key)
+            if len(ids):
+                mask[segment.base + ids.astype(np.int64)] = True
         return mask
 
-    def candidates(self, folded_term: str) -> tuple[np.ndarray | None, bool]:
-        """Ids of posts that may contain the term (None: any post), and whether exactly."""
+    def candidates(self, folded_term: str, state: IndexState | None = None) -> tuple[np.ndarray | None, bool]:
+        """Mask of posts that may contain the term (None: any post), and whether exactly."""
+        state = state or self.state
         points = [int(c) for c in code_points(folded_term)]
         pairable = [point >= _SPACE for point in points]
         keys: set[int] = set()
@@ -214,67 +332,64 @@ class SearchIndex:
         if not keys:
             return None, False
         exact = (len(points) == 1 and points[0] > _LAST_INVISIBLE) or (len(points) == 2 and all(pairable))
-        lists = sorted((self._posting(key) for key in keys), key=len)
-        result = lists[0]
-        for other in lists[1:]:
-            if not len(result):
+        mask = None
+        for key in keys:
+            gram = self._gram_mask(state, key)
+            mask = gram if mask is None else (mask & gram)
+            if not mask.any():
                 break
-            result = _intersect(result, other)
-        return result, exact
-
-    def _contains(self, term: bytes, doc: int) -> bool:
-        return self.blob.find(term, self.offsets[doc], self.offsets[doc + 1]) >= 0
-
-    def _title_contains(self, term: bytes, doc: int) -> bool:
-        return self.blob.find(term, self.offsets[doc], self.title_ends[doc]) >= 0
+        return mask, exact
 
     # ------------------------------------------------------------ queries
 
-    def _evaluate(self, term: Term) -> _Evaluated:
+    def _evaluate(self, state: IndexState, term: Term) -> _Evaluated:
         if term.field in ("text", "title"):
             folded = fold(term.value)
             encoded = folded.encode("utf-8", "surrogatepass")
-            ids, exact = self.candidates(folded)
-            mask = None if ids is None else self._mask(ids)
+            mask, exact = self.candidates(folded, state)
+            starts, title_ends, ends = state.starts, state.title_ends, state.ends
             if term.field == "title":
-                return _Evaluated(mask, False, lambda doc: self._title_contains(encoded, doc))
+                return _Evaluated(mask, False, lambda doc: state.blob_for(doc).find(
+                    encoded, starts[doc], title_ends[doc]) >= 0)
             if exact:
                 return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
-            return _Evaluated(mask, False, lambda doc: self._contains(encoded, doc))
-        if term.field in self.field_values:
+            return _Evaluated(mask, False, lambda doc: state.blob_for(doc).find(
+                encoded, starts[doc], ends[doc]) >= 0)
+        if term.field in state.fields:
             folded = fold(term.value)
-            mask = np.zeros(self.size, dtype=bool)
-            for value, ids in self.field_values[term.field].items():
+            mask = np.zeros(state.size, dtype=bool)
+            for value, id_arrays in list(state.fields[term.field].items()):
                 if folded in value:
-                    mask[ids] = True
+                    for ids in list(id_arrays):
+                        mask[ids[ids < state.size]] = True
             return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
         if term.field == "date":
-            mask = ~self.undated
+            mask = ~np.isnan(state.local_timestamps)
             if term.start is not None:
-                mask &= self.local_timestamps >= term.start
+                mask &= state.local_timestamps >= term.start
             if term.end is not None:
-                mask &= self.local_timestamps < term.end
+                mask &= state.local_timestamps < term.end
             return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
         if term.field == "is":
-            mask = self.undated if term.value == "undated" else self.repaired
+            mask = np.isnan(state.timestamps) if term.value == "undated" else state.repaired
             return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
         raise QueryError(f"cannot search {term.field}:")  # parse() never produces this
 
-    def _group(self, group: Sequence[Term]) -> _Evaluated:
+    def _group(self, state: IndexState, group: Sequence[Term]) -> _Evaluated:
         """One AND operand: a single term, or terms joined by OR (any may match)."""
-        evaluated = [(term, self._evaluate(term)) for term in group]
+        evaluated = [(term, self._evaluate(state, term)) for term in group]
         if len(evaluated) == 1 and not group[0].negated:
             return evaluated[0][1]
         if len(evaluated) == 1:  # -term
             inner = evaluated[0][1]
             if inner.exact:
-                mask = ~inner.mask if inner.mask is not None else np.zeros(self.size, dtype=bool)
+                mask = ~inner.mask if inner.mask is not None else np.zeros(state.size, dtype=bool)
                 return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
             return _Evaluated(None, False, lambda doc: not inner.matches(doc))
         checks = [(term.negated, item.matches) for term, item in evaluated]
         mask = None
         if all(not term.negated and item.mask is not None for term, item in evaluated):
-            mask = np.zeros(self.size, dtype=bool)
+            mask = np.zeros(state.size, dtype=bool)
             for _, item in evaluated:
                 mask |= item.mask
         exact = all(item.exact and not term.negated for term, item in evaluated)
@@ -285,27 +400,28 @@ class SearchIndex:
         """Yield the first `limit` hits as soon as they are known, then (if that was not
         everything) the complete result. Stops early when `should_stop()` turns true."""
         started = time.perf_counter()
+        state = self.state
         if isinstance(query, str):
             query = parse(query)
         mask: np.ndarray | None = None
         checks: list[Callable[[int], bool]] = []
         for group in query.groups:
-            evaluated = self._group(group)
+            evaluated = self._group(state, group)
             if evaluated.mask is not None:
                 mask = evaluated.mask.copy() if mask is None else mask & evaluated.mask
             if not evaluated.exact:
                 checks.append(evaluated.matches)
-        ids = np.arange(self.size) if mask is None else np.flatnonzero(mask)
+        ids = state.order if mask is None else state.order[mask[state.order]]
         if query.sort == "-date":
-            reversed_ids = ids[::-1]
-            undated = self.undated[reversed_ids]
-            ids = np.concatenate((reversed_ids[~undated], reversed_ids[undated]))
+            undated = np.isnan(state.timestamps[ids])
+            ids = np.concatenate((ids[~undated][::-1], ids[undated][::-1]))
 
         if not checks:
-            yield self._finish(query, ids, started)
+            yield self._finish(state, query, ids, started)
             return
+        found: list[int] = []
+        rest = ids
         if query.sort in ("date", "-date") and limit is not None:
-            found: list[int] = []
             position = -1
             for position, doc in _iterate(ids):
                 if all(check(doc) for check in checks):
@@ -313,44 +429,51 @@ class SearchIndex:
                     if len(found) >= limit:
                         break
             else:
-                position = len(ids)
-            if len(found) < limit:
-                yield self._finish(query, np.array(found, dtype=np.int64), started)
+                yield self._finish(state, query, np.array(found, dtype=np.int64), started)
                 return
             yield SearchResult(query, np.array(found, dtype=np.int64), len(found), False,
                                time.perf_counter() - started)
             rest = ids[position + 1:]
-        else:
-            found, rest = [], ids
-        for step, doc in enumerate(rest.tolist()):
+        for step, doc in _iterate(rest):
             if should_stop is not None and step % _STOP_CHECK_EVERY == 0 and should_stop():
                 return
             if all(check(doc) for check in checks):
                 found.append(doc)
-        yield self._finish(query, np.array(found, dtype=np.int64), started)
+        yield self._finish(state, query, np.array(found, dtype=np.int64), started)
 
-    def _finish(self, query: Query, ids: np.ndarray, started: float) -> SearchResult:
+    def _finish(self, state: IndexState, query: Query, ids: np.ndarray, started: float) -> SearchResult:
         if query.sort == "title":
-            ids = ids[np.argsort(self.title_rank[ids], kind="stable")]
+            ids = ids[np.argsort(self._title_rank(state)[ids], kind="stable")]
         elif query.sort == "relevance":
-            ids = self._by_relevance(ids, query)
+            ids = self._by_relevance(state, ids, query)
         return SearchResult(query, ids, len(ids), True, time.perf_counter() - started)
 
-    def _by_relevance(self, ids: np.ndarray, query: Query) -> np.ndarray:
+    def _title_rank(self, state: IndexState) -> np.ndarray:
+        rank = state.title_rank_cache.get("rank")
+        if rank is None:
+            titles = state.titles
+            order = sorted(range(state.size), key=titles.__getitem__)
+            rank = np.empty(state.size, dtype=np.int64)
+            rank[order] = np.arange(state.size)
+            state.title_rank_cache["rank"] = rank
+        return rank
+
+    def _by_relevance(self, state: IndexState, ids: np.ndarray, query: Query) -> np.ndarray:
         """Title matches above body matches, more occurrences above fewer, newer on ties."""
         terms = [fold(term).encode("utf-8", "surrogatepass") for term in query.highlight_terms]
         if not terms or not len(ids):
             return ids
-        blob, offsets, title_ends = self.blob, self.offsets, self.title_ends
+        starts, title_ends, ends = state.starts, state.title_ends, state.ends
         scores = np.zeros(len(ids), dtype=np.int64)
         for position, doc in enumerate(ids.tolist()):
-            start, title_end, end = offsets[doc], title_ends[doc], offsets[doc + 1]
+            blob = state.blob_for(doc)
+            start, title_end, end = starts[doc], title_ends[doc], ends[doc]
             score = 0
             for term in terms:
                 score += 1000 * min(blob.count(term, start, title_end), 9)
                 score += min(blob.count(term, title_end, end), 999)
             scores[position] = score
-        return ids[np.lexsort((ids, -scores))]
+        return ids[np.argsort(-scores, kind="stable")]  # stable: date order on ties
 
     def run(self, query: Query | str, limit: int | None = None) -> SearchResult:
         """The complete result in one call (for the CLI and tests)."""
@@ -366,26 +489,6 @@ def _iterate(ids: np.ndarray, step: int = 512) -> Iterator[tuple[int, int]]:
     for start in range(0, len(ids), step):
         for offset, doc in enumerate(ids[start:start + step].tolist()):
             yield start + offset, doc
-
-
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """np.unique, minus the hash table numpy 2 builds first (8x slower here on 10M+ keys)."""
-    values.sort()
-    if len(values) < 2:
-        return values
-    keep = np.empty(len(values), dtype=bool)
-    keep[0] = True
-    np.not_equal(values[1:], values[:-1], out=keep[1:])
-    return values[keep]
-
-
-def _intersect(small: np.ndarray, large: np.ndarray) -> np.ndarray:
-    """Sorted id arrays -> ids in both."""
-    if len(small) > len(large):
-        small, large = large, small
-    where = np.searchsorted(large, small)
-    where[where == len(large)] = 0
-    return small[large[where] == small] if len(large) else large
 
 
 def highlight_spans(text: str, folded_terms: Sequence[str]) -> list[tuple[int, int]]:

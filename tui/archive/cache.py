@@ -1,0 +1,325 @@
+"""The warm-start cache: an archive's posts, skipped files, file table and search index on disk.
+
+Kept in the user's cache directory (platformdirs), one folder per set of archive roots. Arrays
+are .npy files and the folded texts one blob, all memory-mapped on load, so a 100k-post archive
+opens in well under a second and pages in only what searches touch. A cache that is missing,
+from another format, truncated or inconsistent is reported and rebuilt, never trusted: every
+file is listed in the manifest with its size, the small ones with a CRC, and the arrays are
+checked against each other before use. Writes go to a temporary folder renamed into place, so
+a crash mid-write leaves the previous cache (or none), never half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mmap
+import os
+import pickle
+import shutil
+import time
+import zlib
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from .archive import Archive, Skipped, normalize_root
+from .index import IndexState, Segment, _display_order
+from .post_table import PostTable
+
+CACHE_FORMAT = 4
+_ARRAYS = ("starts", "title_ends", "ends", "alive", "timestamps", "local_timestamps", "repaired",
+           "segment_table", "keys", "key_starts", "ids")
+_CHECKED_FILES = ("posts.pickle", "meta.pickle")
+
+
+class CacheError(Exception):
+    """The cache cannot be used; the message says why (shown as a notice)."""
+
+
+def cache_root() -> Path:
+    override = os.environ.get("POSTSHELF_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("postshelf", appauthor=False))
+
+
+def cache_dir_for(roots: Iterable[Path | str]) -> Path:
+    key = "\0".join(sorted(str(normalize_root(root)) for root in roots))
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    return cache_root() / digest
+
+
+# ---------------------------------------------------------------- saving
+
+
+def save(archive: Archive, directory: Path | None = None) -> Path:
+    """Write the archive's cache atomically. Raises OSError when it cannot be written."""
+    directory = directory or cache_dir_for(archive.roots)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    temporary = directory.with_name(f"{directory.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
+    temporary.mkdir()
+    try:
+        with archive._lock:
+            state = archive.index.state
+            columns = {name: list(values[: state.size]) for name, values in archive.posts.state().items()}
+            skipped = [(str(s.path), s.relative_path, s.reason) for s in archive.skipped]
+            files = dict(archive.files)
+            fields = {name: {value: np.concatenate(arrays) for value, arrays in values.items()}
+                      for name, values in state.fields.items()}
+        _write_state(temporary, state)
+        _dump(temporary / "posts.pickle", columns)
+        _dump(temporary / "meta.pickle", {"skipped": skipped, "files": files, "fields": fields,
+                                          "titles": state.titles[: state.size]})
+        manifest = {
+            "format": CACHE_FORMAT,
+            "postshelf": __version__,
+            "roots": [str(root) for root in archive.roots],
+            "posts": state.size,
+            "created": time.time(),
+            "files": {path.name: path.stat().st_size for path in temporary.iterdir()},
+            "crc32": {name: _crc(temporary / name) for name in _CHECKED_FILES},
+        }
+        (temporary / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        _swap_into_place(temporary, directory)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return directory
+
+
+def _write_state(directory: Path, state: IndexState) -> None:
+    with open(directory / "texts.blob", "wb") as blob:
+        main_length = len(state.main_blob)
+        if main_length:
+            blob.write(memoryview(state.main_blob)[:main_length])
+        blob.write(state.delta_blob)
+    shift = np.where(np.arange(state.size) < state.main_docs, 0, main_length)
+    segments = state.segments
+    table = np.array([[s.base, s.size, len(s.keys), len(s.ids)] for s in segments], dtype=np.int64).reshape(-1, 4)
+    arrays = {
+        "starts": state.starts[: state.size] + shift,
+        "title_ends": state.title_ends[: state.size] + shift,
+        "ends": state.ends[: state.size] + shift,
+        "alive": state.alive[: state.size],
+        "timestamps": state.timestamps[: state.size],
+        "local_timestamps": state.local_timestamps[: state.size],
+        "repaired": state.repaired[: state.size],
+        "segment_table": table,
+    }
+    for name, array in arrays.items():
+        np.save(directory / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+    # The posting arrays are the big ones: written piece by piece, never concatenated in memory.
+    _save_pieces(directory / "keys.npy", [s.keys for s in segments], np.uint64)
+    _save_pieces(directory / "key_starts.npy", [s.starts for s in segments], np.uint32)
+    _save_pieces(directory / "ids.npy", [s.ids for s in segments], np.uint16)
+
+
+def _save_pieces(path: Path, pieces: list[np.ndarray], dtype) -> None:
+    """Write arrays as one .npy file, as np.concatenate(pieces) would be, without building it."""
+    total = sum(len(piece) for piece in pieces)
+    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": (total,)}
+    with open(path, "wb") as file:
+        np.lib.format.write_array_header_1_0(file, header)
+        for piece in pieces:
+            file.write(np.ascontiguousarray(piece, dtype=dtype).tobytes())
+
+
+def _dump(path: Path, value) -> None:
+    with open(path, "wb") as file:
+        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _crc(path: Path) -> int:
+    checksum = 0
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            checksum = zlib.crc32(chunk, checksum)
+    return checksum
+
+
+def _swap_into_place(temporary: Path, directory: Path) -> None:
+    retired = directory.with_name(f"{directory.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+    if directory.exists():
+        os.rename(directory, retired)
+    os.rename(temporary, directory)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
+    """The cached archive for these roots. Raises CacheError when there is no usable cache."""
+    archive = Archive(roots)
+    directory = directory or cache_dir_for(archive.roots)
+    if not directory.is_dir():
+        _recover_interrupted_swap(directory)
+    manifest_path = directory / "manifest.json"
+    if not manifest_path.exists():
+        raise CacheError("no cache yet")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CacheError(f"the cache manifest is unreadable ({error.__class__.__name__})")
+    if not isinstance(manifest, dict) or manifest.get("format") != CACHE_FORMAT:
+        raise CacheError("the cache was written by another version of postshelf")
+    if manifest.get("roots") != [str(root) for root in archive.roots]:
+        raise CacheError("the cache belongs to other folders")
+    try:
+        for name, size in manifest["files"].items():
+            if (directory / name).stat().st_size != size:
+                raise CacheError(f"the cache file {name} is truncated or was changed")
+        for name, checksum in manifest["crc32"].items():
+            if _crc(directory / name) != checksum:
+                raise CacheError(f"the cache file {name} is corrupt")
+        with open(directory / "posts.pickle", "rb") as file:
+            columns = pickle.load(file)
+        with open(directory / "meta.pickle", "rb") as file:
+            meta = pickle.load(file)
+        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
+        blob = _map(directory / "texts.blob")
+    except CacheError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError, AttributeError) as error:
+        raise CacheError(f"the cache is damaged ({error.__class__.__name__}: {str(error)[:80]})")
+    size = int(manifest["posts"])
+    _check(arrays, size, len(blob))
+    try:
+        archive.posts = PostTable.from_state(columns)
+    except ValueError as error:
+        raise CacheError(f"the cache is damaged ({error})")
+    if len(archive.posts) != size:
+        raise CacheError("the cache's post table does not match its index")
+    archive.skipped = [Skipped(Path(path), relative, reason) for path, relative, reason in meta["skipped"]]
+    archive.files = meta["files"]
+    segments = tuple(
+        Segment(int(base), int(count), arrays["keys"][key_at:key_at + n_keys],
+                arrays["key_starts"][start_at:start_at + n_keys + 1], arrays["ids"][ids_at:ids_at + n_ids])
+        for (base, count, n_keys, n_ids), key_at, start_at, ids_at in _segment_offsets(arrays["segment_table"])
+    )
+    alive = np.array(arrays["alive"])
+    timestamps = np.array(arrays["timestamps"])
+    state = archive.index.state
+    archive.index.state = replace(
+        state, size=size, segments=segments, main_blob=blob, main_docs=size, delta_blob=bytearray(),
+        starts=np.array(arrays["starts"]), title_ends=np.array(arrays["title_ends"]),
+        ends=np.array(arrays["ends"]), alive=alive, timestamps=timestamps,
+        local_timestamps=np.array(arrays["local_timestamps"]), repaired=np.array(arrays["repaired"]),
+        order=_display_order(alive, timestamps), titles=list(meta["titles"]),
+        fields={name: {value: [ids] for value, ids in values.items()} for name, values in meta["fields"].items()},
+        title_rank_cache={},
+    )
+    return archive
+
+
+def _map(path: Path):
+    if path.stat().st_size == 0:
+        return b""
+    with open(path, "rb") as file:
+        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _segment_offsets(table: np.ndarray):
+    key_at = start_at = ids_at = 0
+    for row in np.asarray(table).tolist():
+        yield row, key_at, start_at, ids_at
+        key_at += row[2]
+        start_at += row[2] + 1
+        ids_at += row[3]
+
+
+def _check(arrays: dict[str, np.ndarray], size: int, blob_length: int) -> None:
+    """The arrays must agree with each other; a wrong result is worse than a rebuild."""
+    for name in ("starts", "title_ends", "ends", "alive", "timestamps", "local_timestamps", "repaired"):
+        if arrays[name].shape != (size,):
+            raise CacheError(f"the cache array {name} has the wrong size")
+    if size and (int(arrays["ends"].max()) > blob_length or int(arrays["starts"].min()) < 0):
+        raise CacheError("the cache's texts are shorter than its index says")
+    table = np.asarray(arrays["segment_table"])
+    if table.ndim != 2 or (len(table) and table.shape[1] != 4):
+        raise CacheError("the cache's segment table is damaged")
+    if len(table):
+        if int(table[:, 2].sum()) != len(arrays["keys"]) or int(table[:, 3].sum()) != len(arrays["ids"]):
+            raise CacheError("the cache's posting lists do not add up")
+        if int((table[:, 2] + 1).sum()) != len(arrays["key_starts"]):
+            raise CacheError("the cache's posting offsets do not add up")
+        if int(table[:, 0].max() + table[table[:, 0].argmax(), 1]) > size:
+            raise CacheError("the cache's segments point past its posts")
+
+
+def _recover_interrupted_swap(directory: Path) -> None:
+    """A crash between the two renames of a save leaves only the retired copy: restore it."""
+    if not directory.parent.is_dir():
+        return
+    retired = sorted(directory.parent.glob(f"{directory.name}.old-*"))
+    if retired:
+        try:
+            os.rename(retired[-1], directory)
+        except OSError:
+            pass
+
+
+def describe() -> list[dict]:
+    """Every cache folder: its roots, post count, size and age (for `postshelf cache`)."""
+    root = cache_root()
+    entries = []
+    if not root.is_dir():
+        return entries
+    for folder in sorted(root.iterdir()):
+        if not folder.is_dir():
+            continue
+        size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+        info = {"path": str(folder), "bytes": size, "roots": [], "posts": None, "created": None}
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            info.update(roots=manifest.get("roots", []), posts=manifest.get("posts"), created=manifest.get("created"))
+        except (OSError, ValueError):
+            info["roots"] = ["(incomplete or damaged)"]
+        entries.append(info)
+    return entries
+
+
+def clear(directory: Path | None = None) -> int:
+    """Delete one cache folder, or all of them; returns how many were removed."""
+    targets = [directory] if directory else [p for p in cache_root().glob("*") if p.is_dir()] if cache_root().is_dir() else []
+    removed = 0
+    for target in targets:
+        if target is not None and target.exists():
+            shutil.rmtree(target, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def adopt_saved(archive: Archive, directory: Path) -> None:
+    """After a save, use the memory-mapped cache files instead of the in-memory index, as a warm
+    start would: the texts and posting lists (most of the memory) are then paged in on demand."""
+    with archive._lock:
+        state = archive.index.state
+        try:
+            saved = load(archive.roots, directory)
+        except CacheError:
+            return
+        if saved.index.state.size != state.size:
+            return  # more posts arrived meanwhile; keep the in-memory index
+        fresh = saved.index.state
+        archive.index.state = replace(
+            state, segments=fresh.segments, main_blob=fresh.main_blob, main_docs=fresh.main_docs,
+            delta_blob=bytearray(), starts=fresh.starts, title_ends=fresh.title_ends, ends=fresh.ends,
+        )
+    release_free_memory()
+
+
+def release_free_memory() -> None:
+    """Hand freed heap pages back to the OS (glibc keeps them otherwise; RSS would not drop)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
