@@ -1,7 +1,9 @@
-"""The postshelf App: loads the archive off the event loop and shows the main screen."""
+"""The postshelf App: opens the archive off the event loop and keeps the screen in step with it."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 from textual import work
@@ -9,8 +11,12 @@ from textual.app import App
 from textual.binding import Binding
 
 from .archive import Archive
+from .archive.loader import apply_file_changes, open_archive
 from .rendering import install_cjk_line_breaking
 from .screens.main import MainScreen
+
+PROGRESS_EVERY = 0.2
+"""Seconds between progress updates while loading (each one refreshes the list)."""
 
 
 def _stylesheet() -> Path:
@@ -27,22 +33,81 @@ class PostshelfApp(App):
     CSS_PATH = str(_stylesheet())
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, paths: list[Path]) -> None:
+    def __init__(self, paths: list[Path], *, use_cache: bool = True, rebuild: bool = False,
+                 watch: bool = True) -> None:
         super().__init__()
         install_cjk_line_breaking()
         self.paths = paths
+        self.use_cache = use_cache
+        self.rebuild = rebuild
+        self.watch = watch
         self.archive: Archive | None = None
+        self.loading_complete = False
+        self._loading_stop = threading.Event()
+        self._shutting_down = threading.Event()
 
     def on_mount(self) -> None:
         self.main_screen = MainScreen()
         self.push_screen(self.main_screen)
-        self._load()
+        self._open()
+
+    def on_unmount(self) -> None:
+        self._shutting_down.set()
+        self._loading_stop.set()
+
+    def stop_loading(self) -> None:
+        """Esc while loading: keep what has loaded, read no more."""
+        self._loading_stop.set()
 
     @work(thread=True, exclusive=True, group="load")
-    def _load(self) -> None:
-        archive = Archive.load(self.paths)
-        self.call_from_thread(self._loaded, archive)
+    def _open(self) -> None:
+        started = time.perf_counter()
+        last_update = [0.0]
 
-    def _loaded(self, archive: Archive) -> None:
+        def progress(done: int, total: int) -> None:
+            now = time.perf_counter()
+            if now - last_update[0] >= PROGRESS_EVERY or done == total:
+                last_update[0] = now
+                self.call_from_thread(self.main_screen.show_progress, done, total, started)
+
+        def notice(message: str) -> None:
+            self.call_from_thread(self.notify, message, title="postshelf", severity="warning", timeout=10)
+
+        archive, complete = open_archive(
+            self.paths, rebuild=self.rebuild, use_cache=self.use_cache,
+            on_archive=lambda opened: self.call_from_thread(self._archive_opened, opened),
+            progress=progress, should_stop=lambda: self._loading_stop.is_set() or self._shutting_down.is_set(),
+            notice=notice,
+        )
+        if self._shutting_down.is_set():
+            return
+        self.loading_complete = complete
+        self.call_from_thread(self.main_screen.loading_finished, complete)
+        if self.watch:
+            # A plain daemon thread, not a worker: it runs for the app's lifetime.
+            threading.Thread(target=self._follow_changes, args=(archive,), name="postshelf-watch",
+                             daemon=True).start()
+
+    def _archive_opened(self, archive: Archive) -> None:
         self.archive = archive
         self.main_screen.show_archive(archive)
+
+    def _follow_changes(self, archive: Archive) -> None:
+        """Live reload: apply file changes under the roots as they happen (inotify via watchfiles)."""
+        try:
+            import watchfiles
+        except ImportError:  # pragma: no cover - a dependency, but never fatal
+            return
+        folders = [str(root) for root in archive.roots if root.is_dir()]
+        if not folders:
+            return
+        try:
+            for changes in watchfiles.watch(*folders, stop_event=self._shutting_down, debounce=400, step=100,
+                                            rust_timeout=500, yield_on_timeout=False, raise_interrupt=False):
+                if self._shutting_down.is_set():
+                    return
+                if apply_file_changes(archive, {path for _, path in changes}):
+                    self.call_from_thread(self.main_screen.refresh_posts)
+        except (OSError, RuntimeError) as error:  # e.g. too many inotify watches
+            if not self._shutting_down.is_set():
+                self.call_from_thread(self.notify, f"Live reload is off: {error}", severity="warning")

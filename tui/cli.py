@@ -16,7 +16,7 @@ from .archive import Archive
 from .archive.query import QueryError, parse
 from .archive.sanitize import one_line
 
-COMMANDS = ("index", "search")
+COMMANDS = ("index", "search", "cache")
 
 
 def demo_path() -> Path:
@@ -43,6 +43,8 @@ def _open_parser() -> argparse.ArgumentParser:
         "With no PATH, a demo archive opens.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="folders (searched recursively) or post files")
+    parser.add_argument("--rebuild", action="store_true", help="ignore the cache: read every file again")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     return parser
 
 
@@ -52,6 +54,17 @@ def _index_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    parser.add_argument("--rebuild", action="store_true", help="ignore the cache: read every file again")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    return parser
+
+
+def _cache_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="postshelf cache", description="Show where postshelf keeps its caches and how big they are."
+    )
+    parser.add_argument("--clear", action="store_true", help="delete the caches (of PATH... if given, else all)")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="the archive folders whose cache to clear")
     return parser
 
 
@@ -65,6 +78,7 @@ def _search_parser() -> argparse.ArgumentParser:
                         help="a query; repeat for several")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="hits printed per query (default 20)")
     parser.add_argument("--json", action="store_true", help="one JSON object per query and line")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     return parser
 
 
@@ -99,31 +113,45 @@ def _main(argv: list[str] | None = None) -> int:
         command, rest = argv[0], argv[1:]
         if command == "index":
             return _index(_index_parser(), rest)
+        if command == "cache":
+            return _cache(_cache_parser(), rest)
         return _search(_search_parser(), _attach_query_values(rest))
     parser = _open_parser()
     args = parser.parse_args(argv)
     paths = _existing_paths(parser, args.paths) if args.paths else [demo_path()]
     from .app import PostshelfApp  # Textual only for the UI
 
-    PostshelfApp(paths).run()
+    PostshelfApp(paths, use_cache=not args.no_cache, rebuild=args.rebuild).run()
     return 0
+
+
+def _open(paths: list[Path], *, rebuild: bool = False, use_cache: bool = True) -> Archive:
+    """Open through the cache, saying on stderr when the cache could not be used."""
+    from .archive.loader import open_archive
+
+    def notice(message: str) -> None:
+        print(f"postshelf: {message}", file=sys.stderr)
+
+    archive, _ = open_archive(paths, rebuild=rebuild, use_cache=use_cache, notice=notice)
+    return archive
 
 
 def _index(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     args = parser.parse_args(argv)
-    archive = Archive.load(_existing_paths(parser, args.paths))
+    archive = _open(_existing_paths(parser, args.paths), rebuild=args.rebuild, use_cache=not args.no_cache)
     if args.json:
         print(json.dumps({
-            "posts": len(archive.posts),
+            "posts": archive.post_count,
             "skipped": [{"path": str(s.path), "reason": s.reason} for s in archive.skipped],
             "files_seen": archive.files_seen,
             "seconds": round(archive.load_seconds, 3),
         }, ensure_ascii=False))
         return 0
-    print(f"{len(archive.posts):,} posts loaded, {len(archive.skipped):,} skipped "
+    print(f"{archive.post_count:,} posts loaded, {len(archive.skipped):,} skipped "
           f"({archive.files_seen:,} files seen) in {archive.load_seconds:.2f} s")
-    repaired = sum(1 for post in archive.posts if post.repaired)
-    undated = sum(1 for post in archive.posts if post.date is None)
+    posts = archive.ordered_posts()
+    repaired = sum(1 for post in posts if post.repaired)
+    undated = sum(1 for post in posts if post.date is None)
     if repaired or undated:
         print(f"{repaired:,} with repaired frontmatter, {undated:,} undated")
     for entry in archive.skipped:
@@ -141,7 +169,7 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
             queries.append(parse(text))
         except QueryError as error:
             parser.error(f"bad query {text!r}: {error}")
-    archive = Archive.load(_existing_paths(parser, args.paths))
+    archive = _open(_existing_paths(parser, args.paths), use_cache=not args.no_cache)
     any_match = False
     for query in queries:
         result = archive.index.run(query, limit=args.limit)
@@ -162,3 +190,29 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         for post in hits:
             print(f"{post.date_label:10}  {post.title}  {one_line(str(post.path))}")
     return 0 if any_match else 1
+
+
+def _cache(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    from .archive import cache
+
+    args = parser.parse_args(argv)
+    if args.clear:
+        if args.paths:
+            removed = sum(cache.clear(cache.cache_dir_for([path])) for path in _existing_paths(parser, args.paths))
+        else:
+            removed = cache.clear()
+        print(f"removed {removed} cache{'s' if removed != 1 else ''} from {cache.cache_root()}")
+        return 0
+    if args.paths:
+        parser.error("PATH is only used with --clear")
+    entries = cache.describe()
+    print(f"caches in {cache.cache_root()}: {len(entries)}")
+    total = 0
+    for entry in entries:
+        total += entry["bytes"]
+        posts = f"{entry['posts']:,} posts" if entry["posts"] is not None else "incomplete"
+        print(f"{entry['bytes'] / 1e6:9.1f} MB  {posts:>14}  {', '.join(one_line(r) for r in entry['roots'])}")
+        print(f"{'':12}{entry['path']}")
+    if entries:
+        print(f"{total / 1e6:9.1f} MB in all; `postshelf cache --clear` removes them")
+    return 0

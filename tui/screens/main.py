@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,7 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from ..archive import Archive, Post
+from ..archive import Archive
 from ..archive.index import SearchResult
 from ..archive.query import QueryError, parse
 from ..widgets.post_list import PostList
@@ -31,7 +33,7 @@ class MainScreen(Screen):
         Binding("/", "focus_search", "Search"),
         Binding("tab", "app.focus_next", "Next pane", show=False),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False),
-        Binding("escape", "focus_list", "Back to list", show=False),
+        Binding("escape", "escape", "Back to list / stop loading", show=False),
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
         Binding("exclamation_mark", "skipped", "Skipped files"),
@@ -44,10 +46,13 @@ class MainScreen(Screen):
         self.archive: Archive | None = None
         self.query_text = ""
         self._open_timer: Timer | None = None
-        self._open_post: Post | None = None
+        self._open_index: int | None = None
         self._highlight: tuple[str, ...] = ()
         self._counting = False
         self._match: tuple[int, int] | None = None
+        self._shown_generation = -1
+        self._progress: tuple[int, int, float] | None = None
+        self._load_note = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -64,17 +69,41 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(PostList).focus()
-        self._update_status(loading=True)
+        self._update_status()
 
     # ------------------------------------------------------------ archive
 
     def show_archive(self, archive: Archive) -> None:
+        """Show the archive (possibly still loading) and keep the view in step with it."""
         self.archive = archive
-        empty = "No posts found here. Run `postshelf index PATH` to see what was read."
-        self.query_one(PostList).show(archive.posts, range(len(archive.posts)), empty_message=empty)
-        if self.query_text:
+        self.refresh_posts()
+
+    def refresh_posts(self) -> None:
+        """Posts were added or removed (loading, live reload): refresh the list or the search."""
+        archive = self.archive
+        if archive is None or archive.generation == self._shown_generation:
+            self._update_status()
+            return
+        self._shown_generation = archive.generation
+        if self.query_text.strip():
             self._run_search(self.query_text)
+        else:
+            post_list = self.query_one(PostList)
+            empty = "Loading…" if self._progress else "No posts found here. Run `postshelf index PATH` to see what was read."
+            post_list.show(archive.posts, archive.order, keep_index=post_list.current_index, empty_message=empty)
         self._update_status()
+
+    def show_progress(self, done: int, total: int, started: float) -> None:
+        self._progress = (done, total, started)
+        self.refresh_posts()
+
+    def loading_finished(self, complete: bool) -> None:
+        if self._progress is not None and not complete:
+            done, total, _ = self._progress
+            self._load_note = f"loading stopped at {done:,} of {total:,} files"
+        self._progress = None
+        self._shown_generation = -1
+        self.refresh_posts()
 
     # ------------------------------------------------------------ search
 
@@ -139,37 +168,39 @@ class MainScreen(Screen):
         self._update_status()
         if self._open_timer is not None:
             self._open_timer.stop()
-        post = event.post
-        if post is None:
+        index = event.index
+        if index is None:
             self._show_post(None)
-        elif post is not self._open_post:
-            self._open_timer = self.set_timer(OPEN_DELAY, lambda: self._show_post(post))
+        elif index != self._open_index:
+            self._open_timer = self.set_timer(OPEN_DELAY, lambda: self._show_post(index))
 
     @on(PostList.Chosen)
     def _post_chosen(self, event: PostList.Chosen) -> None:
         if self._open_timer is not None:
             self._open_timer.stop()
-        if event.post is not self._open_post:
-            self._show_post(event.post)
+        if event.index != self._open_index:
+            self._show_post(event.index)
         self.query_one(ReaderBody).focus()
 
-    def _show_post(self, post: Post | None) -> None:
-        self._open_post = post
+    def _show_post(self, index: int | None) -> None:
+        self._open_index = index
         self._match = None
-        self.query_one(ReaderHeader).show_post(post)
+        archive = self.archive
         body = self.query_one(ReaderBody)
-        if post is None or self.archive is None:
+        if index is None or archive is None:
+            self.query_one(ReaderHeader).show_post(None)
             body.clear()
             return
-        archive = self.archive
+        post = archive.posts[index]
+        self.query_one(ReaderHeader).show_post(post)
         body.show(lambda: archive.read_markdown(post), self._highlight)
-
-    # ------------------------------------------------------------ actions
 
     @on(ReaderBody.MatchMoved)
     def _match_moved(self, event: ReaderBody.MatchMoved) -> None:
         self._match = (event.current, event.total) if self._highlight else None
         self._update_status()
+
+    # ------------------------------------------------------------ actions
 
     def action_next_match(self) -> None:
         self.query_one(ReaderBody).action_next_match()
@@ -180,7 +211,9 @@ class MainScreen(Screen):
     def action_focus_search(self) -> None:
         self.query_one(SearchBar).focus()
 
-    def action_focus_list(self) -> None:
+    def action_escape(self) -> None:
+        if self._progress is not None and self.query_one(PostList).has_focus:
+            self.app.stop_loading()
         self.query_one(PostList).focus()
 
     def action_help(self) -> None:
@@ -191,18 +224,27 @@ class MainScreen(Screen):
     def action_skipped(self) -> None:
         from .skipped import SkippedScreen
 
-        self.app.push_screen(SkippedScreen(self.archive.skipped if self.archive else []))
+        self.app.push_screen(SkippedScreen(list(self.archive.skipped) if self.archive else []))
 
-    def _update_status(self, loading: bool = False) -> None:
+    def _update_status(self) -> None:
         archive = self.archive
         post_list = self.query_one(PostList)
+        progress = None
+        if self._progress is not None:
+            done, total, started = self._progress
+            elapsed = max(1e-6, time.perf_counter() - started)
+            rate = done / elapsed
+            remaining = (total - done) / rate if rate > 0 else None
+            progress = (done, total, rate, remaining)
         self.query_one(StatusLine).show_counts(
-            loaded=len(archive.posts) if archive else 0,
+            loaded=archive.post_count if archive else 0,
             shown=post_list.count,
             skipped=len(archive.skipped) if archive else 0,
             query=self.query_text,
             position=post_list.cursor if post_list.count else None,
-            loading=loading or archive is None,
+            progress=progress,
+            opening=archive is None,
             counting=self._counting,
             match=self._match,
+            note=self._load_note,
         )

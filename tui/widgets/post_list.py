@@ -53,18 +53,18 @@ class PostList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, init=False, always_update=True)
 
     class Highlighted(Message):
-        """The cursor rests on a post (sent on every move; the screen debounces)."""
+        """The cursor moved to a post (sent on every move; the screen debounces)."""
 
-        def __init__(self, post: Post | None) -> None:
+        def __init__(self, index: int | None) -> None:
             super().__init__()
-            self.post = post
+            self.index = index
 
     class Chosen(Message):
-        """The user asked to read the post under the cursor (Enter or click)."""
+        """The user asked to read the post under the cursor (Enter or double click)."""
 
-        def __init__(self, post: Post) -> None:
+        def __init__(self, index: int) -> None:
             super().__init__()
-            self.post = post
+            self.index = index
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -118,7 +118,7 @@ class PostList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self._row_cache.clear()
         self.refresh()
-        self.post_message(self.Highlighted(self.current_post))
+        self.post_message(self.Highlighted(self.current_index))
 
     def _move_to(self, position: int) -> None:
         if not len(self._order):
@@ -156,9 +156,9 @@ class PostList(ScrollView, can_focus=True):
         self._move_to(self.cursor - self._page_rows)
 
     def action_read(self) -> None:
-        post = self.current_post
-        if post is not None:
-            self.post_message(self.Chosen(post))
+        index = self.current_index
+        if index is not None:
+            self.post_message(self.Chosen(index))
 
     async def _on_click(self, event: events.Click) -> None:
         row = (event.y + int(self.scroll_y)) // ROW_HEIGHT

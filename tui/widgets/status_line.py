@@ -1,4 +1,4 @@
-"""One line under the panes: how many posts are loaded, shown and skipped."""
+"""One line under the panes: posts loaded, shown and skipped; loading progress; match position."""
 
 from __future__ import annotations
 
@@ -6,13 +6,28 @@ from rich.text import Text
 from textual.widgets import Static
 
 
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
 class StatusLine(Static):
     def show_counts(self, *, loaded: int, shown: int, skipped: int, query: str, position: int | None,
-                    loading: bool = False, counting: bool = False, match: tuple[int, int] | None = None) -> None:
+                    progress: tuple[int, int, float, float | None] | None = None, opening: bool = False,
+                    counting: bool = False, match: tuple[int, int] | None = None, note: str = "") -> None:
         text = Text()
-        if loading:
-            text.append(f"Loading… {loaded:,} posts", style="bold")
-        elif query.strip():
+        if opening:
+            text.append("Opening…", style="bold")
+            self.update(text)
+            return
+        if progress is not None:
+            done, total, rate, remaining = progress
+            text.append(f"Loading {done:,}/{total:,} files", style="bold")
+            text.append(f" · {rate:,.0f}/s")
+            if remaining is not None and done < total:
+                text.append(f" · {_duration(remaining)} left")
+            text.append(" · Esc stops · ")
+        if query.strip():
             text.append(f"{shown:,}{'+' if counting else ''} of {loaded:,} posts", style="bold")
             text.append(f" match {query.strip()!r}")
             if counting:
@@ -23,6 +38,8 @@ class StatusLine(Static):
         text.append(f"{skipped:,} skipped", style="bold" if skipped else "")
         if skipped:
             text.append(" (! to see why)")
+        if note:
+            text.append(f" · {note}")
         if position is not None and shown:
             text.append(f" · {position + 1:,}/{shown:,}{'+' if counting else ''}")
         if match is not None:
