@@ -34,10 +34,12 @@ class PostshelfApp(App):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(self, paths: list[Path], *, use_cache: bool = True, rebuild: bool = False,
-                 watch: bool = True) -> None:
+                 watch: bool = True, archive: Archive | None = None) -> None:
+        """`archive`: show this already-loaded archive instead of opening `paths`."""
         super().__init__()
         install_cjk_line_breaking()
         self.paths = paths
+        self._given_archive = archive
         self.use_cache = use_cache
         self.rebuild = rebuild
         self.watch = watch
@@ -46,10 +48,14 @@ class PostshelfApp(App):
         self._loading_stop = threading.Event()
         self._shutting_down = threading.Event()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.main_screen = MainScreen()
-        self.push_screen(self.main_screen)
-        self._open()
+        await self.push_screen(self.main_screen)
+        if self._given_archive is not None:
+            self._archive_opened(self._given_archive)
+            self.main_screen.loading_finished(True)
+        else:
+            self._open()
 
     def on_unmount(self) -> None:
         self._shutting_down.set()

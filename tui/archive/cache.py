@@ -317,6 +317,9 @@ def adopt_saved(archive: Archive, directory: Path) -> None:
 
 def release_free_memory() -> None:
     """Hand freed heap pages back to the OS (glibc keeps them otherwise; RSS would not drop)."""
+    import gc
+
+    gc.collect()
     try:
         import ctypes
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Callable
@@ -51,12 +52,27 @@ def load_files(archive: Archive, files: list[PostFile],
                 progress(done, total)
         return True
     try:
+        _start_resource_tracker()
         return _load_in_workers(archive, batches, workers, done, total, progress, should_stop)
-    except (BrokenProcessPool, OSError):
+    except (BrokenProcessPool, OSError, ValueError):
         # No worker processes here (a sandbox, a frozen app): read the rest in this process.
         loaded_paths = set(archive.files)
         rest = [post_file for post_file in files if str(post_file.path) not in loaded_paths]
         return load_files(archive, rest, progress, should_stop, workers=0)
+
+
+def _start_resource_tracker() -> None:
+    """multiprocessing starts a helper that inherits stderr; under a TUI, sys.stderr is a capture
+    object with no real file descriptor, so start it with the process's own stderr."""
+    from multiprocessing import resource_tracker
+
+    saved = sys.stderr
+    try:
+        if sys.__stderr__ is not None:
+            sys.stderr = sys.__stderr__
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = saved
 
 
 def _load_in_workers(archive: Archive, batches: list[list[PostFile]], workers: int, done: int, total: int,

@@ -1,0 +1,179 @@
+"""The warm-start cache: it is used, kept exact, and never trusted when damaged."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.archive import cache
+from tui.archive.archive import Archive
+from tui.archive.loader import apply_file_changes, load_archive, open_archive
+
+
+def state(archive: Archive) -> set:
+    """What a user can see of an archive: every listed post and skipped file."""
+    posts = {(str(p.path), p.title, p.date_label, p.author) for p in archive.ordered_posts()}
+    skipped = {(str(s.path), s.reason) for s in archive.skipped}
+    return posts | skipped
+
+
+def fresh(root: Path) -> set:
+    return state(Archive.load([root]))
+
+
+def opened(root: Path, notices: list[str] | None = None) -> Archive:
+    notices = [] if notices is None else notices
+    archive, complete = open_archive([root], notice=notices.append)
+    assert complete
+    return archive
+
+
+def test_second_open_comes_from_the_cache(archive_dir: Path, monkeypatch) -> None:
+    first = opened(archive_dir)
+    assert cache.cache_dir_for([archive_dir]).is_dir()
+    read = []
+    monkeypatch.setattr("tui.archive.archive.read_post_file",
+                        lambda path: read.append(path) or pytest.fail("a file was re-read"))
+    notices: list[str] = []
+    second = opened(archive_dir, notices)
+    assert read == [] and notices == []
+    monkeypatch.undo()
+    assert state(second) == state(first) == fresh(archive_dir)
+    assert second.search("信用 建设").count == 1
+
+
+def _bump(path: Path) -> None:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+
+
+def test_cache_follows_touch_edit_delete_add(archive_dir: Path) -> None:
+    opened(archive_dir)
+    touched = archive_dir / "int-title.md"
+    _bump(touched)
+    edited = archive_dir / "epoch.md"
+    edited.write_text("---\ntitle: Edited title\ndate: 2030-01-01\n---\nnew body word zebra\n")
+    _bump(edited)
+    (archive_dir / "crlf.md").unlink()
+    (archive_dir / "added.md").write_text("---\ntitle: Added later\n---\nbody\n")
+    (archive_dir / "binary.md").write_text("---\ntitle: Fixed binary\n---\nnow text\n")
+    _bump(archive_dir / "binary.md")
+
+    second = opened(archive_dir)
+    assert state(second) == fresh(archive_dir)
+    titles = {post.title for post in second.ordered_posts()}
+    assert {"Edited title", "Added later", "Fixed binary", "111111"} <= titles
+    assert "Epoch bug" not in titles and "CRLF post" not in titles
+    assert second.search("zebra").count == 1
+    assert second.search("Epoch").count == 0
+    assert "binary.md" not in {s.relative_path for s in second.skipped}
+    assert state(opened(archive_dir)) == fresh(archive_dir)  # and the cache written after that too
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda d: (d / "ids.npy").write_bytes((d / "ids.npy").read_bytes()[:-10]), "truncated"),
+        (lambda d: (d / "posts.pickle").write_bytes(b"\0" + (d / "posts.pickle").read_bytes()[1:]), "corrupt"),
+        (lambda d: (d / "manifest.json").write_text("{not json"), "unreadable"),
+        (lambda d: (d / "manifest.json").write_text(json.dumps(
+            {**json.loads((d / "manifest.json").read_text()), "format": 999})), "another version"),
+        (lambda d: (d / "texts.blob").unlink(), "damaged"),
+    ],
+)
+def test_damaged_cache_is_rebuilt_with_a_notice(archive_dir: Path, damage, words: str) -> None:
+    opened(archive_dir)
+    damage(cache.cache_dir_for([archive_dir]))
+    notices: list[str] = []
+    archive = opened(archive_dir, notices)
+    assert state(archive) == fresh(archive_dir)
+    assert len(notices) == 1 and words in notices[0] and "Reading every file again" in notices[0]
+    assert opened(archive_dir, notices := []) and notices == []  # rebuilt: good again
+
+
+def test_inconsistent_arrays_are_not_trusted(archive_dir: Path) -> None:
+    import numpy as np
+
+    opened(archive_dir)
+    directory = cache.cache_dir_for([archive_dir])
+    ends = np.load(directory / "ends.npy")
+    ends[-1] = 10**12  # a text offset past the end of the texts
+    np.save(directory / "ends.npy", ends)
+    notices: list[str] = []
+    assert state(opened(archive_dir, notices)) == fresh(archive_dir)
+    assert notices and "shorter than its index" in notices[0]
+
+
+def test_unwritable_cache_is_bypassed(archive_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("POSTSHELF_CACHE_DIR", str(blocker / "cache"))
+    notices: list[str] = []
+    archive = opened(archive_dir, notices)
+    assert state(archive) == fresh(archive_dir)
+    assert notices and notices[0].startswith("Cache not written")
+
+
+def test_interrupted_save_leaves_a_usable_cache(archive_dir: Path) -> None:
+    opened(archive_dir)
+    directory = cache.cache_dir_for([archive_dir])
+    # A crash between the two renames of a save: only the retired copy is left.
+    os.rename(directory, directory.with_name(directory.name + ".old-1-1"))
+    # ... and a crash in the middle of writing leaves a temporary folder behind.
+    (directory.with_name(directory.name + ".tmp-1-1")).mkdir()
+    notices: list[str] = []
+    archive = opened(archive_dir, notices)
+    assert notices == [] and state(archive) == fresh(archive_dir)
+
+
+def test_stopping_a_load_keeps_what_was_read(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    root.mkdir()
+    for number in range(2500):
+        (root / f"{number:04d}.md").write_text(f"---\ntitle: Post {number}\n---\nbody {number}\n")
+    batches = []
+    archive, complete = open_archive([root], progress=lambda done, total: batches.append(done),
+                                     should_stop=lambda: len(batches) >= 2)
+    assert not complete
+    assert 0 < archive.post_count < 2500
+    assert not cache.cache_dir_for([root]).exists()  # an incomplete load is never cached
+    archive, complete = open_archive([root])
+    assert complete and archive.post_count == 2500
+
+
+def test_parallel_load_matches_the_in_process_load(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    root.mkdir()
+    for number in range(3100):
+        (root / f"{number:04d}.md").write_text(f"---\ntitle: Post {number}\ndate: 2020-01-{number % 28 + 1:02d}\n---\nbody {number}\n")
+    parallel = load_archive(Archive([root]), workers=2)
+    serial = load_archive(Archive([root]), workers=0)
+    assert state(parallel) == state(serial) and parallel.post_count == 3100
+
+
+def test_live_changes_are_applied(archive_dir: Path) -> None:
+    archive = opened(archive_dir)
+    before = archive.post_count
+    new = archive_dir / "source" / "_posts" / "live.md"
+    new.write_text("---\ntitle: Arrived live\n---\nfresh words\n")
+    (archive_dir / "json.md").unlink()
+    ignored = archive_dir / "public" / "ignored.md"
+    ignored.write_text("---\ntitle: generated\n---\n")
+    applied = apply_file_changes(archive, {str(new), str(archive_dir / "json.md"), str(ignored)})
+    assert applied == 2
+    assert archive.post_count == before
+    titles = {post.title for post in archive.ordered_posts()}
+    assert "Arrived live" in titles and "JSON frontmatter" not in titles and "generated" not in titles
+    assert archive.search("fresh words").count == 1
+    assert state(archive) == fresh(archive_dir)
+
+
+def test_cache_command_lists_and_clears(archive_dir: Path, private_cache: Path) -> None:
+    opened(archive_dir)
+    entries = cache.describe()
+    assert len(entries) == 1 and entries[0]["roots"] == [str(archive_dir)] and entries[0]["bytes"] > 0
+    assert cache.clear() == 1 and cache.describe() == []
