@@ -114,10 +114,11 @@ class PostList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------ cursor
 
-    def watch_cursor(self, cursor: int) -> None:
+    def watch_cursor(self, old: int, cursor: int) -> None:
+        # Rows are cached per (row, width, is-cursor, focus): only the two changed rows repaint.
         self._scroll_cursor_into_view()
-        self._row_cache.clear()
-        self.refresh()
+        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
+        self.refresh_lines(cursor * ROW_HEIGHT, ROW_HEIGHT)
         self.post_message(self.Highlighted(self.current_index))
 
     def _move_to(self, position: int) -> None:

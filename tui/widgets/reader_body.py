@@ -25,6 +25,18 @@ from ..rendering import render_markdown
 
 MAX_TEXT_WIDTH = 100
 """Lines longer than this are tiring to read; wider panes get margins instead."""
+PREVIEW_FROM = 40_000
+"""Posts with more Markdown than this show their opening first, while the rest renders."""
+PREVIEW_CHARACTERS = 12_000
+
+
+def _opening(markdown: str) -> str:
+    """The first part of a long post, cut at a paragraph break outside code blocks."""
+    cut = markdown.rfind("\n\n", 0, PREVIEW_CHARACTERS)
+    opening = markdown[: cut if cut > 0 else PREVIEW_CHARACTERS]
+    if opening.count("```") % 2:
+        opening += "\n```"
+    return opening + "\n\n*…*\n"
 
 
 def highlight_line(segments: list[Segment], terms: tuple[str, ...], style: Style) -> tuple[list[Segment], int]:
@@ -94,6 +106,8 @@ class ReaderBody(ScrollView, can_focus=True):
         self._highlight: tuple[str, ...] = ()
         self._rendered_width = 0
         self._generation = 0
+        self._rendered_generation = -1
+        self._shown_generation = -1
 
     @property
     def text(self) -> str:
@@ -140,29 +154,47 @@ class ReaderBody(ScrollView, can_focus=True):
     @work(thread=True, exclusive=True, group="reader-render")
     def _render_in_thread(self, load_markdown: Callable[[], str], width: int,
                           highlight: tuple[str, ...], style: Style, generation: int) -> None:
+        worker = get_current_worker()
         try:
-            lines = render_markdown(load_markdown(), width)
+            markdown = load_markdown()
+            if len(markdown) > PREVIEW_FROM:
+                # A long post: show its first screens now, the whole of it when rendered.
+                preview = self._finish_lines(render_markdown(_opening(markdown), width), highlight, style)
+                if worker.is_cancelled:
+                    return
+                self.app.call_from_thread(self._set_lines, *preview, generation, False)
+            lines = render_markdown(markdown, width)
         except Exception as error:  # a renderer bug must not take the app down
             lines = render_markdown(f"*This post could not be displayed: {type(error).__name__}.*", width)
-        if get_current_worker().is_cancelled:
+        if worker.is_cancelled:
             return
+        strips, match_lines = self._finish_lines(lines, highlight, style)
+        self.app.call_from_thread(self._set_lines, strips, match_lines, generation, True)
+
+    @staticmethod
+    def _finish_lines(lines: list[list[Segment]], highlight: tuple[str, ...],
+                      style: Style) -> tuple[list[Strip], list[int]]:
         match_lines = []
         if highlight:
             for number, line in enumerate(lines):
                 lines[number], found = highlight_line(line, highlight, style)
                 if found:
                     match_lines.append(number)
-        strips = [Strip(line).simplify() for line in lines]
-        self.app.call_from_thread(self._set_lines, strips, match_lines, generation)
+        return [Strip(line).simplify() for line in lines], match_lines
 
-    def _set_lines(self, strips: list[Strip], match_lines: list[int], generation: int) -> None:
+    def _set_lines(self, strips: list[Strip], match_lines: list[int], generation: int, complete: bool) -> None:
         if generation != self._generation:
             return
+        self._shown_generation = generation
+        if complete:
+            self._rendered_generation = generation
         self._lines = strips
         self._match_lines = match_lines
         self._current_match = -1
         self.virtual_size = Size(self._rendered_width, len(strips))
         self.refresh()
+        if not complete:
+            return
         self.post_message(self.Rendered())
         if self._highlight:
             self.post_message(self.MatchMoved(0, len(match_lines)))
