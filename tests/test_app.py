@@ -317,9 +317,9 @@ async def test_loading_progress_and_stop(tmp_path: Path) -> None:
     app = PostshelfApp([root], use_cache=False, watch=False)
     async with app.run_test(size=(100, 24)) as pilot:
         seen_progress = False
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if "Loading" in status(app) and "files" in status(app):
+        for _ in range(600):
+            await pilot.pause(0.02)
+            if "Loading" in status(app) and "Esc stops" in status(app) and app.archive.post_count:
                 seen_progress = True
                 break
         assert seen_progress, status(app)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import fields
 from .convert import to_markdown
-from .index import SearchIndex, SearchResult, build_batch
+from .index import IndexBatch, SearchIndex, SearchResult, build_batch
 from .parse import NotAPost, RawPost, read_post_file
 from .post import Post
 from .post_table import PostTable
@@ -188,9 +188,26 @@ def load_one(post_file: PostFile) -> Loaded:
     return Loaded(str(post_file.path), size, mtime_ns, result[0], result[1], None)
 
 
-def load_many(post_files: list[PostFile]) -> list[Loaded]:
-    """A batch of files (runs in worker processes for big archives)."""
-    return [load_one(post_file) for post_file in post_files]
+@dataclass(frozen=True, slots=True)
+class ReadBatch:
+    """Files read and indexed together, ready to add to an archive."""
+
+    items: list[Loaded]  # texts dropped: they live in `index` now
+    index: IndexBatch
+
+
+def prepare_batch(loaded: list[Loaded]) -> ReadBatch:
+    """Index read files. CPU-heavy: runs in a worker process for big archives."""
+    posts = [item.post for item in loaded if item.post is not None]
+    texts = [item.text for item in loaded if item.post is not None]
+    index = build_batch(posts, texts)
+    items = [Loaded(item.path, item.size, item.mtime_ns, item.post, "", item.skipped) for item in loaded]
+    return ReadBatch(items, index)
+
+
+def read_batch(post_files: list[PostFile]) -> ReadBatch:
+    """Read, parse and index a batch of files (the unit of work of a loader process)."""
+    return prepare_batch([load_one(post_file) for post_file in post_files])
 
 
 class Archive:
@@ -219,10 +236,14 @@ class Archive:
         return load_archive(cls(roots), progress=progress)
 
     def add_loaded(self, loaded: list[Loaded]) -> None:
-        """Add a batch of read files: posts to the table and the index, skips to the list."""
+        """Add read files: posts to the table and the index, skips to the list."""
+        self.add_batch(prepare_batch(loaded))
+
+    def add_batch(self, read: ReadBatch) -> None:
+        """Add a read and indexed batch (cheap: the work was done where it was read)."""
+        loaded = read.items
         posts = [item.post for item in loaded if item.post is not None]
-        texts = [item.text for item in loaded if item.post is not None]
-        batch = build_batch(posts, texts)
+        batch = read.index
         with self._lock:
             known = [item.path for item in loaded if item.path in self.files]
             if known:
@@ -312,4 +333,4 @@ def sort_key(post: Post) -> tuple:
     return (0, -post.date.timestamp(), post.title.casefold())
 
 
-__all__ = ["Archive", "Loaded", "PostFile", "Skipped", "find_post_files", "load_file"]
+__all__ = ["Archive", "Loaded", "PostFile", "ReadBatch", "Skipped", "find_post_files", "load_file", "read_batch"]

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from .folding import fold_table
-from .archive import Archive, PostFile, find_post_files, is_ignored_folder, is_post_name, load_many
+from .archive import Archive, PostFile, find_post_files, is_ignored_folder, is_post_name, read_batch
 
 BATCH_FILES = 1024
 PARALLEL_FROM = 3000
@@ -46,7 +46,7 @@ def load_files(archive: Archive, files: list[PostFile],
         for batch in batches:
             if should_stop is not None and should_stop():
                 return False
-            archive.add_loaded(load_many(batch))
+            archive.add_batch(read_batch(batch))
             done += len(batch)
             if progress is not None:
                 progress(done, total)
@@ -85,19 +85,19 @@ def _load_in_workers(archive: Archive, batches: list[list[PostFile]], workers: i
         upcoming = iter(batches)
         # A bounded window: finished batches wait in memory only while this process indexes.
         for batch in upcoming:
-            pending.append(pool.submit(load_many, batch))
+            pending.append(pool.submit(read_batch, batch))
             if len(pending) >= workers * 2:
                 break
         while pending:
             if should_stop is not None and should_stop():
                 pool.shutdown(wait=False, cancel_futures=True)
                 return False
-            loaded = pending.popleft().result()
+            read = pending.popleft().result()
             following = next(upcoming, None)
             if following is not None:
-                pending.append(pool.submit(load_many, following))
-            archive.add_loaded(loaded)
-            done += len(loaded)
+                pending.append(pool.submit(read_batch, following))
+            archive.add_batch(read)
+            done += len(read.items)
             if progress is not None:
                 progress(done, total)
     return True
@@ -215,8 +215,8 @@ def open_archive(roots, *, rebuild: bool = False, use_cache: bool = True,
         archive = Archive(roots)
     if on_archive is not None:
         on_archive(archive)
+    fold_table()  # built once per process (~0.1 s): now, rather than on the first keystroke
     if from_cache:
-        fold_table()  # built once per process (~0.1 s): now, rather than on the first keystroke
         changed, removed = refresh(archive, progress, should_stop)
         complete = not (should_stop is not None and should_stop())
         dirty = bool(changed or removed)

@@ -22,19 +22,20 @@ class StatusLine(Static):
             return
         if progress is not None:
             done, total, rate, remaining = progress
-            text.append(f"Loading {done:,}/{total:,} files", style="bold")
+            text.append(f"Loading {done:,}/{total:,}", style="bold")
             text.append(f" · {rate:,.0f}/s")
             if remaining is not None and done < total:
                 text.append(f" · {_duration(remaining)} left")
-            text.append(" · Esc stops · ")
+            text.append(" (Esc stops) · ")
         if query.strip():
             text.append(f"{shown:,}{'+' if counting else ''} of {loaded:,} posts", style="bold")
             text.append(f" match {query.strip()!r}")
             if counting:
                 text.append(" (counting…)")
-        else:
+        elif progress is None:
             text.append(f"{loaded:,} posts", style="bold")
-        text.append(" · ")
+        if query.strip() or progress is None:
+            text.append(" · ")
         text.append(f"{skipped:,} skipped", style="bold" if skipped else "")
         if skipped:
             text.append(" (! to see why)")
