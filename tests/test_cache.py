@@ -44,6 +44,10 @@ def test_second_open_comes_from_the_cache(archive_dir: Path, monkeypatch) -> Non
     monkeypatch.undo()
     assert state(second) == state(first) == fresh(archive_dir)
     assert second.search("信用 建设").count == 1
+    from tui.archive.folding import fold
+
+    by_title = [fold(second.posts[i].title) for i in second.search("sort:title").ids.tolist()]
+    assert by_title == sorted(by_title) and len(by_title) == second.post_count
 
 
 def _bump(path: Path) -> None:

@@ -218,13 +218,32 @@ class Archive:
         self.posts = PostTable()
         self.index = SearchIndex()
         self.skipped: list[Skipped] = []
-        self.files: dict[str, tuple[int, int, int]] = {}
-        """path -> (size, mtime_ns, post id, or -1 when the file was skipped)."""
+        self._files: dict[str, tuple[int, int, int]] | None = {}
+        self._files_loader: Callable[[], dict[str, tuple[int, int, int]]] | None = None
         self.load_seconds = 0.0
         self.generation = 0
         """Bumped whenever posts are added or removed, so views know to refresh."""
         self._lock = threading.RLock()
         self._markdown_cache: OrderedDict[str, str] = OrderedDict()
+
+    @property
+    def files(self) -> dict[str, tuple[int, int, int]]:
+        """path -> (size, mtime_ns, post id, or -1 when the file was skipped).
+
+        From a cache this table is read on first use (it is only needed to find changes, which
+        happens after the list is on screen)."""
+        if self._files is None:
+            with self._lock:
+                if self._files is None:
+                    self._files = self._files_loader() if self._files_loader else {}
+        return self._files
+
+    @files.setter
+    def files(self, value: dict[str, tuple[int, int, int]]) -> None:
+        self._files = value
+
+    def load_files_table_later(self, loader: Callable[[], dict[str, tuple[int, int, int]]]) -> None:
+        self._files, self._files_loader = None, loader
 
     # ------------------------------------------------------------ loading
 

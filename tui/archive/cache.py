@@ -30,10 +30,10 @@ from .archive import Archive, Skipped, normalize_root
 from .index import IndexState, Segment, _display_order
 from .post_table import PostTable
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 _ARRAYS = ("starts", "title_ends", "ends", "alive", "timestamps", "local_timestamps", "repaired",
            "segment_table", "keys", "key_starts", "ids")
-_CHECKED_FILES = ("posts.pickle", "meta.pickle")
+_CHECKED_FILES = ("posts.pickle", "meta.pickle", "files.pickle")
 
 
 class CacheError(Exception):
@@ -69,13 +69,13 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
             state = archive.index.state
             columns = {name: list(values[: state.size]) for name, values in archive.posts.state().items()}
             skipped = [(str(s.path), s.relative_path, s.reason) for s in archive.skipped]
-            files = dict(archive.files)
+            files = dict(archive.files)  # (reads a lazily loaded table first)
             fields = {name: {value: np.concatenate(arrays) for value, arrays in values.items()}
                       for name, values in state.fields.items()}
         _write_state(temporary, state)
         _dump(temporary / "posts.pickle", columns)
-        _dump(temporary / "meta.pickle", {"skipped": skipped, "files": files, "fields": fields,
-                                          "titles": state.titles[: state.size]})
+        _dump(temporary / "meta.pickle", {"skipped": skipped, "fields": fields})
+        _dump(temporary / "files.pickle", files)
         manifest = {
             "format": CACHE_FORMAT,
             "postshelf": __version__,
@@ -197,7 +197,7 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
     if len(archive.posts) != size:
         raise CacheError("the cache's post table does not match its index")
     archive.skipped = [Skipped(Path(path), relative, reason) for path, relative, reason in meta["skipped"]]
-    archive.files = meta["files"]
+    archive.load_files_table_later(lambda: _load_pickle(directory / "files.pickle", dict))
     segments = tuple(
         Segment(int(base), int(count), arrays["keys"][key_at:key_at + n_keys],
                 arrays["key_starts"][start_at:start_at + n_keys + 1], arrays["ids"][ids_at:ids_at + n_ids])
@@ -211,11 +211,52 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
         starts=np.array(arrays["starts"]), title_ends=np.array(arrays["title_ends"]),
         ends=np.array(arrays["ends"]), alive=alive, timestamps=timestamps,
         local_timestamps=np.array(arrays["local_timestamps"]), repaired=np.array(arrays["repaired"]),
-        order=_display_order(alive, timestamps), titles=list(meta["titles"]),
+        order=_display_order(alive, timestamps), titles=FoldedTitles(columns["title"]),
         fields={name: {value: [ids] for value, ids in values.items()} for name, values in meta["fields"].items()},
         title_rank_cache={},
     )
     return archive
+
+
+class FoldedTitles(list):
+    """Folded titles, computed when first needed (only sort:title needs them) instead of being
+    stored in the cache and unpickled at every start."""
+
+    def __init__(self, titles: list[str]) -> None:
+        super().__init__()
+        self._source = titles
+
+    def _materialize(self) -> None:
+        if self._source is not None:
+            from .folding import fold
+
+            self.extend(fold(title) for title in self._source)
+            self._source = None
+
+    def __getitem__(self, index):
+        self._materialize()
+        return super().__getitem__(index)
+
+    def __len__(self) -> int:
+        return len(self._source) if self._source is not None else super().__len__()
+
+    def __add__(self, other):
+        self._materialize()
+        return list(self) + list(other)
+
+    def __iter__(self):
+        self._materialize()
+        return super().__iter__()
+
+
+def _load_pickle(path: Path, kind: type):
+    """A pickle from a cache already checked on load; damage found now reads as empty."""
+    try:
+        with open(path, "rb") as file:
+            value = pickle.load(file)
+        return value if isinstance(value, kind) else kind()
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        return kind()
 
 
 def _map(path: Path):
