@@ -46,6 +46,7 @@ def test_second_open_comes_from_the_cache(archive_dir: Path, monkeypatch) -> Non
     assert second.search("信用 建设").count == 1
     from tui.archive.folding import fold
 
+    assert second.search("sort:relevance 信用 OR linux").count == first.search("信用 OR linux").count
     by_title = [fold(second.posts[i].title) for i in second.search("sort:title").ids.tolist()]
     assert by_title == sorted(by_title) and len(by_title) == second.post_count
 

@@ -470,8 +470,8 @@ class SearchIndex:
             start, title_end, end = starts[doc], title_ends[doc], ends[doc]
             score = 0
             for term in terms:
-                score += 1000 * min(blob.count(term, start, title_end), 9)
-                score += min(blob.count(term, title_end, end), 999)
+                score += 1000 * _occurrences(blob, term, start, title_end, 9)
+                score += _occurrences(blob, term, title_end, end, 999)
             scores[position] = score
         return ids[np.argsort(-scores, kind="stable")]  # stable: date order on ties
 
@@ -482,6 +482,19 @@ class SearchIndex:
             pass
         assert result is not None
         return result
+
+
+def _occurrences(blob, term: bytes, start: int, end: int, cap: int) -> int:
+    """Occurrences of term in blob[start:end], up to cap (mmap has find but no count)."""
+    found = 0
+    position = start
+    while found < cap:
+        at = blob.find(term, position, end)
+        if at < 0:
+            break
+        found += 1
+        position = at + len(term)
+    return found
 
 
 def _iterate(ids: np.ndarray, step: int = 512) -> Iterator[tuple[int, int]]:
