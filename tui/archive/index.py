@@ -106,6 +106,13 @@ class IndexState:
     def blob_for(self, doc: int):
         return self.main_blob if doc < self.main_docs else self.delta_blob
 
+    def offsets_as_lists(self) -> tuple[list[int], list[int]]:
+        """starts/ends as Python lists: indexing a list is ~5x cheaper than a numpy array."""
+        cached = self.title_rank_cache.get("offsets")
+        if cached is None:
+            cached = self.title_rank_cache["offsets"] = (self.starts.tolist(), self.ends.tolist())
+        return cached
+
 
 @dataclass
 class SearchResult:
@@ -125,6 +132,14 @@ class _Evaluated:
     mask: np.ndarray | None
     exact: bool
     matches: Callable[[int], bool]
+    keep: Callable[[list[int]], list[int]] | None = None
+    """The same check over many ids at once (the hot loop when counting)."""
+
+    def filter(self, ids: list[int]) -> list[int]:
+        if self.keep is not None:
+            return self.keep(ids)
+        matches = self.matches
+        return [doc for doc in ids if matches(doc)]
 
 
 def doc_text(post: Post, body_text: str) -> str:
@@ -354,7 +369,7 @@ class SearchIndex:
             if exact:
                 return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
             return _Evaluated(mask, False, lambda doc: state.blob_for(doc).find(
-                encoded, starts[doc], ends[doc]) >= 0)
+                encoded, starts[doc], ends[doc]) >= 0, lambda ids: _containing(state, encoded, ids))
         if term.field in state.fields:
             folded = fold(term.value)
             mask = np.zeros(state.size, dtype=bool)
@@ -404,13 +419,13 @@ class SearchIndex:
         if isinstance(query, str):
             query = parse(query)
         mask: np.ndarray | None = None
-        checks: list[Callable[[int], bool]] = []
+        checks: list[_Evaluated] = []
         for group in query.groups:
             evaluated = self._group(state, group)
             if evaluated.mask is not None:
                 mask = evaluated.mask.copy() if mask is None else mask & evaluated.mask
             if not evaluated.exact:
-                checks.append(evaluated.matches)
+                checks.append(evaluated)
         ids = state.order if mask is None else state.order[mask[state.order]]
         if query.sort == "-date":
             undated = np.isnan(state.timestamps[ids])
@@ -419,26 +434,32 @@ class SearchIndex:
         if not checks:
             yield self._finish(state, query, ids, started)
             return
+
+        def verified(chunk: np.ndarray) -> list[int]:
+            survivors = chunk.tolist()
+            for check in checks:
+                if not survivors:
+                    break
+                survivors = check.filter(survivors)
+            return survivors
+
         found: list[int] = []
-        rest = ids
+        position = 0
         if query.sort in ("date", "-date") and limit is not None:
-            position = -1
-            for position, doc in _iterate(ids):
-                if all(check(doc) for check in checks):
-                    found.append(doc)
-                    if len(found) >= limit:
-                        break
-            else:
+            step = max(32, min(256, limit * 2))  # small steps: stop once the first screen is full
+            while position < len(ids) and len(found) < limit:
+                found.extend(verified(ids[position:position + step]))
+                position += step
+            if position >= len(ids):
                 yield self._finish(state, query, np.array(found, dtype=np.int64), started)
                 return
-            yield SearchResult(query, np.array(found, dtype=np.int64), len(found), False,
+            yield SearchResult(query, np.array(found[:limit], dtype=np.int64), len(found), False,
                                time.perf_counter() - started)
-            rest = ids[position + 1:]
-        for step, doc in _iterate(rest):
-            if should_stop is not None and step % _STOP_CHECK_EVERY == 0 and should_stop():
+        while position < len(ids):
+            if should_stop is not None and should_stop():
                 return
-            if all(check(doc) for check in checks):
-                found.append(doc)
+            found.extend(verified(ids[position:position + _STOP_CHECK_EVERY]))
+            position += _STOP_CHECK_EVERY
         yield self._finish(state, query, np.array(found, dtype=np.int64), started)
 
     def _finish(self, state: IndexState, query: Query, ids: np.ndarray, started: float) -> SearchResult:
@@ -484,6 +505,17 @@ class SearchIndex:
         return result
 
 
+def _containing(state: IndexState, term: bytes, ids: list[int]) -> list[int]:
+    """The ids whose folded text contains term: the verification hot loop, kept tight."""
+    starts, ends = state.offsets_as_lists()
+    main_docs = state.main_docs
+    main_find = state.main_blob.find
+    delta_find = state.delta_blob.find
+    return [doc for doc in ids
+            if (main_find(term, starts[doc], ends[doc]) if doc < main_docs
+                else delta_find(term, starts[doc], ends[doc])) >= 0]
+
+
 def _occurrences(blob, term: bytes, start: int, end: int, cap: int) -> int:
     """Occurrences of term in blob[start:end], up to cap (mmap has find but no count)."""
     found = 0
@@ -495,13 +527,6 @@ def _occurrences(blob, term: bytes, start: int, end: int, cap: int) -> int:
         found += 1
         position = at + len(term)
     return found
-
-
-def _iterate(ids: np.ndarray, step: int = 512) -> Iterator[tuple[int, int]]:
-    """(position, id) pairs, converted to Python ints a slice at a time (not all up front)."""
-    for start in range(0, len(ids), step):
-        for offset, doc in enumerate(ids[start:start + step].tolist()):
-            yield start + offset, doc
 
 
 def highlight_spans(text: str, folded_terms: Sequence[str]) -> list[tuple[int, int]]:
