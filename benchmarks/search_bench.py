@@ -41,7 +41,7 @@ def query_sets(archive: Archive, seed: int = 11) -> dict[str, list[str]]:
     rng = random.Random(seed)
     writer = Writer(7)
     words = writer.words[:2000]
-    titles = [post.title for post in rng.sample(archive.posts, min(200, len(archive.posts)))]
+    titles = [archive.posts[i].title for i in rng.sample(archive.order.tolist(), min(200, archive.post_count))]
     def piece(length: int) -> str:
         while True:
             title = rng.choice(titles)
@@ -73,6 +73,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def main() -> None:
+    """(The __main__ guard below matters: loading spawns worker processes that import this.)"""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("archive", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
@@ -83,12 +84,13 @@ def main() -> None:
     load_seconds = time.perf_counter() - started
     index = archive.index
     report = {
-        "posts": len(archive.posts),
+        "posts": archive.post_count,
         "load_seconds": round(load_seconds, 2),
         "index_build_seconds": round(index.build_seconds, 2),
         "resident_mb": round(resident_mb()),
         "peak_resident_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "postings": int(len(index.postings)),
+        "postings": int(sum(len(segment.ids) for segment in index.state.segments)),
+        "segments": len(index.state.segments),
         "queries": {},
     }
     for kind, queries in query_sets(archive).items():

@@ -312,8 +312,8 @@ async def test_new_files_appear_while_the_app_runs(archive_dir: Path) -> None:
 async def test_loading_progress_and_stop(tmp_path: Path) -> None:
     root = tmp_path / "many"
     root.mkdir()
-    for number in range(5000):
-        (root / f"{number:04d}.md").write_text(f"---\ntitle: Post {number}\n---\nbody\n")
+    for number in range(12000):
+        (root / f"{number:05d}.md").write_text(f"---\ntitle: Post {number}\n---\nbody\n")
     app = PostshelfApp([root], use_cache=False, watch=False)
     async with app.run_test(size=(100, 24)) as pilot:
         seen_progress = False
@@ -327,6 +327,6 @@ async def test_loading_progress_and_stop(tmp_path: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause(0.1)
         loaded = app.archive.post_count
-        assert 0 < loaded < 5000
+        assert 0 < loaded < 12000
         assert "loading stopped at" in status(app)
         assert app.screen.query_one(PostList).count == loaded

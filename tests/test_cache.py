@@ -182,3 +182,22 @@ def test_cache_command_lists_and_clears(archive_dir: Path, private_cache: Path) 
     entries = cache.describe()
     assert len(entries) == 1 and entries[0]["roots"] == [str(archive_dir)] and entries[0]["bytes"] > 0
     assert cache.clear() == 1 and cache.describe() == []
+
+
+def test_folders_renamed_or_deleted_live(archive_dir: Path) -> None:
+    archive = opened(archive_dir)
+    folder = archive_dir / "newdir" / "deeper"
+    folder.mkdir(parents=True)
+    (folder / "deep.md").write_text("---\ntitle: Deep new okapi\n---\nokapi\n")
+    apply_file_changes(archive, {str(archive_dir / "newdir")})
+    assert archive.search("okapi").count == 1
+    (archive_dir / "newdir").rename(archive_dir / "newdir2")
+    apply_file_changes(archive, {str(archive_dir / "newdir"), str(archive_dir / "newdir2")})
+    paths = [str(p.path) for p in archive.ordered_posts() if p.title == "Deep new okapi"]
+    assert paths == [str(archive_dir / "newdir2" / "deeper" / "deep.md")]
+    import shutil
+
+    shutil.rmtree(archive_dir / "newdir2")
+    apply_file_changes(archive, {str(archive_dir / "newdir2")})
+    assert archive.search("okapi").count == 0
+    assert state(archive) == fresh(archive_dir)

@@ -78,3 +78,12 @@ def test_deeply_nested_html_does_not_raise() -> None:
 def test_spacer_breaks_leave_no_stray_backslash() -> None:
     result = md("<p>one</p><p><br></p><p>two<br></p><p>three<br>four</p>")
     assert result == "one\n\ntwo\n\nthree\\\nfour\n"
+
+
+def test_bodies_starting_with_style_script_or_comment_are_html() -> None:
+    from tui.archive.fields import body_format
+
+    for start in ("<style>p{color:red}</style>", "<script>alert(1)</script>", "<!-- note -->"):
+        body = start + "\n<p>Para <b>bold</b> here</p>"
+        assert body_format(body, ".md") == "html"
+        assert to_markdown(body, "html").strip() == "Para **bold** here"

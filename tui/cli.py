@@ -121,8 +121,9 @@ def _main(argv: list[str] | None = None) -> int:
     paths = _existing_paths(parser, args.paths) if args.paths else [demo_path()]
     from .app import PostshelfApp  # Textual only for the UI
 
-    PostshelfApp(paths, use_cache=not args.no_cache, rebuild=args.rebuild).run()
-    return 0
+    app = PostshelfApp(paths, use_cache=not args.no_cache, rebuild=args.rebuild)
+    app.run()
+    return app.return_code or 0  # non-zero when the app stopped on an error
 
 
 def _open(paths: list[Path], *, rebuild: bool = False, use_cache: bool = True) -> Archive:
@@ -136,6 +137,10 @@ def _open(paths: list[Path], *, rebuild: bool = False, use_cache: bool = True) -
     return archive
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def _index(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     args = parser.parse_args(argv)
     archive = _open(_existing_paths(parser, args.paths), rebuild=args.rebuild, use_cache=not args.no_cache)
@@ -147,8 +152,8 @@ def _index(parser: argparse.ArgumentParser, argv: list[str]) -> int:
             "seconds": round(archive.load_seconds, 3),
         }, ensure_ascii=False))
         return 0
-    print(f"{archive.post_count:,} posts loaded, {len(archive.skipped):,} skipped "
-          f"({archive.files_seen:,} files seen) in {archive.load_seconds:.2f} s")
+    print(f"{_count(archive.post_count, 'post')} loaded, {len(archive.skipped):,} skipped "
+          f"({_count(archive.files_seen, 'file')} seen) in {archive.load_seconds:.2f} s")
     posts = archive.ordered_posts()
     repaired = sum(1 for post in posts if post.repaired)
     undated = sum(1 for post in posts if post.date is None)

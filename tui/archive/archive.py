@@ -337,7 +337,7 @@ class Archive:
             raw = read_post_file(post.path)
             markdown = to_markdown(raw.body, post.body_format)
         except NotAPost as reason:
-            markdown = f"*This post can no longer be read: {reason}.*\n"
+            markdown = f"*The file of this post can no longer be read ({reason}).*\n"
         with self._lock:
             self._markdown_cache[key] = markdown
             if len(self._markdown_cache) > 64:

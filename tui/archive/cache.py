@@ -81,6 +81,7 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
             "postshelf": __version__,
             "roots": [str(root) for root in archive.roots],
             "posts": state.size,
+            "listed": int(state.alive[: state.size].sum()),
             "created": time.time(),
             "files": {path.name: path.stat().st_size for path in temporary.iterdir()},
             "crc32": {name: _crc(temporary / name) for name in _CHECKED_FILES},
@@ -319,7 +320,8 @@ def describe() -> list[dict]:
         info = {"path": str(folder), "bytes": size, "roots": [], "posts": None, "created": None}
         try:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-            info.update(roots=manifest.get("roots", []), posts=manifest.get("posts"), created=manifest.get("created"))
+            info.update(roots=manifest.get("roots", []), posts=manifest.get("listed", manifest.get("posts")),
+                        created=manifest.get("created"))
         except (OSError, ValueError):
             info["roots"] = ["(incomplete or damaged)"]
         entries.append(info)

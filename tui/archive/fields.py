@@ -264,7 +264,9 @@ def first_url(metadata: dict[str, Any], keys: tuple[str, ...]) -> str:
 
 _HTML_START = re.compile(
     r"^\s*<(?:!doctype|html|head|body|div|p|section|article|main|table|h[1-6]|ul|ol|img|"
-    r"figure|blockquote|pre|span|a|iframe|video|br|hr|center|font|strong|b|em|i|section|header)\b",
+    r"figure|blockquote|pre|span|a|iframe|video|br|hr|center|font|strong|b|em|i|section|header|"
+    r"style|script|noscript|svg|link|meta|nav|footer|aside|dl|picture|audio|button|form|template)\b"
+    r"|^\s*<!--",
     re.IGNORECASE,
 )
 

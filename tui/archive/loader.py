@@ -168,6 +168,17 @@ def apply_file_changes(archive: Archive, paths: set[str]) -> int:
     to_load: list[PostFile] = []
     gone: list[str] = []
     for path in sorted(paths):
+        if os.path.isdir(path):  # a folder moved or copied in: everything under it
+            for root in archive.roots:
+                if os.path.abspath(path).startswith(str(root).rstrip(os.sep) + os.sep):
+                    for post_file in find_post_files([path]):
+                        inside = PostFile(post_file.path, root)
+                        if str(inside.path) not in archive.files and post_file_for(archive, str(inside.path)):
+                            to_load.append(inside)
+            continue
+        if not os.path.exists(path):  # a folder moved away or deleted: everything under it
+            prefix = os.path.abspath(path).rstrip(os.sep) + os.sep
+            gone.extend(known for known in archive.files if known.startswith(prefix))
         post_file = post_file_for(archive, path)
         if post_file is None:
             continue

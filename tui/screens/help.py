@@ -47,7 +47,13 @@ def binding_rows(bindings: list[Binding]) -> list[tuple[str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close help"),
+        Binding("j,down", "scroll('down')", "Scroll", show=False),
+        Binding("k,up", "scroll('up')", "Scroll", show=False),
+        Binding("g,home", "scroll('home')", "Top", show=False),
+        Binding("G,end", "scroll('end')", "End", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         from .main import MainScreen  # the keys of the screen underneath
@@ -74,6 +80,11 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Search", style="bold underline"), classes="help-section")
             yield Static(SEARCH_HELP)
             yield Static(Text("Esc, q or ? closes this screen.", style="dim"), id="help-close")
+
+    def action_scroll(self, where: str) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        {"down": body.scroll_down, "up": body.scroll_up, "home": body.scroll_home,
+         "end": body.scroll_end}[where](animate=False)
 
     def action_dismiss(self) -> None:
         self.dismiss(None)

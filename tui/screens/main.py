@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ..archive import Archive
+from ..archive.folding import fold
 from ..archive.index import SearchResult
 from ..archive.query import QueryError, parse
 from ..widgets.post_list import PostList
@@ -53,6 +54,9 @@ class MainScreen(Screen):
         self._shown_generation = -1
         self._progress: tuple[int, int, float] | None = None
         self._load_note = ""
+        self._shown_query = ""
+        self._query_error = False
+        self._loading = True
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -61,7 +65,7 @@ class MainScreen(Screen):
                 yield Static(id="search-error")
                 yield PostList(id="posts")
             with Vertical(id="reader"):
-                with VerticalScroll(id="reader-header-scroll"):
+                with VerticalScroll(id="reader-header-scroll", can_focus=False):
                     yield ReaderHeader(id="reader-header")
                 yield ReaderBody(id="reader-body")
         yield StatusLine(id="status")
@@ -88,8 +92,9 @@ class MainScreen(Screen):
         if self.query_text.strip():
             self._run_search(self.query_text)
         else:
+            self._shown_query = ""
             post_list = self.query_one(PostList)
-            empty = "Loading…" if self._progress else "No posts found here. Run `postshelf index PATH` to see what was read."
+            empty = "Loading…" if self._loading else "No posts found here (see `postshelf index PATH`)."
             post_list.show(archive.posts, archive.order, keep_index=post_list.current_index, empty_message=empty)
         self._update_status()
 
@@ -98,6 +103,7 @@ class MainScreen(Screen):
         self.refresh_posts()
 
     def loading_finished(self, complete: bool) -> None:
+        self._loading = False
         if self._progress is not None and not complete:
             done, total, _ = self._progress
             self._load_note = f"loading stopped at {done:,} of {total:,} files"
@@ -136,9 +142,12 @@ class MainScreen(Screen):
         error = self.query_one("#search-error", Static)
         error.update(f"⚠ {message}")
         error.display = True
+        self._query_error = True
+        self._update_status()
         self.query_one(SearchBar).add_class("-invalid")
 
     def _clear_query_error(self) -> None:
+        self._query_error = False
         self.query_one("#search-error", Static).display = False
         self.query_one(SearchBar).remove_class("-invalid")
 
@@ -147,7 +156,8 @@ class MainScreen(Screen):
             return  # a newer keystroke is on its way
         self._clear_query_error()
         post_list = self.query_one(PostList)
-        self._highlight = tuple(result.query.highlight_terms)
+        self._highlight = tuple(fold(term) for term in result.query.highlight_terms)
+        self._shown_query = text
         self._counting = not result.complete
         message = f"No post matches {text.strip()!r}" if text.strip() else "No posts"
         post_list.show(self.archive.posts, result.ids, keep_index=post_list.current_index,
@@ -240,7 +250,8 @@ class MainScreen(Screen):
             loaded=archive.post_count if archive else 0,
             shown=post_list.count,
             skipped=len(archive.skipped) if archive else 0,
-            query=self.query_text,
+            query=self._shown_query if self.query_text.strip() else "",
+            query_error=self._query_error,
             position=post_list.cursor if post_list.count else None,
             progress=progress,
             opening=archive is None,

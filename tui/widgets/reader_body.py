@@ -180,7 +180,7 @@ class ReaderBody(ScrollView, can_focus=True):
                 lines[number], found = highlight_line(line, highlight, style)
                 if found:
                     match_lines.append(number)
-        return [Strip(line).simplify() for line in lines], match_lines
+        return [Strip(line).simplify() for line in lines] + [Strip([])], match_lines
 
     def _set_lines(self, strips: list[Strip], match_lines: list[int], generation: int, complete: bool) -> None:
         if generation != self._generation:

@@ -14,7 +14,8 @@ def _duration(seconds: float) -> str:
 class StatusLine(Static):
     def show_counts(self, *, loaded: int, shown: int, skipped: int, query: str, position: int | None,
                     progress: tuple[int, int, float, float | None] | None = None, opening: bool = False,
-                    counting: bool = False, match: tuple[int, int] | None = None, note: str = "") -> None:
+                    counting: bool = False, match: tuple[int, int] | None = None, note: str = "",
+                    query_error: bool = False) -> None:
         text = Text()
         if opening:
             text.append("Opening…", style="bold")
@@ -32,6 +33,8 @@ class StatusLine(Static):
             text.append(f" match {query.strip()!r}")
             if counting:
                 text.append(" (counting…)")
+            if query_error:
+                text.append(" (the query being typed has an error)", style="italic")
         elif progress is None:
             text.append(f"{loaded:,} posts", style="bold")
         if query.strip() or progress is None:
