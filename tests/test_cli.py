@@ -89,3 +89,11 @@ def test_closed_pipe_is_not_an_error(archive_dir: Path) -> None:
     stderr = process.stderr.read().decode()
     process.wait(timeout=60)
     assert "BrokenPipe" not in stderr and "Traceback" not in stderr
+
+
+def test_options_before_the_command_and_the_shown_count(archive_dir: Path) -> None:
+    result = postshelf("--no-cache", "search", str(archive_dir), "-q", "body", "--limit", "1")
+    assert result.returncode == 0
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("# body: ") and first.endswith("(showing 1)")
+    assert len(result.stdout.splitlines()) == 2

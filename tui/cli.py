@@ -109,8 +109,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # `postshelf --no-cache search ...`: options given before a command belong to it.
+    leading = []
+    while argv and argv[0] in ("--no-cache", "--rebuild") and len(argv) > 1 and argv[1] in COMMANDS + ("--no-cache", "--rebuild"):
+        leading.append(argv.pop(0))
     if argv and argv[0] in COMMANDS:
-        command, rest = argv[0], argv[1:]
+        command, rest = argv[0], argv[1:] + leading
         if command == "index":
             return _index(_index_parser(), rest)
         if command == "cache":
@@ -191,7 +195,8 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
                 } for post in hits],
             }, ensure_ascii=False))
             continue
-        print(f"# {query.text}: {result.count:,} match{'es' if result.count != 1 else ''}")
+        shown = f" (showing {len(hits):,})" if len(hits) < result.count else ""
+        print(f"# {query.text}: {result.count:,} match{'es' if result.count != 1 else ''}{shown}")
         for post in hits:
             print(f"{post.date_label:10}  {post.title}  {one_line(str(post.path))}")
     return 0 if any_match else 1
