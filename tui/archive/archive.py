@@ -345,11 +345,4 @@ class Archive:
         return markdown
 
 
-def sort_key(post: Post) -> tuple:
-    """Newest first, undated last (the index's display order, for code that sorts posts)."""
-    if post.date is None:
-        return (1, 0.0, post.title.casefold())
-    return (0, -post.date.timestamp(), post.title.casefold())
-
-
 __all__ = ["Archive", "Loaded", "PostFile", "ReadBatch", "Skipped", "find_post_files", "load_file", "read_batch"]

@@ -91,12 +91,6 @@ class PostTable(Sequence[Post]):
         for index in range(len(self)):
             yield self[index]
 
-    def path_of(self, index: int) -> str:
-        return self.columns["path"][index]
-
-    def title_of(self, index: int) -> str:
-        return self.columns["title"][index]
-
     def state(self) -> dict[str, list]:
         return self.columns
 
