@@ -33,6 +33,12 @@ def _existing_paths(parser: argparse.ArgumentParser, paths: list[str]) -> list[P
     return result
 
 
+def _with_cache_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--rebuild", action="store_true", help="ignore the cache: read every file again")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    return parser
+
+
 def _open_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="postshelf",
@@ -43,9 +49,7 @@ def _open_parser() -> argparse.ArgumentParser:
         "With no PATH, a demo archive opens.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="folders (searched recursively) or post files")
-    parser.add_argument("--rebuild", action="store_true", help="ignore the cache: read every file again")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    return parser
+    return _with_cache_options(parser)
 
 
 def _index_parser() -> argparse.ArgumentParser:
@@ -54,9 +58,7 @@ def _index_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    parser.add_argument("--rebuild", action="store_true", help="ignore the cache: read every file again")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    return parser
+    return _with_cache_options(parser)
 
 
 def _cache_parser() -> argparse.ArgumentParser:
@@ -78,8 +80,7 @@ def _search_parser() -> argparse.ArgumentParser:
                         help="a query; repeat for several")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="hits printed per query (default 20)")
     parser.add_argument("--json", action="store_true", help="one JSON object per query and line")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    return parser
+    return _with_cache_options(parser)
 
 
 def _attach_query_values(argv: list[str]) -> list[str]:
@@ -178,7 +179,7 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
             queries.append(parse(text))
         except QueryError as error:
             parser.error(f"bad query {text!r}: {error}")
-    archive = _open(_existing_paths(parser, args.paths), use_cache=not args.no_cache)
+    archive = _open(_existing_paths(parser, args.paths), rebuild=args.rebuild, use_cache=not args.no_cache)
     any_match = False
     for query in queries:
         result = archive.index.run(query, limit=args.limit)
