@@ -330,3 +330,20 @@ async def test_loading_progress_and_stop(tmp_path: Path) -> None:
         assert 0 < loaded < 12000
         assert "loading stopped at" in status(app)
         assert app.screen.query_one(PostList).count == loaded
+
+
+async def test_typing_a_search_marks_the_open_post(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        body = app.screen.query_one(ReaderBody)
+        assert "Bangumi" in header(app) and body.match_lines == []
+        text = body.text
+        await pilot.press("slash", *"番组")
+        await settle(pilot)
+        assert body.text == text  # the same lines, now marked
+        assert len(body.match_lines) >= 1
+        assert "match in this post (n: next)" in status(app) or "matches in this post" in status(app)
+        await pilot.press("ctrl+a", "ctrl+k")
+        await settle(pilot)
+        assert body.match_lines == []

@@ -214,7 +214,7 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
         local_timestamps=np.array(arrays["local_timestamps"]), repaired=np.array(arrays["repaired"]),
         order=_display_order(alive, timestamps), titles=FoldedTitles(columns["title"]),
         fields={name: {value: [ids] for value, ids in values.items()} for name, values in meta["fields"].items()},
-        title_rank_cache={},
+        derived={},
     )
     return archive
 
@@ -354,6 +354,7 @@ def adopt_saved(archive: Archive, directory: Path) -> None:
         archive.index.state = replace(
             state, segments=fresh.segments, main_blob=fresh.main_blob, main_docs=fresh.main_docs,
             delta_blob=bytearray(), starts=fresh.starts, title_ends=fresh.title_ends, ends=fresh.ends,
+            derived={},
         )
     release_free_memory()
 

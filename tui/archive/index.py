@@ -101,16 +101,17 @@ class IndexState:
     order: np.ndarray  # alive ids, newest first, undated last
     titles: list[str]
     fields: dict[str, dict[str, list[np.ndarray]]]
-    title_rank_cache: dict = field(default_factory=dict)
+    derived: dict = field(default_factory=dict)
+    """Values computed from this state on demand (title ranks, offsets as lists)."""
 
     def blob_for(self, doc: int):
         return self.main_blob if doc < self.main_docs else self.delta_blob
 
     def offsets_as_lists(self) -> tuple[list[int], list[int]]:
         """starts/ends as Python lists: indexing a list is ~5x cheaper than a numpy array."""
-        cached = self.title_rank_cache.get("offsets")
+        cached = self.derived.get("offsets")
         if cached is None:
-            cached = self.title_rank_cache["offsets"] = (self.starts.tolist(), self.ends.tolist())
+            cached = self.derived["offsets"] = (self.starts.tolist(), self.ends.tolist())
         return cached
 
 
@@ -309,7 +310,7 @@ class SearchIndex:
                 repaired=np.concatenate((state.repaired, batch.repaired)),
                 order=_display_order(alive, timestamps),
                 titles=state.titles + batch.titles,
-                title_rank_cache={},
+                derived={},
             )
         self.build_seconds += time.perf_counter() - started
         return range(base, base + batch.size)
@@ -321,7 +322,7 @@ class SearchIndex:
             alive = state.alive.copy()
             alive[np.asarray(list(ids), dtype=np.int64)] = False
             self.state = replace(state, alive=alive, order=_display_order(alive, state.timestamps),
-                                 title_rank_cache={})
+                                 derived={})
 
     # ------------------------------------------------------------ candidates
 
@@ -470,13 +471,13 @@ class SearchIndex:
         return SearchResult(query, ids, len(ids), True, time.perf_counter() - started)
 
     def _title_rank(self, state: IndexState) -> np.ndarray:
-        rank = state.title_rank_cache.get("rank")
+        rank = state.derived.get("rank")
         if rank is None:
             titles = state.titles
             order = sorted(range(state.size), key=titles.__getitem__)
             rank = np.empty(state.size, dtype=np.int64)
             rank[order] = np.arange(state.size)
-            state.title_rank_cache["rank"] = rank
+            state.derived["rank"] = rank
         return rank
 
     def _by_relevance(self, state: IndexState, ids: np.ndarray, query: Query) -> np.ndarray:

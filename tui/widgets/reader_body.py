@@ -107,6 +107,7 @@ class ReaderBody(ScrollView, can_focus=True):
         self._rendered_width = 0
         self._generation = 0
         self._rendered_generation = -1
+        self._plain_lines: list[list[Segment]] | None = None  # the complete render, unmarked
         self._shown_generation = -1
 
     @property
@@ -127,13 +128,21 @@ class ReaderBody(ScrollView, can_focus=True):
         self._start_render()
 
     def set_highlight(self, highlight: tuple[str, ...]) -> None:
-        if highlight != self._highlight:
-            self._highlight = highlight
-            self._generation += 1
+        """New search terms: re-mark the rendered lines (no new Markdown render per keystroke)."""
+        if highlight == self._highlight:
+            return
+        self._highlight = highlight
+        rendered = self._rendered_generation == self._generation and self._plain_lines is not None
+        self._generation += 1
+        if rendered:
+            style = self.get_component_rich_style("reader-body--match", partial=True)
+            self._highlight_in_thread(self._plain_lines, highlight, style, self._generation)
+        else:
             self._start_render()
 
     def clear(self) -> None:
         self._load_markdown = None
+        self._plain_lines = None
         self._generation += 1
         self._lines = []
         self._match_lines = []
@@ -169,22 +178,35 @@ class ReaderBody(ScrollView, can_focus=True):
         if worker.is_cancelled:
             return
         strips, match_lines = self._finish_lines(lines, highlight, style)
-        self.app.call_from_thread(self._set_lines, strips, match_lines, generation, True)
+        self.app.call_from_thread(self._set_lines, strips, match_lines, generation, True, lines)
+
+    @work(thread=True, exclusive=True, group="reader-render")
+    def _highlight_in_thread(self, lines: list[list[Segment]], highlight: tuple[str, ...],
+                             style: Style, generation: int) -> None:
+        strips, match_lines = self._finish_lines(lines, highlight, style)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._set_lines, strips, match_lines, generation, True, lines)
 
     @staticmethod
     def _finish_lines(lines: list[list[Segment]], highlight: tuple[str, ...],
                       style: Style) -> tuple[list[Strip], list[int]]:
         match_lines = []
+        marked = lines
         if highlight:
+            marked = []
             for number, line in enumerate(lines):
-                lines[number], found = highlight_line(line, highlight, style)
+                line, found = highlight_line(line, highlight, style)
+                marked.append(line)
                 if found:
                     match_lines.append(number)
-        return [Strip(line).simplify() for line in lines] + [Strip([])], match_lines
+        return [Strip(line).simplify() for line in marked] + [Strip([])], match_lines
 
-    def _set_lines(self, strips: list[Strip], match_lines: list[int], generation: int, complete: bool) -> None:
+    def _set_lines(self, strips: list[Strip], match_lines: list[int], generation: int, complete: bool,
+                   plain_lines: list[list[Segment]] | None = None) -> None:
         if generation != self._generation:
             return
+        if complete:
+            self._plain_lines = plain_lines
         self._shown_generation = generation
         if complete:
             self._rendered_generation = generation
