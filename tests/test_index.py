@@ -190,3 +190,18 @@ def test_date_qualifiers_use_the_date_the_post_shows(tmp_path: Path) -> None:
     assert archive.posts[int(archive.order[0])].date_label == "2021-06-01"
     assert archive.index.run("date:2021-06-01").count == 1
     assert archive.index.run("date:2021-05-31").count == 0
+
+
+def test_many_queries_on_every_core_give_what_one_at_a_time_gives() -> None:
+    from tui.archive.many_queries import run_queries
+
+    archive, _ = corpus()
+    queries = [parse(text) for text in ("的", "title:新", "browser -的", "sort:relevance 中国",
+                                        "sort:title date:2021", "zzzz-nothing")]
+    together = list(run_queries(archive.index, queries, limit=5))
+    assert [result.query for result in together] == queries
+    for query, result in zip(queries, together):
+        alone = archive.index.run(query)
+        assert result.count == alone.count
+        assert result.ids.tolist() == alone.ids[:5].tolist()
+    assert together[0].count > 5 and together[-1].count == 0

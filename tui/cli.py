@@ -13,6 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .archive import Archive
+from .archive.many_queries import run_queries
 from .archive.query import QueryError, parse
 from .archive.sanitize import one_line
 
@@ -181,8 +182,8 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
             parser.error(f"bad query {text!r}: {error}")
     archive = _open(_existing_paths(parser, args.paths), rebuild=args.rebuild, use_cache=not args.no_cache)
     any_match = False
-    for query in queries:
-        result = archive.index.run(query, limit=args.limit)
+    for result in run_queries(archive.index, queries, args.limit):
+        query = result.query
         any_match = any_match or result.count > 0
         hits = [archive.posts[i] for i in result.ids[: args.limit].tolist()]
         if args.json:

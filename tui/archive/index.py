@@ -19,6 +19,7 @@ Measured on 100k generated posts: see benchmarks/ and the README.
 from __future__ import annotations
 
 import re
+from itertools import compress, repeat
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -102,17 +103,10 @@ class IndexState:
     titles: list[str]
     fields: dict[str, dict[str, list[np.ndarray]]]
     derived: dict = field(default_factory=dict)
-    """Values computed from this state on demand (title ranks, offsets as lists)."""
+    """Values computed from this state on demand (title ranks)."""
 
     def blob_for(self, doc: int):
         return self.main_blob if doc < self.main_docs else self.delta_blob
-
-    def offsets_as_lists(self) -> tuple[list[int], list[int]]:
-        """starts/ends as Python lists: indexing a list is ~5x cheaper than a numpy array."""
-        cached = self.derived.get("offsets")
-        if cached is None:
-            cached = self.derived["offsets"] = (self.starts.tolist(), self.ends.tolist())
-        return cached
 
 
 @dataclass
@@ -366,7 +360,8 @@ class SearchIndex:
             starts, title_ends, ends = state.starts, state.title_ends, state.ends
             if term.field == "title":
                 return _Evaluated(mask, False, lambda doc: state.blob_for(doc).find(
-                    encoded, starts[doc], title_ends[doc]) >= 0)
+                    encoded, starts[doc], title_ends[doc]) >= 0,
+                    lambda ids: _containing(state, encoded, ids, in_title=True))
             if exact:
                 return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
             return _Evaluated(mask, False, lambda doc: state.blob_for(doc).find(
@@ -506,15 +501,24 @@ class SearchIndex:
         return result
 
 
-def _containing(state: IndexState, term: bytes, ids: list[int]) -> list[int]:
-    """The ids whose folded text contains term: the verification hot loop, kept tight."""
-    starts, ends = state.offsets_as_lists()
-    main_docs = state.main_docs
-    main_find = state.main_blob.find
-    delta_find = state.delta_blob.find
-    return [doc for doc in ids
-            if (main_find(term, starts[doc], ends[doc]) if doc < main_docs
-                else delta_find(term, starts[doc], ends[doc])) >= 0]
+def _containing(state: IndexState, term: bytes, ids: list[int], in_title: bool = False) -> list[int]:
+    """The ids whose folded text contains term: the verification hot loop.
+
+    map/compress keep the per-post loop in C; the find calls themselves are what is left."""
+    if not ids:
+        return ids
+    wanted = np.asarray(ids, dtype=np.int64)
+    starts = state.starts[wanted].tolist()
+    ends = (state.title_ends if in_title else state.ends)[wanted].tolist()
+    if max(ids) < state.main_docs:
+        found = map(state.main_blob.find, repeat(term), starts, ends)
+    elif min(ids) >= state.main_docs:
+        found = map(state.delta_blob.find, repeat(term), starts, ends)
+    else:
+        main_docs, main_find, delta_find = state.main_docs, state.main_blob.find, state.delta_blob.find
+        found = ((main_find if doc < main_docs else delta_find)(term, start, end)
+                 for doc, start, end in zip(ids, starts, ends))
+    return list(compress(ids, map((0).__le__, found)))
 
 
 def _occurrences(blob, term: bytes, start: int, end: int, cap: int) -> int:
