@@ -21,18 +21,18 @@ PROGRESS_EVERY = 0.2
 """Seconds between progress updates while loading (each one refreshes the list)."""
 
 
-def _stylesheet() -> Path:
+def _stylesheets() -> list[Path]:
     """`styles/` ships inside the package when installed, and sits beside it in a checkout."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "styles" / "postshelf.tcss", here.parent / "styles" / "postshelf.tcss"):
-        if candidate.exists():
-            return candidate
+    for folder in (here / "styles", here.parent / "styles"):
+        if (folder / "postshelf.tcss").exists():
+            return sorted(folder.glob("*.tcss"), key=lambda path: (path.name != "postshelf.tcss", path.name))
     raise FileNotFoundError("postshelf.tcss not found: the package is incomplete")
 
 
 class PostshelfApp(App):
     TITLE = "postshelf"
-    CSS_PATH = str(_stylesheet())
+    CSS_PATH = [str(path) for path in _stylesheets()]
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(self, paths: list[Path], *, use_cache: bool = True, rebuild: bool = False,
