@@ -96,9 +96,11 @@ IGNORED_FILES: dict[str, str] = {
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory, monkeypatch) -> Path:
-    """Every test gets its own cache folder: never the user's, never another test's."""
+    """Every test gets its own cache, state and config: never the user's, never another test's."""
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("POSTSHELF_CACHE_DIR", str(folder))
+    monkeypatch.setenv("POSTSHELF_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("POSTSHELF_CONFIG", str(tmp_path_factory.mktemp("config") / "config.toml"))
     return folder
 
 
