@@ -115,7 +115,7 @@ def test_highlight_terms() -> None:
         ("before:2021/06/01", "before:2021/06/01 is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
         ("date:..", "date:.. needs a date on at least one side, for example date:2021-01..2021-06"),
         ("date:2021-06..2021-01", "date:2021-06..2021-01 ends before it starts"),
-        ("is:unread", "is:unread is not known (use is:undated, is:repaired)"),
+        ("is:new", "is:new is not known (use is:undated, is:repaired, is:read, is:unread, is:bookmarked)"),
         ("sort:newest", "sort:newest is not a sort order (use sort:date, sort:-date, sort:relevance or sort:title)"),
         ("OR a", "OR needs a term on each side"),
         ("a OR", "OR needs a term on each side"),

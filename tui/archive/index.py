@@ -268,6 +268,8 @@ class SearchIndex:
             order=empty_i, titles=[], fields={"author": {}, "cat": {}, "tag": {}, "source": {}},
         )
         self.build_seconds = 0.0
+        self.flags: Callable[[str, int], np.ndarray] | None = None
+        """is:read / is:unread / is:bookmarked masks, from the reader's state (user_state.py)."""
 
     @property
     def size(self) -> int:
@@ -382,7 +384,14 @@ class SearchIndex:
                 mask &= state.local_timestamps < term.end
             return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
         if term.field == "is":
-            mask = np.isnan(state.timestamps) if term.value == "undated" else state.repaired
+            if term.value == "undated":
+                mask = np.isnan(state.timestamps)
+            elif term.value == "repaired":
+                mask = state.repaired
+            elif self.flags is not None:
+                mask = self.flags(term.value, state.size)
+            else:  # no reading state (the CLI without one): nothing read, nothing bookmarked
+                mask = np.full(state.size, term.value == "unread")
             return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
         raise QueryError(f"cannot search {term.field}:")  # parse() never produces this
 

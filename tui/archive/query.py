@@ -7,7 +7,7 @@
     title: author: cat: tag: source:   look in one field (cat: matches any category level)
     date:2021  date:2021-12  date:2021-12-05  date:2021-01..2021-06
     before:2021-06-01  after:2021-06-01     (before the day / after the day)
-    is:undated  is:repaired
+    is:undated  is:repaired  is:read  is:unread  is:bookmarked
     sort:date  sort:-date  sort:relevance  sort:title
 """
 
@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 TEXT_FIELDS = ("title", "author", "cat", "tag", "source")
 DATE_FIELDS = ("date", "before", "after")
-IS_VALUES = ("undated", "repaired")
+IS_VALUES = ("undated", "repaired", "read", "unread", "bookmarked")
 SORTS = ("date", "-date", "relevance", "title")
 QUALIFIERS = TEXT_FIELDS + DATE_FIELDS + ("is", "sort")
 

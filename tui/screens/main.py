@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
+
+from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,10 +16,13 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+import numpy as np
+
 from ..archive import Archive
 from ..archive.folding import fold
 from ..archive.index import SearchResult
-from ..archive.query import QueryError, parse
+from ..archive.query import SORTS, QueryError, parse
+from ..archive.user_state import FlagMasks, UserState, state_path_for
 from ..widgets.post_list import PostList
 from ..widgets.reader_body import ReaderBody
 from ..widgets.reader_header import ReaderHeader
@@ -27,19 +33,43 @@ OPEN_DELAY = 0.08
 """Seconds the cursor must rest on a post before it opens: holding j never queues renders."""
 FIRST_PAGE = 200
 """Hits shown before the full count is known."""
+READ_AFTER = 1.0
+"""Seconds a post must stay open to count as read (and enter the history): the cursor merely
+passing over a post does neither."""
+SAVE_EVERY = 2.0
+"""Seconds between writes of the reading state (only when it changed)."""
+SORT_NAMES = {"date": "date, newest first", "-date": "date, oldest first", "title": "title",
+              "relevance": "relevance"}
+_SORT_QUALIFIER = re.compile(r"(?<!\S)sort:\S*")
+
+
+def with_sort(query_text: str, sort: str, default: str = "date") -> str:
+    """The query text with its sort: qualifier replaced (dropped when it is the default)."""
+    text = " ".join(_SORT_QUALIFIER.sub("", query_text).split())
+    if sort != default:
+        text = f"{text} sort:{sort}".strip()
+    return text
 
 
 class MainScreen(Screen):
     BINDINGS = [
-        Binding("/", "focus_search", "Search"),
+        Binding("/", "focus_search", "Search", id="search"),
         Binding("tab", "app.focus_next", "Next pane", show=False),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False),
         Binding("escape", "escape", "Back to list / stop loading", show=False),
-        Binding("n", "next_match", "Next match", show=False),
-        Binding("N", "previous_match", "Previous match", show=False),
-        Binding("exclamation_mark", "skipped", "Skipped files"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("n", "next_match", "Next match", show=False, id="next_match"),
+        Binding("N", "previous_match", "Previous match", show=False, id="previous_match"),
+        Binding("full_stop", "next_unread", "Next unread", id="next_unread"),
+        Binding("u", "toggle_read", "Read/unread", show=False, id="toggle_read"),
+        Binding("A", "mark_all_read", "Mark all listed read", show=False, id="mark_all_read"),
+        Binding("m", "toggle_bookmark", "Bookmark", id="bookmark"),
+        Binding("left_square_bracket,backspace", "back", "Back (history)", show=False, id="back"),
+        Binding("right_square_bracket", "forward", "Forward (history)", show=False, id="forward"),
+        Binding("s", "cycle_sort", "Sort", show=False, id="sort"),
+        Binding("f", "toggle_sidebar", "Full-width reader", show=False, id="toggle_sidebar"),
+        Binding("exclamation_mark", "skipped", "Skipped files", show=False, id="skipped"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
     def __init__(self) -> None:
@@ -57,6 +87,12 @@ class MainScreen(Screen):
         self._shown_query = ""
         self._query_error = False
         self._loading = True
+        self.user_state: UserState | None = None
+        self._flags: FlagMasks | None = None
+        self._restore_post = ""
+        self._read_timer: Timer | None = None
+        self.default_sort = "date"
+        self.mark_read_on_open = True
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -74,13 +110,85 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(PostList).focus()
         self._update_status()
+        self.set_interval(SAVE_EVERY, self.save_state)
+
+    def on_unmount(self) -> None:
+        self.save_state(now=True)
 
     # ------------------------------------------------------------ archive
 
     def show_archive(self, archive: Archive) -> None:
         """Show the archive (possibly still loading) and keep the view in step with it."""
+        first = self.archive is None
         self.archive = archive
+        if first:
+            self._open_user_state(archive)
         self.refresh_posts()
+
+    # ------------------------------------------------------------ reading state
+
+    def _open_user_state(self, archive: Archive) -> None:
+        """Read marks, bookmarks and where the reader left off (per archive and profile)."""
+        profile = getattr(self.app, "profile", "default")
+        state, notice = UserState.load(state_path_for(archive.roots, profile))
+        state.roots = [str(root) for root in archive.roots]
+        if notice:
+            self.notify(notice, title="postshelf", severity="warning", timeout=15)
+        self.user_state = state
+        self._flags = FlagMasks(state, archive.posts.columns["path"])
+        archive.index.flags = self._flags
+        paths = archive.posts.columns["path"]
+        self.query_one(PostList).show_flags(
+            lambda doc: (paths[doc] not in state.read, paths[doc] in state.bookmarks))
+        self._restore_post = state.last_post
+        if state.last_query and not self.query_text:
+            self.query_one(SearchBar).value = state.last_query  # runs the search
+
+    def save_state(self, now: bool = False) -> None:
+        state = self.user_state
+        if state is None or not state.dirty:
+            return
+        if now:
+            self._write_state(state, state.snapshot())
+        else:
+            self._write_state_in_thread(state, state.snapshot())
+
+    @work(thread=True, exclusive=True, group="save-state")
+    def _write_state_in_thread(self, state: UserState, snapshot: tuple[int, dict]) -> None:
+        self._write_state(state, snapshot)
+
+    def _write_state(self, state: UserState, snapshot: tuple[int, dict]) -> None:
+        try:
+            state.write(snapshot)
+        except OSError as error:
+            self.app.call_later(self.notify, f"Could not save your reading state: {error}",
+                                severity="error", timeout=10)
+
+    def _id_for_path(self, path: str) -> int | None:
+        archive = self.archive
+        if archive is None or not path:
+            return None
+        record = archive.files.get(path)
+        if record is None or record[2] < 0 or not archive.index.state.alive[record[2]]:
+            return None
+        return record[2]
+
+    def _flags_changed(self) -> None:
+        post_list = self.query_one(PostList)
+        post_list.show_flags(post_list._flags)
+        if self._open_index is not None and self.archive is not None:
+            self.query_one(ReaderHeader).show_post(self.archive.posts[self._open_index],
+                                                   **self._post_marks(self._open_index))
+        if re.search(r"(?<!\S)-?is:(?:read|unread|bookmarked)\b", self.query_text):
+            self._run_search(self.query_text)
+        self._update_status()
+
+    def _post_marks(self, index: int) -> dict[str, bool]:
+        state, archive = self.user_state, self.archive
+        if state is None or archive is None:
+            return {}
+        path = archive.posts.columns["path"][index]
+        return {"bookmarked": path in state.bookmarks}
 
     def refresh_posts(self) -> None:
         """Posts were added or removed (loading, live reload): refresh the list or the search."""
@@ -95,8 +203,20 @@ class MainScreen(Screen):
             self._shown_query = ""
             post_list = self.query_one(PostList)
             empty = "Loading…" if self._loading else "No posts found here (see `postshelf index PATH`)."
-            post_list.show(archive.posts, archive.order, keep_index=post_list.current_index, empty_message=empty)
+            post_list.show(archive.posts, archive.order, keep_index=self._keep_index(), empty_message=empty)
         self._update_status()
+
+    def _keep_index(self) -> int | None:
+        """The post the cursor should stay on: the current one, or where the reader left off."""
+        post_list = self.query_one(PostList)
+        if self._restore_post:
+            restored = self._id_for_path(self._restore_post)
+            if restored is not None:
+                self._restore_post = ""
+                return restored
+            if not self._loading:
+                self._restore_post = ""
+        return post_list.current_index
 
     def show_progress(self, done: int, total: int, started: float) -> None:
         self._progress = (done, total, started)
@@ -116,6 +236,8 @@ class MainScreen(Screen):
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
         self.query_text = event.value
+        if self.user_state is not None:
+            self.user_state.remember(query=event.value)
         if self.archive is not None:
             self._run_search(event.value)
 
@@ -131,6 +253,8 @@ class MainScreen(Screen):
         except QueryError as error:
             self.app.call_from_thread(self._show_query_error, text, str(error))
             return
+        if self.default_sort != "date" and not _SORT_QUALIFIER.search(text):
+            query = replace(query, sort=self.default_sort)
         for result in archive.index.search(query, limit=FIRST_PAGE, should_stop=lambda: worker.is_cancelled):
             if worker.is_cancelled:
                 return
@@ -160,7 +284,7 @@ class MainScreen(Screen):
         self._shown_query = text
         self._counting = not result.complete
         message = f"No post matches {text.strip()!r}" if text.strip() else "No posts"
-        post_list.show(self.archive.posts, result.ids, keep_index=post_list.current_index,
+        post_list.show(self.archive.posts, result.ids, keep_index=self._keep_index(),
                        empty_message=message, highlight=self._highlight)
         self.query_one(ReaderBody).set_highlight(self._highlight)
         if not self._highlight:
@@ -182,7 +306,8 @@ class MainScreen(Screen):
         if index is None:
             self._show_post(None)
         elif index != self._open_index:
-            self._open_timer = self.set_timer(OPEN_DELAY, lambda: self._show_post(index))
+            by_user = event.by_user
+            self._open_timer = self.set_timer(OPEN_DELAY, lambda: self._show_post(index, by_user=by_user))
 
     @on(PostList.Chosen)
     def _post_chosen(self, event: PostList.Chosen) -> None:
@@ -190,20 +315,39 @@ class MainScreen(Screen):
             self._open_timer.stop()
         if event.index != self._open_index:
             self._show_post(event.index)
+        self._count_as_read(event.index)
         self.query_one(ReaderBody).focus()
 
-    def _show_post(self, index: int | None) -> None:
+    def _show_post(self, index: int | None, by_user: bool = True) -> None:
+        """Show a post in the reader; one the user went to counts as read after READ_AFTER."""
         self._open_index = index
         self._match = None
         archive = self.archive
         body = self.query_one(ReaderBody)
+        if self._read_timer is not None:
+            self._read_timer.stop()
         if index is None or archive is None:
             self.query_one(ReaderHeader).show_post(None)
             body.clear()
             return
         post = archive.posts[index]
-        self.query_one(ReaderHeader).show_post(post)
+        self.query_one(ReaderHeader).show_post(post, **self._post_marks(index))
         body.show(lambda: archive.read_markdown(post), self._highlight)
+        if self.user_state is not None:
+            self.user_state.remember(post=archive.posts.columns["path"][index])
+        if by_user:
+            self._read_timer = self.set_timer(READ_AFTER, lambda: self._count_as_read(index))
+
+    def _count_as_read(self, index: int, from_history: bool = False) -> None:
+        """The reader stayed on the post (or chose it): mark it read and add it to the history."""
+        state, archive = self.user_state, self.archive
+        if state is None or archive is None or index != self._open_index:
+            return
+        path = archive.posts.columns["path"][index]
+        if not from_history:
+            state.visit(path)
+        if self.mark_read_on_open and state.set_read([path]):
+            self._flags_changed()
 
     @on(ReaderBody.MatchMoved)
     def _match_moved(self, event: ReaderBody.MatchMoved) -> None:
@@ -220,6 +364,105 @@ class MainScreen(Screen):
 
     def action_focus_search(self) -> None:
         self.query_one(SearchBar).focus()
+
+    def _current_post_id(self) -> int | None:
+        """The post being read, else the one under the cursor."""
+        if self._open_index is not None:
+            return self._open_index
+        return self.query_one(PostList).current_index
+
+    def action_toggle_read(self) -> None:
+        index, state = self._current_post_id(), self.user_state
+        if index is None or state is None or self.archive is None:
+            return
+        path = self.archive.posts.columns["path"][index]
+        now_read = path not in state.read
+        state.set_read([path], now_read)
+        self._flags_changed()
+        self.notify("Marked read" if now_read else "Marked unread", timeout=2)
+
+    def action_mark_all_read(self) -> None:
+        state, archive = self.user_state, self.archive
+        post_list = self.query_one(PostList)
+        if state is None or archive is None or not post_list.count:
+            return
+        paths = archive.posts.columns["path"]
+        changed = state.set_read([paths[doc] for doc in post_list.order_ids()])
+        self._flags_changed()
+        self.notify(f"Marked {changed:,} post{'s' if changed != 1 else ''} read", timeout=3)
+
+    def action_next_unread(self) -> None:
+        archive, flags = self.archive, self._flags
+        post_list = self.query_one(PostList)
+        if archive is None or flags is None or not post_list.count:
+            return
+        unread = flags("unread", archive.index.size)[post_list.order_ids()]
+        after = np.flatnonzero(unread[post_list.cursor + 1:])
+        if len(after):
+            position = post_list.cursor + 1 + int(after[0])
+        else:
+            before = np.flatnonzero(unread[: post_list.cursor + 1])
+            if not len(before):
+                self.notify("No unread posts in this list", timeout=3)
+                return
+            position = int(before[0])
+            self.notify("Back to the first unread post", timeout=2)
+        post_list.move_to(position)
+        post_list.focus()
+
+    def action_toggle_bookmark(self) -> None:
+        index, state = self._current_post_id(), self.user_state
+        if index is None or state is None or self.archive is None:
+            return
+        marked = state.toggle_bookmark(self.archive.posts.columns["path"][index])
+        self._flags_changed()
+        self.notify("Bookmarked (is:bookmarked lists them)" if marked else "Bookmark removed", timeout=3)
+
+    def _step_history(self, offset: int) -> None:
+        state, archive = self.user_state, self.archive
+        if state is None or archive is None:
+            return
+        path = state.step(offset, exists=lambda candidate: self._id_for_path(candidate) is not None)
+        if path is None:
+            self.notify("No earlier post in the history" if offset < 0 else "No later post in the history",
+                        timeout=2)
+            return
+        index = self._id_for_path(path)
+        self._show_post(index)  # first: the cursor move below then finds it open already
+        self.query_one(PostList).move_to_id(index)  # when it is in the list; else read it anyway
+
+    def action_back(self) -> None:
+        self._step_history(-1)
+
+    def action_forward(self) -> None:
+        self._step_history(+1)
+
+    def current_sort(self) -> str:
+        try:
+            query = parse(self.query_text)
+        except QueryError:
+            return self.default_sort
+        return query.sort if _SORT_QUALIFIER.search(self.query_text) else self.default_sort
+
+    def set_sort(self, sort: str) -> None:
+        if sort not in SORTS:
+            return
+        bar = self.query_one(SearchBar)
+        bar.value = with_sort(bar.value, sort, self.default_sort)
+        self.notify(f"Sorted by {SORT_NAMES[sort]}", timeout=2)
+
+    def action_cycle_sort(self) -> None:
+        order = ["date", "-date", "title", "relevance"]
+        current = self.current_sort()
+        self.set_sort(order[(order.index(current) + 1) % len(order)] if current in order else "date")
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = not sidebar.display
+        if not sidebar.display:
+            self.query_one(ReaderBody).focus()
+        else:
+            self.query_one(PostList).focus()
 
     def action_escape(self) -> None:
         if self._progress is not None and self.query_one(PostList).has_focus:

@@ -7,7 +7,7 @@ the visible rows on demand, so filling, filtering and scrolling cost the same at
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from rich.segment import Segment
@@ -48,6 +48,8 @@ class PostList(ScrollView, can_focus=True):
         "post-list--repaired",
         "post-list--empty",
         "post-list--match",
+        "post-list--unread",
+        "post-list--bookmark",
     }
 
     cursor: reactive[int] = reactive(0, init=False, always_update=True)
@@ -55,9 +57,11 @@ class PostList(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to a post (sent on every move; the screen debounces)."""
 
-        def __init__(self, index: int | None) -> None:
+        def __init__(self, index: int | None, by_user: bool = True) -> None:
             super().__init__()
             self.index = index
+            self.by_user = by_user
+            """False when the list itself moved the cursor (new results, loading)."""
 
     class Chosen(Message):
         """The user asked to read the post under the cursor (Enter or double click)."""
@@ -73,6 +77,14 @@ class PostList(ScrollView, can_focus=True):
         self._highlight: tuple[str, ...] = ()
         self._empty_message = "Loading…"
         self._row_cache: LRUCache[tuple, tuple[Strip, Strip]] = LRUCache(512)
+        self._flags: Callable[[int], tuple[bool, bool]] | None = None
+        self._showing = False
+
+    def show_flags(self, flags: Callable[[int], tuple[bool, bool]] | None) -> None:
+        """Mark rows by post id: flags(id) -> (unread, bookmarked). Call again after changes."""
+        self._flags = flags
+        self._row_cache.clear()
+        self.refresh()
 
     # ------------------------------------------------------------ data
 
@@ -107,7 +119,11 @@ class PostList(ScrollView, can_focus=True):
             found = np.flatnonzero(np.asarray(order) == keep_index)
             if len(found):
                 new_cursor = int(found[0])
-        self.cursor = new_cursor
+        self._showing = True
+        try:
+            self.cursor = new_cursor
+        finally:
+            self._showing = False
         if new_cursor == 0:
             self.scroll_to(y=0, animate=False)
         self.refresh()
@@ -119,12 +135,26 @@ class PostList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
         self.refresh_lines(cursor * ROW_HEIGHT, ROW_HEIGHT)
-        self.post_message(self.Highlighted(self.current_index))
+        self.post_message(self.Highlighted(self.current_index, by_user=not self._showing))
 
-    def _move_to(self, position: int) -> None:
+    def order_ids(self) -> np.ndarray:
+        """The ids of the listed posts, in list order."""
+        return np.asarray(self._order, dtype=np.int64)
+
+    def move_to(self, position: int) -> None:
         if not len(self._order):
             return
         self.cursor = max(0, min(len(self._order) - 1, position))
+
+    def move_to_id(self, post_id: int | None) -> bool:
+        """Put the cursor on a post if it is listed; returns whether it is."""
+        if post_id is None or not len(self._order):
+            return False
+        found = np.flatnonzero(self.order_ids() == post_id)
+        if len(found):
+            self.move_to(int(found[0]))
+            return True
+        return False
 
     def _scroll_cursor_into_view(self) -> None:
         top = self.cursor * ROW_HEIGHT
@@ -139,22 +169,22 @@ class PostList(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
 
     def action_cursor_down(self) -> None:
-        self._move_to(self.cursor + 1)
+        self.move_to(self.cursor + 1)
 
     def action_cursor_up(self) -> None:
-        self._move_to(self.cursor - 1)
+        self.move_to(self.cursor - 1)
 
     def action_first(self) -> None:
-        self._move_to(0)
+        self.move_to(0)
 
     def action_last(self) -> None:
-        self._move_to(len(self._order) - 1)
+        self.move_to(len(self._order) - 1)
 
     def action_page_down(self) -> None:
-        self._move_to(self.cursor + self._page_rows)
+        self.move_to(self.cursor + self._page_rows)
 
     def action_page_up(self) -> None:
-        self._move_to(self.cursor - self._page_rows)
+        self.move_to(self.cursor - self._page_rows)
 
     def action_read(self) -> None:
         index = self.current_index
@@ -207,6 +237,16 @@ class PostList(ScrollView, can_focus=True):
         title_style = self.get_component_rich_style("post-list--title", partial=True)
         meta_style = self.get_component_rich_style("post-list--meta", partial=True)
         title = Text(" ", end="")
+        if self._flags is not None:
+            unread, bookmarked = self._flags(int(self._order[row]))
+            if bookmarked:
+                title.append("★ ", self.get_component_rich_style("post-list--bookmark", partial=True))
+            elif unread:
+                title.append("● ", self.get_component_rich_style("post-list--unread", partial=True))
+            else:
+                title.append("  ")
+            if not unread:
+                title_style = title_style + Style(bold=False)
         if post.repaired:
             title.append("⚠ ", self.get_component_rich_style("post-list--repaired", partial=True))
         title_start = len(title)

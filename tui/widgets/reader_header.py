@@ -20,11 +20,13 @@ def date_text(post: Post) -> str:
 
 
 class ReaderHeader(Static):
-    def show_post(self, post: Post | None) -> None:
+    def show_post(self, post: Post | None, *, bookmarked: bool = False) -> None:
         if post is None:
             self.update("")
             return
         title = Text(post.title, style="bold")
+        if bookmarked:
+            title = Text("★ ", style="bold").append(title)
         parts = [post.author, date_text(post), "   ".join(post.category_labels)]
         meta = Text(" · ".join(part for part in parts if part), style="dim")
         lines: list[Text] = [title, meta]

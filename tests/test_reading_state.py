@@ -1,0 +1,213 @@
+"""Read marks, bookmarks, history and where the reader left off: kept per archive, never in it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from test_app import header, screen_text, settle, status
+
+from tui.app import PostshelfApp
+from tui.archive import Archive
+from tui.archive.user_state import FlagMasks, UserState, state_path_for
+from tui.widgets.post_list import PostList
+from tui.widgets.search_bar import SearchBar
+
+
+def _snapshot_files(root: Path) -> dict[str, tuple[int, bytes]]:
+    return {str(path): (path.stat().st_mtime_ns, path.read_bytes()) for path in root.rglob("*") if path.is_file()}
+
+
+# ---------------------------------------------------------------- the state file
+
+
+def test_state_round_trips_and_is_written_atomically(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    state = UserState(path)
+    state.set_read(["/a.md", "/b.md"])
+    state.toggle_bookmark("/b.md")
+    state.visit("/a.md")
+    state.visit("/b.md")
+    state.remember(query="cat:编程", post="/b.md")
+    state.save()
+    assert not state.dirty
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # no temporary left behind
+
+    loaded, notice = UserState.load(path)
+    assert notice is None
+    assert loaded.read == {"/a.md", "/b.md"}
+    assert list(loaded.bookmarks) == ["/b.md"]
+    assert loaded.history == ["/a.md", "/b.md"] and loaded.history_position == 1
+    assert (loaded.last_query, loaded.last_post) == ("cat:编程", "/b.md")
+
+
+def test_history_goes_back_and_forward_and_skips_missing_posts() -> None:
+    state = UserState()
+    for path in ("/a", "/b", "/c"):
+        state.visit(path)
+    assert state.step(-1) == "/b"
+    assert state.step(-1, exists=lambda path: path != "/a") is None  # /a is gone
+    assert state.step(+1) == "/c"
+    assert state.step(+1) is None
+    state.step(-1)
+    state.visit("/d")  # a new visit drops the forward entries
+    assert state.history == ["/a", "/b", "/d"]
+
+
+def test_a_corrupt_state_file_is_set_aside_with_a_notice(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_text('{"version": 1, "read": [', encoding="utf-8")
+    state, notice = UserState.load(path)
+    assert notice is not None and "set aside" in notice
+    assert state.read == set()
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("state.corrupt-")]
+    assert len(aside) == 1 and aside[0].read_text(encoding="utf-8").startswith('{"version": 1')
+    assert not path.exists()
+
+
+def test_flag_masks_answer_is_queries(real_corpus: Path) -> None:
+    archive = Archive.load([real_corpus])
+    state = UserState()
+    archive.index.flags = FlagMasks(state, archive.posts.columns["path"])
+    paths = archive.posts.columns["path"]
+    first, second = (int(doc) for doc in archive.order[:2])
+    assert archive.search("is:read").count == 0
+    assert archive.search("is:unread").count == 65
+    state.set_read([paths[first], paths[second]])
+    state.toggle_bookmark(paths[second])
+    assert sorted(archive.search("is:read").ids.tolist()) == sorted([first, second])
+    assert archive.search("is:unread").count == 63
+    assert archive.search("is:bookmarked").ids.tolist() == [second]
+    assert archive.search("-is:bookmarked is:read").ids.tolist() == [first]
+
+
+# ---------------------------------------------------------------- in the app
+
+
+async def test_reading_marks_bookmarks_and_restart(real_corpus: Path) -> None:
+    archive_before = _snapshot_files(real_corpus)
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        post_list = app.screen.query_one(PostList)
+        lines = screen_text(post_list).splitlines()
+        assert lines[0].lstrip().startswith("●")  # everything starts unread
+        await pilot.pause(1.2)
+        assert app.screen.user_state.read == set()  # the post opened at start is not "read"
+
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        second = app.archive.posts[int(app.archive.order[1])]
+        assert app.screen.user_state.read == {str(second.path)}
+        assert not screen_text(post_list).splitlines()[2].lstrip().startswith("●")
+
+        await pilot.press("m")
+        await settle(pilot)
+        assert header(app).startswith("★ " + second.title[:10])
+        assert screen_text(post_list).splitlines()[2].lstrip().startswith("★")
+
+        await pilot.press("escape", "slash", *"is:bookmarked")
+        await settle(pilot)
+        assert post_list.count == 1
+        assert status(app).startswith("1 of 65 posts match 'is:bookmarked'")
+        await pilot.press("escape")
+
+    # A new session shows the same marks, the same query and the same post.
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(SearchBar).value == "is:bookmarked"
+        assert app.screen.query_one(PostList).count == 1
+        assert second.title in header(app)
+        await pilot.press("slash", "ctrl+a", "ctrl+k", "escape")
+        await settle(pilot)
+        post_list = app.screen.query_one(PostList)
+        assert post_list.count == 65
+        assert post_list.current_index == int(app.archive.order[1])  # still on the post left open
+
+        await pilot.press("u")  # marks it unread again
+        await settle(pilot)
+        assert app.screen.user_state.read == set()
+    assert _snapshot_files(real_corpus) == archive_before  # nothing written into the archive
+    saved = json.loads(state_path_for([real_corpus]).read_text(encoding="utf-8"))
+    assert saved["read"] == [] and list(saved["bookmarks"]) == [str(second.path)]
+
+
+async def test_next_unread_mark_all_read_history_sort_and_full_width(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        order = [int(doc) for doc in app.archive.order]
+        post_list = app.screen.query_one(PostList)
+
+        await pilot.press("enter")  # read the first post
+        await settle(pilot)
+        await pilot.press("escape", "full_stop")  # the next unread is the second
+        await settle(pilot)
+        assert post_list.current_index == order[1]
+        await pilot.press("enter", "escape", "j", "j", "enter")  # read the second and the fourth
+        await settle(pilot)
+        assert app.screen.user_state.history[-3:] == [app.archive.posts.columns["path"][d]
+                                                     for d in (order[0], order[1], order[3])]
+
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.archive.posts[order[1]].title in header(app)
+        assert post_list.current_index == order[1]
+        await pilot.press("left_square_bracket", "right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        assert app.archive.posts[order[3]].title in header(app)
+
+        await pilot.press("escape", "full_stop")
+        await settle(pilot)
+        assert post_list.current_index == order[4]  # after the cursor (the fourth)
+        await pilot.press("G", "full_stop")
+        await settle(pilot)
+        assert post_list.current_index == order[2]  # wraps round, skipping the read ones
+
+        await pilot.press("A")
+        await settle(pilot)
+        assert len(app.screen.user_state.read) == 65
+        await pilot.press("full_stop")
+        await settle(pilot)
+        assert "No unread posts" in " ".join(n.message for n in app._notifications)
+
+        bar = app.screen.query_one(SearchBar)
+        await pilot.press("s")
+        await settle(pilot)
+        assert bar.value == "sort:-date"
+        stamps = [app.archive.posts[int(d)].date for d in post_list.order_ids()]
+        dated = [stamp for stamp in stamps if stamp is not None]
+        assert dated == sorted(dated) and len(dated) > 50  # oldest first
+        await pilot.press("s")
+        await settle(pilot)
+        assert bar.value == "sort:title"
+        shown = [app.archive.index.state.titles[int(d)] for d in post_list.order_ids()]
+        assert shown == sorted(shown)  # by folded title
+        await pilot.press("s", "s")
+        await settle(pilot)
+        assert bar.value == ""
+
+        await pilot.press("f")
+        await settle(pilot)
+        assert not app.screen.query_one("#sidebar").display
+        assert app.screen.query_one("#reader").region.width == 100
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.screen.query_one("#sidebar").display
+
+
+async def test_a_corrupt_state_file_does_not_stop_the_app(real_corpus: Path) -> None:
+    path = state_path_for([real_corpus])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x00\xffnot json")
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(PostList).count == 65
+        assert any("set aside" in n.message for n in app._notifications)
+        await pilot.press("enter", "m")
+        await settle(pilot)
+    fresh = json.loads(path.read_text(encoding="utf-8"))
+    assert len(fresh["bookmarks"]) == 1
+    assert len(list(path.parent.glob("*.corrupt-*.json"))) == 1
