@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import gc
+from functools import partial
 import threading
 import time
 from pathlib import Path
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 from textual.binding import Binding
 
 from .archive import Archive
 from .archive.cache import release_free_memory
 from .archive.loader import apply_file_changes, open_archive
 from .rendering import install_cjk_line_breaking
-from .screens.main import MainScreen
+from .screens.main import SORT_NAMES, MainScreen
 
 PROGRESS_EVERY = 0.2
 """Seconds between progress updates while loading (each one refreshes the list)."""
@@ -58,6 +60,21 @@ class PostshelfApp(App):
             self.main_screen.loading_finished(True)
         else:
             self._open()
+
+    def get_system_commands(self, screen: Screen):
+        """The command palette offers every action of the main screen, with its keys."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        from .screens.help import binding_rows, bound_keys
+
+        for keys, description, binding_id in binding_rows(bound_keys(list(screen.BINDINGS), self._keymap)):
+            binding = next(b for b in screen.BINDINGS if b.id == binding_id) if binding_id else None
+            if binding is None or binding.action.startswith("app."):
+                continue
+            yield SystemCommand(description, f"key: {keys}", partial(screen.run_action, binding.action))
+        for sort, name in SORT_NAMES.items():
+            yield SystemCommand(f"Sort by {name}", f"adds sort:{sort} to the query", partial(screen.set_sort, sort))
 
     def on_unmount(self) -> None:
         self._shutting_down.set()

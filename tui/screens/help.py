@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -18,32 +18,53 @@ KEY_NAMES = {
     "question_mark": "?", "exclamation_mark": "!", "slash": "/", "escape": "Esc", "enter": "Enter",
     "tab": "Tab", "shift+tab": "Shift+Tab", "pageup": "PgUp", "pagedown": "PgDn", "space": "Space",
     "home": "Home", "end": "End", "up": "↑", "down": "↓", "ctrl+p": "Ctrl+P", "ctrl+q": "Ctrl+Q",
-    "ctrl+c": "Ctrl+C",
+    "ctrl+c": "Ctrl+C", "full_stop": ".", "left_square_bracket": "[", "right_square_bracket": "]",
+    "backspace": "Backspace", "backslash": "\\",
 }
 
-SEARCH_HELP = """\
-Type in the search bar; the list follows as you type. Every word must appear, as a substring,
-so Chinese needs no spaces. Case, full-width forms and Traditional/Simplified Chinese are folded.
-  信用 建设            both words          "exact phrase"      the words together
-  -word                without             a OR b              either
-  title: author: cat: tag: source:         one field (cat: is any category level)
-  date:2021  date:2021-12  date:2021-12-05  date:2021-01..2021-06
-  before:2021-06-01  after:2021-06-01      is:undated  is:repaired
-  sort:date  sort:-date  sort:relevance  sort:title
-In the reader, n and N go to the next and previous match."""
+SEARCH_INTRO = (
+    "Type in the search bar; the list follows as you type. Every word must appear, as a "
+    "substring, so Chinese needs no spaces. Case, full-width forms and Traditional/Simplified "
+    "Chinese are folded."
+)
+SEARCH_ROWS = (
+    ("信用 建设", "both words"),
+    ('"exact phrase"', "the words together"),
+    ("-word", "without the word"),
+    ("a OR b", "either"),
+    ("title: author: cat: tag: source:", "in one field (cat: is any category level)"),
+    ("date:2021  date:2021-12  date:2021-12-05", "posts of that year, month or day"),
+    ("date:2021-01..2021-06", "a range of months (or days)"),
+    ("before:2021-06-01  after:2021-06-01", "before or after a day"),
+    ("is:unread  is:read  is:bookmarked", "from your reading state"),
+    ("is:undated  is:repaired", "posts without a date, posts whose frontmatter was repaired"),
+    ("sort:date  sort:-date  sort:title  sort:relevance", "newest first (default), oldest first, …"),
+)
+SEARCH_OUTRO = "In the reader, n and N go to the next and previous match."
 
 
 def key_label(keys: str) -> str:
     return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
 
 
-def binding_rows(bindings: list[Binding]) -> list[tuple[str, str]]:
-    """(keys, description) for each binding, merging the keys of equal actions."""
-    rows: dict[str, list[str]] = {}
+def bound_keys(bindings: list[Binding], keymap: dict[str, str]) -> list[Binding]:
+    """The bindings as they are in force: with the user's key overrides (config [keys]) applied."""
+    bindings_map = BindingsMap(bindings)
+    if keymap:
+        bindings_map.apply_keymap(keymap)
+    return [binding for key_bindings in bindings_map.key_to_bindings.values() for binding in key_bindings]
+
+
+def binding_rows(bindings: list[Binding]) -> list[tuple[str, str, str]]:
+    """(keys, description, binding id) for each binding, merging the keys of equal actions."""
+    rows: dict[str, tuple[list[str], str]] = {}
     for binding in bindings:
         if binding.description:
-            rows.setdefault(binding.description, []).append(key_label(binding.key))
-    return [(" ".join(keys), description) for description, keys in rows.items()]
+            keys, _ = rows.setdefault(binding.description, ([], binding.id or ""))
+            label = key_label(binding.key)
+            if label not in keys:
+                keys.append(label)
+    return [(" ".join(keys), description, binding_id) for description, (keys, binding_id) in rows.items()]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -67,19 +88,29 @@ class HelpScreen(ModalScreen[None]):
             ("Reader", ReaderBody.BINDINGS),
             ("Search bar", SearchBar.BINDINGS + [Binding("enter", "submit", "Search and go to the list")]),
         ]
+        keymap = dict(getattr(self.app, "_keymap", {}) or {})
         with VerticalScroll(id="help-body"):
             yield Static(Text("postshelf keys", style="bold"), id="help-title")
             for name, bindings in sections:
                 table = Table.grid(padding=(0, 2))
-                table.add_column(style="bold", min_width=12)
-                table.add_column()
-                for keys, description in binding_rows(list(bindings)):
-                    table.add_row(keys, description)
+                table.add_column(style="bold", min_width=12, max_width=24)
+                table.add_column(ratio=1)
+                table.add_column(style="dim", no_wrap=True)
+                for keys, description, binding_id in binding_rows(bound_keys(list(bindings), keymap)):
+                    table.add_row(keys, description, binding_id)
                 yield Static(Text(name, style="bold underline"), classes="help-section")
                 yield Static(table)
             yield Static(Text("Search", style="bold underline"), classes="help-section")
-            yield Static(SEARCH_HELP)
-            yield Static(Text("Esc, q or ? closes this screen.", style="dim"), id="help-close")
+            yield Static(SEARCH_INTRO)
+            search = Table.grid(padding=(0, 2))
+            search.add_column(style="bold", ratio=1)
+            search.add_column(ratio=1)
+            for example, meaning in SEARCH_ROWS:
+                search.add_row(example, meaning)
+            yield Static(search, classes="help-search")
+            yield Static(SEARCH_OUTRO)
+            yield Static(Text("The grey names are ids for [keys] in the config file. "
+                              "Esc, q or ? closes this screen.", style="dim"), id="help-close")
 
     def action_scroll(self, where: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)

@@ -32,13 +32,13 @@ class PostList(ScrollView, can_focus=True):
     """Two lines a post: the title, then date and source."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Next post", show=False),
-        Binding("k,up", "cursor_up", "Previous post", show=False),
-        Binding("g,home", "first", "First post", show=False),
-        Binding("G,end", "last", "Last post", show=False),
-        Binding("pagedown,space", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("enter", "read", "Read"),
+        Binding("j,down", "cursor_down", "Next post", show=False, id="down"),
+        Binding("k,up", "cursor_up", "Previous post", show=False, id="up"),
+        Binding("g,home", "first", "First post", show=False, id="top"),
+        Binding("G,end", "last", "Last post", show=False, id="bottom"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
+        Binding("enter", "read", "Read", id="read"),
     ]
 
     COMPONENT_CLASSES = {

@@ -76,12 +76,12 @@ def highlight_line(segments: list[Segment], terms: tuple[str, ...], style: Style
 
 class ReaderBody(ScrollView, can_focus=True):
     BINDINGS = [
-        Binding("j,down", "scroll_down", "Scroll down", show=False),
-        Binding("k,up", "scroll_up", "Scroll up", show=False),
-        Binding("g,home", "scroll_home", "Top of post", show=False),
-        Binding("G,end", "scroll_end", "End of post", show=False),
-        Binding("pagedown,space", "page_down", "Page down", show=False),
-        Binding("pageup,b", "page_up", "Page up", show=False),
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="up"),
+        Binding("g,home", "scroll_home", "Top of post", show=False, id="top"),
+        Binding("G,end", "scroll_end", "End of post", show=False, id="bottom"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="page_down"),
+        Binding("pageup,b", "page_up", "Page up", show=False, id="page_up"),
     ]
 
     COMPONENT_CLASSES = {"reader-body--match", "reader-body--current-match"}
