@@ -16,8 +16,13 @@ from textual.binding import Binding
 from .archive import Archive
 from .archive.cache import release_free_memory
 from .archive.loader import apply_file_changes, open_archive
+from .archive.user_state import load_settings, save_settings
+from .config import Config, load_config
 from .rendering import install_cjk_line_breaking
 from .screens.main import SORT_NAMES, MainScreen
+from .widgets.post_list import PostList
+from .widgets.reader_body import ReaderBody
+from .widgets.search_bar import SearchBar
 
 PROGRESS_EVERY = 0.2
 """Seconds between progress updates while loading (each one refreshes the list)."""
@@ -51,9 +56,38 @@ class PostshelfApp(App):
         self.loading_complete = False
         self._loading_stop = threading.Event()
         self._shutting_down = threading.Event()
+        self.config = Config()
+        self.profile = "default"
+        """Whose reading state this session uses (the SSH server gives each key its own)."""
+
+    def _apply_config(self) -> None:
+        """Settings from the config file; each problem in it is shown, never fatal."""
+        known_actions = {binding.id for widget in (MainScreen, PostList, ReaderBody, SearchBar)
+                         for binding in Binding.make_bindings(widget.BINDINGS) if binding.id}
+        self.config, problems = load_config(known_themes=set(self.available_themes), known_actions=known_actions)
+        remembered = load_settings().get("theme")
+        theme = self.config.theme or remembered
+        if theme in self.available_themes:
+            self.theme = theme
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        for problem in problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
+        self._theme_ready = True
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the app is remembered (unless the config file names one)."""
+        if getattr(self, "_theme_ready", False) and not self.config.theme:
+            try:
+                save_settings({**load_settings(), "theme": theme})
+            except OSError as error:
+                self.notify(f"Could not remember the theme: {error}", severity="warning")
 
     async def on_mount(self) -> None:
+        self._apply_config()
         self.main_screen = MainScreen()
+        self.main_screen.default_sort = self.config.sort
+        self.main_screen.mark_read_on_open = self.config.mark_read == "open"
         await self.push_screen(self.main_screen)
         if self._given_archive is not None:
             self._archive_opened(self._given_archive)

@@ -58,6 +58,19 @@ def write_atomically(path: Path, data: bytes) -> None:
             temporary.unlink()
 
 
+def load_settings() -> dict:
+    """Choices made in the app that outlive an archive (the theme); {} when unreadable."""
+    try:
+        data = json.loads((data_root() / "settings.json").read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_settings(settings: dict) -> None:
+    write_atomically(data_root() / "settings.json", json.dumps(settings, ensure_ascii=False).encode("utf-8"))
+
+
 class UserState:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path

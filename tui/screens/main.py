@@ -67,6 +67,7 @@ class MainScreen(Screen):
         Binding("right_square_bracket", "forward", "Forward (history)", show=False, id="forward"),
         Binding("s", "cycle_sort", "Sort", show=False, id="sort"),
         Binding("f", "toggle_sidebar", "Full-width reader", show=False, id="toggle_sidebar"),
+        Binding("e", "export", "Export as Markdown", show=False, id="export"),
         Binding("exclamation_mark", "skipped", "Skipped files", show=False, id="skipped"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
@@ -197,7 +198,7 @@ class MainScreen(Screen):
             self._update_status()
             return
         self._shown_generation = archive.generation
-        if self.query_text.strip():
+        if self.query_text.strip() or self.default_sort != "date":
             self._run_search(self.query_text)
         else:
             self._shown_query = ""
@@ -455,6 +456,15 @@ class MainScreen(Screen):
         order = ["date", "-date", "title", "relevance"]
         current = self.current_sort()
         self.set_sort(order[(order.index(current) + 1) % len(order)] if current in order else "date")
+
+    def action_export(self) -> None:
+        index, archive = self._current_post_id(), self.archive
+        if index is None or archive is None:
+            return
+        from .export import ExportScreen
+
+        post = archive.posts[index]
+        self.app.push_screen(ExportScreen(post, archive.read_markdown(post), archive.roots))
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")

@@ -1,0 +1,110 @@
+"""The config file, remembered theme, key overrides, the command palette and NO_COLOR, in the real app."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from test_app import screen_text, settle
+
+from tui.app import PostshelfApp
+from tui.screens.help import HelpScreen
+from tui.widgets.post_list import PostList
+from tui.widgets.search_bar import SearchBar
+
+
+def _config(text: str) -> Path:
+    path = Path(os.environ["POSTSHELF_CONFIG"])
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_config_sets_theme_sort_and_keys_and_help_shows_them(real_corpus: Path) -> None:
+    _config('theme = "nord"\nsort = "title"\n\n[keys]\nbookmark = "b,ctrl+d"\nhelp = "f1"\n')
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme == "nord"
+        titles = [app.archive.index.state.titles[int(d)] for d in app.screen.query_one(PostList).order_ids()]
+        assert titles == sorted(titles)  # the default sort, with nothing in the search bar
+        assert app.screen.query_one(SearchBar).value == ""
+
+        await pilot.press("question_mark")  # no longer the help key
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        help_text = screen_text(app.screen)
+        assert "b ctrl+d" in help_text.replace("Ctrl+D", "ctrl+d") or "b Ctrl+D" in help_text
+        await pilot.press("escape")
+
+        await pilot.press("ctrl+d")  # the overridden bookmark key works
+        await settle(pilot)
+        assert len(app.screen.user_state.bookmarks) == 1
+
+
+async def test_a_bad_config_is_explained_and_defaults_apply(real_corpus: Path) -> None:
+    _config('theme = "no-such-theme"\nsortt = "title"\nmark_read = "never"\n')
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        messages = " ".join(n.message for n in app._notifications)
+        assert "no-such-theme" in messages and "sortt" in messages and "sort" in messages
+        assert app.screen.query_one(PostList).count == 65
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.user_state.read == set()  # mark_read = "never" still applied
+
+
+async def test_a_theme_chosen_in_the_app_is_remembered(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.theme = "gruvbox"
+        await settle(pilot)
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme == "gruvbox"
+
+
+async def test_command_palette_offers_the_actions(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for expected in ("Bookmark", "Next unread", "Back (history)", "Export as Markdown",
+                         "Sort by title", "Full-width reader", "Theme"):
+            assert expected in titles
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"sort by title")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(SearchBar).value == "sort:title"
+
+
+async def test_export_key_writes_the_open_post(real_corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        post = app.archive.posts[int(app.archive.order[0])]
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    written = list(tmp_path.glob("*.md"))
+    assert len(written) == 1
+    assert post.title.strip()[:8] in written[0].read_text(encoding="utf-8")
+
+
+async def test_no_color_makes_the_screen_monochrome(real_corpus: Path, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.no_color  # Textual then renders through its monochrome filter
+        assert any(type(f).__name__ in ("Monochrome", "NoColor") for f in app._filters)
