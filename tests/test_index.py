@@ -40,6 +40,9 @@ def corpus() -> tuple[Archive, list[str]]:
 
 def brute_force(archive: Archive, texts: list[str], query: Query) -> list[int]:
     """The meaning of a query, written as plainly as possible."""
+    def within(term: Term, value: str) -> bool:
+        return fold(term.value) == fold(value) if term.exact else fold(term.value) in fold(value)
+
     def term_matches(term: Term, doc: int) -> bool:
         post = archive.posts[doc]
         if term.field == "text":
@@ -47,15 +50,15 @@ def brute_force(archive: Archive, texts: list[str], query: Query) -> list[int]:
         elif term.field == "title":
             found = fold(term.value) in fold(post.title)
         elif term.field == "author":
-            found = bool(post.author) and fold(term.value) in fold(post.author)
+            found = bool(post.author) and within(term, post.author)
         elif term.field == "tag":
-            found = any(fold(term.value) in fold(tag) for tag in post.tags)
+            found = any(within(term, tag) for tag in post.tags)
         elif term.field == "cat":
             values = [level for path in post.categories for level in path]
-            values += ["/".join(path) for path in post.categories if len(path) > 1]
-            found = any(fold(term.value) in fold(value) for value in values)
+            values += ["/".join(path[:depth]) for path in post.categories for depth in range(2, len(path) + 1)]
+            found = any(within(term, value) for value in values)
         elif term.field == "source":
-            found = bool(post.link) and fold(term.value) in fold(_host(post.link))
+            found = bool(post.link) and within(term, _host(post.link))
         elif term.field == "date":
             stamp = post.date.replace(tzinfo=timezone.utc).timestamp() if post.date else None
             found = stamp is not None and (term.start is None or stamp >= term.start) and (
@@ -98,6 +101,8 @@ def query_text() -> st.SearchStrategy[str]:
     qualifier = st.one_of(
         st.sampled_from(words).map(lambda w: f"title:{quoted(w)}"),
         st.sampled_from(authors).map(lambda a: f"author:{quoted(a[:4])}"),
+        st.sampled_from(authors).map(lambda a: f"author:={quoted(a)}"),
+        st.sampled_from(categories).map(lambda c: f"cat:={quoted(c)}"),
         st.sampled_from(categories).map(lambda c: f"cat:{quoted(c[:3])}"),
         st.integers(2015, 2023).map(lambda y: f"date:{y}"),
         st.tuples(st.integers(2015, 2023), st.integers(1, 12)).map(lambda ym: f"date:{ym[0]}-{ym[1]:02d}"),

@@ -51,6 +51,9 @@ def test_field_qualifiers(field: str) -> None:
     assert single(f"{field}:值") == Term(field, "值")
     assert single(f'{field}:"two words"') == Term(field, "two words")
     assert single(f"{field.upper()}:x") == Term(field, "x")
+    if field != "title":
+        assert single(f"{field}:=值") == Term(field, "值", exact=True)
+        assert single(f'-{field}:="two words"') == Term(field, "two words", negated=True, exact=True)
 
 
 @pytest.mark.parametrize(
@@ -116,6 +119,8 @@ def test_highlight_terms() -> None:
         ("date:..", "date:.. needs a date on at least one side, for example date:2021-01..2021-06"),
         ("date:2021-06..2021-01", "date:2021-06..2021-01 ends before it starts"),
         ("is:new", "is:new is not known (use is:undated, is:repaired, is:read, is:unread, is:bookmarked)"),
+        ("title:=linux", "title:= (the exact value) works with author:, cat:, tag:, source: only"),
+        ("date:=2021", "date:= (the exact value) works with author:, cat:, tag:, source: only"),
         ("sort:newest", "sort:newest is not a sort order (use sort:date, sort:-date, sort:relevance or sort:title)"),
         ("OR a", "OR needs a term on each side"),
         ("a OR", "OR needs a term on each side"),

@@ -228,7 +228,7 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
         entries = {
             "author": (post.author,),
             "cat": [level for path in post.categories for level in path]
-            + ["/".join(path) for path in post.categories if len(path) > 1],
+            + ["/".join(path[:depth]) for path in post.categories for depth in range(2, len(path) + 1)],
             "tag": post.tags,
             "source": (host_of(post.link),) if post.link else (),
         }
@@ -371,10 +371,14 @@ class SearchIndex:
         if term.field in state.fields:
             folded = fold(term.value)
             mask = np.zeros(state.size, dtype=bool)
-            for value, id_arrays in list(state.fields[term.field].items()):
-                if folded in value:
-                    for ids in list(id_arrays):
-                        mask[ids[ids < state.size]] = True
+            values = state.fields[term.field]
+            if term.exact:
+                matching = [values.get(folded, [])]
+            else:
+                matching = [id_arrays for value, id_arrays in list(values.items()) if folded in value]
+            for id_arrays in matching:
+                for ids in list(id_arrays):
+                    mask[ids[ids < state.size]] = True
             return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
         if term.field == "date":
             mask = ~np.isnan(state.local_timestamps)

@@ -5,6 +5,7 @@
     -word  -"phrase"     exclude
     a OR b               either (OR binds tighter than the spaces between terms)
     title: author: cat: tag: source:   look in one field (cat: matches any category level)
+    author:=ZAKER  cat:="新媒体/ZAKER"  the whole value, exactly (author:, cat:, tag:, source:)
     date:2021  date:2021-12  date:2021-12-05  date:2021-01..2021-06
     before:2021-06-01  after:2021-06-01     (before the day / after the day)
     is:undated  is:repaired  is:read  is:unread  is:bookmarked
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 TEXT_FIELDS = ("title", "author", "cat", "tag", "source")
+EXACT_FIELDS = ("author", "cat", "tag", "source")
 DATE_FIELDS = ("date", "before", "after")
 IS_VALUES = ("undated", "repaired", "read", "unread", "bookmarked")
 SORTS = ("date", "-date", "relevance", "title")
@@ -37,6 +39,8 @@ class Term:
     """For dates: the range as Unix seconds [start, end)."""
     end: float | None = None
     negated: bool = False
+    exact: bool = False
+    """author:=X: the whole field value is X (folded), not just contains it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +68,7 @@ class Query:
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<neg>-)?(?:(?P<name>[A-Za-z]+):)?(?:"(?P<quoted>[^"]*)(?P<closed>")?|(?P<bare>[^\s"]+))
+  | (?P<neg>-)?(?:(?P<name>[A-Za-z]+):(?P<exact>=)?)?(?:"(?P<quoted>[^"]*)(?P<closed>")?|(?P<bare>[^\s"]+))
   | (?P<stray>")
     """,
     re.VERBOSE,
@@ -79,6 +83,7 @@ class _Token:
     value: str = ""
     quoted: bool = False
     position: int = 0
+    exact: bool = False
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -109,7 +114,12 @@ def _tokens(text: str) -> list[_Token]:
                 f"unknown qualifier {name}: (known: {', '.join(q + ':' for q in QUALIFIERS)}); "
                 f'to search for the text, put it in quotes: "{name}:{value}"'
             )
-        tokens.append(_Token(match.group(0), negated, name.lower() if name else None, value, quoted, match.start()))
+        exact = match.group("exact") is not None
+        if exact and name.lower() not in EXACT_FIELDS:
+            raise QueryError(f"{name.lower()}:= (the exact value) works with "
+                             f"{', '.join(f + ':' for f in EXACT_FIELDS)} only")
+        tokens.append(_Token(match.group(0), negated, name.lower() if name else None, value, quoted,
+                             match.start(), exact))
     return tokens
 
 
@@ -156,7 +166,7 @@ def _term(token: _Token) -> Term | None:
     if not value.strip():
         raise QueryError(f"{name}: needs a value, for example {_EXAMPLES[name]}")
     if name in TEXT_FIELDS:
-        return Term(name, value.strip(), negated=negated)
+        return Term(name, value.strip(), negated=negated, exact=token.exact)
     if name == "is":
         if value.lower() not in IS_VALUES:
             raise QueryError(f"is:{value} is not known (use {', '.join('is:' + v for v in IS_VALUES)})")

@@ -20,9 +20,11 @@ import numpy as np
 
 from ..archive import Archive
 from ..archive.folding import fold
+from ..archive.facets import FacetData, selected_facets, with_facet
 from ..archive.index import SearchResult
 from ..archive.query import SORTS, QueryError, parse
 from ..archive.user_state import FlagMasks, UserState, state_path_for
+from ..widgets.facet_panel import FacetPanel
 from ..widgets.post_list import PostList
 from ..widgets.reader_body import ReaderBody
 from ..widgets.reader_header import ReaderHeader
@@ -38,6 +40,10 @@ READ_AFTER = 1.0
 passing over a post does neither."""
 SAVE_EVERY = 2.0
 """Seconds between writes of the reading state (only when it changed)."""
+FACETS_BESIDE_FROM = 140
+"""Columns from which the facets show at start, beside the list and the reader."""
+READER_BESIDE_FACETS_FROM = 110
+"""Below this many columns, showing the facets hides the reader (until a post is chosen)."""
 SORT_NAMES = {"date": "date, newest first", "-date": "date, oldest first", "title": "title",
               "relevance": "relevance"}
 _SORT_QUALIFIER = re.compile(r"(?<!\S)sort:\S*")
@@ -67,6 +73,7 @@ class MainScreen(Screen):
         Binding("right_square_bracket", "forward", "Forward (history)", show=False, id="forward"),
         Binding("s", "cycle_sort", "Sort", show=False, id="sort"),
         Binding("f", "toggle_sidebar", "Full-width reader", show=False, id="toggle_sidebar"),
+        Binding("t", "toggle_facets", "Facets", id="facets"),
         Binding("e", "export", "Export as Markdown", show=False, id="export"),
         Binding("exclamation_mark", "skipped", "Skipped files", show=False, id="skipped"),
         Binding("question_mark", "help", "Help", id="help"),
@@ -94,9 +101,14 @@ class MainScreen(Screen):
         self._read_timer: Timer | None = None
         self.default_sort = "date"
         self.mark_read_on_open = True
+        self._facets: FacetData | None = None
+        self._facet_ids = None
+        """The ids of the last complete result: what the facet counts are about."""
+        self._facets_toggled = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
+            yield FacetPanel(id="facets")
             with Vertical(id="sidebar"):
                 yield SearchBar(id="search")
                 yield Static(id="search-error")
@@ -112,6 +124,10 @@ class MainScreen(Screen):
         self.query_one(PostList).focus()
         self._update_status()
         self.set_interval(SAVE_EVERY, self.save_state)
+        self._place_facets()
+
+    def on_resize(self) -> None:
+        self._place_facets()
 
     def on_unmount(self) -> None:
         self.save_state(now=True)
@@ -123,6 +139,7 @@ class MainScreen(Screen):
         first = self.archive is None
         self.archive = archive
         if first:
+            self._facets = FacetData()
             self._open_user_state(archive)
         self.refresh_posts()
 
@@ -182,6 +199,8 @@ class MainScreen(Screen):
                                                    **self._post_marks(self._open_index))
         if re.search(r"(?<!\S)-?is:(?:read|unread|bookmarked)\b", self.query_text):
             self._run_search(self.query_text)
+        else:
+            self._count_facets()
         self._update_status()
 
     def _post_marks(self, index: int) -> dict[str, bool]:
@@ -205,6 +224,8 @@ class MainScreen(Screen):
             post_list = self.query_one(PostList)
             empty = "Loading…" if self._loading else "No posts found here (see `postshelf index PATH`)."
             post_list.show(archive.posts, archive.order, keep_index=self._keep_index(), empty_message=empty)
+            self._facet_ids = archive.order
+            self._count_facets()
         self._update_status()
 
     def _keep_index(self) -> int | None:
@@ -239,6 +260,7 @@ class MainScreen(Screen):
         self.query_text = event.value
         if self.user_state is not None:
             self.user_state.remember(query=event.value)
+        self.query_one(FacetPanel).select(selected_facets(event.value, self._facets))
         if self.archive is not None:
             self._run_search(event.value)
 
@@ -290,6 +312,9 @@ class MainScreen(Screen):
         self.query_one(ReaderBody).set_highlight(self._highlight)
         if not self._highlight:
             self._match = None
+        if result.complete:
+            self._facet_ids = result.ids
+            self._count_facets()
         self._update_status()
 
     @on(SearchBar.Left)
@@ -317,6 +342,8 @@ class MainScreen(Screen):
         if event.index != self._open_index:
             self._show_post(event.index)
         self._count_as_read(event.index)
+        if self.has_class("-facets-only"):  # narrow: the reader comes back in place of the facets
+            self._show_facets(False)
         self.query_one(ReaderBody).focus()
 
     def _show_post(self, index: int | None, by_user: bool = True) -> None:
@@ -465,6 +492,55 @@ class MainScreen(Screen):
 
         post = archive.posts[index]
         self.app.push_screen(ExportScreen(post, archive.read_markdown(post), archive.roots))
+
+    # ------------------------------------------------------------ facets
+
+    def _place_facets(self) -> None:
+        """At start, facets show on wide terminals only; after `t`, where the user put them."""
+        if not self._facets_toggled:
+            self._show_facets(self.size.width >= FACETS_BESIDE_FROM, focus=False)
+        else:
+            self._show_facets(self.query_one(FacetPanel).display, focus=False)
+
+    def _show_facets(self, show: bool, focus: bool = True) -> None:
+        panel = self.query_one(FacetPanel)
+        panel.display = show
+        self.set_class(show and self.size.width < READER_BESIDE_FACETS_FROM, "-facets-only")
+        if show:
+            self._count_facets()
+            if focus:
+                panel.focus()
+        elif focus and panel.has_focus:
+            self.query_one(PostList).focus()
+
+    def action_toggle_facets(self) -> None:
+        self._facets_toggled = True
+        panel = self.query_one(FacetPanel)
+        if panel.display and not panel.has_focus:
+            panel.focus()
+            return
+        self._show_facets(not panel.display)
+
+    @work(thread=True, exclusive=True, group="facets")
+    def _count_facets(self) -> None:
+        """Facet counts for the current result, off the UI thread (a few ms at 100k posts)."""
+        archive, facets, ids, flags = self.archive, self._facets, self._facet_ids, self._flags
+        if archive is None or facets is None or ids is None or not self.query_one(FacetPanel).display:
+            return
+        facets.extend(archive.posts)
+        counts = facets.counts(ids, universe=archive.order)
+        extra = {}
+        if flags is not None and len(ids):
+            size = archive.index.size
+            extra = {"bookmarked": int(flags("bookmarked", size)[ids].sum()),
+                     "unread": int(flags("unread", size)[ids].sum())}
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.query_one(FacetPanel).show_counts, counts, extra)
+
+    @on(FacetPanel.Chosen)
+    def _facet_chosen(self, event: FacetPanel.Chosen) -> None:
+        bar = self.query_one(SearchBar)
+        bar.value = with_facet(bar.value, event.kind, event.value, self._facets)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")
