@@ -347,3 +347,12 @@ async def test_typing_a_search_marks_the_open_post(real_corpus: Path) -> None:
         await pilot.press("ctrl+a", "ctrl+k")
         await settle(pilot)
         assert body.match_lines == []
+
+
+async def test_a_post_without_text_says_so(tmp_path: Path) -> None:
+    (tmp_path / "only-frontmatter.md").write_text("---\ntitle: Nothing here\ndate: 2021-01-01\n---\n\n", encoding="utf-8")
+    app = PostshelfApp([tmp_path], watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Nothing here" in header(app)
+        assert "This post has no text" in app.screen.query_one(ReaderBody).text

@@ -166,6 +166,8 @@ class ReaderBody(ScrollView, can_focus=True):
         worker = get_current_worker()
         try:
             markdown = load_markdown()
+            if not markdown.strip():
+                markdown = "*(This post has no text: nothing follows its frontmatter.)*"
             if len(markdown) > PREVIEW_FROM:
                 # A long post: show its first screens now, the whole of it when rendered.
                 preview = self._finish_lines(render_markdown(_opening(markdown), width), highlight, style)
