@@ -356,3 +356,14 @@ async def test_a_post_without_text_says_so(tmp_path: Path) -> None:
         await settle(pilot)
         assert "Nothing here" in header(app)
         assert "This post has no text" in app.screen.query_one(ReaderBody).text
+
+
+async def test_a_title_taken_from_the_first_heading_is_not_shown_twice(tmp_path: Path) -> None:
+    (tmp_path / "no-title.md").write_text("---\ndate: 2021-01-01\n---\n\n# Only a heading\n\nThe text.\n",
+                                          encoding="utf-8")
+    app = PostshelfApp([tmp_path], watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Only a heading" in header(app)
+        body = app.screen.query_one(ReaderBody).text
+        assert "The text." in body and "Only a heading" not in body

@@ -23,6 +23,7 @@ from ..archive.folding import fold
 from ..archive.facets import FacetData, selected_facets, with_facet
 from ..archive.index import SearchResult
 from ..archive.query import SORTS, QueryError, parse
+from ..archive.reading import without_title_heading
 from ..archive.user_state import FlagMasks, UserState, state_path_for
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.post_list import PostList
@@ -360,7 +361,7 @@ class MainScreen(Screen):
             return
         post = archive.posts[index]
         self.query_one(ReaderHeader).show_post(post, **self._post_marks(index))
-        body.show(lambda: archive.read_markdown(post), self._highlight)
+        body.show(lambda: without_title_heading(archive.read_markdown(post), post.title), self._highlight)
         if self.user_state is not None:
             self.user_state.remember(post=archive.posts.columns["path"][index])
         if by_user:
