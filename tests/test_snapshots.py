@@ -3,9 +3,20 @@ deliberate change and look at the report before committing."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import pytest
+
 from tui.app import PostshelfApp
 from tui.cli import demo_path
 from tui.screens.main import OPEN_DELAY
+
+
+@pytest.fixture(autouse=True)
+def posts_stay_unread() -> None:
+    """Read marks depend on how long a post stays open: keep them out of the pictures."""
+    Path(os.environ["POSTSHELF_CONFIG"]).write_text('mark_read = "never"\n', encoding="utf-8")
 
 
 async def _settle(pilot) -> None:
@@ -35,3 +46,23 @@ def test_search_results_on_the_demo(snap_compare) -> None:
         await _settle(pilot)
 
     assert snap_compare(PostshelfApp([demo_path()]), terminal_size=(100, 30), run_before=search)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_facets(snap_compare, size) -> None:
+    async def browse(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("t", "j", "j", "j", "j", "enter")  # the first category
+        await _settle(pilot)
+
+    assert snap_compare(PostshelfApp([demo_path()]), terminal_size=size, run_before=browse)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_help_screen(snap_compare, size) -> None:
+    async def help_screen(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await _settle(pilot)
+
+    assert snap_compare(PostshelfApp([demo_path()]), terminal_size=size, run_before=help_screen)

@@ -66,7 +66,7 @@ class MainScreen(Screen):
         Binding("escape", "escape", "Back to list / stop loading", show=False),
         Binding("n", "next_match", "Next match", show=False, id="next_match"),
         Binding("N", "previous_match", "Previous match", show=False, id="previous_match"),
-        Binding("full_stop", "next_unread", "Next unread", id="next_unread"),
+        Binding("full_stop", "next_unread", "Next unread", show=False, id="next_unread"),
         Binding("u", "toggle_read", "Read/unread", show=False, id="toggle_read"),
         Binding("A", "mark_all_read", "Mark all listed read", show=False, id="mark_all_read"),
         Binding("m", "toggle_bookmark", "Bookmark", id="bookmark"),
