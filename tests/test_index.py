@@ -95,7 +95,8 @@ def query_text() -> st.SearchStrategy[str]:
     words, authors, categories = vocabulary()
 
     def quoted(value: str) -> str:
-        return f'"{value}"' if (" " in value or ":" in value or value.startswith("-") or value == "OR") else value
+        special = " " in value or ":" in value or "(" in value or ")" in value
+        return f'"{value}"' if (special or value.startswith("-") or value == "OR") else value
 
     word = st.sampled_from(words).map(quoted)
     qualifier = st.one_of(

@@ -140,3 +140,31 @@ def test_parse_never_raises_anything_but_query_error(text: str) -> None:
         parse(text)
     except QueryError as error:
         assert str(error)
+
+
+def test_parentheses_group_ors() -> None:
+    assert parse("(a OR b) c").groups == ((Term("text", "a"), Term("text", "b")), (Term("text", "c"),))
+    assert parse("(a OR b) c").groups == parse("a OR b c").groups
+    assert parse("-(a OR title:b)").groups == ((Term("text", "a", negated=True),),
+                                               (Term("title", "b", negated=True),))
+    assert parse("x OR (a OR b)").groups == ((Term("text", "x"), Term("text", "a"), Term("text", "b")),)
+    assert parse("foo(bar)").groups == ((Term("text", "foo(bar)"),),)  # not a group: a word
+    assert parse("(foo(bar) OR x)").groups == ((Term("text", "foo(bar)"), Term("text", "x")),)
+    assert parse(":)").groups == ((Term("text", ":)"),),)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("(a b)", "inside ( ) join terms with OR, for example (linux OR unix); outside, a space means both"),
+        ("(a OR b", "unclosed (: add the closing )"),
+        ("()", "( ) needs terms joined by OR inside, for example (linux OR unix)"),
+        ("(a OR)", "( ) needs terms joined by OR inside, for example (linux OR unix)"),
+        ("((a OR b))", "parentheses inside parentheses are not needed: use OR"),
+        ("(a OR sort:title)", "sort: cannot go inside parentheses"),
+    ],
+)
+def test_parenthesis_errors(text: str, message: str) -> None:
+    with pytest.raises(QueryError) as error:
+        parse(text)
+    assert str(error.value) == message

@@ -4,6 +4,7 @@
     "exact phrase"       the words together, in order
     -word  -"phrase"     exclude
     a OR b               either (OR binds tighter than the spaces between terms)
+    (a OR b) -(c OR d)   parentheses group ORs (a space inside them is an error: say OR)
     title: author: cat: tag: source:   look in one field (cat: matches any category level)
     author:=ZAKER  cat:="新媒体/ZAKER"  the whole value, exactly (author:, cat:, tag:, source:)
     date:2021  date:2021-12  date:2021-12-05  date:2021-01..2021-06
@@ -15,7 +16,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 TEXT_FIELDS = ("title", "author", "cat", "tag", "source")
@@ -84,15 +85,37 @@ class _Token:
     quoted: bool = False
     position: int = 0
     exact: bool = False
+    paren: str = ""
+    """'(' or ')' for a grouping parenthesis (then negated applies to the group)."""
 
 
 def _tokens(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     position = 0
+    depth = 0
     while position < len(text):
+        # A parenthesis groups only at the start of a term, and closes only an open group:
+        # foo(bar) stays a word.
+        opening = re.compile(r"-?\(").match(text, position)
+        if opening:
+            tokens.append(_Token(opening.group(0), opening.group(0).startswith("-"), position=position, paren="("))
+            depth += 1
+            position = opening.end()
+            continue
+        if text[position] == ")" and depth:
+            tokens.append(_Token(")", position=position, paren=")"))
+            depth -= 1
+            position += 1
+            continue
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:  # only a lone '-' or '"' can get here
             raise QueryError(f"cannot read the query at character {position + 1}")
+        if depth and match.group("bare") and match.group("bare").endswith(")"):
+            bare = match.group("bare")
+            unbalanced = bare.count(")") - bare.count("(")  # foo(bar) closes nothing
+            closing = max(0, min(depth, len(bare) - len(bare.rstrip(")")), unbalanced))
+            if 0 < closing < len(bare):  # the word without the parentheses that close groups
+                match = _TOKEN.match(text[: match.end() - closing], position)
         position = match.end()
         if match.group("space"):
             continue
@@ -129,8 +152,49 @@ def parse(text: str) -> Query:
     sort = "date"
     groups: list[list[Term]] = []
     pending_or = False
+    group: list[Term] | None = None  # the terms of an open ( ... ), joined by OR
+    group_negated = False
+    group_pending_or = False
     for index, token in enumerate(tokens):
-        if token.name is None and not token.quoted and not token.negated and token.value == "OR":
+        if token.paren == "(":
+            if group is not None:
+                raise QueryError("parentheses inside parentheses are not needed: use OR")
+            group, group_negated, group_pending_or = [], token.negated, False
+            continue
+        if token.paren == ")":
+            if group is None:
+                raise QueryError("a ) without its (")
+            if not group or group_pending_or:
+                raise QueryError("( ) needs terms joined by OR inside, for example (linux OR unix)")
+            terms = [replace(term, negated=not term.negated) for term in group] if group_negated else group
+            if group_negated:  # -(a OR b) is -a -b
+                groups.extend([term] for term in terms)
+            elif pending_or:
+                groups[-1].extend(terms)
+                pending_or = False
+            else:
+                groups.append(terms)
+            group = None
+            continue
+        is_or = token.name is None and not token.quoted and not token.negated and token.value == "OR"
+        if group is not None:
+            if is_or:
+                if not group or group_pending_or:
+                    raise QueryError("OR needs a term on each side")
+                group_pending_or = True
+                continue
+            if token.name == "sort":
+                raise QueryError("sort: cannot go inside parentheses")
+            term = _term(token)
+            if term is None:
+                continue
+            if group and not group_pending_or:
+                raise QueryError("inside ( ) join terms with OR, for example (linux OR unix); "
+                                 "outside, a space means both")
+            group.append(term)
+            group_pending_or = False
+            continue
+        if is_or:
             if not groups or pending_or:
                 raise QueryError("OR needs a term on each side")
             if index == len(tokens) - 1:
@@ -152,6 +216,10 @@ def parse(text: str) -> Query:
             pending_or = False
         else:
             groups.append([term])
+    if group is not None:
+        raise QueryError("unclosed (: add the closing )")
+    if pending_or:
+        raise QueryError("OR needs a term on each side")
     return Query(tuple(tuple(group) for group in groups), sort, text)
 
 
