@@ -122,7 +122,11 @@ async def test_help_and_skipped_screens(archive_dir: Path) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         help_text = screen_text(app.screen)
-        for expected in ("Next post", "Search", "Skipped files", "Quit", "Leave search", "Next pane"):
+        await pilot.press("G")  # the end of the help
+        await pilot.pause()
+        help_text += screen_text(app.screen)
+        for expected in ("Next post", "Search", "Skipped files", "Quit", "Leave search", "Next pane",
+                         "Links and images", "Filter / unfilter", "sort:relevance"):
             assert expected in help_text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

@@ -66,3 +66,15 @@ def test_help_screen(snap_compare, size) -> None:
         await _settle(pilot)
 
     assert snap_compare(PostshelfApp([demo_path()]), terminal_size=size, run_before=help_screen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_links_screen(snap_compare, size) -> None:
+    async def links(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("slash", *"title:\"Reading HTML\"", "enter")  # a demo post with links and images
+        await _settle(pilot)
+        await pilot.press("L")
+        await _settle(pilot)
+
+    assert snap_compare(PostshelfApp([demo_path()]), terminal_size=size, run_before=links)

@@ -10,7 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..widgets.facet_panel import FacetPanel
 from ..widgets.post_list import PostList
+from .links import LinksScreen
 from ..widgets.reader_body import ReaderBody
 from ..widgets.search_bar import SearchBar
 
@@ -88,6 +90,8 @@ class HelpScreen(ModalScreen[None]):
             ]),
             ("Post list", PostList.BINDINGS),
             ("Reader", ReaderBody.BINDINGS),
+            ("Facets (t)", FacetPanel.BINDINGS),
+            ("Links screen (L)", LinksScreen.BINDINGS),
             ("Search bar", SearchBar.BINDINGS + [Binding("enter", "submit", "Search and go to the list")]),
         ]
         keymap = dict(getattr(self.app, "_keymap", {}) or {})

@@ -77,6 +77,9 @@ class MainScreen(Screen):
         Binding("t", "toggle_facets", "Facets", id="facets"),
         Binding("e", "export", "Export as Markdown", show=False, id="export"),
         Binding("exclamation_mark", "skipped", "Skipped files", show=False, id="skipped"),
+        Binding("L", "links", "Links and images", id="links"),
+        Binding("c", "copy_link", "Copy the post's link", show=False, id="copy_link"),
+        Binding("o", "open_link", "Open the post's link (copies over SSH)", show=False, id="open_link"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
@@ -361,7 +364,7 @@ class MainScreen(Screen):
             return
         post = archive.posts[index]
         self.query_one(ReaderHeader).show_post(post, **self._post_marks(index))
-        body.show(lambda: without_title_heading(archive.read_markdown(post), post.title), self._highlight)
+        body.show(lambda: self._reader_markdown(post), self._highlight, header_links=(post.link, post.image))
         if self.user_state is not None:
             self.user_state.remember(post=archive.posts.columns["path"][index])
         if by_user:
@@ -555,6 +558,46 @@ class MainScreen(Screen):
         if self._progress is not None and self.query_one(PostList).has_focus:
             self.app.stop_loading()
         self.query_one(PostList).focus()
+
+    def _reader_markdown(self, post) -> str:
+        """The Markdown the reader shows; the links screen numbers the same text."""
+        return without_title_heading(self.archive.read_markdown(post), post.title)
+
+    @work(thread=True, exclusive=True, group="links")
+    def action_links(self) -> None:
+        """L: the post's links and images by number, read off the event loop (a long post may
+        need converting first)."""
+        from ..archive.links import links_in
+        from .links import LinksScreen
+
+        archive, index = self.archive, self._open_index
+        if archive is None or index is None:
+            self.app.call_from_thread(self.app.notify, "Open a post first: L lists its links", markup=False)
+            return
+        post = archive.posts[index]
+        links = links_in(self._reader_markdown(post), post.link, post.image)
+        self.app.call_from_thread(self.app.push_screen, LinksScreen(post.title, links))
+
+    def _post_link(self) -> str:
+        index, archive = self._current_post_id(), self.archive
+        if index is None or archive is None:
+            return ""
+        link = archive.posts[index].link
+        if not link:
+            self.notify("This post has no link of its own (L lists the links in it)", timeout=3)
+        return link
+
+    def action_copy_link(self) -> None:
+        from ..open_link import copy_link
+
+        if link := self._post_link():
+            copy_link(self.app, link)
+
+    def action_open_link(self) -> None:
+        from ..open_link import open_link
+
+        if link := self._post_link():
+            open_link(self.app, link)
 
     def action_help(self) -> None:
         from .help import HelpScreen

@@ -21,6 +21,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from ..archive.index import highlight_spans
+from ..archive.links import links_in
 from ..rendering import render_markdown
 
 MAX_TEXT_WIDTH = 100
@@ -109,6 +110,7 @@ class ReaderBody(ScrollView, can_focus=True):
         self._rendered_generation = -1
         self._plain_lines: list[list[Segment]] | None = None  # the complete render, unmarked
         self._shown_generation = -1
+        self._header_links: tuple[str, str] = ("", "")
 
     @property
     def text(self) -> str:
@@ -119,9 +121,12 @@ class ReaderBody(ScrollView, can_focus=True):
     def match_lines(self) -> list[int]:
         return list(self._match_lines)
 
-    def show(self, load_markdown: Callable[[], str], highlight: tuple[str, ...] = ()) -> None:
-        """Show a post; `load_markdown` reads and converts it, so it runs off the event loop."""
+    def show(self, load_markdown: Callable[[], str], highlight: tuple[str, ...] = (),
+             header_links: tuple[str, str] = ("", "")) -> None:
+        """Show a post; `load_markdown` reads and converts it, so it runs off the event loop.
+        `header_links`: the post's link and image, numbered 1 and 2 like the links screen."""
         self._load_markdown = load_markdown
+        self._header_links = header_links
         self._highlight = highlight
         self._generation += 1
         self.scroll_to(y=0, animate=False)
@@ -158,23 +163,26 @@ class ReaderBody(ScrollView, can_focus=True):
         width = self._text_width()
         self._rendered_width = width
         style = self.get_component_rich_style("reader-body--match", partial=True)
-        self._render_in_thread(self._load_markdown, width, self._highlight, style, self._generation)
+        self._render_in_thread(self._load_markdown, width, self._highlight, style, self._generation,
+                               self._header_links)
 
     @work(thread=True, exclusive=True, group="reader-render")
     def _render_in_thread(self, load_markdown: Callable[[], str], width: int,
-                          highlight: tuple[str, ...], style: Style, generation: int) -> None:
+                          highlight: tuple[str, ...], style: Style, generation: int,
+                          header_links: tuple[str, str] = ("", "")) -> None:
         worker = get_current_worker()
         try:
             markdown = load_markdown()
             if not markdown.strip():
                 markdown = "*(This post has no text: nothing follows its frontmatter.)*"
+            links = links_in(markdown, *header_links)
             if len(markdown) > PREVIEW_FROM:
                 # A long post: show its first screens now, the whole of it when rendered.
-                preview = self._finish_lines(render_markdown(_opening(markdown), width), highlight, style)
+                preview = self._finish_lines(render_markdown(_opening(markdown), width, links=links), highlight, style)
                 if worker.is_cancelled:
                     return
                 self.app.call_from_thread(self._set_lines, *preview, generation, False)
-            lines = render_markdown(markdown, width)
+            lines = render_markdown(markdown, width, links=links)
         except Exception as error:  # a renderer bug must not take the app down
             lines = render_markdown(f"*This post could not be displayed: {type(error).__name__}.*", width)
         if worker.is_cancelled:

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..archive import Post
+from ..rendering import hyperlink_target
 
 
 def date_text(post: Post) -> str:
@@ -33,7 +34,7 @@ class ReaderHeader(Static):
         if post.tags:
             lines.append(Text("# " + ", ".join(post.tags), style="dim"))
         if post.link:
-            lines.append(Text("↗ ", style="dim").append(post.link, style=Style(link=post.link, underline=True)))
+            lines.append(Text("↗ ", style="dim").append(post.link, style=Style(link=hyperlink_target(post.link), underline=True)))
         if post.repaired or post.notes:
             notes = list(post.notes)
             lines.append(Text("⚠ " + "; ".join(notes), style="italic"))
