@@ -22,7 +22,7 @@ def _config(text: str) -> Path:
 async def test_config_sets_theme_sort_and_keys_and_help_shows_them(real_corpus: Path) -> None:
     _config('theme = "nord"\nsort = "title"\n\n[keys]\nbookmark = "b,ctrl+d"\nhelp = "f1"\n')
     app = PostshelfApp([real_corpus], watch=False)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 60)) as pilot:
         await settle(pilot)
         assert app.theme == "nord"
         titles = [app.archive.index.state.titles[int(d)] for d in app.screen.query_one(PostList).order_ids()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from functools import partial
 import threading
 import time
@@ -17,9 +18,11 @@ from .archive import Archive
 from .archive.cache import release_free_memory
 from .archive.loader import apply_file_changes, open_archive
 from .archive.user_state import load_settings, save_settings
-from .config import Config, load_config
+from .archive.images import ImageCache
+from .config import load_config
 from .rendering import install_cjk_line_breaking
 from .screens.main import SORT_NAMES, MainScreen
+from .widgets.facet_panel import FacetPanel
 from .widgets.post_list import PostList
 from .widgets.reader_body import ReaderBody
 from .widgets.search_bar import SearchBar
@@ -56,22 +59,32 @@ class PostshelfApp(App):
         self.loading_complete = False
         self._loading_stop = threading.Event()
         self._shutting_down = threading.Event()
-        self.config = Config()
+        self._load_config()
         self.profile = "default"
         """Whose reading state this session uses (the SSH server gives each key its own)."""
 
+    def _load_config(self) -> None:
+        """Read the settings before the app starts: images need the terminal queried first."""
+        known_actions = {binding.id for widget in (MainScreen, PostList, ReaderBody, SearchBar, FacetPanel)
+                         for binding in Binding.make_bindings(widget.BINDINGS) if binding.id}
+        self.config, self._config_problems = load_config(known_themes=set(self.available_themes),
+                                                         known_actions=known_actions)
+        if self.config.images == "auto":
+            try:  # asks the terminal which graphics it draws: only possible before Textual starts
+                import textual_image.widget  # noqa: F401
+            except Exception as error:  # no terminal to ask, or no graphics library
+                self._config_problems.append(f"images = \"auto\": images cannot be drawn here ({error})")
+                self.config = replace(self.config, images="off")
+
     def _apply_config(self) -> None:
         """Settings from the config file; each problem in it is shown, never fatal."""
-        known_actions = {binding.id for widget in (MainScreen, PostList, ReaderBody, SearchBar)
-                         for binding in Binding.make_bindings(widget.BINDINGS) if binding.id}
-        self.config, problems = load_config(known_themes=set(self.available_themes), known_actions=known_actions)
         remembered = load_settings().get("theme")
         theme = self.config.theme or remembered
         if theme in self.available_themes:
             self.theme = theme
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        for problem in problems:
+        for problem in self._config_problems:
             self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
         self._theme_ready = True
 
@@ -88,6 +101,7 @@ class PostshelfApp(App):
         self.main_screen = MainScreen()
         self.main_screen.default_sort = self.config.sort
         self.main_screen.mark_read_on_open = self.config.mark_read == "open"
+        self.main_screen.images = ImageCache() if self.config.images == "auto" else None
         await self.push_screen(self.main_screen)
         if self._given_archive is not None:
             self._archive_opened(self._given_archive)

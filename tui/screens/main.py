@@ -26,6 +26,7 @@ from ..archive.query import SORTS, QueryError, parse
 from ..archive.reading import without_title_heading
 from ..archive.user_state import FlagMasks, UserState, state_path_for
 from ..widgets.facet_panel import FacetPanel
+from ..widgets.header_image import HeaderImage
 from ..widgets.post_list import PostList
 from ..widgets.reader_body import ReaderBody
 from ..widgets.reader_header import ReaderHeader
@@ -109,6 +110,8 @@ class MainScreen(Screen):
         self._facet_ids = None
         """The ids of the last complete result: what the facet counts are about."""
         self._facets_toggled = False
+        self.images = None
+        """An ImageCache when the user turned images on (settings: images = "auto")."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -120,11 +123,14 @@ class MainScreen(Screen):
             with Vertical(id="reader"):
                 with VerticalScroll(id="reader-header-scroll", can_focus=False):
                     yield ReaderHeader(id="reader-header")
+                    yield HeaderImage(id="reader-image")
                 yield ReaderBody(id="reader-body")
         yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(ReaderBody).images = self.images
+        self.query_one(HeaderImage).images = self.images
         self.query_one(PostList).focus()
         self._update_status()
         self.set_interval(SAVE_EVERY, self.save_state)
@@ -360,10 +366,12 @@ class MainScreen(Screen):
             self._read_timer.stop()
         if index is None or archive is None:
             self.query_one(ReaderHeader).show_post(None)
+            self.query_one(HeaderImage).show("")
             body.clear()
             return
         post = archive.posts[index]
         self.query_one(ReaderHeader).show_post(post, **self._post_marks(index))
+        self.query_one(HeaderImage).show(post.image)
         body.show(lambda: self._reader_markdown(post), self._highlight, header_links=(post.link, post.image))
         if self.user_state is not None:
             self.user_state.remember(post=archive.posts.columns["path"][index])

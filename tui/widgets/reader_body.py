@@ -8,6 +8,7 @@ matches are highlighted while rendering; `n` / `N` move between them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from rich.segment import Segment
@@ -21,6 +22,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from ..archive.index import highlight_spans
+from ..archive.images import ImageCache, ImageFetchError
 from ..archive.links import links_in
 from ..rendering import render_markdown
 
@@ -29,6 +31,8 @@ MAX_TEXT_WIDTH = 100
 PREVIEW_FROM = 40_000
 """Posts with more Markdown than this show their opening first, while the rest renders."""
 PREVIEW_CHARACTERS = 12_000
+MAX_INLINE_IMAGES = 30
+_PLACEHOLDER = re.compile(r"^(\s*(?:[•◦▪\-*]|\d+\.)?\s*)\[img (\d+)\]")
 
 
 def _opening(markdown: str) -> str:
@@ -111,6 +115,11 @@ class ReaderBody(ScrollView, can_focus=True):
         self._plain_lines: list[list[Segment]] | None = None  # the complete render, unmarked
         self._shown_generation = -1
         self._header_links: tuple[str, str] = ("", "")
+        self.images: ImageCache | None = None
+        """Set when the user turned images on: inline images are fetched and drawn."""
+        self._links: list = []
+        self._render_id = 0
+        self._images_started = -1
 
     @property
     def text(self) -> str:
@@ -160,6 +169,7 @@ class ReaderBody(ScrollView, can_focus=True):
     def _start_render(self) -> None:
         if self._load_markdown is None:
             return
+        self._render_id += 1
         width = self._text_width()
         self._rendered_width = width
         style = self.get_component_rich_style("reader-body--match", partial=True)
@@ -176,6 +186,7 @@ class ReaderBody(ScrollView, can_focus=True):
             if not markdown.strip():
                 markdown = "*(This post has no text: nothing follows its frontmatter.)*"
             links = links_in(markdown, *header_links)
+            self._links = links
             if len(markdown) > PREVIEW_FROM:
                 # A long post: show its first screens now, the whole of it when rendered.
                 preview = self._finish_lines(render_markdown(_opening(markdown), width, links=links), highlight, style)
@@ -230,6 +241,53 @@ class ReaderBody(ScrollView, can_focus=True):
         self.post_message(self.Rendered())
         if self._highlight:
             self.post_message(self.MatchMoved(0, len(match_lines)))
+        if self.images is not None and self._images_started != self._render_id and plain_lines:
+            self._images_started = self._render_id
+            style = self.get_component_rich_style("reader-body--match", partial=True)
+            self._draw_images(plain_lines, list(self._links), self._rendered_width, self._highlight, style,
+                              generation)
+
+    @work(thread=True, exclusive=True, group="reader-images")
+    def _draw_images(self, lines: list[list[Segment]], links: list, width: int, highlight: tuple[str, ...],
+                     style: Style, generation: int) -> None:
+        """Fetch the post's images one by one and draw each under its placeholder line."""
+        from ..image_rendering import ImageDecodeError, decode, half_cell_lines
+
+        worker = get_current_worker()
+        by_number = {link.number: link for link in links if link.kind == "image"}
+        lines = list(lines)
+        drawn = 0
+        position = 0
+        while position < len(lines) and drawn < MAX_INLINE_IMAGES:
+            text = "".join(segment.text for segment in lines[position] if not segment.control)
+            found = _PLACEHOLDER.match(text)
+            position += 1
+            if not found or int(found.group(2)) not in by_number:
+                continue
+            try:
+                image = decode(self.images.get(by_number[int(found.group(2))].url))
+            except (ImageFetchError, ImageDecodeError):
+                continue  # the placeholder stays: it names the image and its address
+            if worker.is_cancelled:
+                return
+            indent = [Segment(" " * len(found.group(1)))] if found.group(1) else []
+            drawn_lines = [indent + line for line in half_cell_lines(image, width - len(found.group(1)))]
+            lines[position:position] = drawn_lines
+            position += len(drawn_lines)
+            drawn += 1
+            strips, match_lines = self._finish_lines(lines, highlight, style)
+            self.app.call_from_thread(self._show_images, strips, match_lines, generation, list(lines))
+
+    def _show_images(self, strips: list[Strip], match_lines: list[int], generation: int,
+                     plain_lines: list[list[Segment]]) -> None:
+        """Lines with an image drawn in: keep the reader where it is (no Rendered, no match reset)."""
+        if generation != self._generation:
+            return
+        self._plain_lines = plain_lines
+        self._lines = strips
+        self._match_lines = match_lines
+        self.virtual_size = Size(self._rendered_width, len(strips))
+        self.refresh()
 
     def on_resize(self) -> None:
         if self._load_markdown is not None and self._text_width() != self._rendered_width:

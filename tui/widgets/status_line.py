@@ -29,14 +29,15 @@ class StatusLine(Static):
                 text.append(f" · {_duration(remaining)} left")
             text.append(" (Esc stops) · ")
         if query.strip():
-            text.append(f"{shown:,}{'+' if counting else ''} of {loaded:,} posts", style="bold")
+            text.append(f"{shown:,}{'+' if counting else ''} of {loaded:,} post{'' if loaded == 1 else 's'}",
+                        style="bold")
             text.append(f" match {query.strip()!r}")
             if counting:
                 text.append(" (counting…)")
             if query_error:
                 text.append(" (the query being typed has an error)", style="italic")
         elif progress is None:
-            text.append(f"{loaded:,} posts", style="bold")
+            text.append(f"{loaded:,} post{'' if loaded == 1 else 's'}", style="bold")
         if query.strip() or progress is None:
             text.append(" · ")
         text.append(f"{skipped:,} skipped", style="bold" if skipped else "")
