@@ -71,6 +71,16 @@ def save_settings(settings: dict) -> None:
     write_atomically(data_root() / "settings.json", json.dumps(settings, ensure_ascii=False).encode("utf-8"))
 
 
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary files of writes that were killed (older than a minute: not a live write)."""
+    try:
+        for temporary in path.parent.glob(f".{path.name}.*.tmp"):
+            if time.time() - temporary.stat().st_mtime > 60:
+                temporary.unlink()
+    except OSError:
+        pass
+
+
 class UserState:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
@@ -92,6 +102,7 @@ class UserState:
     def load(cls, path: Path) -> tuple[UserState, str | None]:
         """The state at `path` (empty when there is none) and a notice when it was unusable."""
         state = cls(path)
+        _remove_stale_temporaries(path)
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
