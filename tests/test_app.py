@@ -371,3 +371,25 @@ async def test_a_title_taken_from_the_first_heading_is_not_shown_twice(tmp_path:
         assert "Only a heading" in header(app)
         body = app.screen.query_one(ReaderBody).text
         assert "The text." in body and "Only a heading" not in body
+
+
+async def test_the_open_post_stays_open_when_its_file_changes(tmp_path: Path) -> None:
+    for number in range(1, 6):
+        (tmp_path / f"post-{number}.md").write_text(
+            f"---\ntitle: Post {number}\ndate: 2021-01-0{number}\n---\nFirst version of {number}.\n", encoding="utf-8")
+    app = PostshelfApp([tmp_path])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")  # Post 3
+        await settle(pilot)
+        assert "Post 3" in header(app)
+        await pilot.pause(0.5)  # let the watcher start
+        (tmp_path / "post-3.md").write_text("---\ntitle: Post 3\ndate: 2021-01-03\n---\nSecond version.\n",
+                                            encoding="utf-8")
+        body = app.screen.query_one(ReaderBody)
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if "Second version." in body.text:
+                break
+        assert "Second version." in body.text and "Post 3" in header(app)
+        assert app.screen.query_one(PostList).cursor == 2

@@ -165,6 +165,10 @@ async def test_next_unread_mark_all_read_history_sort_and_full_width(real_corpus
         await settle(pilot)
         assert post_list.current_index == order[2]  # wraps round, skipping the read ones
 
+        await pilot.press("A")  # 65 posts: asks first
+        await settle(pilot)
+        assert len(app.screen.user_state.read) < 65
+        assert any("Press A again" in n.message for n in app._notifications)
         await pilot.press("A")
         await settle(pilot)
         assert len(app.screen.user_state.read) == 65
@@ -211,3 +215,20 @@ async def test_a_corrupt_state_file_does_not_stop_the_app(real_corpus: Path) -> 
     fresh = json.loads(path.read_text(encoding="utf-8"))
     assert len(fresh["bookmarks"]) == 1
     assert len(list(path.parent.glob("*.corrupt-*.json"))) == 1
+
+
+async def test_reading_an_unread_list_keeps_the_post_in_place(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"is:unread", "escape")
+        await settle(pilot)
+        post_list = app.screen.query_one(PostList)
+        await pilot.press("g", "j", "j", "enter")
+        await settle(pilot)
+        await pilot.pause(1.2)
+        third = app.archive.posts[int(post_list.order_ids()[2])]
+        assert app.screen.user_state.read == {str(third.path)}
+        assert post_list.count == 65 and post_list.cursor == 2  # still listed, cursor kept
+        assert third.title in header(app)
+        assert not screen_text(post_list).splitlines()[4].lstrip().startswith("●")  # shown as read

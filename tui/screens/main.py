@@ -40,6 +40,8 @@ FIRST_PAGE = 200
 READ_AFTER = 1.0
 """Seconds a post must stay open to count as read (and enter the history): the cursor merely
 passing over a post does neither."""
+CONFIRM_MARKING_FROM = 50
+"""Marking more listed posts read than this asks for A a second time."""
 SAVE_EVERY = 2.0
 """Seconds between writes of the reading state (only when it changed)."""
 FACETS_BESIDE_FROM = 140
@@ -110,6 +112,7 @@ class MainScreen(Screen):
         self._facet_ids = None
         """The ids of the last complete result: what the facet counts are about."""
         self._facets_toggled = False
+        self._mark_all_asked = 0.0
         self.images = None
         """An ImageCache when the user turned images on (settings: images = "auto")."""
 
@@ -207,10 +210,9 @@ class MainScreen(Screen):
         if self._open_index is not None and self.archive is not None:
             self.query_one(ReaderHeader).show_post(self.archive.posts[self._open_index],
                                                    **self._post_marks(self._open_index))
-        if re.search(r"(?<!\S)-?is:(?:read|unread|bookmarked)\b", self.query_text):
-            self._run_search(self.query_text)
-        else:
-            self._count_facets()
+        # The list is not searched again (is:unread would drop the post being read from under
+        # the reader); it changes when the search does, as in newsboat.
+        self._count_facets()
         self._update_status()
 
     def _post_marks(self, index: int) -> dict[str, bool]:
@@ -248,7 +250,11 @@ class MainScreen(Screen):
                 return restored
             if not self._loading:
                 self._restore_post = ""
-        return post_list.current_index
+        current = post_list.current_index
+        if current is not None and self.archive is not None and not self.archive.index.state.alive[current]:
+            # Its file changed on disk (live reload): stay on the new version of the same post.
+            return self._id_for_path(self.archive.posts.columns["path"][current])
+        return current
 
     def show_progress(self, done: int, total: int, started: float) -> None:
         self._progress = (done, total, started)
@@ -426,6 +432,12 @@ class MainScreen(Screen):
         post_list = self.query_one(PostList)
         if state is None or archive is None or not post_list.count:
             return
+        if post_list.count > CONFIRM_MARKING_FROM and time.monotonic() - self._mark_all_asked > 5:
+            self._mark_all_asked = time.monotonic()
+            self.notify(f"Mark all {post_list.count:,} listed posts read? Press A again to confirm "
+                        "(narrow the list with a search or a facet first to mark fewer)", timeout=5)
+            return
+        self._mark_all_asked = 0.0
         paths = archive.posts.columns["path"]
         changed = state.set_read([paths[doc] for doc in post_list.order_ids()])
         self._flags_changed()

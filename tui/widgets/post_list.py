@@ -162,7 +162,9 @@ class PostList(ScrollView, can_focus=True):
         if top < self.scroll_y:
             self.scroll_to(y=top, animate=False)
         elif top + ROW_HEIGHT > self.scroll_y + height:
-            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False)
+            # Whole posts at the top: never a date line without its title.
+            lowest = top + ROW_HEIGHT - height
+            self.scroll_to(y=-(-lowest // ROW_HEIGHT) * ROW_HEIGHT, animate=False)
 
     @property
     def _page_rows(self) -> int:
