@@ -393,3 +393,16 @@ async def test_the_open_post_stays_open_when_its_file_changes(tmp_path: Path) ->
                 break
         assert "Second version." in body.text and "Post 3" in header(app)
         assert app.screen.query_one(PostList).cursor == 2
+
+
+async def test_a_title_only_match_is_said_and_highlighted(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"2014 总结", "enter")
+        await settle(pilot)
+        assert "the title matches, not the text" in status(app)
+        region = app.screen.query_one(ReaderHeader).region
+        title_line = app.screen._compositor.render_strips()[region.y]
+        marked = "".join(segment.text for segment in title_line if segment.style and segment.style.underline)
+        assert "2014" in marked and "总结" in marked

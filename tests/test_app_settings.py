@@ -108,3 +108,29 @@ async def test_no_color_makes_the_screen_monochrome(real_corpus: Path, monkeypat
         await settle(pilot)
         assert app.no_color  # Textual then renders through its monochrome filter
         assert any(type(f).__name__ in ("Monochrome", "NoColor") for f in app._filters)
+
+
+async def test_a_key_taken_from_another_action_is_explained(real_corpus: Path) -> None:
+    _config('[keys]\nnext_unread = "n"\nbookmark = "ctrl+n"\n')
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        messages = " ".join(n.message for n in app._notifications)
+        assert '"n" was the key of next_match, which now has no key' in messages
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = screen_text(app.screen)
+        assert "(no key)" in text and "Next match" in text and "Ctrl+N" in text
+
+
+async def test_many_settings_problems_make_one_notice_and_help_lists_them(real_corpus: Path) -> None:
+    _config('theme = "nrod"\nsort = "newest"\nmark_read = "maybe"\nimages = 3\ncolour = "red"\n')
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        notices = [n for n in app._notifications if "Settings" in (n.title or "")]
+        assert len(notices) == 1 and "4 more: press ? to see them all" in notices[0].message
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = screen_text(app.screen)
+        assert "Problems in the settings file" in text and "nrod" in text and "colour" in text

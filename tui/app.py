@@ -40,6 +40,28 @@ def _stylesheets() -> list[Path]:
     raise FileNotFoundError("postshelf.tcss not found: the package is incomplete")
 
 
+def key_clashes(keymap: dict[str, str], widgets) -> list[str]:
+    """[keys] overrides that take a key another action answers to (Textual then drops it there)."""
+    problems = []
+    for widget in widgets:
+        defaults: dict[str, list[str]] = {}
+        for binding in Binding.make_bindings(widget.BINDINGS):
+            if binding.id:
+                defaults.setdefault(binding.id, []).append(binding.key)
+        for binding_id, keys in keymap.items():
+            if binding_id not in defaults:
+                continue
+            for key in keys.split(","):
+                for other, other_keys in defaults.items():
+                    if other == binding_id or key not in other_keys or other in keymap:
+                        continue
+                    left = [k for k in other_keys if k not in keys.split(",")]
+                    problems.append(f'[keys] {binding_id} = "{keys}": "{key}" was the key of {other}, '
+                                    f"which now has {', '.join(left) if left else 'no key'} "
+                                    f'(give it one in [keys], e.g. {other} = "…")')
+    return list(dict.fromkeys(problems))
+
+
 class PostshelfApp(App):
     TITLE = "postshelf"
     CSS_PATH = [str(path) for path in _stylesheets()]
@@ -65,10 +87,12 @@ class PostshelfApp(App):
 
     def _load_config(self) -> None:
         """Read the settings before the app starts: images need the terminal queried first."""
-        known_actions = {binding.id for widget in (MainScreen, PostList, ReaderBody, SearchBar, FacetPanel)
-                         for binding in Binding.make_bindings(widget.BINDINGS) if binding.id}
+        widgets = (MainScreen, PostList, ReaderBody, SearchBar, FacetPanel)
+        known_actions = {binding.id for widget in widgets for binding in Binding.make_bindings(widget.BINDINGS)
+                         if binding.id}
         self.config, self._config_problems = load_config(known_themes=set(self.available_themes),
                                                          known_actions=known_actions)
+        self._config_problems += key_clashes(self.config.keys, widgets)
         if self.config.images == "auto":
             try:  # asks the terminal which graphics it draws: only possible before Textual starts
                 import textual_image.widget  # noqa: F401
@@ -84,8 +108,13 @@ class PostshelfApp(App):
             self.theme = theme
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        for problem in self._config_problems:
-            self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
+        problems = self._config_problems
+        if len(problems) > 2:  # one notice, not a wall of them at 80x24; ? lists them all
+            self.notify(f"{problems[0]}\n…and {len(problems) - 1} more: press ? to see them all",
+                        title=f"Settings: {len(problems)} problems", severity="warning", timeout=20, markup=False)
+        else:
+            for problem in problems:
+                self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
         self._theme_ready = True
 
     def watch_theme(self, theme: str) -> None:

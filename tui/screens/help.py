@@ -16,7 +16,10 @@ from .links import LinksScreen
 from ..widgets.reader_body import ReaderBody
 from ..widgets.search_bar import SearchBar
 
+UNBOUND = "unbound"
+"""The key shown for an action that has none left (another action took its key)."""
 KEY_NAMES = {
+    UNBOUND: "(no key)",
     "question_mark": "?", "exclamation_mark": "!", "slash": "/", "escape": "Esc", "enter": "Enter",
     "tab": "Tab", "shift+tab": "Shift+Tab", "pageup": "PgUp", "pagedown": "PgDn", "space": "Space",
     "home": "Home", "end": "End", "up": "↑", "down": "↓", "ctrl+p": "Ctrl+P", "ctrl+q": "Ctrl+Q",
@@ -48,15 +51,37 @@ SEARCH_OUTRO = "In the reader, n and N go to the next and previous match."
 
 
 def key_label(keys: str) -> str:
-    return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
+    """Textual key names as people write them: ctrl+n -> Ctrl+N, question_mark -> ?."""
+    labels = []
+    for key in keys.split(","):
+        key = key.strip()
+        if key in KEY_NAMES:
+            labels.append(KEY_NAMES[key])
+            continue
+        *modifiers, last = key.split("+")
+        if last in KEY_NAMES:
+            last = KEY_NAMES[last]
+        elif (modifiers and len(last) == 1) or (last[:1] == "f" and last[1:].isdigit()):
+            last = last.upper()
+        labels.append("+".join([modifier.capitalize() for modifier in modifiers] + [last]))
+    return " ".join(labels)
 
 
 def bound_keys(bindings: list[Binding], keymap: dict[str, str]) -> list[Binding]:
-    """The bindings as they are in force: with the user's key overrides (config [keys]) applied."""
+    """The bindings as they are in force, with the user's key overrides (config [keys]) applied,
+    in their usual order; an action whose keys all went to another one is kept with no key."""
     bindings_map = BindingsMap(bindings)
     if keymap:
         bindings_map.apply_keymap(keymap)
-    return [binding for key_bindings in bindings_map.key_to_bindings.values() for binding in key_bindings]
+    bound = [binding for key_bindings in bindings_map.key_to_bindings.values() for binding in key_bindings]
+    order = {binding.action: position for position, binding in enumerate(Binding.make_bindings(bindings))}
+    bound.sort(key=lambda binding: order.get(binding.action, len(order)))
+    present = {binding.action for binding in bound}
+    for binding in Binding.make_bindings(bindings):
+        if binding.action not in present and binding.description:
+            bound.append(Binding(UNBOUND, binding.action, binding.description, show=False, id=binding.id))
+            present.add(binding.action)
+    return bound
 
 
 def binding_rows(bindings: list[Binding]) -> list[tuple[str, str, str]]:
@@ -95,8 +120,13 @@ class HelpScreen(ModalScreen[None]):
             ("Search bar", SearchBar.BINDINGS + [Binding("enter", "submit", "Search and go to the list")]),
         ]
         keymap = dict(getattr(self.app, "_keymap", {}) or {})
+        problems = list(getattr(self.app, "_config_problems", []))
         with VerticalScroll(id="help-body"):
             yield Static(Text("postshelf keys", style="bold"), id="help-title")
+            if problems:
+                yield Static(Text("Problems in the settings file (those settings use their defaults)",
+                                  style="bold underline"), classes="help-section")
+                yield Static(Text("\n".join(f"• {problem}" for problem in problems)), id="help-problems")
             for name, bindings in sections:
                 table = Table.grid(padding=(0, 2))
                 table.add_column(style="bold", min_width=12, max_width=24)

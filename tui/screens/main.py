@@ -21,7 +21,7 @@ import numpy as np
 from ..archive import Archive
 from ..archive.folding import fold
 from ..archive.facets import FacetData, selected_facets, with_facet
-from ..archive.index import SearchResult
+from ..archive.index import SearchResult, highlight_spans
 from ..archive.query import SORTS, QueryError, parse
 from ..archive.reading import without_title_heading
 from ..archive.user_state import FlagMasks, UserState, state_path_for
@@ -113,6 +113,7 @@ class MainScreen(Screen):
         """The ids of the last complete result: what the facet counts are about."""
         self._facets_toggled = False
         self._mark_all_asked = 0.0
+        self._match_note = ""
         self.images = None
         """An ImageCache when the user turned images on (settings: images = "auto")."""
 
@@ -220,7 +221,7 @@ class MainScreen(Screen):
         if state is None or archive is None:
             return {}
         path = archive.posts.columns["path"][index]
-        return {"bookmarked": path in state.bookmarks}
+        return {"bookmarked": path in state.bookmarks, "highlight": self._highlight}
 
     def refresh_posts(self) -> None:
         """Posts were added or removed (loading, live reload): refresh the list or the search."""
@@ -326,6 +327,9 @@ class MainScreen(Screen):
         post_list.show(self.archive.posts, result.ids, keep_index=self._keep_index(),
                        empty_message=message, highlight=self._highlight)
         self.query_one(ReaderBody).set_highlight(self._highlight)
+        if self._open_index is not None:
+            self.query_one(ReaderHeader).show_post(self.archive.posts[self._open_index],
+                                                   **self._post_marks(self._open_index))
         if not self._highlight:
             self._match = None
         if result.complete:
@@ -398,6 +402,11 @@ class MainScreen(Screen):
     @on(ReaderBody.MatchMoved)
     def _match_moved(self, event: ReaderBody.MatchMoved) -> None:
         self._match = (event.current, event.total) if self._highlight else None
+        self._match_note = ""
+        if self._match == (0, 0) and self._open_index is not None and self.archive is not None:
+            title = self.archive.posts[self._open_index].title
+            self._match_note = ("the title matches, not the text" if highlight_spans(title, self._highlight)
+                                else "no match in the text (a field matched)")
         self._update_status()
 
     # ------------------------------------------------------------ actions
@@ -650,5 +659,6 @@ class MainScreen(Screen):
             opening=archive is None,
             counting=self._counting,
             match=self._match,
+            match_note=self._match_note,
             note=self._load_note,
         )

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..archive import Post
+from ..archive.index import highlight_spans
 from ..rendering import hyperlink_target
 
 
@@ -21,11 +22,16 @@ def date_text(post: Post) -> str:
 
 
 class ReaderHeader(Static):
-    def show_post(self, post: Post | None, *, bookmarked: bool = False) -> None:
+    COMPONENT_CLASSES = {"reader-header--match"}
+
+    def show_post(self, post: Post | None, *, bookmarked: bool = False, highlight: tuple[str, ...] = ()) -> None:
         if post is None:
             self.update("")
             return
         title = Text(post.title, style="bold")
+        match_style = self.get_component_rich_style("reader-header--match", partial=True)
+        for start, end in highlight_spans(post.title, highlight):
+            title.stylize(match_style, start, end)
         if bookmarked:
             title = Text("★ ", style="bold").append(title)
         parts = [post.author, date_text(post), "   ".join(post.category_labels)]
@@ -34,7 +40,8 @@ class ReaderHeader(Static):
         if post.tags:
             lines.append(Text("# " + ", ".join(post.tags), style="dim"))
         if post.link:
-            lines.append(Text("↗ ", style="dim").append(post.link, style=Style(link=hyperlink_target(post.link), underline=True)))
+            link = Text("↗ ", style="dim", no_wrap=True, overflow="ellipsis")  # the arrow never alone on a line
+            lines.append(link.append(post.link, style=Style(link=hyperlink_target(post.link), underline=True)))
         if post.repaired or post.notes:
             notes = list(post.notes)
             lines.append(Text("⚠ " + "; ".join(notes), style="italic"))

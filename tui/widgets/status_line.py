@@ -15,7 +15,7 @@ class StatusLine(Static):
     def show_counts(self, *, loaded: int, shown: int, skipped: int, query: str, position: int | None,
                     progress: tuple[int, int, float, float | None] | None = None, opening: bool = False,
                     counting: bool = False, match: tuple[int, int] | None = None, note: str = "",
-                    query_error: bool = False) -> None:
+                    query_error: bool = False, match_note: str = "") -> None:
         text = Text()
         if opening:
             text.append("Opening…", style="bold")
@@ -51,7 +51,7 @@ class StatusLine(Static):
             current, total = match
             text.append(" · ")
             if not total:
-                text.append("no match in this post")
+                text.append(match_note or "no match in this post")
             elif current:
                 text.append(f"match {current} of {total}", style="bold")
             else:
