@@ -357,11 +357,17 @@ async def test_writing_into_the_archive_is_refused_on_screen(archive_copy: Path,
         await opened_app(pilot)
         _, screen, results = await push_export(pilot)
         await pilot.press(*f"{archive_copy}/x.md")
+        await pilot.pause()
+        assert "(inside the archive: refused)" in dialog_text(app)  # said before Enter
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen and results == []
         assert "is inside the archive" in dialog_text(app)
         assert "postshelf never writes there" in dialog_text(app)
+        await pilot.press(*f"{tmp_path}/elsewhere")  # after an error, typing replaces the path
+        await pilot.pause()
+        typed = screen.query_one("#export-path").value
+        assert screen.target_for(typed) == tmp_path / "elsewhere.md"
         await pilot.press("escape")
         await pilot.pause()
         assert results == [None]

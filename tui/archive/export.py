@@ -95,6 +95,12 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or (root.is_dir() and path.is_relative_to(root))
 
 
+def inside_archive(target: Path, archive_roots: Sequence[Path]) -> bool:
+    """Whether writing `target` would write into the archive (symlinks followed)."""
+    resolved = Path(target).expanduser().absolute().resolve()
+    return any(_inside(resolved, Path(root).expanduser().resolve()) for root in archive_roots)
+
+
 def write_export(text: str, target: Path, *, archive_roots: Sequence[Path], overwrite: bool) -> Path:
     """Write `text` to `target` atomically and return the path written.
 

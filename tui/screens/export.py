@@ -13,7 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ..archive import Post
-from ..archive.export import ExportError, TargetExists, default_export_name, post_as_markdown, write_export
+from ..archive.export import (ExportError, TargetExists, default_export_name, inside_archive, post_as_markdown,
+                               write_export)
 
 HINT = "Enter saves · Esc cancels · typing replaces the path, ← → edit it"
 
@@ -63,6 +64,10 @@ class ExportScreen(ModalScreen[Path | None]):
         target = self.target_for(value)
         line = Text("Writes ", style="dim")
         line.append(str(target) if target else "nothing yet: type a file name")
+        if target is not None and inside_archive(target, self.archive_roots):
+            line.append("  (inside the archive: refused)", style="bold")
+        elif target is not None and target.exists():
+            line.append("  (exists: Enter asks before overwriting)", style="bold")
         self.query_one("#export-target", Static).update(line)
 
     def _say(self, message: str, kind: str) -> None:
@@ -94,6 +99,7 @@ class ExportScreen(ModalScreen[Path | None]):
         except ExportError as error:
             self._confirmed = None
             self._say(str(error), "error")
+            self.query_one("#export-path", Input).select_all()  # typing replaces the path again
             return
         self.app.notify(f"Saved {written}", title="Export", markup=False)
         self.dismiss(written)
