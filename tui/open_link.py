@@ -81,6 +81,10 @@ def open_link(app: App, url: str, what: str = "link") -> Worker[None] | None:
     that waits for it (tests wait on it), or None when the link was copied straight away.
     """
     url = one_line(url)
+    if app.is_web:  # postshelf serve --web: the reader's own browser opens it
+        app.open_url(url)
+        app.notify(f"Opening {_shown(url)}", title="Browser", markup=False)
+        return None
     if not can_open_browser():
         copy_link(app, url, what, why_no_browser())
         return None

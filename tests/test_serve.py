@@ -1,0 +1,493 @@
+"""`postshelf serve`: a real server process on a loopback port, the real OpenSSH client in tmux,
+the real posts of the sample corpus. Keys, HOME and authorized_keys live in tmp dirs; the
+user's ~/.ssh is never read (`ssh -F /dev/null`, only the key given, no agent)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SERVE = [sys.executable, "-c", "import sys; from tui.serve.command import main; sys.exit(main(sys.argv[1:]))"]
+LIST_SHOWN = "65 posts · 0 skipped"
+"""The status line once the real corpus is listed."""
+
+pytestmark = pytest.mark.skipif(not (shutil.which("ssh") and shutil.which("tmux") and shutil.which("ssh-keygen")),
+                                reason="needs the OpenSSH client and tmux")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def wait_until(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as file:
+                fields = file.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != b"Z":
+            found.add(int(entry))
+    return found
+
+
+def descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        for child in children(todo.pop()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            return file.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return False
+
+
+def fingerprint(public_key: Path) -> str:
+    out = subprocess.run(["ssh-keygen", "-l", "-E", "sha256", "-f", str(public_key)],
+                         capture_output=True, text=True, check=True).stdout
+    return out.split()[1]
+
+
+class Server:
+    """`postshelf serve` in a subprocess; its stderr collected line by line."""
+
+    def __init__(self, args: list[str], env: dict | None = None) -> None:
+        self.process = subprocess.Popen(SERVE + args, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_for(self, pattern: str, timeout: float = 60) -> re.Match:
+        def found():
+            if self.process.poll() is not None and not re.search(pattern, self.output):
+                raise AssertionError(f"server exited ({self.process.returncode}):\n{self.output}")
+            return re.search(pattern, self.output)
+        return wait_until(found, timeout, f"{pattern!r} in the server's output:\n{self.output}")
+
+    def ready(self) -> Server:
+        match = self.wait_for(r"ready \(pid \d+, sessions under pid (\d+)\)")
+        self.factory = int(match[1])
+        return self
+
+    @property
+    def port(self) -> int:
+        return int(self.wait_for(r"ssh://127\.0\.0\.1:(\d+)")[1])
+
+    @property
+    def web_port(self) -> int:
+        return int(self.wait_for(r"web http://127\.0\.0\.1:(\d+)/")[1])
+
+    def sessions(self) -> set[int]:
+        return children(self.factory)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+class Tmux:
+    """A private tmux server (its own socket), one window per SSH client."""
+
+    def __init__(self) -> None:
+        self.socket = f"postshelf-test-{uuid.uuid4().hex[:10]}"
+
+    def run(self, *args: str, check: bool = True) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check).stdout
+
+    def open(self, name: str, command: list[str], width: int = 100, height: int = 30) -> None:
+        shell = f"{shlex.join(command)}; echo SSH-EXIT=$?; sleep 600"
+        self.run("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), shell)
+
+    def screen(self, name: str) -> str:
+        return self.run("capture-pane", "-p", "-t", name, check=False)
+
+    def wait_for(self, name: str, text: str, timeout: float = 30) -> str:
+        return wait_until(lambda: text in (screen := self.screen(name)) and screen, timeout,
+                          f"{text!r} in window {name}:\n{self.screen(name)}")
+
+    def keys(self, name: str, *keys: str) -> None:
+        self.run("send-keys", "-t", name, *keys)
+
+    def client_pid(self, name: str) -> int:
+        """The ssh process running in the window."""
+        pane = int(self.run("list-panes", "-t", name, "-F", "#{pane_pid}").split()[0])
+        return next(pid for pid in children(pane) if Path(f"/proc/{pid}/comm").read_text().strip() == "ssh")
+
+    def kill(self) -> None:
+        self.run("kill-server", check=False)
+        folder = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        (folder / self.socket).unlink(missing_ok=True)
+
+
+OPTIONS = ["-F", "/dev/null", "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=no",
+           "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-o", "ConnectTimeout=20"]
+"""No config, known hosts or agent of the user running the tests: only the key given."""
+
+
+def ssh_command(port: int, key: Path, *options: str, tty: bool = True, remote: tuple[str, ...] = ()) -> list[str]:
+    return ["ssh", *OPTIONS, "-p", str(port), "-i", str(key), *(["-tt"] if tty else []), *options,
+            "reader@127.0.0.1", *remote]
+
+
+def make_key(folder: Path, name: str) -> Path:
+    key = folder / name
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
+    return key
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture()
+def keys(tmp_path: Path) -> dict[str, Path]:
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    found = {name: make_key(folder, name) for name in ("alice", "bob", "stranger")}
+    authorized = folder / "authorized_keys"
+    authorized.write_text("# readers\n" + "".join((found[n].with_suffix(".pub")).read_text() for n in ("alice", "bob")))
+    found["authorized"] = authorized
+    return found
+
+
+@pytest.fixture()
+def serve(real_corpus: Path, keys):
+    started: list[Server] = []
+
+    def start(*extra: str, ssh: bool = True, env: dict | None = None, corpus: Path = real_corpus) -> Server:
+        args = [str(corpus)]
+        if ssh:
+            args += ["--ssh", "127.0.0.1:0"]
+            if "--allow-anonymous" not in extra and "--authorized-keys" not in extra:
+                args += ["--authorized-keys", str(keys["authorized"])]
+        server = Server(args + list(extra), env=env)
+        started.append(server)
+        return server.ready()
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture()
+def tmux():
+    mux = Tmux()
+    yield mux
+    mux.kill()
+
+
+# ---------------------------------------------------------------- SSH sessions
+
+
+def test_a_reader_gets_the_list_keys_resizes_and_quits(serve, keys, tmux):
+    server = serve()
+    tmux.open("a", ssh_command(server.port, keys["alice"]), width=100, height=30)
+    tmux.wait_for("a", LIST_SHOWN)
+    (session,) = server.sessions()
+    # Truecolor reaches the client: tmux keeps 24-bit colours as the app sent them.
+    assert re.search(r"\x1b\[[0-9;]*38;2;\d+;\d+;\d+", tmux.run("capture-pane", "-p", "-e", "-t", "a"))
+    limits = Path(f"/proc/{session}/limits").read_text()
+    assert re.search(r"Max cpu time\s+3600\s", limits) and re.search(r"Max core file size\s+0\s", limits)
+    assert "unlimited" not in re.search(r"Max address space.*", limits)[0]
+
+    tmux.keys("a", "/")
+    tmux.wait_for("a", "Leave search")
+    tmux.run("send-keys", "-t", "a", "-l", "Linux")
+    tmux.wait_for("a", "posts match 'Linux'")
+    tmux.keys("a", "Escape")
+    tmux.wait_for("a", "q Quit")
+    tmux.keys("a", "e")  # export would write on the server: refused, with a notice
+    tmux.wait_for("a", "Export writes files on the server")
+
+    tmux.run("resize-window", "-t", "a", "-x", "150", "-y", "40")
+    screen = tmux.wait_for("a", "Categories")  # the facet panel shows from 140 columns on
+    assert max(len(line) for line in screen.splitlines()) > 140
+    assert len(screen.splitlines()) >= 40
+
+    tmux.keys("a", "q")
+    tmux.wait_for("a", "SSH-EXIT=0")
+    wait_until(lambda: not server.sessions() and not alive(session), 10, "the session to end")
+    line = server.wait_for(r".* ssh 127\.0\.0\.1:\d+ (\S+) user=reader term=(\S+) [\d.]+s 1 session")
+    assert line[1] == fingerprint(keys["alice"].with_suffix(".pub"))
+    assert line[2] == tmux.run("show", "-gv", "default-terminal").strip()  # the client's terminal type
+
+
+def test_reading_state_is_kept_per_key(serve, keys, tmux):
+    server = serve()
+    tmux.open("alice", ssh_command(server.port, keys["alice"]))
+    tmux.wait_for("alice", LIST_SHOWN)
+    first_row = re.compile(r"^ (\S) 5億年ボタン", re.M)  # the newest post; ● unread, ★ bookmarked
+    tmux.keys("alice", "m")  # bookmark the first post
+    wait_until(lambda: (row := first_row.search(tmux.screen("alice"))) and row[1] == "★", 10, "the bookmark")
+    tmux.keys("alice", "q")
+    tmux.wait_for("alice", "SSH-EXIT=0")
+
+    tmux.open("bob", ssh_command(server.port, keys["bob"]))
+    screen = tmux.wait_for("bob", LIST_SHOWN)
+    assert first_row.search(screen)[1] == "●"
+    tmux.keys("bob", "q")
+    tmux.wait_for("bob", "SSH-EXIT=0")
+
+    def state_of(name: str) -> dict:
+        digest = fingerprint(keys[name].with_suffix(".pub")).split(":", 1)[1]
+        profile = "ssh-" + digest.replace("+", "-").replace("/", "_")
+        (path,) = (Path(os.environ["POSTSHELF_DATA_DIR"]) / "state").glob(f"*-{profile}.json")
+        return json.loads(path.read_text())
+
+    wait_until(lambda: not server.sessions(), 10, "the sessions to end")
+    assert len(state_of("alice")["bookmarks"]) == 1
+    assert state_of("bob")["bookmarks"] == {}
+
+
+def test_a_key_that_is_not_authorized_is_refused(serve, keys):
+    server = serve()
+
+    def connect() -> subprocess.CompletedProcess:
+        return subprocess.run(ssh_command(server.port, keys["stranger"], tty=False, remote=("true",)),
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+
+    result = connect()
+    assert result.returncode == 255
+    assert "Permission denied (publickey)" in result.stderr  # and no password prompt offered
+    stranger = re.escape(fingerprint(keys["stranger"].with_suffix(".pub")))
+    server.wait_for(rf"ssh 127\.0\.0\.1:\d+ {stranger} user=reader [\d.]+s refused: key not authorized$")
+    # A key kept for a forced command (say, backups) gets no session here either.
+    readers = keys["authorized"].read_text()
+    public = keys["stranger"].with_suffix(".pub").read_text()
+    keys["authorized"].write_text(readers + f'command="borg serve",restrict {public}')
+    assert connect().returncode == 255
+    server.wait_for(rf"{stranger} user=reader [\d.]+s refused: key not authorized \(key restricted to a command")
+    # The file is read again when it changes: a new reader needs no restart.
+    keys["authorized"].write_text(readers + public)
+    welcome = connect()  # a command, so it is let in and then told no
+    assert welcome.returncode == 1 and "runs no commands" in welcome.stderr
+    assert not server.sessions()
+
+
+def test_only_an_interactive_terminal_is_served(serve, keys):
+    server = serve()
+
+    def run(*options: str, remote: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+        return subprocess.run(ssh_command(server.port, keys["alice"], *options, tty=False, remote=remote),
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+
+    command = run(remote=("ls", "/"))
+    assert command.returncode == 1
+    assert "runs no commands (asked: 'ls /')" in command.stderr
+    assert command.stdout == ""  # nothing was listed
+    no_tty = run("-T")
+    assert no_tty.returncode == 1
+    assert "needs one. Connect with `ssh -t" in no_tty.stderr
+    sftp = subprocess.run(["sftp", *OPTIONS, "-P", str(server.port), "-i", str(keys["alice"]), "-b", "-",
+                           "reader@127.0.0.1"], input="ls\n", capture_output=True, text=True, timeout=60)
+    assert sftp.returncode != 0 and "subsystem request failed" in sftp.stderr
+    assert run("-W", "127.0.0.1:22").returncode == 255  # stdio forwarding (a direct-tcpip channel)
+    assert run("-o", "ExitOnForwardFailure=yes", "-N", "-R", "0:127.0.0.1:22").returncode == 255
+    server.wait_for(r"refused command 'ls /'")
+    server.wait_for(r"refused: no terminal")
+    server.wait_for(r"refused subsystem 'sftp'")
+    server.wait_for(r"refused forwarding to 127\.0\.0\.1:22")
+    server.wait_for(r"refused remote forwarding")
+    assert not server.sessions()
+
+
+def test_copying_a_link_reaches_the_client_clipboard(serve, keys, tmux):
+    server = serve()
+    tmux.open("base", ["sleep", "600"])
+    tmux.run("set", "-g", "set-clipboard", "on")  # tmux keeps what OSC 52 sends as a paste buffer
+    tmux.open("a", ssh_command(server.port, keys["alice"]))
+    tmux.wait_for("a", LIST_SHOWN)
+    tmux.wait_for("a", "[img 1]")  # the newest post is open in the reader
+    tmux.keys("a", "L")  # the post's links, numbered
+    tmux.wait_for("a", "  1  image  ")
+    tmux.keys("a", "o")  # open: over SSH there is no browser here, so the link is copied (OSC 52)
+    tmux.wait_for("a", "No local browser in this SSH session: copied")
+    url = wait_until(lambda: tmux.run("show-buffer", check=False), 10, "the copied link in tmux's buffer")
+    assert url.startswith("http") and url in tmux.screen("a")
+
+
+def test_twenty_readers_at_once_then_clients_killed_leave_nothing(serve, keys, tmux):
+    server = serve()
+    started = time.monotonic()
+    names = [f"r{number}" for number in range(20)]
+    for name in names:
+        tmux.open(name, ssh_command(server.port, keys["alice" if int(name[1:]) % 2 else "bob"]), width=90, height=25)
+    for name in names:
+        tmux.wait_for(name, LIST_SHOWN, timeout=120)
+    print(f"\n20 SSH sessions connected and rendered their list in {time.monotonic() - started:.1f} s")
+    sessions = server.sessions()
+    assert len(sessions) == 20
+    for name in names:
+        os.kill(tmux.client_pid(name), signal.SIGKILL)  # the client vanishes without a word
+    wait_until(lambda: not any(alive(pid) for pid in sessions), 30, "every session process to end")
+    assert not server.sessions()
+    tmux.open("after", ssh_command(server.port, keys["alice"]))  # the server carries on
+    tmux.wait_for("after", LIST_SHOWN)
+
+
+def test_sigterm_tells_readers_and_stops_everything(serve, keys, tmux):
+    server = serve()
+    for name in ("a", "b"):
+        tmux.open(name, ssh_command(server.port, keys["alice"]))
+        tmux.wait_for(name, LIST_SHOWN)
+    everything = descendants(server.process.pid)
+    assert server.factory in everything and len(server.sessions()) == 2
+    server.process.send_signal(signal.SIGTERM)
+    for name in ("a", "b"):
+        tmux.wait_for(name, "the server is shutting down. Goodbye.")
+        tmux.wait_for(name, "SSH-EXIT=")
+    assert server.process.wait(20) == 0
+    assert "stopped" in server.output
+    wait_until(lambda: not any(alive(pid) for pid in everything), 10, "every process of the server to end")
+
+
+def test_session_limit_and_idle_timeout(serve, keys, tmux):
+    server = serve("--max-sessions", "1", "--idle-timeout", "3s")
+    tmux.open("a", ssh_command(server.port, keys["alice"]))
+    tmux.wait_for("a", LIST_SHOWN)
+    full = subprocess.run(ssh_command(server.port, keys["bob"]), stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+    assert full.returncode == 1
+    assert "all 1 sessions are in use" in full.stderr
+    bob = re.escape(fingerprint(keys["bob"].with_suffix(".pub")))
+    server.wait_for(rf"ssh 127\.0\.0\.1:\d+ {bob} user=reader term=\S+ [\d.]+s 0 sessions \(refused: all sessions in use\)")
+    tmux.wait_for("a", "closed after 3 s without a key press", timeout=30)
+    tmux.wait_for("a", "SSH-EXIT=0")
+    wait_until(lambda: not server.sessions(), 10, "the idle session to end")
+
+
+def test_host_key_is_made_once_kept_private_and_reused(serve, keys):
+    first = serve()
+    made = first.wait_for(r"host key (SHA256:\S+) \(made now, (\S+)\)")
+    path = Path(made[2])
+    assert path.parent == Path(os.environ["POSTSHELF_DATA_DIR"])
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert fingerprint(path.with_name(path.name + ".pub")) == made[1]
+    first.stop()
+    second = serve()
+    again = second.wait_for(r"host key (SHA256:\S+) \((\S+)\)")
+    assert again[1] == made[1] and again[2] == str(path)
+    # ...and it is the key the client sees.
+    scan = subprocess.run(["ssh-keyscan", "-t", "ed25519", "-p", str(second.port), "127.0.0.1"],
+                          capture_output=True, text=True, timeout=30)
+    if scan.returncode == 0 and scan.stdout:
+        seen = subprocess.run(["ssh-keygen", "-l", "-E", "sha256", "-f", "-"], input=scan.stdout,
+                              capture_output=True, text=True).stdout
+        assert made[1] in seen
+
+
+def test_authorized_keys_default_to_home_and_are_required(keys, tmp_path, real_corpus):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home)}
+    missing = subprocess.run(SERVE + [str(real_corpus), "--ssh", "127.0.0.1:0"], env=env, cwd=REPO,
+                             capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2
+    assert "no authorized keys file" in missing.stderr and "--allow-anonymous" in missing.stderr
+    (home / ".ssh").mkdir()
+    shutil.copy(keys["alice"].with_suffix(".pub"), home / ".ssh" / "authorized_keys")
+    server = Server([str(real_corpus), "--ssh", "127.0.0.1:0"], env=env)
+    try:
+        server.ready()
+        assert f"readers: 1 key in {home / '.ssh' / 'authorized_keys'}" in server.output
+        assert "WARNING" not in server.output
+    finally:
+        server.stop()
+
+
+def test_anonymous_readers_must_be_asked_for_and_are_announced(serve, keys, tmux):
+    server = serve("--allow-anonymous")
+    assert re.search(r"WARNING: --allow-anonymous: ANYONE who can reach 127\.0\.0\.1:\d+ can read", server.output)
+    tmux.open("s", ssh_command(server.port, keys["stranger"]))
+    tmux.wait_for("s", LIST_SHOWN)
+    tmux.keys("s", "q")
+    tmux.wait_for("s", "SSH-EXIT=0")
+    server.wait_for(r"ssh 127\.0\.0\.1:\d+ anonymous user=reader term=\S+ [\d.]+s 1 session")
+
+
+# ---------------------------------------------------------------- web
+
+
+async def test_web_mode_serves_the_page_and_a_session_over_the_websocket(serve):
+    import aiohttp
+
+    server = serve("--web", "127.0.0.1:0", ssh=False)
+    port = server.web_port
+    assert "ssh://" not in server.output
+    async with aiohttp.ClientSession() as client:
+        async with client.get(f"http://127.0.0.1:{port}/") as page:
+            assert page.status == 200
+            html = await page.text()
+        assert f'data-session-websocket-url="ws://127.0.0.1:{port}/ws"' in html
+        async with client.get(f"http://127.0.0.1:{port}/static/js/textual.js") as script:
+            assert script.status == 200
+        async with client.ws_connect(f"http://127.0.0.1:{port}/ws?width=100&height=30") as socket:
+            received = b""
+            while LIST_SHOWN not in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", received.decode("utf-8", "replace")):
+                message = await asyncio.wait_for(socket.receive(), 60)
+                assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    received += message.data
+            assert len(server.sessions()) == 1
+            # Export is a download to the reader's machine, not a file on the server.
+            await socket.send_str(json.dumps(["stdin", "e"]))
+            while (message := await asyncio.wait_for(socket.receive(), 30)).type != aiohttp.WSMsgType.TEXT:
+                pass
+            kind, key = json.loads(message.data)
+            assert kind == "deliver_file_start"
+            async with client.get(f"http://127.0.0.1:{port}/download/{key}") as download:
+                assert download.status == 200
+                assert (await download.text()).startswith("---\ntitle: 5億年ボタン")
+            await socket.send_str(json.dumps(["stdin", "q"]))
+            while (await asyncio.wait_for(socket.receive(), 30)).type not in (
+                    aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
+                pass
+    server.wait_for(r"web 127\.0\.0\.1 web [\d.]+s")
+    wait_until(lambda: not server.sessions(), 10, "the web session to end")

@@ -1,0 +1,207 @@
+"""`postshelf serve PATH... --ssh [HOST:]PORT --web [HOST:]PORT`: one archive, many readers.
+
+The archive is loaded once (through the warm cache), then a session process forks from it
+for each reader (sessions.py). Exit status: 0 after a clean stop (SIGTERM, SIGINT, SIGHUP),
+1 when the server failed, 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import ipaddress
+import os
+import re
+import signal
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+
+
+def say(message: str) -> None:
+    print(f"postshelf serve: {message}", file=sys.stderr, flush=True)
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """`PORT`, `HOST:PORT` or `[IPv6]:PORT`; the host defaults to loopback."""
+    match = re.fullmatch(r"(?:\[(?P<v6>[^\]]+)\]:|(?P<host>[^:\[\]]*):)?(?P<port>\d{1,5})", text.strip())
+    if not match or int(match["port"]) > 65535:
+        raise argparse.ArgumentTypeError(f"not [HOST:]PORT: {text!r}")
+    host = match["v6"] or match["host"] or DEFAULT_HOST
+    return host, int(match["port"])
+
+
+def parse_duration(text: str, unit: str) -> float:
+    """`90s`, `30m`, `2h`, or a plain number in `unit` (s or m); 0 turns it off."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smh]?)", text.strip().lower())
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a duration (like 90s, 30m, 2h): {text!r}")
+    return float(match[1]) * {"s": 1, "m": 60, "h": 3600}[match[2] or unit]
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="postshelf serve",
+        description="Serve an archive to many readers: each gets their own postshelf, over SSH "
+        "(key login, read-only, their own read marks and bookmarks) or in a browser.",
+        epilog="Addresses bind to 127.0.0.1 unless a host is given (0.0.0.0 for every interface). "
+        "See docs/serving.md.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="archive folders or post files")
+    p.add_argument("--ssh", type=parse_address, metavar="[HOST:]PORT", help="serve over SSH here")
+    p.add_argument("--web", type=parse_address, metavar="[HOST:]PORT", help="serve to browsers here (no login)")
+    p.add_argument("--authorized-keys", type=Path, metavar="FILE",
+                   help="public keys allowed in (default: ~/.ssh/authorized_keys of the user serving); "
+                   "re-read when it changes")
+    p.add_argument("--allow-anonymous", action="store_true",
+                   help="let anyone in, with any key or none (they share the 'anonymous' reading state)")
+    p.add_argument("--host-key", type=Path, metavar="FILE",
+                   help="the server's private host key (default: one made on first start in the data folder)")
+    p.add_argument("--max-sessions", type=int, default=20, metavar="N", help="readers at once, per front end (default 20)")
+    p.add_argument("--idle-timeout", default="30m", metavar="TIME",
+                   help="close a session after this long without a key press: minutes, or 90s, 2h; 0 never (default 30m)")
+    p.add_argument("--session-memory", type=int, default=1024, metavar="MB",
+                   help="memory a session may add to the shared archive (RLIMIT_AS; default 1024, 0 no limit)")
+    p.add_argument("--session-cpu", default="1h", metavar="TIME",
+                   help="CPU time a session may use: seconds, or 30m, 2h (RLIMIT_CPU; default 1h, 0 no limit)")
+    p.add_argument("--public-url", metavar="URL",
+                   help="web: the address browsers reach this server at, when behind a proxy (default: the one they used)")
+    p.add_argument("--rebuild", action="store_true", help="ignore the cache: read every file again")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    p = parser()
+    args = p.parse_args(argv)
+    if args.ssh is None and args.web is None:
+        p.error("say where to serve: --ssh [HOST:]PORT and/or --web [HOST:]PORT")
+    if args.max_sessions < 1:
+        p.error("--max-sessions must be 1 or more")
+    try:
+        idle = parse_duration(args.idle_timeout, "m")
+        cpu = parse_duration(args.session_cpu, "s")
+    except argparse.ArgumentTypeError as error:
+        p.error(str(error))
+    paths = []
+    for text in args.paths:
+        path = Path(text).expanduser()
+        if not path.exists():
+            p.error(f"no such file or folder: {text}")
+        paths.append(path)
+    authorized = None
+    if args.ssh is not None and not args.allow_anonymous:
+        authorized = (args.authorized_keys or Path.home() / ".ssh" / "authorized_keys").expanduser()
+        if not authorized.is_file():
+            p.error(f"no authorized keys file at {authorized}: nobody could log in. "
+                    "Give one with --authorized-keys FILE (or, knowingly, --allow-anonymous)")
+    elif args.authorized_keys is not None:
+        authorized = args.authorized_keys.expanduser()
+    if args.host_key is not None and not args.host_key.is_file():
+        p.error(f"no host key file at {args.host_key}")
+
+    from ..archive.cache import release_free_memory
+    from ..archive.loader import open_archive
+    from .sessions import Limits, start_factory
+
+    started = time.perf_counter()
+    try:
+        archive, _ = open_archive(paths, rebuild=args.rebuild, use_cache=not args.no_cache, notice=say)
+    except KeyboardInterrupt:
+        say("stopped while loading")
+        return 130
+    roots = list(archive.roots)
+    say(f"{archive.post_count:,} posts, {len(archive.skipped):,} skipped, from "
+        f"{', '.join(str(root) for root in roots)} ({time.perf_counter() - started:.1f} s)")
+    from . import session_app  # noqa: F401 - Textual and the app imported once, shared by every session
+
+    gc.collect()
+    limits = Limits(memory_mb=max(0, args.session_memory), cpu_seconds=int(cpu))
+    factory = start_factory(archive, roots, limits)
+    del archive  # the session factory holds it; this process only relays bytes
+    release_free_memory()
+    try:
+        return asyncio.run(_serve(args, factory, authorized, idle))
+    finally:
+        factory.close()
+
+
+async def _serve(args, factory, authorized: Path | None, idle: float) -> int:
+    from ..archive.user_state import data_root
+    from . import ssh
+
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(number, stop.set)
+    hub = ssh.Hub(factory=factory, keys=ssh.AuthorizedKeys(authorized, say), allow_anonymous=args.allow_anonymous,
+                  max_sessions=args.max_sessions, idle_timeout=idle)
+    listener = web_server = None
+    try:
+        if args.ssh is not None:
+            host, port = args.ssh
+            try:
+                key, key_path, made = ssh.load_host_key(args.host_key, data_root())
+            except (ValueError, OSError) as error:  # asyncssh.KeyImportError is a ValueError
+                say(f"cannot use the host key: {error}")
+                return 1
+            listener = await ssh.listen(hub, host, port, key)
+            shown_host = f"[{host}]" if ":" in host else host
+            say(f"ssh://{shown_host}:{listener.get_port()}")
+            say(f"host key {ssh.fingerprint(key)} ({'made now, ' if made else ''}{key_path})")
+            if hub.keys.current() is not None:
+                say(f"readers: {hub.keys.count} key{'s' if hub.keys.count != 1 else ''} in {authorized}")
+            if args.allow_anonymous:
+                _shout(f"--allow-anonymous: ANYONE who can reach {shown_host}:{listener.get_port()} can read "
+                       "this archive, with any key or none.")
+        if args.web is not None:
+            from .web import WebServer
+
+            host, port = args.web
+            web_server = WebServer(factory, host, port, title="postshelf", max_sessions=args.max_sessions,
+                                   public_url=args.public_url, log=hub.log)
+            bound = await web_server.start()
+            shown_host = f"[{host}]" if ":" in host else host
+            say(f"web http://{shown_host}:{bound}/ (no login: every browser reads as 'web')")
+            if not _is_loopback(host):
+                _shout(f"the web mode has no login: ANYONE who can reach {shown_host}:{bound} can read this "
+                       "archive. Put it behind a proxy that authenticates.")
+        say(f"at most {args.max_sessions} sessions; idle ones closed after "
+            f"{ssh._duration(idle) if idle else 'never'}; ready (pid {os.getpid()}, sessions under pid {factory.pid})")
+        idle_task = asyncio.create_task(hub.watch_idle())
+        status = 0
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), 1.0)
+            except asyncio.TimeoutError:
+                if not factory.alive():
+                    say("the session process stopped unexpectedly; stopping")
+                    status = 1
+                    break
+        say("stopping: telling readers, letting sessions save")
+        idle_task.cancel()
+        if listener is not None:
+            listener.close()
+        await hub.stop()
+        if web_server is not None:
+            await web_server.stop()
+        say("stopped")
+        return status
+    except OSError as error:
+        say(f"cannot serve: {error}")
+        return 1
+
+
+def _shout(message: str) -> None:
+    line = "!" * 78
+    print(f"{line}\n!! WARNING: {message}\n{line}", file=sys.stderr, flush=True)

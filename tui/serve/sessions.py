@@ -1,0 +1,401 @@
+"""Reader sessions as processes forked from one that already holds the loaded archive.
+
+Why a separate forking process (a "zygote") instead of forking the SSH server itself: the
+server runs an event loop and holds the host key, the listening sockets and every reader's
+connection; a child forked from it would inherit all of that. The zygote is forked right
+after the archive is loaded and before any of it exists: one thread, no event loop, no key,
+no sockets but its own. Its children share the archive's pages copy-on-write, so a session
+starts in a fraction of a second and costs only the memory it changes.
+
+Protocol: an AF_UNIX SOCK_SEQPACKET connection per session, JSON messages.
+  client -> zygote  {"kind": "tty" | "pipe", "env": {...}, "profile": "..."} with file
+                    descriptors: a pty slave ("tty"), or stdin, stdout, stderr ("pipe")
+  zygote -> client  {"pid": N}, later {"exit": status}
+  client -> zygote  {"signal": "TERM"}: ask the session to end (it saves and quits)
+  client closes     the session gets SIGHUP, and SIGKILL if it is still there after GRACE s.
+The server holds a second socket to the zygote: when it closes (the server stopped or was
+killed), the zygote ends every session and exits, so nothing outlives the server.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import json
+import os
+import resource
+import selectors
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import termios
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+GRACE = 3.0
+"""Seconds a session has to save and quit after SIGHUP or SIGTERM before it is killed."""
+MAX_MESSAGE = 65536
+
+KEPT_ENVIRONMENT = (
+    "PATH", "HOME", "USER", "LOGNAME", "TZ", "TMPDIR",
+    "POSTSHELF_CACHE_DIR", "POSTSHELF_DATA_DIR", "POSTSHELF_CONFIG",
+    "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
+)
+"""What a session keeps of the server's environment: where settings and state live. Not
+DISPLAY, SSH_AUTH_SOCK or the like: nothing of the server's desktop or agent."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-session resource limits (setrlimit in the session process). 0 turns one off."""
+
+    memory_mb: int = 1024
+    """Address space a session may add to what it starts with (the shared archive included)."""
+    cpu_seconds: int = 3600
+    """CPU time over the whole session: reading uses seconds an hour; a runaway loop stops."""
+    open_files: int = 256
+    file_mb: int = 64
+    """Largest file a session may write (its reading state is a few hundred KB at most)."""
+
+
+def send(sock: socket.socket, message: dict, fds: list[int] | None = None) -> None:
+    data = json.dumps(message).encode()
+    if fds:
+        socket.send_fds(sock, [data], fds)
+    else:
+        sock.send(data)
+
+
+# ---------------------------------------------------------------- the server's side
+
+
+class SessionFactory:
+    """The server's handle on the zygote: where to connect, and how to stop it."""
+
+    def __init__(self, pid: int, path: str, directory: str, control: socket.socket) -> None:
+        self.pid = pid
+        self.path = path
+        self._directory = directory
+        self._control = control
+
+    def connect(self) -> socket.socket:
+        """A new session channel (blocking connect: a Unix socket connects at once)."""
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        sock.connect(self.path)
+        return sock
+
+    def alive(self) -> bool:
+        try:
+            pid, _ = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        return pid == 0
+
+    def close(self, timeout: float = GRACE + 2) -> None:
+        """End every session and the zygote; waits for it (it waits for its sessions)."""
+        self._control.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                pid, _ = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid:
+                break
+            time.sleep(0.05)
+        else:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        shutil.rmtree(self._directory, ignore_errors=True)
+
+
+def start_factory(archive, roots: list[Path], limits: Limits) -> SessionFactory:
+    """Fork the zygote now (call before starting threads, loops or servers)."""
+    directory = tempfile.mkdtemp(prefix="postshelf-serve-")  # mode 0700: only this user
+    path = os.path.join(directory, "sessions")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    listener.bind(path)
+    listener.listen(64)
+    control, control_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the zygote
+        status = 1
+        try:
+            control.close()
+            status = _Zygote(listener, control_child, archive, roots, limits).run()
+            shutil.rmtree(directory, ignore_errors=True)  # also when the server was killed
+        except BaseException:  # noqa: BLE001 - report, never return into the server's code
+            traceback.print_exc()
+        finally:
+            os._exit(status)
+    listener.close()
+    control_child.close()
+    return SessionFactory(pid, path, directory, control)
+
+
+# ---------------------------------------------------------------- the zygote
+
+
+class _Session:
+    def __init__(self, conn: socket.socket) -> None:
+        self.conn: socket.socket | None = conn
+        self.pid: int | None = None
+        self.kill_at: float | None = None
+
+
+class _Zygote:
+    def __init__(self, listener, control, archive, roots, limits: Limits) -> None:
+        self.listener = listener
+        self.control = control
+        self.archive = archive
+        self.roots = roots
+        self.limits = limits
+        self.selector = selectors.DefaultSelector()
+        self.sessions: dict[socket.socket, _Session] = {}
+        self.by_pid: dict[int, _Session] = {}
+        self.stopping = False
+
+    def run(self) -> int:
+        # Ctrl+C in the server's terminal reaches its whole process group: the server decides.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        gc.freeze()  # the archive's objects: never rescanned here or in sessions (fewer copied pages)
+        self.wake_r, wake_w = os.pipe()
+        os.set_blocking(self.wake_r, False)
+        os.set_blocking(wake_w, False)
+        signal.set_wakeup_fd(wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        self.wake_w = wake_w
+        self.selector.register(self.listener, selectors.EVENT_READ, "accept")
+        self.selector.register(self.control, selectors.EVENT_READ, "control")
+        self.selector.register(self.wake_r, selectors.EVENT_READ, "wake")
+        while True:
+            deadlines = [s.kill_at for s in self.by_pid.values() if s.kill_at is not None]
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            for key, _ in self.selector.select(timeout):
+                if key.data == "accept":
+                    self._accept()
+                elif key.data == "control":
+                    self._stop()
+                elif key.data == "wake":
+                    try:
+                        os.read(self.wake_r, 4096)
+                    except BlockingIOError:
+                        pass
+                else:
+                    self._message(key.fileobj)
+            self._reap()
+            self._kill_overdue()
+            if self.stopping and not self.by_pid:
+                return 0
+
+    def _accept(self) -> None:
+        try:
+            conn, _ = self.listener.accept()
+        except OSError:
+            return
+        if self.stopping:
+            conn.close()
+            return
+        self.sessions[conn] = _Session(conn)
+        self.selector.register(conn, selectors.EVENT_READ, "session")
+
+    def _stop(self) -> None:
+        """The server is gone or stopping: every session ends, then this process."""
+        self.stopping = True
+        self.selector.unregister(self.control)
+        self.selector.unregister(self.listener)
+        self.listener.close()
+        for conn in list(self.sessions):
+            self._drop(conn)
+
+    def _message(self, conn: socket.socket) -> None:
+        try:
+            data, fds, _, _ = socket.recv_fds(conn, MAX_MESSAGE, 4)
+        except OSError:
+            data, fds = b"", []
+        session = self.sessions[conn]
+        try:
+            if not data:
+                self._drop(conn)
+                return
+            message = json.loads(data)
+            if not isinstance(message, dict):
+                raise ValueError("not a JSON object")
+            if "kind" in message and session.pid is None and not self.stopping:
+                session.pid = self._fork(message, fds)
+                self.by_pid[session.pid] = session
+                send(conn, {"pid": session.pid})
+            elif message.get("signal") == "TERM":
+                self._signal(session, signal.SIGTERM)
+        except (ValueError, OSError) as error:
+            print(f"postshelf serve: bad session request: {error}", file=sys.stderr)
+            self._drop(conn)
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+    def _signal(self, session: _Session, number: int) -> None:
+        if session.pid is not None and session.pid in self.by_pid:
+            try:
+                os.killpg(session.pid, number)  # not reaped yet: the id is still this session's
+            except ProcessLookupError:
+                pass
+            if session.kill_at is None:
+                session.kill_at = time.monotonic() + GRACE
+
+    def _drop(self, conn: socket.socket) -> None:
+        """The session's client went away: hang up on the session."""
+        session = self.sessions.pop(conn)
+        self.selector.unregister(conn)
+        conn.close()
+        session.conn = None
+        self._signal(session, signal.SIGHUP)
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            try:
+                os.killpg(pid, signal.SIGKILL)  # anything the session left running in its group
+            except (ProcessLookupError, PermissionError):
+                pass
+            session = self.by_pid.pop(pid, None)
+            if session is not None and session.conn is not None:
+                try:
+                    send(session.conn, {"exit": os.waitstatus_to_exitcode(status)})
+                except OSError:
+                    pass
+
+    def _kill_overdue(self) -> None:
+        now = time.monotonic()
+        for pid, session in list(self.by_pid.items()):
+            if session.kill_at is not None and now >= session.kill_at:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                session.kill_at = None
+
+    def _fork(self, request: dict, fds: list[int]) -> int:
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid:
+            return pid
+        status = 1
+        try:
+            self._leave_zygote(fds)
+            status = run_session(self.archive, self.roots, request, fds, self.limits)
+        except BaseException:  # noqa: BLE001 - shown on the reader's terminal, then gone
+            traceback.print_exc()
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(status)
+
+    def _leave_zygote(self, keep: list[int]) -> None:
+        """In a new session process: drop everything of the zygote's but the archive."""
+        signal.set_wakeup_fd(-1)
+        for number in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, signal.SIG_DFL)
+        self.selector.close()
+        for sock in [self.listener, self.control, *self.sessions]:
+            if sock.fileno() not in keep:
+                sock.close()
+        os.close(self.wake_r)
+        os.close(self.wake_w)
+
+
+# ---------------------------------------------------------------- a session process
+
+
+def run_session(archive, roots: list[Path], request: dict, fds: list[int], limits: Limits) -> int:
+    """Become the reader's process: own session and terminal, their environment, limits; run."""
+    os.setsid()  # its own process group: the zygote can signal the session and all it started
+    if request["kind"] == "tty":
+        (slave,) = fds
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+        targets = [slave, slave, slave]
+    else:
+        targets = list(fds)
+    for number, fd in enumerate(targets):
+        os.dup2(fd, number)
+    for fd in set(fds):
+        if fd > 2:
+            os.close(fd)
+    _standard_streams()
+    environment = {name: os.environ[name] for name in KEPT_ENVIRONMENT if name in os.environ}
+    environment.update({str(k): str(v) for k, v in dict(request.get("env", {})).items()})
+    os.environ.clear()
+    os.environ.update(environment)
+    apply_limits(limits)
+    from .session_app import run_app
+
+    return run_app(archive, roots, profile=str(request.get("profile", "anonymous")),
+                   web=request["kind"] == "pipe")
+
+
+_replaced_streams: list = []
+"""The server's sys.std* objects: kept alive, as collecting one would close its fd (now ours)."""
+
+
+def _standard_streams() -> None:
+    """Fresh sys.std* over the new fds 0-2, in UTF-8 whatever the server's locale was."""
+    for number, name in enumerate(("stdin", "stdout", "stderr")):
+        _replaced_streams.append(getattr(sys, f"__{name}__"))
+        _replaced_streams.append(getattr(sys, name))
+        stream = open(number, "r" if number == 0 else "w", encoding="utf-8", closefd=False,
+                      errors="surrogateescape" if number == 0 else "replace",
+                      buffering=-1 if number == 0 else 1)
+        setattr(sys, f"__{name}__", stream)
+        setattr(sys, name, stream)
+
+
+def _mapped_bytes() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def apply_limits(limits: Limits) -> None:
+    """setrlimit, never above a hard limit already set for the server."""
+
+    def limit(kind: int, value: int, hard_extra: int = 0) -> None:
+        _, hard = resource.getrlimit(kind)
+        wanted_hard = value + hard_extra
+        if hard != resource.RLIM_INFINITY:
+            wanted_hard = min(wanted_hard, hard)
+            value = min(value, hard)
+        resource.setrlimit(kind, (value, wanted_hard))
+
+    limit(resource.RLIMIT_CORE, 0)  # no core files full of archive text and others' keys
+    if limits.memory_mb:
+        try:
+            mapped = _mapped_bytes()
+        except OSError:
+            mapped = 0
+        if mapped:
+            limit(resource.RLIMIT_AS, mapped + limits.memory_mb * 1024 * 1024)
+    if limits.cpu_seconds:
+        limit(resource.RLIMIT_CPU, limits.cpu_seconds, hard_extra=5)  # SIGXCPU, then SIGKILL
+    if limits.open_files:
+        limit(resource.RLIMIT_NOFILE, limits.open_files)
+    if limits.file_mb:
+        limit(resource.RLIMIT_FSIZE, limits.file_mb * 1024 * 1024)
