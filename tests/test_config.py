@@ -262,7 +262,7 @@ def test_the_themes_the_example_file_names_exist() -> None:
 
 def test_the_docs_mention_every_setting_and_its_values() -> None:
     example = EXAMPLE.read_text(encoding="utf-8")
-    readme = (REPO / "docs" / "config.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
     for doc in (example, readme):
         for name in ("theme", "sort", "mark_read", "images", "[keys]"):
             assert name in doc

@@ -6,5 +6,5 @@
 - `ssh.py`: the SSH server (asyncssh): keys, pseudo-terminals, limits.
 - `web.py`: the browser front end (textual-serve); `web_session.py` is the tiny per-browser helper.
 
-See docs/serving.md for how to use it and what a reader can and cannot do.
+See the README ("Serving an archive to a team") for how to use it and what a reader can and cannot do.
 """

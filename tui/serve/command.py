@@ -55,7 +55,7 @@ def parser() -> argparse.ArgumentParser:
         description="Serve an archive to many readers: each gets their own postshelf, over SSH "
         "(key login, read-only, their own read marks and bookmarks) or in a browser.",
         epilog="Addresses bind to 127.0.0.1 unless a host is given (0.0.0.0 for every interface). "
-        "See docs/serving.md.",
+        "See the README, \"Serving an archive to a team\".",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="archive folders or post files")
     p.add_argument("--ssh", type=parse_address, metavar="[HOST:]PORT", help="serve over SSH here")
