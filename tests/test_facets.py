@@ -368,7 +368,7 @@ async def test_panel_keys_expand_move_and_choose(real) -> None:
     app = PanelApp(archive, extra={"bookmarked": 3, "unread": 60})
     async with app.run_test(size=(80, 24)) as pilot:
         panel = app.query_one(FacetPanel)
-        assert labels(panel)[:4] == ["Bookmarks", "★ Bookmarked", "● Unread", "Categories"]
+        assert labels(panel)[:4] == ["Bookmarks", "Bookmarked ★", "Unread", "Categories"]
         assert "Authors" in labels(panel) and "Timeline" in labels(panel)
         assert "Sources" not in labels(panel)  # no post of the real corpus has a link
 

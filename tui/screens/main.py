@@ -46,6 +46,8 @@ SAVE_EVERY = 2.0
 """Seconds between writes of the reading state (only when it changed)."""
 FACETS_BESIDE_FROM = 140
 """Columns from which the facets show at start, beside the list and the reader."""
+WIDE_FACETS_FROM = 160
+"""Columns from which the facets get a wider column (long author and category names)."""
 READER_BESIDE_FACETS_FROM = 110
 """Below this many columns, showing the facets hides the reader (until a post is chosen)."""
 SORT_NAMES = {"date": "date, newest first", "-date": "date, oldest first", "title": "title",
@@ -538,6 +540,7 @@ class MainScreen(Screen):
     def _show_facets(self, show: bool, focus: bool = True) -> None:
         panel = self.query_one(FacetPanel)
         panel.display = show
+        self.set_class(self.size.width >= WIDE_FACETS_FROM, "-wide")
         self.set_class(show and self.size.width < READER_BESIDE_FACETS_FROM, "-facets-only")
         if show:
             self._count_facets()

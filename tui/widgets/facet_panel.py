@@ -39,7 +39,7 @@ SECTIONS = (
     ("author", "Authors"),
     ("date", "Timeline"),
 )
-EXTRA_LABELS = {"bookmarked": "★ Bookmarked", "unread": "● Unread"}
+EXTRA_LABELS = {"bookmarked": "Bookmarked ★", "unread": "Unread"}
 
 
 @dataclass(frozen=True, slots=True)
