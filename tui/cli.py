@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from importlib.resources import files
 from pathlib import Path
@@ -143,6 +144,17 @@ def _open(paths: list[Path], *, rebuild: bool = False, use_cache: bool = True) -
     return archive
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json(value: dict) -> str:
+    """One JSON line. A file name that is not valid UTF-8 holds lone surrogates, which cannot be
+    printed: they are written as JSON escapes (`\\udcff`), which `json.loads` turns back into
+    the same name (`os.fsencode` then gives the original bytes)."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
@@ -151,12 +163,12 @@ def _index(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     args = parser.parse_args(argv)
     archive = _open(_existing_paths(parser, args.paths), rebuild=args.rebuild, use_cache=not args.no_cache)
     if args.json:
-        print(json.dumps({
+        print(_json({
             "posts": archive.post_count,
             "skipped": [{"path": str(s.path), "reason": s.reason} for s in archive.skipped],
             "files_seen": archive.files_seen,
             "seconds": round(archive.load_seconds, 3),
-        }, ensure_ascii=False))
+        }))
         return 0
     print(f"{_count(archive.post_count, 'post')} loaded, {len(archive.skipped):,} skipped "
           f"({_count(archive.files_seen, 'file')} seen) in {archive.load_seconds:.2f} s")
@@ -187,7 +199,7 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         any_match = any_match or result.count > 0
         hits = [archive.posts[i] for i in result.ids[: args.limit].tolist()]
         if args.json:
-            print(json.dumps({
+            print(_json({
                 "query": query.text,
                 "count": result.count,
                 "hits": [{
@@ -195,7 +207,7 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
                     "title": post.title,
                     "path": str(post.path),
                 } for post in hits],
-            }, ensure_ascii=False))
+            }))
             continue
         shown = f" (showing {len(hits):,})" if len(hits) < result.count else ""
         print(f"# {query.text}: {result.count:,} match{'es' if result.count != 1 else ''}{shown}")

@@ -9,6 +9,7 @@ keeps the display order. Big archives load in batches that are searchable as the
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 from . import fields
 from .convert import to_markdown
 from .index import IndexBatch, SearchIndex, SearchResult, build_batch
-from .parse import NotAPost, RawPost, read_post_file
+from .parse import NotAPost, RawPost, not_regular_reason, read_post_file
 from .post import Post
 from .post_table import PostTable
 from .sanitize import one_line
@@ -48,6 +49,8 @@ class Skipped:
 class PostFile:
     path: Path
     root: Path
+    explicit: bool = False
+    """Named on the command line: read even when it is a symbolic link to elsewhere."""
 
     @property
     def relative_path(self) -> str:
@@ -89,7 +92,7 @@ def find_post_files(roots: Iterable[Path | str]) -> Iterator[PostFile]:
     """Every post file under the roots, in a stable order, each file once.
 
     Symlinked folders are not followed (no loops, nothing outside the archive); symlinked
-    files are read like files.
+    files are listed, and read only when they point inside their root (see `load_file`).
     """
     seen: set[Path] = set()
     for root in roots:
@@ -97,7 +100,7 @@ def find_post_files(roots: Iterable[Path | str]) -> Iterator[PostFile]:
         if root.is_file():
             if root not in seen:
                 seen.add(root)
-                yield PostFile(root, root.parent)
+                yield PostFile(root, root.parent, explicit=True)
             continue
         for folder, subfolders, files in os.walk(root, followlinks=False, onerror=lambda error: None):
             subfolders[:] = sorted(name for name in subfolders if not is_ignored_folder(name))
@@ -140,7 +143,7 @@ def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
     if not categories:
         categories = fields.categories_from_folder(relative_path)
 
-    notes = list(raw.notes)
+    notes = [one_line(note) for note in raw.notes]
     if metadata.get("draft") is True:
         notes.append("marked as a draft")
 
@@ -164,10 +167,10 @@ def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
 
 def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:
     try:
-        raw = read_post_file(post_file.path)
+        raw = read_post_file(post_file.path, None if post_file.explicit else [post_file.root])
         return build_post(post_file, raw)
     except NotAPost as reason:
-        return Skipped(post_file.path, one_line(post_file.relative_path), str(reason))
+        return Skipped(post_file.path, one_line(post_file.relative_path), one_line(str(reason)))
     except RecursionError:
         return Skipped(post_file.path, one_line(post_file.relative_path), "nested too deeply to parse")
     except Exception as error:  # a bug of ours must not cost the user the rest of the archive
@@ -178,10 +181,14 @@ def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:
 def load_one(post_file: PostFile) -> Loaded:
     """Stat, then read one file (stat first: a change while reading is seen next time)."""
     try:
-        stat = os.stat(post_file.path)
-        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+        info = os.stat(post_file.path)
+        size, mtime_ns = info.st_size, info.st_mtime_ns
     except OSError:
-        size, mtime_ns = -1, -1
+        size, mtime_ns, info = -1, -1, None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        # A pipe would block, a device (a link to /dev/zero) read forever: never opened.
+        skipped = Skipped(post_file.path, one_line(post_file.relative_path), not_regular_reason(info.st_mode))
+        return Loaded(str(post_file.path), size, mtime_ns, None, "", skipped)
     result = load_file(post_file)
     if isinstance(result, Skipped):
         return Loaded(str(post_file.path), size, mtime_ns, None, "", result)
@@ -205,9 +212,26 @@ def prepare_batch(loaded: list[Loaded]) -> ReadBatch:
     return ReadBatch(items, index)
 
 
-def read_batch(post_files: list[PostFile]) -> ReadBatch:
+BATCH_TEXT_CHARACTERS = 2_000_000
+"""Indexing costs ~65 bytes a character while a batch is built: a batch of files is indexed in
+parts of about this much text, so 1,024 huge posts never need gigabytes at once."""
+
+
+def read_batch(post_files: list[PostFile]) -> list[ReadBatch]:
     """Read, parse and index a batch of files (the unit of work of a loader process)."""
-    return prepare_batch([load_one(post_file) for post_file in post_files])
+    parts: list[ReadBatch] = []
+    pending: list[Loaded] = []
+    characters = 0
+    for post_file in post_files:
+        item = load_one(post_file)
+        pending.append(item)
+        characters += len(item.text)
+        if characters >= BATCH_TEXT_CHARACTERS:
+            parts.append(prepare_batch(pending))
+            pending, characters = [], 0
+    if pending or not parts:
+        parts.append(prepare_batch(pending))
+    return parts
 
 
 class Archive:
@@ -334,10 +358,10 @@ class Archive:
                 self._markdown_cache.move_to_end(key)
                 return cached
         try:
-            raw = read_post_file(post.path)
+            raw = read_post_file(post.path, self.roots)
             markdown = to_markdown(raw.body, post.body_format)
         except NotAPost as reason:
-            markdown = f"*The file of this post can no longer be read ({reason}).*\n"
+            markdown = f"*The file of this post can no longer be read ({one_line(str(reason))}).*\n"
         with self._lock:
             self._markdown_cache[key] = markdown
             if len(self._markdown_cache) > 64:

@@ -62,6 +62,7 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
     """Write the archive's cache atomically. Raises OSError when it cannot be written."""
     directory = directory or cache_dir_for(archive.roots)
     directory.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(directory)
     temporary = directory.with_name(f"{directory.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
     temporary.mkdir()
     try:
@@ -144,6 +145,36 @@ def _crc(path: Path) -> int:
     return checksum
 
 
+def _remove_abandoned(directory: Path) -> None:
+    """Delete what saves killed midway left behind (`.tmp-PID-…` folders, `.old-PID-…` copies
+    already replaced): otherwise every interrupted save would leak a cache-sized folder."""
+    if not directory.parent.is_dir():
+        return
+    for leftover in list(directory.parent.glob(f"{directory.name}.tmp-*")) + list(
+            directory.parent.glob(f"{directory.name}.old-*")):
+        if leftover.name.split(".", 1)[1].startswith("old-") and not directory.is_dir():
+            continue  # the only copy left: load() restores it
+        try:
+            pid = int(leftover.name.split("-")[1])
+            age = time.time() - leftover.stat().st_mtime
+        except (ValueError, IndexError, OSError):
+            continue
+        if age > 24 * 3600 or not _alive(pid):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
 def _swap_into_place(temporary: Path, directory: Path) -> None:
     retired = directory.with_name(f"{directory.name}.old-{os.getpid()}-{time.monotonic_ns()}")
     if directory.exists():
@@ -161,6 +192,7 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
     directory = directory or cache_dir_for(archive.roots)
     if not directory.is_dir():
         _recover_interrupted_swap(directory)
+    _remove_abandoned(directory)
     manifest_path = directory / "manifest.json"
     if not manifest_path.exists():
         raise CacheError("no cache yet")
@@ -314,8 +346,8 @@ def describe() -> list[dict]:
     if not root.is_dir():
         return entries
     for folder in sorted(root.iterdir()):
-        if not folder.is_dir():
-            continue
+        if not folder.is_dir() or ".tmp-" in folder.name or ".old-" in folder.name:
+            continue  # a save in progress, or one that was interrupted
         size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
         info = {"path": str(folder), "bytes": size, "roots": [], "posts": None, "created": None}
         try:

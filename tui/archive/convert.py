@@ -4,6 +4,12 @@ HTML bodies (what feed bots store) go through a markdownify subclass that fixes 
 defaults get wrong for scraped pages. Conversion costs 1-5 ms a post, so it happens only for
 the post being read, never for the whole archive. markdownify pulls in BeautifulSoup (~100 ms
 of import), so it is imported on first use.
+
+Bodies are hostile input: the HTML parser is guarded against markup it takes quadratic time
+on, nothing but http(s) becomes a link or an image source (`javascript:`, `data:`, `file:`...
+show as text or go), and the reader gets a bounded amount: Rich needs ~50 µs and ~2 KB a
+rendered line, markdownify ~45 µs a tag, so a 10 MB post or 100,000 paragraphs are cut (with
+a note) instead of rendering for a minute into gigabytes.
 """
 
 from __future__ import annotations
@@ -14,6 +20,14 @@ from functools import lru_cache
 
 from .fields import real_url
 from .sanitize import strip_controls
+
+MAX_READER_CHARACTERS = 1_000_000
+"""Markdown beyond this is not shown: rendering 4 MB of it took 17 s and 400 MB in Rich."""
+MAX_READER_LINES = 50_000
+"""Nor beyond this many lines: 100,000 tiny paragraphs took 7 s to render."""
+MAX_READER_TAGS = 50_000
+"""HTML beyond this many tags is not converted: 200,000 tags took 4.6 s in markdownify."""
+_TAGS_PREFIX = re.compile(rf"(?:[^<]*<){{{MAX_READER_TAGS}}}")
 
 _BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
 # `<p><br></p>` spacers leave hard breaks with nothing to break: a lone `\` would show.
@@ -42,6 +56,17 @@ def _code_language(element) -> str:
     return ""
 
 
+_SAFE_SOURCE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+
+
+def _web_source(url: str) -> str:
+    """An image/video/frame source worth showing: http(s) or protocol-relative; else ''."""
+    url = str(url or "").strip()
+    if not _SAFE_SOURCE.match(url):
+        return ""
+    return "https:" + url if url.startswith("//") else url
+
+
 @lru_cache(maxsize=1)
 def _converter():
     from markdownify import MarkdownConverter
@@ -52,8 +77,8 @@ def _converter():
         def convert_img(self, el, text, parent_tags):
             # Lazy-loading pages put the real image in data-original/data-src.
             src = next(
-                (el.get(attr) for attr in ("data-original", "data-src", "data-actualsrc", "src")
-                 if el.get(attr) and not str(el.get(attr)).startswith("data:")),
+                (_web_source(el.get(attr)) for attr in ("data-original", "data-src", "data-actualsrc", "src")
+                 if _web_source(el.get(attr))),
                 "",
             )
             alt = " ".join((el.get("alt") or el.get("title") or "").split())
@@ -63,17 +88,17 @@ def _converter():
             return f"![{alt}]({_safe_url(real_url(src))})"
 
         def convert_iframe(self, el, text, parent_tags):
-            src = el.get("src") or el.get("data-src") or ""
+            src = _web_source(el.get("src")) or _web_source(el.get("data-src"))
             if not src:
                 return ""
-            url = _safe_url(real_url(src if not src.startswith("//") else "https:" + src))
+            url = _safe_url(real_url(src))
             return f"\n\n▶ [Embedded video or page: {url}]({url})\n\n"
 
         def convert_video(self, el, text, parent_tags):
-            src = el.get("src") or ""
+            src = _web_source(el.get("src"))
             if not src:
                 source = el.find("source")
-                src = source.get("src") if source is not None else ""
+                src = _web_source(source.get("src")) if source is not None else ""
             if not src:
                 return text
             url = _safe_url(real_url(src))
@@ -89,6 +114,11 @@ def _converter():
             if href:
                 el["href"] = _safe_url(real_url(href))
             return super().convert_a(el, text, parent_tags)
+
+        def escape(self, text, parent_tags):
+            # Text that reads like a tag (`&lt;div&gt;` in the page) must not become Markdown
+            # HTML, which the reader drops: `a &lt;b&gt;` would show as `a `.
+            return super().escape(text, parent_tags).replace("<", "\\<")
 
         def convert_br(self, el, text, parent_tags):
             if "_inline" in parent_tags:
@@ -116,22 +146,65 @@ def _safe_url(url: str) -> str:
     return url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
+# `<` that starts no complete tag before the next `<` (quoted attribute values may hold `<`).
+_BROKEN_TAG_START = re.compile(
+    r"""<(?!(?:[A-Za-z]|/|!(?!--)|\?)(?:[^<>"']|"[^"]*"|'[^']*')*>|!--)"""
+)
+
+
+def _neutralise_broken_markup(body: str) -> str:
+    """Escape tag starts that never close. Python's html.parser rescans from each of them:
+    20,000 repetitions of `<a x` took 42 s, of an unclosed `<!--` 5 s."""
+    last_close = body.rfind("-->")
+    if body.find("<!--", last_close + 3 if last_close >= 0 else 0) >= 0:
+        head, tail = (body[: last_close + 3], body[last_close + 3:]) if last_close >= 0 else ("", body)
+        body = head + tail.replace("<!--", "&lt;!--")
+    return _BROKEN_TAG_START.sub("&lt;", body)
+
+
 def html_to_markdown(body: str) -> str:
+    """Raises nothing: broken, deep or huge HTML still gives the text that could be read."""
     try:
-        markdown = _converter().convert(body)
-    except RecursionError:
-        # Pathologically nested HTML: fall back to its text rather than failing the post.
-        return html.unescape(re.sub(r"<[^>]*>", " ", body))
+        markdown = _converter().convert(_neutralise_broken_markup(body))
+    except Exception:
+        # Nested 10,000 deep (RecursionError), or a parser bug: show the text, never fail.
+        return html.unescape(re.sub(r"<[^<>]*>", " ", body))
     markdown = _EMPTY_HARD_BREAK.sub("", markdown + "\n")
     return _TRAILING_HARD_BREAK.sub("\n", markdown)
 
 
 def to_markdown(body: str, body_format: str) -> str:
     """The Markdown the reader shows for a body: converted, decoded and made safe."""
+    omitted = 0
     if body_format == "html":
+        prefix = _TAGS_PREFIX.match(body)
+        if prefix is not None and prefix.end() < len(body):
+            omitted, body = len(body) - prefix.end() + 1, body[: prefix.end() - 1]
         markdown = html_to_markdown(body)
     else:
         markdown = body.replace("&#123;", "{").replace("&#125;", "}")
     markdown = strip_controls(markdown)
     markdown = "\n".join(line.rstrip() if not line.endswith("  ") else line for line in markdown.split("\n"))
-    return _BLANK_RUNS.sub("\n\n", markdown).strip() + "\n"
+    return _cut_for_reader(_BLANK_RUNS.sub("\n\n", markdown).strip() + "\n", omitted)
+
+
+def _cut_for_reader(markdown: str, omitted: int = 0) -> str:
+    limit = MAX_READER_CHARACTERS
+    if markdown.count("\n", 0, limit) > MAX_READER_LINES:
+        limit = _nth_newline(markdown, MAX_READER_LINES)
+    if len(markdown) <= limit and not omitted:
+        return markdown
+    cut = markdown.rfind("\n\n", 0, limit)
+    shown = markdown[: cut if cut > limit // 2 else limit]
+    if shown.count("```") % 2:
+        shown += "\n```"
+    rest = len(markdown) - len(shown) + omitted
+    return (f"{shown}\n\n---\n\n*The rest of this post (about {rest:,} more characters) is too long for "
+            "the reader and is not shown. Open the file itself to read it.*\n")
+
+
+def _nth_newline(text: str, count: int) -> int:
+    position = -1
+    for _ in range(count):
+        position = text.find("\n", position + 1)
+    return position

@@ -3,13 +3,16 @@
 Archives disagree on everything: dates come as RFC 822 strings, YAML datetimes, ISO 8601,
 `Invalid Date` or only in a Jekyll file name; categories as a string, a Hexo hierarchy list,
 nested lists or only as folders; titles as ints, empty, or missing. Every function here takes
-whatever the YAML/TOML/JSON parser produced and never raises.
+whatever the YAML/TOML/JSON parser produced and never raises, and each does bounded work:
+YAML aliases make a list of 9**9 strings out of 1 KB ("billion laughs"), lists can contain
+themselves, and a field can be megabytes long.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import PurePath
@@ -18,6 +21,12 @@ from typing import Any
 from .sanitize import one_line, strip_controls
 
 UTC = timezone.utc
+
+MAX_FIELD_CHARACTERS = 1000
+"""Longer titles, authors and category names are cut (ending in …): each is one line on screen."""
+MAX_ITEMS = 100
+"""Values read from one frontmatter field (list items, nested values, tags, categories)."""
+_MAX_DEPTH = 8
 
 # ---------------------------------------------------------------- dates
 
@@ -67,7 +76,7 @@ def _from_epoch(seconds: float) -> datetime | None:
 
 
 def _parse_date_text(text: str, default_zone: timezone) -> datetime | None:
-    if not text or text.lower() in ("invalid date", "null", "none", "nan", "undefined"):
+    if not text or len(text) > 100 or text.lower() in ("invalid date", "null", "none", "nan", "undefined"):
         return None
     if text.isdigit() and len(text) >= 9:
         return _from_epoch(int(text))
@@ -95,9 +104,9 @@ def _parse_date_text(text: str, default_zone: timezone) -> datetime | None:
 def raw_date_text(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    return one_line(str(value))
+    if isinstance(value, (list, tuple, dict)):
+        return text_value(value)  # str() of an alias bomb would never finish
+    return _scalar_text(value, unescape=False)
 
 
 _JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.*)$")
@@ -119,34 +128,80 @@ def date_from_file_name(stem: str, default_zone: timezone = UTC) -> datetime | N
 
 
 def text_value(value: Any) -> str:
-    """A scalar or list frontmatter value as one display line ('' for None)."""
-    if value is None or value is False:
-        return ""
+    """A scalar or list frontmatter value as one display line ('' for None).
+
+    Reads at most MAX_ITEMS values, _MAX_DEPTH levels deep, and MAX_FIELD_CHARACTERS of text.
+    """
+    if isinstance(value, str):  # the common case, on the hot path of loading
+        return _scalar_text(value)
+    parts: list[str] = []
+    _collect(value, parts, 0, [MAX_ITEMS])
+    return _clip(", ".join(part for part in parts if part))
+
+
+def _collect(value: Any, parts: list[str], depth: int, budget: list[int]) -> None:
+    if value is None or value is False or budget[0] <= 0:
+        return
+    budget[0] -= 1
     if isinstance(value, (list, tuple)):
-        return ", ".join(part for part in (text_value(item) for item in value) if part)
-    if isinstance(value, dict):
+        if depth < _MAX_DEPTH:
+            for item in value:
+                if budget[0] <= 0:
+                    break
+                _collect(item, parts, depth + 1, budget)
+    elif isinstance(value, dict):
         for key in ("name", "title", "text", "value"):
             if key in value:
-                return text_value(value[key])
-        return ""
+                if depth < _MAX_DEPTH:
+                    _collect(value[key], parts, depth + 1, budget)
+                break
+    else:
+        parts.append(_scalar_text(value))
+
+
+def _scalar_text(value: Any, unescape: bool = True) -> str:
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
-    return one_line(html.unescape(str(value)))
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except ValueError:  # an int of more than 4,300 digits
+        return ""
+    text = text[: MAX_FIELD_CHARACTERS * 4]  # the rest would be cut anyway: bound the work
+    return _clip(one_line(html.unescape(text) if unescape else text))
 
 
-_MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_HTML_HEADING = re.compile(r"<h[1-3][^>]*>(.*?)</h[1-3]>", re.IGNORECASE | re.DOTALL)
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_FIELD_CHARACTERS else text[: MAX_FIELD_CHARACTERS - 1] + "…"
+
+
+# These patterns run on every post, hostile ones included: none may backtrack quadratically
+# (a lazy `(.*?)` before a closing pattern that never comes scans to the end from every start).
+_MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+)$", re.MULTILINE)
+_HTML_HEADING_START = re.compile(r"<h[1-3][^<>]*>", re.IGNORECASE)
+_HTML_HEADING_END = re.compile(r"</h[1-3]\s*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+
+
+def _strip_tags(text: str, replacement: str) -> str:
+    """`_TAG.sub`, linear: a `<` with no `>` anywhere after it would make the pattern scan to the
+    end from each of them (500k of them took 200 s), so the text after the last `>` is left as it is."""
+    last = text.rfind(">")
+    if text.find("<", last + 1) < 0:
+        return _TAG.sub(replacement, text)
+    return _TAG.sub(replacement, text[: last + 1]) + text[last + 1:]
 
 
 def title_from_body(body: str, body_format: str) -> str:
     """The first heading of a body, for posts whose frontmatter has no title."""
     head = body[:20000]
     if body_format == "html":
-        match = _HTML_HEADING.search(head)
-        return one_line(html.unescape(_TAG.sub("", match.group(1)))) if match else ""
+        start = _HTML_HEADING_START.search(head)
+        end = _HTML_HEADING_END.search(head, start.end()) if start else None
+        if end is None:
+            return ""
+        return _clip(one_line(html.unescape(_strip_tags(head[start.end():end.start()], ""))))
     match = _MARKDOWN_HEADING.search(head)
-    return one_line(match.group(1).strip("*_` ")) if match else ""
+    return _clip(one_line(match.group(1).rstrip(" \t#").strip("*_` "))) if match else ""
 
 
 def title_from_file_name(stem: str) -> str:
@@ -171,6 +226,7 @@ def category_paths(value: Any, frontmatter_format: str) -> tuple[tuple[str, ...]
     if isinstance(value, str):
         return tuple((part,) for part in _split_list_text(value))
     if isinstance(value, (list, tuple)):
+        value = value[:MAX_ITEMS]
         nested = any(isinstance(item, (list, tuple)) for item in value)
         if nested or frontmatter_format in ("toml", "json"):
             paths = []
@@ -178,7 +234,7 @@ def category_paths(value: Any, frontmatter_format: str) -> tuple[tuple[str, ...]
                 levels = _levels(item if isinstance(item, (list, tuple)) else [item])
                 if levels:
                     paths.append(levels)
-            return tuple(paths)
+            return _bounded(paths, lambda path: sum(map(len, path)))
         levels = _levels(value)
         return (levels,) if levels else ()
     levels = _levels([value])
@@ -186,20 +242,35 @@ def category_paths(value: Any, frontmatter_format: str) -> tuple[tuple[str, ...]
 
 
 def _levels(items: Any) -> tuple[str, ...]:
-    return tuple(part for part in (text_value(item) for item in items) if part)
+    parts = [part for part in (text_value(item) for item in items[:MAX_ITEMS]) if part]
+    return _bounded(parts, len, MAX_FIELD_CHARACTERS)
 
 
-def _split_list_text(text: str) -> list[str]:
-    return [part for part in (one_line(piece) for piece in re.split(r"[,，、]", text)) if part]
+def _bounded(items: list, size: Callable[[Any], int], limit: int = MAX_FIELD_CHARACTERS * 4) -> tuple:
+    """The first items whose sizes add up to at most `limit` (at least one)."""
+    if sum(map(size, items)) <= limit:
+        return tuple(items)
+    kept, total = [], 0
+    for item in items:
+        total += size(item)
+        if kept and total > limit:
+            break
+        kept.append(item)
+    return tuple(kept)
+
+
+def _split_list_text(text: str) -> tuple[str, ...]:
+    pieces = re.split(r"[,，、]", text[: MAX_FIELD_CHARACTERS * 10], maxsplit=MAX_ITEMS)[:MAX_ITEMS]
+    return _bounded([part for part in (_clip(one_line(piece)) for piece in pieces) if part], len)
 
 
 def tag_list(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        return tuple(_split_list_text(value))
+        return _split_list_text(value)
     if isinstance(value, (list, tuple)):
-        return tuple(tag for tag in (text_value(item) for item in value) if tag)
+        return _bounded([tag for tag in (text_value(item) for item in value[:MAX_ITEMS]) if tag], len)
     tag = text_value(value)
     return (tag,) if tag else ()
 
@@ -239,7 +310,7 @@ def web_url(value: Any) -> str:
         value = value.get("src") or value.get("url") or value.get("href") or ""
     if isinstance(value, (list, tuple)):
         value = value[0] if value else ""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 4096:
         return ""
     url = real_url(html.unescape(value))
     return url if re.match(r"^https?://\S+$", url, re.IGNORECASE) else ""
@@ -277,15 +348,47 @@ def body_format(body: str, suffix: str) -> str:
     return "markdown"
 
 
-_INVISIBLE_BLOCKS = re.compile(
-    r"<(script|style|svg|template|noscript)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
-)
+_INVISIBLE_START = re.compile(r"<(script|style|svg|template|noscript)\b|<!--", re.IGNORECASE)
+_INVISIBLE_END = {
+    name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style", "svg", "template", "noscript")
+}
+_INVISIBLE_END["--"] = re.compile("-->")
+
+
+def _drop_invisible_blocks(body: str) -> str:
+    """Remove scripts, styles, SVG, templates and comments. A block that is never closed is
+    left for the tag stripper (one `re.sub(r"<script.*?</script>")` rescans the whole rest of the
+    body from every unclosed `<script>`: 50k of them took minutes)."""
+    pieces: list[str] = []
+    position = 0
+    unclosed: set[str] = set()
+    while (start := _INVISIBLE_START.search(body, position)) is not None:
+        name = (start.group(1) or "--").lower()
+        end = None if name in unclosed else _INVISIBLE_END[name].search(body, start.end())
+        if end is None:
+            unclosed.add(name)
+            pieces.append(body[position:start.end()])
+        else:
+            pieces.append(body[position:start.start()])
+            pieces.append(" ")
+        position = start.end() if end is None else end.end()
+        if len(unclosed) == len(_INVISIBLE_END):
+            break
+    if not pieces:
+        return body
+    pieces.append(body[position:])
+    return "".join(pieces)
+
+
+MAX_SEARCH_CHARACTERS = 1_000_000
+"""Searchable text kept per post: indexing costs ~65 bytes a character while a batch is built,
+so a 10 MB post would need 270 MB; the reader shows about as much (convert.MAX_READER_CHARACTERS)."""
 
 
 def plain_text(body: str, body_format: str) -> str:
     """Searchable text of a body, cheap enough for every post of a big archive."""
     if body_format == "html":
-        body = _INVISIBLE_BLOCKS.sub(" ", body)
-        body = _TAG.sub(" ", body)
+        body = _drop_invisible_blocks(body)
+        body = _strip_tags(body, " ")
     body = html.unescape(body)
-    return " ".join(strip_controls(body).split())
+    return " ".join(strip_controls(body, tags=False).split())[:MAX_SEARCH_CHARACTERS]

@@ -46,7 +46,8 @@ def load_files(archive: Archive, files: list[PostFile],
         for batch in batches:
             if should_stop is not None and should_stop():
                 return False
-            archive.add_batch(read_batch(batch))
+            for read in read_batch(batch):
+                archive.add_batch(read)
             done += len(batch)
             if progress is not None:
                 progress(done, total)
@@ -92,12 +93,13 @@ def _load_in_workers(archive: Archive, batches: list[list[PostFile]], workers: i
             if should_stop is not None and should_stop():
                 pool.shutdown(wait=False, cancel_futures=True)
                 return False
-            read = pending.popleft().result()
+            reads = pending.popleft().result()
             following = next(upcoming, None)
             if following is not None:
                 pending.append(pool.submit(read_batch, following))
-            archive.add_batch(read)
-            done += len(read.items)
+            for read in reads:
+                archive.add_batch(read)
+                done += len(read.items)
             if progress is not None:
                 progress(done, total)
     return True
@@ -151,7 +153,7 @@ def post_file_for(archive: Archive, path: str) -> PostFile | None:
     for root in archive.roots:
         root_text = str(root)
         if candidate == root_text and os.path.isfile(candidate):
-            return PostFile(root, root.parent)
+            return PostFile(root, root.parent, explicit=True)
         if not candidate.startswith(root_text.rstrip(os.sep) + os.sep):
             continue
         relative_parts = candidate[len(root_text.rstrip(os.sep)) + 1:].split(os.sep)
@@ -221,6 +223,8 @@ def open_archive(roots, *, rebuild: bool = False, use_cache: bool = True,
         except cache.CacheError as error:
             if str(error) != "no cache yet":
                 say(f"Cache not used: {error}. Reading every file again.")
+        except Exception as error:  # a damaged cache must never stop postshelf from starting
+            say(f"Cache not used: it could not be read ({type(error).__name__}). Reading every file again.")
     from_cache = archive is not None
     if archive is None:
         archive = Archive(roots)
@@ -240,6 +244,7 @@ def open_archive(roots, *, rebuild: bool = False, use_cache: bool = True,
         try:
             directory = cache.save(archive)
             cache.adopt_saved(archive, directory)
-        except OSError as error:
-            say(f"Cache not written ({error.strerror or error}); the next start reads every file again.")
+        except Exception as error:  # OSError mostly (disk full, read-only); the cache is optional
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else type(error).__name__
+            say(f"Cache not written ({reason}); the next start reads every file again.")
     return archive, complete

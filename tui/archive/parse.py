@@ -10,9 +10,13 @@ a post over a quote character is worse than showing it with a 'repaired' mark.
 from __future__ import annotations
 
 import codecs
+import errno
 import json
+import os
 import re
+import stat
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +50,9 @@ class _TomlHandler(BaseHandler):
 _YAML = YAMLHandler()
 _TOML = _TomlHandler()
 
+MAX_POST_BYTES = 32 * 1024 * 1024
+"""Bigger files are skipped: no post is that long, and reading one would cost hundreds of MB."""
+
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _MAGIC_NUMBERS = {
     b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
@@ -78,18 +85,60 @@ def decode(data: bytes) -> tuple[str, str]:
                 text = ""
             if text and _mostly_printable(text):
                 return text, "UTF-16 without BOM"
-        if data.count(b"\x00") > len(data) // 100 + 1:
+        if data.count(b"\x00") * 10 > len(data):  # a stray NUL or two does not make text binary
             raise NotAPost("binary file: it contains NUL bytes and is not UTF-16 text")
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError as utf8_error:
-        try:
-            return data.decode("gb18030"), "GB18030"
+        return _decode_not_utf8(data, utf8_error)
+
+
+def _decode_not_utf8(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
+    """UTF-8 with a few bad bytes stays UTF-8 (a stray byte must not turn a post into GB18030
+    mojibake, or lose it); otherwise GB18030, or Big5 when GB18030 reads it as gibberish."""
+    lenient = data.decode("utf-8", "replace")
+    bad = lenient.count("\ufffd")
+    valid_non_ascii = len(lenient) - len(lenient.encode("ascii", "ignore")) - bad
+    replaced = f"UTF-8 with {bad:,} invalid byte sequence{'s' if bad != 1 else ''} shown as \ufffd"
+    if valid_non_ascii >= 10 * bad:
+        return lenient, replaced
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    else:
+        big5 = _big5_instead(data, text)
+        return (big5, "Big5") if big5 is not None else (text, "GB18030")
+    if bad * 100 <= len(data):  # a few stray bytes in ASCII text: keep the post
+        return lenient, replaced
+    if not _HIGH_BYTE_RUN.search(data) and bad * 4 <= len(data):
+        try:  # accented letters one at a time among ASCII: Western European text
+            return data.decode("cp1252"), "Windows-1252"
         except UnicodeDecodeError:
-            raise NotAPost(
-                f"not text in a known encoding: invalid UTF-8 ({_where(utf8_error)}) "
-                "and not GBK/GB18030 either"
-            )
+            pass
+    if b"\x00" in data:
+        raise NotAPost("binary file: it contains NUL bytes and is not text in a known encoding")
+    raise NotAPost(
+        f"not text in a known encoding: invalid UTF-8 ({_where(utf8_error)}) "
+        "and not GBK/GB18030 either"
+    )
+
+
+_HIGH_BYTE_RUN = re.compile(rb"[\x80-\xff]{3,}")
+# Big5 bytes read as GB18030 land on kana, Greek, Cyrillic, box drawing and private-use
+# characters, which real GBK Chinese text rarely contains.
+_UNLIKELY_IN_GBK = re.compile("[\u0370-\u04ff\u2460-\u257f\u3040-\u30ff\u3100-\u312f\ue000-\uf8ff\ufe30-\ufe4f]")
+
+
+def _big5_instead(data: bytes, gb_text: str) -> str | None:
+    non_ascii = len(gb_text) - len(gb_text.encode("ascii", "ignore"))
+    if not non_ascii or len(_UNLIKELY_IN_GBK.findall(gb_text)) * 4 < non_ascii:
+        return None
+    try:
+        big5 = data.decode("cp950")
+    except UnicodeDecodeError:
+        return None
+    return big5 if len(_UNLIKELY_IN_GBK.findall(big5)) * 4 < non_ascii else None
 
 
 def _where(error: UnicodeDecodeError) -> str:
@@ -103,33 +152,88 @@ def _mostly_printable(text: str) -> bool:
 
 
 def _guess_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: mostly-ASCII text has a NUL in every other byte."""
+    """UTF-16 without a BOM: its ASCII characters put a NUL in every other byte."""
     sample = data[:4096]
     if len(sample) < 4:
         return None
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd_nuls > half * 0.3 and even_nuls < half * 0.05:
+    # NULs come from the ASCII characters (frontmatter, tags), all on one side; Chinese text
+    # has few of them, so only their placement counts. A strict decode confirms the guess.
+    if odd_nuls >= 8 and even_nuls * 20 <= odd_nuls:
         return "utf-16-le"
-    if even_nuls > half * 0.3 and odd_nuls < half * 0.05:
+    if even_nuls >= 8 and odd_nuls * 20 <= even_nuls:
         return "utf-16-be"
     return None
 
 
-def read_post_file(path: Path) -> RawPost:
-    """Read and split one file. Raises NotAPost with a human reason."""
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise NotAPost("is a directory")
-    except OSError as error:
-        raise NotAPost(f"cannot be read: {error.strerror or error}")
-    text, encoding = decode(data)
+def read_post_file(path: Path, inside: Sequence[Path | str] | None = None) -> RawPost:
+    """Read and split one file. Raises NotAPost with a human reason.
+
+    With `inside`, a symbolic link is followed only to a file under one of those folders (or
+    to one of those files): an archive from elsewhere must not show `~/.ssh/id_rsa` as a post.
+    """
+    text, encoding = decode(read_bytes(path, inside))
     raw = parse_text(text)
     if encoding != "UTF-8":
         raw.notes.append(f"encoding: {encoding}")
     return raw
+
+
+_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+          stat.S_IFSOCK: "a socket"}
+
+
+def read_bytes(path: Path | str, inside: Sequence[Path | str] | None = None) -> bytes:
+    """A regular file's bytes, at most MAX_POST_BYTES. Never blocks on a pipe, never reads a
+    device (a link to /dev/zero would read forever)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        try:
+            descriptor = os.open(path, flags | (getattr(os, "O_NOFOLLOW", 0) if inside is not None else 0))
+        except OSError as error:
+            if inside is None or error.errno != errno.ELOOP:
+                raise
+            # The file is a symbolic link (or a loop of them): follow it only into the archive.
+            target = os.path.realpath(path)
+            if not any(_within(target, place) for place in inside):
+                raise NotAPost("symbolic link to a file outside the archive (not followed)")
+            descriptor = os.open(path, flags)
+    except OSError as error:
+        raise NotAPost(f"cannot be read: {error.strerror or error}")
+    with open(descriptor, "rb", buffering=0) as file:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise NotAPost("is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAPost(not_regular_reason(info.st_mode))
+        if info.st_size > MAX_POST_BYTES:
+            raise NotAPost(_too_big(info.st_size))
+        try:
+            # Ask for what fstat said (asking for the limit would allocate 32 MB every time);
+            # a file that grew meanwhile is read on, up to the limit.
+            want = info.st_size + 1
+            data = file.read(want)
+            if len(data) == want:
+                data += file.read(MAX_POST_BYTES + 1 - len(data))
+        except OSError as error:
+            raise NotAPost(f"cannot be read: {error.strerror or error}")
+    if len(data) > MAX_POST_BYTES:  # grew since fstat
+        raise NotAPost(_too_big(len(data)))
+    return data
+
+
+def not_regular_reason(mode: int) -> str:
+    return f"not a regular file: it is {_KINDS.get(stat.S_IFMT(mode), 'a special file')}"
+
+
+def _too_big(size: int) -> str:
+    return f"too big for a post: {size / 2**20:,.0f} MB (files over {MAX_POST_BYTES // 2**20} MB are skipped)"
+
+
+def _within(target: str, place: Path | str) -> bool:
+    place = os.path.realpath(place)
+    return target == place or target.startswith(place.rstrip(os.sep) + os.sep)
 
 
 def normalize_newlines(text: str) -> str:
@@ -170,41 +274,40 @@ def _parse_yaml(text: str) -> RawPost:
     frontmatter, body = _split(_YAML, text, "---")
     try:
         loaded = _YAML.load(frontmatter)
+        if loaded is None:
+            return RawPost({}, body, "yaml")
+        if isinstance(loaded, dict):
+            return RawPost(_string_keys(loaded), body, "yaml")
+        problem = f"it is a YAML {type(loaded).__name__}, not a mapping"
     except yaml.YAMLError as error:
-        metadata = recover_yaml_lines(frontmatter)
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "syntax error"
-        note = f"frontmatter is not valid YAML ({problem}{where}); fields recovered from the raw lines"
-        return RawPost(metadata, body, "yaml", repaired=True, notes=[note])
+        problem = f"{getattr(error, 'problem', None) or 'syntax error'}{where}"
     except RecursionError:
-        metadata = recover_yaml_lines(frontmatter)
-        note = "frontmatter nests too deeply for YAML; fields recovered from the raw lines"
-        return RawPost(metadata, body, "yaml", repaired=True, notes=[note])
-    if loaded is None:
-        return RawPost({}, body, "yaml")
-    if not isinstance(loaded, dict):
-        metadata = recover_yaml_lines(frontmatter)
-        note = f"frontmatter is a YAML {type(loaded).__name__}, not a mapping; fields recovered from the raw lines"
-        return RawPost(metadata, body, "yaml", repaired=True, notes=[note])
-    return RawPost(_string_keys(loaded), body, "yaml")
+        problem = "it nests too deeply"
+    except Exception as error:  # PyYAML's constructors raise ValueError for 2021-13-45, huge ints...
+        problem = f"{type(error).__name__}: {str(error)[:100]}"
+    note = f"frontmatter is not valid YAML ({problem}); fields recovered from the raw lines"
+    return RawPost(recover_yaml_lines(frontmatter), body, "yaml", repaired=True, notes=[note])
 
 
 def _parse_toml(text: str) -> RawPost:
     frontmatter, body = _split(_TOML, text, "+++")
     try:
-        loaded = _TOML.load(frontmatter)
-    except tomllib.TOMLDecodeError as error:
-        metadata = recover_yaml_lines(frontmatter.replace(" = ", ": "))
-        note = f"frontmatter is not valid TOML ({error}); fields recovered from the raw lines"
-        return RawPost(metadata, body, "toml", repaired=True, notes=[note])
-    return RawPost(_string_keys(loaded), body, "toml")
+        return RawPost(_string_keys(_TOML.load(frontmatter)), body, "toml")
+    except RecursionError:
+        problem = "it nests too deeply"
+    except Exception as error:  # TOMLDecodeError, or ValueError for an int of 5,000 digits
+        problem = str(error)[:100] if isinstance(error, tomllib.TOMLDecodeError) else f"{type(error).__name__}"
+    metadata = recover_yaml_lines(frontmatter.replace(" = ", ": "))
+    note = f"frontmatter is not valid TOML ({problem}); fields recovered from the raw lines"
+    return RawPost(metadata, body, "toml", repaired=True, notes=[note])
 
 
 def _parse_json(text: str) -> RawPost | None:
     try:
         loaded, end = json.JSONDecoder().raw_decode(text)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # JSONDecodeError, or an int of 5,000 digits
         return None  # a body that merely starts with '{': keep it as text
     if not isinstance(loaded, dict):
         return None
@@ -215,8 +318,9 @@ def _string_keys(mapping: dict) -> dict[str, Any]:
     return {str(key).strip().lower(): value for key, value in mapping.items()}
 
 
-_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
-_ITEM_LINE = re.compile(r"^[ \t]+-[ \t]*(.*?)[ \t]*$|^-[ \t]+(.*?)[ \t]*$")
+# Greedy values, stripped afterwards: a lazy `(.*?)[ \t]*$` is quadratic on long runs of spaces.
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*))?$")
+_ITEM_LINE = re.compile(r"^[ \t]+-[ \t]*(.*)$|^-[ \t]+(.*)$")
 
 
 def recover_yaml_lines(frontmatter: str) -> dict[str, Any]:
@@ -230,7 +334,7 @@ def recover_yaml_lines(frontmatter: str) -> dict[str, Any]:
         key_match = _KEY_LINE.match(line)
         if key_match:
             current_key = key_match.group(1).lower()
-            value = key_match.group(2)
+            value = (key_match.group(2) or "").strip()
             metadata[current_key] = _unquote(value) if value else None
             continue
         item_match = _ITEM_LINE.match(line)
@@ -247,6 +351,12 @@ def recover_yaml_lines(frontmatter: str) -> dict[str, Any]:
 
 def _unquote(value: str) -> str:
     value = value.strip()
-    while len(value) >= 2 and value[0] in "'\"" and value[-1] in "'\"":
-        value = value[1:-1].strip()
+    start, end = 0, len(value)  # indices, not slices: a run of 400k quotes must stay linear
+    while end - start >= 2 and value[start] in "'\"" and value[end - 1] in "'\"":
+        start, end = start + 1, end - 1
+        while start < end and value[start].isspace():
+            start += 1
+        while end > start and value[end - 1].isspace():
+            end -= 1
+    value = value[start:end]
     return value if value.strip("'\" ") else ""
