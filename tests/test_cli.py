@@ -97,3 +97,22 @@ def test_options_before_the_command_and_the_shown_count(archive_dir: Path) -> No
     first = result.stdout.splitlines()[0]
     assert first.startswith("# body: ") and first.endswith("(showing 1)")
     assert len(result.stdout.splitlines()) == 2
+
+
+def test_search_answers_is_queries_from_the_reading_state(real_corpus: Path) -> None:
+    from tui.archive.user_state import UserState, state_path_for
+
+    state = UserState(state_path_for([real_corpus]))
+    read = sorted(str(path) for path in real_corpus.glob("*.md"))[:3]
+    state.set_read(read)
+    state.toggle_bookmark(read[0])
+    state.save()
+    result = postshelf("search", str(real_corpus), "-q", "is:read", "-q", "is:bookmarked", "-q", "is:unread",
+                       "--json")
+    counts = [json.loads(line)["count"] for line in result.stdout.splitlines()]
+    assert counts == [3, 1, 62]
+
+
+def test_serve_is_a_command() -> None:
+    result = postshelf("serve", "--help")
+    assert result.returncode == 0 and "--ssh" in result.stdout and "--web" in result.stdout

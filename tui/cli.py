@@ -18,7 +18,7 @@ from .archive.many_queries import run_queries
 from .archive.query import QueryError, parse
 from .archive.sanitize import one_line
 
-COMMANDS = ("index", "search", "cache")
+COMMANDS = ("index", "search", "cache", "serve")
 
 
 def demo_path() -> Path:
@@ -47,7 +47,8 @@ def _open_parser() -> argparse.ArgumentParser:
         description="Browse, read and search archives of posts with frontmatter "
         "(Hexo, Jekyll, Hugo, RSS-to-Markdown dumps).",
         epilog="Other commands: `postshelf index PATH...` (load and report), "
-        "`postshelf search PATH... -q QUERY` (search from scripts). "
+        "`postshelf search PATH... -q QUERY` (search from scripts), "
+        "`postshelf serve PATH... --ssh PORT` (serve to many readers). "
         "With no PATH, a demo archive opens.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="folders (searched recursively) or post files")
@@ -122,6 +123,10 @@ def _main(argv: list[str] | None = None) -> int:
             return _index(_index_parser(), rest)
         if command == "cache":
             return _cache(_cache_parser(), rest)
+        if command == "serve":
+            from .serve.command import main as serve_main
+
+            return serve_main(rest)
         return _search(_search_parser(), _attach_query_values(rest))
     parser = _open_parser()
     args = parser.parse_args(argv)
@@ -153,6 +158,16 @@ def _json(value: dict) -> str:
     the same name (`os.fsencode` then gives the original bytes)."""
     text = json.dumps(value, ensure_ascii=False)
     return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _use_reading_state(archive: Archive) -> None:
+    """is:read, is:unread and is:bookmarked answer from the reader's state, as in the app."""
+    from .archive.user_state import FlagMasks, UserState, state_path_for
+
+    state, notice = UserState.load(state_path_for(archive.roots), set_aside=False)
+    if notice:
+        print(f"postshelf: {notice}", file=sys.stderr)
+    archive.index.flags = FlagMasks(state, archive.posts.columns["path"])
 
 
 def _count(number: int, noun: str) -> str:
@@ -193,6 +208,7 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         except QueryError as error:
             parser.error(f"bad query {text!r}: {error}")
     archive = _open(_existing_paths(parser, args.paths), rebuild=args.rebuild, use_cache=not args.no_cache)
+    _use_reading_state(archive)
     any_match = False
     for result in run_queries(archive.index, queries, args.limit):
         query = result.query

@@ -99,10 +99,14 @@ class UserState:
     # ------------------------------------------------------------ files
 
     @classmethod
-    def load(cls, path: Path) -> tuple[UserState, str | None]:
-        """The state at `path` (empty when there is none) and a notice when it was unusable."""
+    def load(cls, path: Path, set_aside: bool = True) -> tuple[UserState, str | None]:
+        """The state at `path` (empty when there is none) and a notice when it was unusable.
+
+        `set_aside`: move an unreadable file out of the way (the app, which writes a new one);
+        readers that only look (the CLI) leave it."""
         state = cls(path)
-        _remove_stale_temporaries(path)
+        if set_aside:
+            _remove_stale_temporaries(path)
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
@@ -122,6 +126,8 @@ class UserState:
             state.last_query = str(data.get("last_query", ""))
             state.last_post = str(data.get("last_post", ""))
         except (ValueError, TypeError, AttributeError) as error:
+            if not set_aside:
+                return cls(None), f"Your reading state could not be read ({error}); it is not used"
             aside = path.with_name(f"{path.stem}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}.json")
             try:
                 os.replace(path, aside)
