@@ -64,12 +64,13 @@ def ensure_archive(out: Path, posts: int) -> Path:
 # ---------------------------------------------------------------- one measured app run
 
 
-async def measure(archive_root: Path, launched: float, detail: bool) -> dict:
+async def measure(archive_root: Path, launched: float, detail: bool, expected: int | None = None) -> dict:
     from tui.app import PostshelfApp
     from tui.widgets.post_list import PostList
     from tui.widgets.reader_body import ReaderBody
 
-    expected = sum(1 for _ in archive_root.rglob("*.md"))
+    if expected is None:  # counted by the parent when run from main(): not part of the timed start
+        expected = sum(1 for _ in archive_root.rglob("*.md"))
     app = PostshelfApp([archive_root], watch=False)
     result: dict = {}
     async with app.run_test(size=(120, 40)) as pilot:
@@ -157,12 +158,15 @@ async def measure(archive_root: Path, launched: float, detail: bool) -> dict:
 
 def child(args: argparse.Namespace) -> None:
     launched = float(os.environ["POSTSHELF_BENCH_LAUNCHED"])
-    report = asyncio.run(measure(Path(args.archive), launched, args.detail))
+    expected = int(os.environ["POSTSHELF_BENCH_EXPECTED"]) if "POSTSHELF_BENCH_EXPECTED" in os.environ else None
+    report = asyncio.run(measure(Path(args.archive), launched, args.detail, expected))
     print(json.dumps(report))
 
 
 def run_child(archive: Path, cache: Path, detail: bool) -> dict:
-    env = dict(os.environ, POSTSHELF_CACHE_DIR=str(cache), POSTSHELF_BENCH_LAUNCHED=repr(time.time()))
+    expected = str(sum(1 for _ in archive.rglob("*.md")))
+    env = dict(os.environ, POSTSHELF_CACHE_DIR=str(cache), POSTSHELF_BENCH_EXPECTED=expected,
+               POSTSHELF_BENCH_LAUNCHED=repr(time.time()))
     command = [sys.executable, __file__, "--child", "--archive", str(archive)] + (["--detail"] if detail else [])
     output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
     return json.loads(output.strip().splitlines()[-1])
