@@ -87,3 +87,10 @@ def test_bodies_starting_with_style_script_or_comment_are_html() -> None:
         body = start + "\n<p>Para <b>bold</b> here</p>"
         assert body_format(body, ".md") == "html"
         assert to_markdown(body, "html").strip() == "Para **bold** here"
+
+
+def test_superscripts_and_subscripts_keep_their_meaning() -> None:
+    from tui.archive.convert import html_to_markdown
+
+    converted = html_to_markdown("<p>amount &lt;= 10<sup>4</sup>, 2<sup>31</sup> - 1, x<sup>n+1</sup>, H<sub>2</sub>O</p>")
+    assert "10^4" in converted and "2^31 - 1" in converted and "x^(n+1)" in converted and "H_2O" in converted

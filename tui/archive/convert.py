@@ -128,6 +128,19 @@ def _converter():
         def _drop(self, el, text, parent_tags):
             return ""
 
+        def convert_sup(self, el, text, parent_tags):
+            # 2<sup>31</sup> must not read 231: a terminal has no raised text.
+            text = text.strip()
+            if not text:
+                return ""
+            return f"^{text}" if text.isalnum() else f"^({text})"
+
+        def convert_sub(self, el, text, parent_tags):
+            text = text.strip()
+            if not text:
+                return ""
+            return f"_{text}" if text.isalnum() else f"_({text})"
+
         convert_svg = convert_button = convert_noscript = convert_template = _drop
         convert_input = convert_select = convert_form = convert_head = convert_title = _drop
 
