@@ -8,6 +8,7 @@ keeps the display order. Big archives load in batches that are searchable as the
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import threading
@@ -86,6 +87,12 @@ def _is_site_root(names: Iterable[str]) -> bool:
 
 def normalize_root(root: Path | str) -> Path:
     return Path(os.path.abspath(os.path.expanduser(str(root))))
+
+
+def archive_key(roots: Iterable[Path | str]) -> str:
+    """A short name for an archive (its set of roots): its cache folder and state file use it."""
+    key = "\0".join(sorted(str(normalize_root(root)) for root in roots))
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
 def find_post_files(roots: Iterable[Path | str]) -> Iterator[PostFile]:

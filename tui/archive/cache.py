@@ -11,7 +11,6 @@ a crash mid-write leaves the previous cache (or none), never half of one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mmap
 import os
@@ -26,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from .archive import Archive, Skipped, normalize_root
+from .archive import Archive, Skipped, archive_key
 from .index import IndexState, Segment, _display_order
 from .post_table import PostTable
 
@@ -50,9 +49,7 @@ def cache_root() -> Path:
 
 
 def cache_dir_for(roots: Iterable[Path | str]) -> Path:
-    key = "\0".join(sorted(str(normalize_root(root)) for root in roots))
-    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
-    return cache_root() / digest
+    return cache_root() / archive_key(roots)
 
 
 # ---------------------------------------------------------------- saving

@@ -9,7 +9,6 @@ notice and the reader starts afresh; it never stops the app.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .archive import normalize_root
+from .archive import archive_key
 
 STATE_VERSION = 1
 HISTORY_LIMIT = 500
@@ -37,10 +36,8 @@ def data_root() -> Path:
 
 
 def state_path_for(roots: Iterable[Path | str], profile: str = "default") -> Path:
-    key = "\0".join(sorted(str(normalize_root(root)) for root in roots))
-    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
     safe_profile = re.sub(r"[^A-Za-z0-9_.-]", "_", profile)[:64] or "default"
-    return data_root() / "state" / f"{digest}-{safe_profile}.json"
+    return data_root() / "state" / f"{archive_key(roots)}-{safe_profile}.json"
 
 
 def write_atomically(path: Path, data: bytes) -> None:

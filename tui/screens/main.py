@@ -208,8 +208,7 @@ class MainScreen(Screen):
         return record[2]
 
     def _flags_changed(self) -> None:
-        post_list = self.query_one(PostList)
-        post_list.show_flags(post_list._flags)
+        self.query_one(PostList).refresh_flags()
         if self._open_index is not None and self.archive is not None:
             self.query_one(ReaderHeader).show_post(self.archive.posts[self._open_index],
                                                    **self._post_marks(self._open_index))

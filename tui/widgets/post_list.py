@@ -81,8 +81,12 @@ class PostList(ScrollView, can_focus=True):
         self._showing = False
 
     def show_flags(self, flags: Callable[[int], tuple[bool, bool]] | None) -> None:
-        """Mark rows by post id: flags(id) -> (unread, bookmarked). Call again after changes."""
+        """Mark rows by post id: flags(id) -> (unread, bookmarked)."""
         self._flags = flags
+        self.refresh_flags()
+
+    def refresh_flags(self) -> None:
+        """Posts were marked read, unread or bookmarked: repaint the rows."""
         self._row_cache.clear()
         self.refresh()
 
