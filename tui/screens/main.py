@@ -209,20 +209,21 @@ class MainScreen(Screen):
 
     def _flags_changed(self) -> None:
         self.query_one(PostList).refresh_flags()
-        if self._open_index is not None and self.archive is not None:
-            self.query_one(ReaderHeader).show_post(self.archive.posts[self._open_index],
-                                                   **self._post_marks(self._open_index))
+        self._refresh_header()
         # The list is not searched again (is:unread would drop the post being read from under
         # the reader); it changes when the search does, as in newsboat.
         self._count_facets()
         self._update_status()
 
-    def _post_marks(self, index: int) -> dict[str, bool]:
-        state, archive = self.user_state, self.archive
-        if state is None or archive is None:
-            return {}
-        path = archive.posts.columns["path"][index]
-        return {"bookmarked": path in state.bookmarks, "highlight": self._highlight}
+    def _refresh_header(self) -> None:
+        """The open post's header again: its bookmark star and the search highlight changed."""
+        archive, index = self.archive, self._open_index
+        if archive is None or index is None:
+            return
+        state = self.user_state
+        bookmarked = state is not None and archive.posts.columns["path"][index] in state.bookmarks
+        self.query_one(ReaderHeader).show_post(archive.posts[index], bookmarked=bookmarked,
+                                               highlight=self._highlight)
 
     def refresh_posts(self) -> None:
         """Posts were added or removed (loading, live reload): refresh the list or the search."""
@@ -328,9 +329,7 @@ class MainScreen(Screen):
         post_list.show(self.archive.posts, result.ids, keep_index=self._keep_index(),
                        empty_message=message, highlight=self._highlight)
         self.query_one(ReaderBody).set_highlight(self._highlight)
-        if self._open_index is not None:
-            self.query_one(ReaderHeader).show_post(self.archive.posts[self._open_index],
-                                                   **self._post_marks(self._open_index))
+        self._refresh_header()
         if not self._highlight:
             self._match = None
         if result.complete:
@@ -381,7 +380,7 @@ class MainScreen(Screen):
             body.clear()
             return
         post = archive.posts[index]
-        self.query_one(ReaderHeader).show_post(post, **self._post_marks(index))
+        self._refresh_header()
         self.query_one(HeaderImage).show(post.image)
         body.show(lambda: self._reader_markdown(post), self._highlight, header_links=(post.link, post.image))
         if self.user_state is not None:
