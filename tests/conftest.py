@@ -127,6 +127,14 @@ def real_corpus() -> Path:
 
 
 @pytest.fixture()
+def sites_corpus() -> Path:
+    sites = CORPUS / "sites"
+    if not sites.is_dir():
+        pytest.skip(f"the site repositories are not here ({sites}); these tests run inside the workplace only")
+    return sites
+
+
+@pytest.fixture()
 def seed_corpus() -> Path:
     if not SEED.is_dir():
         pytest.skip(f"the seed post is not here ({SEED})")

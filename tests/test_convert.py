@@ -47,12 +47,13 @@ def test_br_is_a_line_break() -> None:
     assert md("<p>one<br>two</p>").strip() == "one\\\ntwo"
 
 
-def test_scripts_styles_comments_and_chrome_are_dropped() -> None:
+def test_scripts_styles_comments_and_svg_are_dropped_but_button_labels_show() -> None:
+    """A browser shows a button's label (`赞赏`) but never a script, style, comment or SVG path."""
     result = md(
         "<style>.x{color:red}</style><p>kept</p><script>alert(1)</script><!-- secret -->"
-        "<svg><path d='M0'/></svg><button>Copy</button>"
+        "<svg><path d='M0'/></svg><button>赞赏</button>"
     )
-    assert result.strip() == "kept"
+    assert result.split() == ["kept", "赞赏"]
 
 
 def test_javascript_links_are_not_links() -> None:
@@ -80,13 +81,22 @@ def test_spacer_breaks_leave_no_stray_backslash() -> None:
     assert result == "one\n\ntwo\n\nthree\\\nfour\n"
 
 
-def test_bodies_starting_with_style_script_or_comment_are_html() -> None:
+def test_markdown_files_stay_markdown_whatever_they_start_with() -> None:
+    """A `.md` page may open with `<script setup>`, a style or a comment: it is still Markdown
+    (its `**bold**` is bold, its code spans keep their tags); only one wrapped HTML document,
+    as feed bots write, is converted as HTML."""
     from tui.archive.fields import body_format
+    from tui.rendering.post import line_text, post_lines
 
-    for start in ("<style>p{color:red}</style>", "<script>alert(1)</script>", "<!-- note -->"):
-        body = start + "\n<p>Para <b>bold</b> here</p>"
-        assert body_format(body, ".md") == "html"
-        assert to_markdown(body, "html").strip() == "Para **bold** here"
+    for start in ("<style>p{color:red}</style>", "<script setup>\nimport X from './x'\n</script>", "<!-- note -->"):
+        body = start + "\n\n# 表单输入绑定\n\nPara **bold** and `<input v-model>` here\n"
+        assert body_format(body, ".md") == "markdown"
+        lines = [line_text(line) for line in post_lines(to_markdown(body, "markdown"), 60)[0]]
+        assert "Para bold and <input v-model> here" in lines
+        assert not any("import" in line or "color" in line or "note" in line for line in lines)
+    assert body_format("<div>\n<p>feed <b>post</b></p>\n</div>\n", ".md") == "html"
+    assert body_format("<div>a</div>\n\n# Markdown\n\n<div>b</div>\n", ".md") == "markdown"
+    assert body_format("<p>page</p>", ".html") == "html"
 
 
 def test_superscripts_and_subscripts_keep_their_meaning() -> None:

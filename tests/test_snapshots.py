@@ -78,3 +78,20 @@ def test_links_screen(snap_compare, size) -> None:
         await _settle(pilot)
 
     assert snap_compare(PostshelfApp([demo_path()]), terminal_size=size, run_before=links)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("post", ["docs-cn", "docsy", "blog", "tables"])
+def test_hard_posts_read_well(snap_compare, tmp_path, size, post) -> None:
+    """A VitePress page (script setup, containers), a Hugo page (shortcodes), a blog post (HTML
+    blocks, footnotes, an alert) and a wide table, as the reader shows them."""
+    from hard_posts import write_hard_posts
+
+    write_hard_posts(tmp_path, (post,))
+
+    async def read(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("enter")  # the reader takes the keys: no cursor in the list
+        await _settle(pilot)
+
+    assert snap_compare(PostshelfApp([tmp_path], watch=False), terminal_size=size, run_before=read)

@@ -18,7 +18,7 @@ from .archive.many_queries import run_queries
 from .archive.query import QueryError, parse
 from .archive.sanitize import one_line
 
-COMMANDS = ("index", "search", "cache", "serve")
+COMMANDS = ("index", "search", "show", "cache", "serve")
 
 
 def demo_path() -> Path:
@@ -48,6 +48,7 @@ def _open_parser() -> argparse.ArgumentParser:
         "(Hexo, Jekyll, Hugo, RSS-to-Markdown dumps).",
         epilog="Other commands: `postshelf index PATH...` (load and report), "
         "`postshelf search PATH... -q QUERY` (search from scripts), "
+        "`postshelf show FILE... [--json]` (print posts as the reader shows them), "
         "`postshelf serve PATH... --ssh PORT` (serve to many readers). "
         "With no PATH, a demo archive opens.",
     )
@@ -123,6 +124,10 @@ def _main(argv: list[str] | None = None) -> int:
             return _index(_index_parser(), rest)
         if command == "cache":
             return _cache(_cache_parser(), rest)
+        if command == "show":
+            from .show import main as show_main
+
+            return show_main(rest, _json)
         if command == "serve":
             from .serve.command import main as serve_main
 

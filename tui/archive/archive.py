@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import fields
 from .convert import to_markdown
+from .reading import reader_markdown
 from .index import IndexBatch, SearchIndex, SearchResult, build_batch
 from .parse import NotAPost, RawPost, not_regular_reason, read_post_file
 from .post import Post
@@ -355,6 +356,10 @@ class Archive:
     def search(self, query: str, limit: int | None = None) -> SearchResult:
         """All matches of a query (see query.py). Raises QueryError for a malformed query."""
         return self.index.run(query, limit=limit)
+
+    def reader_markdown(self, post: Post) -> str:
+        """What the reader draws: the body as Markdown without a heading that repeats the title."""
+        return reader_markdown(self.read_markdown(post), post.title, post.body_format)
 
     def read_markdown(self, post: Post) -> str:
         """The post's body as Markdown, re-read from disk (bodies are not kept in memory)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from functools import lru_cache
 
 from .fields import real_url
@@ -30,9 +31,14 @@ MAX_READER_TAGS = 50_000
 _TAGS_PREFIX = re.compile(rf"(?:[^<]*<){{{MAX_READER_TAGS}}}")
 
 _BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
+# `<br><br>` is how scraped pages end a paragraph: two hard breaks in a row are a blank line.
+_DOUBLE_HARD_BREAK = re.compile(r"\\\n(?:[ \t]*\\\n)+")
 # `<p><br></p>` spacers leave hard breaks with nothing to break: a lone `\` would show.
 _EMPTY_HARD_BREAK = re.compile(r"^[ \t]*\\\n", re.MULTILINE)
-_TRAILING_HARD_BREAK = re.compile(r"\\\n(?=[ \t]*(?:\n|$))")
+# A hard break before a blank line, the end, or a line that starts another block (a heading, a
+# list, a quote, a fence, a table) breaks nothing: Markdown would show its `\`.
+_TRAILING_HARD_BREAK = re.compile(r"\\\n(?=[ \t]*(?:\n|$|#{1,6}[ \t]|[-*+][ \t]|\d{1,9}[.)][ \t]|>|```|~~~|\||▶))")
+_PUNCTUATION_CATEGORIES = ("P", "S")
 _LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight|brush:?)-?(\w[\w+#-]*)$", re.IGNORECASE)
 _KNOWN_LANGUAGES = {
     "python", "py", "bash", "sh", "shell", "console", "js", "javascript", "ts", "typescript",
@@ -118,12 +124,25 @@ def _converter():
         def escape(self, text, parent_tags):
             # Text that reads like a tag (`&lt;div&gt;` in the page) must not become Markdown
             # HTML, which the reader drops: `a &lt;b&gt;` would show as `a `.
-            return super().escape(text, parent_tags).replace("<", "\\<")
+            # `[text](url)` or `[x]` written in a page is text too, not a link or a checkbox.
+            return super().escape(text, parent_tags).replace("<", "\\<").replace("[", "\\[")
 
         def convert_br(self, el, text, parent_tags):
             if "_inline" in parent_tags:
                 return " "
             return "\\\n"
+
+        def convert_strong(self, el, text, parent_tags):
+            return _emphasis_markup(super().convert_strong(el, text, parent_tags), "strong")
+
+        def convert_b(self, el, text, parent_tags):
+            return _emphasis_markup(super().convert_b(el, text, parent_tags), "strong")
+
+        def convert_em(self, el, text, parent_tags):
+            return _emphasis_markup(super().convert_em(el, text, parent_tags), "em")
+
+        def convert_i(self, el, text, parent_tags):
+            return _emphasis_markup(super().convert_i(el, text, parent_tags), "em")
 
         def _drop(self, el, text, parent_tags):
             return ""
@@ -141,8 +160,9 @@ def _converter():
                 return ""
             return f"_{text}" if text.isalnum() else f"_({text})"
 
-        convert_svg = convert_button = convert_noscript = convert_template = _drop
-        convert_input = convert_select = convert_form = convert_head = convert_title = _drop
+        # A button's label is text the page shows (`赞赏`, `Copy`); its controls are not.
+        convert_svg = convert_noscript = convert_template = _drop
+        convert_input = convert_select = convert_head = convert_title = _drop
 
     return PostConverter(
         heading_style="atx",
@@ -175,6 +195,23 @@ def _neutralise_broken_markup(body: str) -> str:
     return _BROKEN_TAG_START.sub("&lt;", body)
 
 
+def _needs_html_emphasis(inner: str) -> bool:
+    """CommonMark closes `**` only where flanking rules allow: `**重要。**在` stays literal
+    because `。` is punctuation and `在` is not a space. Such emphasis is written as HTML."""
+    return bool(inner) and (unicodedata.category(inner[0])[0] in _PUNCTUATION_CATEGORIES
+                            or unicodedata.category(inner[-1])[0] in _PUNCTUATION_CATEGORIES)
+
+
+_EMPHASIS = re.compile(r"^(\s*)(\*{1,2})(.*?)\2(\s*)$", re.DOTALL)
+
+
+def _emphasis_markup(markdown: str, tag: str) -> str:
+    match = _EMPHASIS.match(markdown)
+    if match is None or not _needs_html_emphasis(match.group(3)):
+        return markdown
+    return f"{match.group(1)}<{tag}>{match.group(3)}</{tag}>{match.group(4)}"
+
+
 def html_to_markdown(body: str) -> str:
     """Raises nothing: broken, deep or huge HTML still gives the text that could be read."""
     try:
@@ -182,8 +219,9 @@ def html_to_markdown(body: str) -> str:
     except Exception:
         # Nested 10,000 deep (RecursionError), or a parser bug: show the text, never fail.
         return html.unescape(re.sub(r"<[^<>]*>", " ", body))
-    markdown = _EMPTY_HARD_BREAK.sub("", markdown + "\n")
-    return _TRAILING_HARD_BREAK.sub("\n", markdown)
+    markdown = _DOUBLE_HARD_BREAK.sub("\n\n", markdown + "\n")
+    markdown = _EMPTY_HARD_BREAK.sub("", markdown)
+    return _TRAILING_HARD_BREAK.sub("\n\n", markdown)
 
 
 def to_markdown(body: str, body_format: str) -> str:

@@ -333,19 +333,34 @@ def first_url(metadata: dict[str, Any], keys: tuple[str, ...]) -> str:
 
 # ---------------------------------------------------------------- bodies
 
-_HTML_START = re.compile(
-    r"^\s*<(?:!doctype|html|head|body|div|p|section|article|main|table|h[1-6]|ul|ol|img|"
-    r"figure|blockquote|pre|span|a|iframe|video|br|hr|center|font|strong|b|em|i|section|header|"
-    r"style|script|noscript|svg|link|meta|nav|footer|aside|dl|picture|audio|button|form|template)\b"
-    r"|^\s*<!--",
-    re.IGNORECASE,
-)
+_WRAPPER_START = re.compile(r"\A\s*(?:<!doctype[^<>]*>\s*)?<(html|body|div|article|section|main|table)\b[^<>]*>", re.IGNORECASE)
 
 
 def body_format(body: str, suffix: str) -> str:
-    if suffix.lower() in (".html", ".htm") or _HTML_START.match(body[:2000]):
+    """'html' for `.html`/`.htm` files and for bodies that are one wrapped HTML document (what
+    feed bots write: `<div>…</div>`); 'markdown' for everything else, whatever its first
+    character: a Markdown page may open with `<script setup>`, a `<div>` or a comment."""
+    if suffix.lower() in (".html", ".htm"):
         return "html"
-    return "markdown"
+    return "html" if _one_wrapped_document(body) else "markdown"
+
+
+def _one_wrapped_document(body: str) -> bool:
+    """The body is a single element (`<div>…</div>`, `<html>…</html>`) and nothing after it."""
+    start = _WRAPPER_START.match(body[:4000])
+    if start is None:
+        return False
+    name = start.group(1).lower()
+    tail = body.rstrip()
+    if not tail.lower().endswith(f"</{name}>") and not (name == "html" and tail.lower().endswith("</body>")):
+        return False
+    # The first element must close at the very end, not earlier (`<div>a</div>\n\n# Markdown\n<div>b</div>`).
+    depth = 0
+    for tag in re.finditer(rf"<(/?){name}\b[^<>]*>", body, re.IGNORECASE):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return not body[tag.end():].strip()
+    return True
 
 
 _INVISIBLE_START = re.compile(r"<(script|style|svg|template|noscript)\b|<!--", re.IGNORECASE)
@@ -385,10 +400,45 @@ MAX_SEARCH_CHARACTERS = 1_000_000
 so a 10 MB post would need 270 MB; the reader shows about as much (convert.MAX_READER_CHARACTERS)."""
 
 
+_LINK_DESTINATION = re.compile(r"\]\([^()\s]{0,2000}(?:[ \t]+\"[^\"\n]{0,500}\")?\)")
+_REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]{1,200}\]:[ \t]*\S+.*$", re.MULTILINE)
+_HEADING_ID = re.compile(r"\{[ \t]*#[\w:.-]{1,200}[ \t]*\}")
+
+
+_FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})", re.MULTILINE)
+
+
+def _fenced_pieces(body: str):
+    """(is prose, text) pieces of Markdown: code blocks are shown as written, so kept whole."""
+    position = 0
+    fence = ""
+    for marker in _FENCE_LINE.finditer(body):
+        ticks = marker.group(1)
+        if not fence:
+            yield True, body[position:marker.start()]
+            position, fence = marker.start(), ticks
+        elif ticks[0] == fence[0] and len(ticks) >= len(fence):
+            line_end = body.find("\n", marker.end())
+            end = len(body) if line_end < 0 else line_end
+            yield False, body[position:end]
+            position, fence = end, ""
+    yield not fence, body[position:]
+
+
+def _visible_markdown(text: str) -> str:
+    text = _strip_tags(_drop_invisible_blocks(text), " ")
+    text = _REFERENCE_DEFINITION.sub(" ", _LINK_DESTINATION.sub("]", text))
+    return _HEADING_ID.sub("", text)
+
+
 def plain_text(body: str, body_format: str) -> str:
-    """Searchable text of a body, cheap enough for every post of a big archive."""
+    """Searchable text of a body, cheap enough for every post of a big archive: what the reader
+    shows, near enough (no tags, comments, scripts, link addresses or heading ids), so a body
+    match is a match the reader can highlight."""
     if body_format == "html":
-        body = _drop_invisible_blocks(body)
-        body = _strip_tags(body, " ")
+        body = _strip_tags(_drop_invisible_blocks(body), " ")
+    else:
+        body = " ".join(_visible_markdown(piece) if prose else piece
+                        for prose, piece in _fenced_pieces(body))
     body = html.unescape(body)
     return " ".join(strip_controls(body, tags=False).split())[:MAX_SEARCH_CHARACTERS]

@@ -125,7 +125,7 @@ def _reference_key(label: str) -> str:
     return " ".join(label.casefold().split())
 
 
-def _attributes(text: str) -> dict[str, str]:
+def tag_attributes(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for match in _ATTRIBUTE.finditer(text):
         name = match.group(1).lower()
@@ -221,12 +221,12 @@ def _scan(markdown: str, collector: _Collector, references: dict[str, str]) -> N
         elif match.group("email") is not None:
             collector.add("link", match.group("email"), "mailto:" + match.group("email"))
         elif match.group("imgattrs") is not None:
-            attributes = _attributes(match.group("imgattrs"))
+            attributes = tag_attributes(match.group("imgattrs"))
             source = next((attributes[key] for key in ("data-original", "data-src", "src")
                            if attributes.get(key)), "")
             collector.add("image", attributes.get("alt") or attributes.get("title") or "", source)
         elif match.group("aattrs") is not None:
-            attributes = _attributes(match.group("aattrs"))
+            attributes = tag_attributes(match.group("aattrs"))
             collector.add("link", html.unescape(match.group("atext") or ""), attributes.get("href", ""))
         elif group == "bare":
             collector.add("link", "", _trim_bare(match.group("bare")))

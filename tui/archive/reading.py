@@ -5,15 +5,42 @@ from __future__ import annotations
 import re
 
 from .folding import fold
+from .site_markup import normalise_site_markup
 
-_LEADING_HEADING = re.compile(r"\A[ \t\n]*#{1,6}[ \t]+([^\n]*)")  # linear: no lazy group before a tail
+_LEADING_HEADING = re.compile(r"[ \t\n]*#{1,6}[ \t]+([^\n]*)")  # linear: no lazy group before a tail
+# What a page may open with that is never shown: `<script setup>`, styles, comments.
+_INVISIBLE_OPENING = re.compile(r"[ \t\n]*(?:<(script|style)\b[^>]*>|<!--)", re.IGNORECASE)
 
 
 def without_title_heading(markdown: str, title: str) -> str:
     """Drop a first heading that only repeats the title, so it is not shown twice."""
-    match = _LEADING_HEADING.match(markdown)
+    match = _LEADING_HEADING.match(markdown, _after_invisible_opening(markdown))
     if match and len(match.group(1)) > 4 * len(title) + 64:
         return markdown  # far longer than the title: not a repeat of it
     if match and title.strip() and fold(match.group(1).rstrip(" \t#").strip()) == fold(title.strip()):
-        return markdown[match.end():].lstrip("\n")
+        return (markdown[:match.start()].rstrip("\n") + "\n\n" + markdown[match.end():].lstrip("\n")).lstrip("\n")
     return markdown
+
+
+def _after_invisible_opening(markdown: str) -> int:
+    """Where the shown text of a page starts, past opening scripts, styles and comments."""
+    position = 0
+    for _ in range(8):
+        opening = _INVISIBLE_OPENING.match(markdown, position)
+        if opening is None:
+            break
+        end = "-->" if opening.group(1) is None else f"</{opening.group(1).lower()}>"
+        close = markdown.lower().find(end, opening.end())
+        if close < 0:
+            break
+        position = close + len(end)
+    return position
+
+
+def reader_markdown(body_markdown: str, title: str, body_format: str = "markdown") -> str:
+    """The Markdown the reader draws for a post: its body as Markdown (`convert.to_markdown`,
+    which is also what export writes), site-generator markup made into blocks, less a heading
+    that repeats the title. The reader, the links screen and `postshelf show` start from this."""
+    if body_format == "markdown":
+        body_markdown = normalise_site_markup(body_markdown)
+    return without_title_heading(body_markdown, title)

@@ -23,7 +23,6 @@ from ..archive.folding import fold
 from ..archive.facets import FacetData, selected_facets, with_facet
 from ..archive.index import SearchResult, highlight_spans
 from ..archive.query import SORTS, QueryError, parse
-from ..archive.reading import without_title_heading
 from ..archive.user_state import FlagMasks, UserState, state_path_for
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.header_image import HeaderImage
@@ -591,7 +590,7 @@ class MainScreen(Screen):
 
     def _reader_markdown(self, post) -> str:
         """The Markdown the reader shows; the links screen numbers the same text."""
-        return without_title_heading(self.archive.read_markdown(post), post.title)
+        return self.archive.reader_markdown(post)
 
     @work(thread=True, exclusive=True, group="links")
     def action_links(self) -> None:

@@ -9,6 +9,7 @@ matches are highlighted while rendering; `n` / `N` move between them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 
 from rich.segment import Segment
@@ -23,8 +24,9 @@ from textual.worker import get_current_worker
 
 from ..archive.index import highlight_spans
 from ..archive.images import ImageCache, ImageFetchError
-from ..archive.links import links_in
 from ..rendering import render_markdown
+from ..rendering.linebreak import is_cjk
+from ..rendering.post import post_lines
 
 MAX_TEXT_WIDTH = 100
 """Lines longer than this are tiring to read; wider panes get margins instead."""
@@ -44,12 +46,49 @@ def _opening(markdown: str) -> str:
     return opening + "\n\n*…*\n"
 
 
-def highlight_line(segments: list[Segment], terms: tuple[str, ...], style: Style) -> tuple[list[Segment], int]:
-    """Apply `style` to every occurrence of the folded terms; returns (segments, matches)."""
-    text = "".join(segment.text for segment in segments if not segment.control)
-    spans = highlight_spans(text, terms)
+_DECORATION = re.compile(r"[\s│▌•◦▪]*")
+
+
+def match_spans(texts: list[str], terms: tuple[str, ...]) -> tuple[list[list[tuple[int, int]]], list[int]]:
+    """Spans of the folded terms in each line, found across wrapped lines: a term that the
+    line breaking split (`信用` at the end of one line, `建设` at the start of the next) is
+    still found and marked on both. Quote bars, list bullets and indents are skipped over.
+    Returns the spans of each line, and the lines where matches start (what `n` visits)."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    offsets: list[int] = []  # where each line's text begins in the line (after its decoration)
+    position = 0
+    previous = ""
+    for text in texts:
+        skip = _DECORATION.match(text).end()
+        body = text[skip:].rstrip()
+        joint = "\n" if not body or not previous else "" if is_cjk(previous[-1]) and is_cjk(body[0]) else " "
+        pieces.append(joint)
+        position += len(joint)
+        starts.append(position)
+        offsets.append(skip)
+        pieces.append(body)
+        position += len(body)
+        previous = body
+    per_line: list[list[tuple[int, int]]] = [[] for _ in texts]
+    first_lines: list[int] = []
+    for start, end in highlight_spans("".join(pieces), terms):
+        line = bisect_right(starts, start) - 1
+        if not first_lines or first_lines[-1] != line:
+            first_lines.append(line)
+        while line < len(texts) and starts[line] < end:
+            lo = max(start, starts[line]) - starts[line]
+            hi = min(end, starts[line] + len(texts[line]) - offsets[line]) - starts[line]
+            if hi > lo:
+                per_line[line].append((lo + offsets[line], hi + offsets[line]))
+            line += 1
+    return per_line, first_lines
+
+
+def mark_spans(segments: list[Segment], spans: list[tuple[int, int]], style: Style) -> list[Segment]:
+    """Apply `style` to the character spans of a line of segments."""
     if not spans:
-        return segments, 0
+        return segments
     result: list[Segment] = []
     position = 0
     span_index = 0
@@ -76,7 +115,7 @@ def highlight_line(segments: list[Segment], terms: tuple[str, ...], style: Style
                 break
         if cut < end:
             result.append(Segment(segment.text[cut - start:], segment.style))
-    return result, len(spans)
+    return result
 
 
 class ReaderBody(ScrollView, can_focus=True):
@@ -87,6 +126,8 @@ class ReaderBody(ScrollView, can_focus=True):
         Binding("G,end", "scroll_end", "End of post", show=False, id="bottom"),
         Binding("pagedown,space", "page_down", "Page down", show=False, id="page_down"),
         Binding("pageup,b", "page_up", "Page up", show=False, id="page_up"),
+        Binding("left,h", "scroll_left", "Scroll left (wide tables)", show=False, id="left"),
+        Binding("right,l", "scroll_right", "Scroll right (wide tables)", show=False, id="right"),
     ]
 
     COMPONENT_CLASSES = {"reader-body--match", "reader-body--current-match"}
@@ -125,6 +166,11 @@ class ReaderBody(ScrollView, can_focus=True):
     def text(self) -> str:
         """Plain text of what is shown, for tests and copying."""
         return "\n".join(strip.text.rstrip() for strip in self._lines)
+
+    @property
+    def text_width(self) -> int:
+        """Cells per line the post was drawn at (what `postshelf show --width` takes)."""
+        return self._rendered_width
 
     @property
     def match_lines(self) -> list[int]:
@@ -183,17 +229,14 @@ class ReaderBody(ScrollView, can_focus=True):
         worker = get_current_worker()
         try:
             markdown = load_markdown()
-            if not markdown.strip():
-                markdown = "*(This post has no text: nothing follows its frontmatter.)*"
-            links = links_in(markdown, *header_links)
-            self._links = links
             if len(markdown) > PREVIEW_FROM:
                 # A long post: show its first screens now, the whole of it when rendered.
-                preview = self._finish_lines(render_markdown(_opening(markdown), width, links=links), highlight, style)
+                opening, _ = post_lines(_opening(markdown), width, header_links)
+                preview = self._finish_lines(opening, highlight, style)
                 if worker.is_cancelled:
                     return
                 self.app.call_from_thread(self._set_lines, *preview, generation, False)
-            lines = render_markdown(markdown, width, links=links)
+            lines, self._links = post_lines(markdown, width, header_links)
         except Exception as error:  # a renderer bug must not take the app down
             lines = render_markdown(f"*This post could not be displayed: {type(error).__name__}.*", width)
         if worker.is_cancelled:
@@ -214,12 +257,9 @@ class ReaderBody(ScrollView, can_focus=True):
         match_lines = []
         marked = lines
         if highlight:
-            marked = []
-            for number, line in enumerate(lines):
-                line, found = highlight_line(line, highlight, style)
-                marked.append(line)
-                if found:
-                    match_lines.append(number)
+            texts = ["".join(segment.text for segment in line if not segment.control) for line in lines]
+            spans_of_lines, match_lines = match_spans(texts, highlight)
+            marked = [mark_spans(line, spans, style) for line, spans in zip(lines, spans_of_lines)]
         return [Strip(line).simplify() for line in marked] + [Strip([])], match_lines
 
     def _set_lines(self, strips: list[Strip], match_lines: list[int], generation: int, complete: bool,
@@ -234,7 +274,7 @@ class ReaderBody(ScrollView, can_focus=True):
         self._lines = strips
         self._match_lines = match_lines
         self._current_match = -1
-        self.virtual_size = Size(self._rendered_width, len(strips))
+        self.virtual_size = Size(max([self._rendered_width, *(strip.cell_length for strip in strips)]), len(strips))
         self.refresh()
         if not complete:
             return
@@ -286,7 +326,7 @@ class ReaderBody(ScrollView, can_focus=True):
         self._plain_lines = plain_lines
         self._lines = strips
         self._match_lines = match_lines
-        self.virtual_size = Size(self._rendered_width, len(strips))
+        self.virtual_size = Size(max([self._rendered_width, *(strip.cell_length for strip in strips)]), len(strips))
         self.refresh()
 
     def on_resize(self) -> None:

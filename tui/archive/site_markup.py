@@ -1,0 +1,304 @@
+"""Site-generator markup in Markdown, rewritten into Markdown the reader can show for what it is.
+
+Hugo shortcodes (`{{< alert >}}…{{< /alert >}}`, `{{% pageinfo %}}`), Liquid tags of Jekyll and
+Hexo (`{% highlight ruby %}…{% endhighlight %}`, `{% note %}`), Zola shortcodes
+(`{% quote() %}…{% end %}`, `{{ youtube(id=…) }}`) are template calls a site expands when it
+builds. A reader cannot run them, but must not run them into the paragraph around them either:
+each becomes a labelled container (`⟨alert color=warning⟩`) whose inner content stays a block,
+as code when the tag holds code and as Markdown otherwise. Escaped calls that a site prints as
+written (`{{</* x */>}}`, `{{/* x() */}}`) are printed as written. `[[TOC]]` lines go (the
+reader has no anchors to jump to) and `{#id}` heading attributes are removed.
+
+The containers use the `::: name` syntax of markdown-it's container plugin with more colons the
+further out they are, so an inner container (or a site's own `::: tip`) never closes an outer one.
+Text only: no Textual, no Rich. Linear in the length of the body.
+"""
+
+from __future__ import annotations
+
+import re
+
+SITE_CONTAINER = "postshelf-site"
+"""The container name the reader draws as a dim label line."""
+
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_TOC_LINE = re.compile(r"^[ \t]*(?:\[\[?_?TOC_?\]\]?|\{:toc\}|\*[ \t]+TOC|\{\{[<%][ \t]*toc[ \t]*/?[>%]\}\}|@\[toc\](?:\([^)]*\))?)[ \t]*$",
+                       re.IGNORECASE)
+_HEADING_ATTRIBUTES = re.compile(r"^([ \t]{0,3}#{1,6}[ \t].*?)[ \t]*\{[ \t]*[#.][^{}\n]*\}[ \t]*$")
+_KRAMDOWN_LINE = re.compile(r"^[ \t]*\{[:.#][^{}\n]{0,200}\}[ \t]*$")  # `{: .class}`, `{.display-6}`
+
+# Escaped template calls, printed by the site as written (without the comment marks).
+_ESCAPED = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}|\{\{/\*(.*?)\*/\}\}|\{%/\*(.*?)\*/%\}")
+# Hugo: {{< name args >}} / {{% name args %}} / {{< /name >}} / {{< name args />}}
+_HUGO_ARGUMENTS = r"((?:[^\n{}]|\{(?!\{)|\}(?!\}))*?)"  # up to the call's end, never into another call
+_HUGO = re.compile(r"\{\{([<%])[ \t]*(/?)[ \t]*([\w.-]+(?:/[\w.-]+)*)" + _HUGO_ARGUMENTS + r"[ \t]*(/?)[ \t]*([>%])\}\}")
+# Liquid (Jekyll, Hexo) and Zola body shortcodes: {% name args %}, {%- name -%}
+_LIQUID = re.compile(r"\{%-?[ \t]*([\w.-]+)((?:[^\n%]|%(?!\}))*?)[ \t]*-?%\}")
+# Zola inline shortcode alone on a line: {{ youtube(id="x") }}
+_ZOLA_CALL = re.compile(r"^[ \t]*\{\{[ \t]*([\w-]+)\(([^\n]*)\)[ \t]*\}\}[ \t]*$")
+_REF = re.compile(r"\{\{[<%][ \t]*(?:rel)?ref[ \t]+\"?([^\"\s>%]+)\"?[ \t]*[>%]\}\}")
+
+CODE_TAGS = {"highlight", "code", "codeblock", "code-block", "code-toggle", "codefile", "include-code"}
+"""Tags whose inner content is code: kept verbatim in a code block."""
+_RAW_TAGS = {"raw", "verbatim"}
+_DROPPED_TAGS = {"comment"}
+_ESCAPE_OPEN, _ESCAPE_CLOSE = "\ue000", "\ue001"
+
+
+def normalise_site_markup(markdown: str) -> str:
+    """Markdown with site-generator markup turned into containers, code blocks and labels."""
+    if not _might_have_markup(markdown):
+        return markdown
+    return _Rewriter(markdown.split("\n")).run()
+
+
+def _might_have_markup(markdown: str) -> bool:
+    return any(marker in markdown for marker in ("{{", "{%", "TOC", "toc", "{#", "{.", "{:"))
+
+
+def _label(name: str, arguments: str) -> str:
+    arguments = " ".join(arguments.replace("`", "'").split())
+    return f"⟨{name} {arguments}⟩" if arguments else f"⟨{name}⟩"
+
+
+def _protect(line: str) -> tuple[str, list[str]]:
+    """Escaped calls are set aside so they are not read as calls, and put back as written."""
+    kept: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        if match.group(1) is not None:
+            text = "{{" + match.group(1) + match.group(2) + match.group(3) + "}}"
+        elif match.group(4) is not None:
+            text = "{{" + match.group(4) + "}}"
+        else:
+            text = "{%" + match.group(5) + "%}"
+        kept.append(text)
+        return f"{_ESCAPE_OPEN}{len(kept) - 1}{_ESCAPE_CLOSE}"
+
+    if "/*" not in line:
+        return line, kept
+    return _ESCAPED.sub(keep, line), kept
+
+
+def _restore(line: str, kept: list[str]) -> str:
+    if not kept:
+        return line
+    return re.sub(f"{_ESCAPE_OPEN}(\\d+){_ESCAPE_CLOSE}", lambda m: kept[int(m.group(1))], line)
+
+
+class _Tag:
+    """One template call standing alone on its line."""
+
+    __slots__ = ("kind", "name", "arguments", "closing", "self_closing")
+
+    def __init__(self, kind: str, name: str, arguments: str, closing: bool, self_closing: bool) -> None:
+        self.kind = kind  # 'hugo', 'liquid' or 'zola'
+        self.name = name
+        self.arguments = arguments
+        self.closing = closing
+        self.self_closing = self_closing
+
+    def closes(self, opener: _Tag) -> bool:
+        if not self.closing:
+            return False
+        if opener.kind == "hugo":
+            return self.kind == "hugo" and self.name == opener.name
+        if opener.kind == "zola":
+            return self.name == "end"
+        return self.name in (f"end{opener.name}", "end")
+
+
+def _standalone_tag(line: str) -> _Tag | None:
+    stripped = line.strip()
+    if not stripped.startswith("{"):
+        return None
+    match = _HUGO.fullmatch(stripped)
+    if match:
+        return _Tag("hugo", match.group(3), match.group(4).strip(), bool(match.group(2)), bool(match.group(5)))
+    match = _LIQUID.fullmatch(stripped)
+    if match:
+        name, arguments = match.group(1), match.group(2).strip()
+        if name == "end" or (name.startswith("end") and not arguments):
+            return _Tag("liquid", name, "", True, False)
+        if arguments.startswith("("):  # Zola: {% quote(author="x") %} … {% end %}
+            return _Tag("zola", name, arguments[1:].rstrip(")"), False, False)
+        return _Tag("liquid", name, arguments, False, False)
+    match = _ZOLA_CALL.match(stripped)
+    if match:
+        return _Tag("zola", match.group(1), match.group(2), False, True)
+    return None
+
+
+def _inline_calls(line: str) -> str:
+    """Calls inside a line of text: references become their target, others a label."""
+    if "{{" in line:
+        line = _REF.sub(lambda m: m.group(1), line)
+        line = _HUGO.sub(lambda m: "" if m.group(2) else _label(m.group(3), m.group(4)), line)
+    if "{%" in line:
+        line = _LIQUID.sub(lambda m: "" if m.group(1) in _RAW_TAGS or m.group(1).startswith("end")
+                           else _label(m.group(1), m.group(2)), line)
+    return line
+
+
+def _code_language(tag: _Tag, inner: list[str]) -> str:
+    if tag.name == "highlight" and tag.arguments:
+        return tag.arguments.split()[0].strip("\"'")
+    for argument in tag.arguments.split():
+        key, _, value = argument.partition("=" if "=" in argument else ":")
+        if key in ("lang", "language", "format") and value:
+            return value.strip("\"'")
+    first = next((line.strip() for line in inner if line.strip()), "")
+    if tag.name == "code-toggle":
+        return "yaml" if ":" in first and "=" not in first else "toml"
+    return "json" if first.startswith("{") else ""
+
+
+class _Rewriter:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = _join_calls(lines)
+        self.out: list[str] = []
+        self.open: list[tuple[_Tag, str]] = []  # containers opened, with their colon marker
+        self.pairs = self._pair_tags()
+
+    def _pair_tags(self) -> dict[int, int]:
+        """Line of each opening tag -> line of its closing tag, in one pass (a stack, as a
+        site's template engine pairs them); tags in code blocks are not tags."""
+        pairs: dict[int, int] = {}
+        stack: list[tuple[int, _Tag]] = []
+        fence = ""
+        for index, line in enumerate(self.lines):
+            if fence:
+                stripped = line.strip()
+                if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                    fence = ""
+                continue
+            opened = _FENCE.match(line)
+            if opened:
+                fence = opened.group(1)
+                continue
+            if "{" not in line:
+                continue
+            tag = _standalone_tag(_protect(line)[0])
+            if tag is None or tag.self_closing:
+                continue
+            if not tag.closing:
+                stack.append((index, tag))
+                continue
+            for depth in range(len(stack) - 1, max(-1, len(stack) - 64), -1):
+                if tag.closes(stack[depth][1]):
+                    pairs[stack[depth][0]] = index
+                    del stack[depth:]
+                    break
+        return pairs
+
+    def run(self) -> str:
+        index = 0
+        lines = self.lines
+        while index < len(lines):
+            line = lines[index]
+            fence = _FENCE.match(line)
+            if fence:
+                index = self._copy_fence(index, fence.group(1))
+                continue
+            protected, kept = _protect(line)
+            tag = _standalone_tag(protected)
+            if tag is not None:
+                index = self._tag(tag, index, _indent(line))
+                continue
+            if _TOC_LINE.match(protected) or _KRAMDOWN_LINE.match(protected):
+                index += 1
+                continue
+            heading = _HEADING_ATTRIBUTES.match(protected)
+            if heading:
+                protected = heading.group(1)
+            self.out.append(_restore(_inline_calls(protected), kept))
+            index += 1
+        for _tag, marker in reversed(self.open):
+            self.out.append(marker)
+        return "\n".join(self.out)
+
+    def _copy_fence(self, index: int, marker: str) -> int:
+        """Code is copied as written, but escaped calls and `{% raw %}` show as the site shows them."""
+        self.out.append(self._code_line(self.lines[index]))
+        index += 1
+        while index < len(self.lines):
+            line = self.lines[index]
+            self.out.append(self._code_line(line))
+            index += 1
+            stripped = line.strip()
+            if stripped.startswith(marker) and not stripped.strip(marker[0]):
+                break
+        return index
+
+    @staticmethod
+    def _code_line(line: str) -> str:
+        if "{%" in line:
+            line = re.sub(r"\{%-?[ \t]*(?:raw|endraw)[ \t]*-?%\}", "", line)
+        protected, kept = _protect(line)
+        return _restore(protected, kept)
+
+    def _tag(self, tag: _Tag, index: int, indent: str) -> int:
+        if tag.closing:
+            if self.open and tag.closes(self.open[-1][0]):
+                self.out.append(indent + self.open.pop()[1])
+                self.out.append("")
+            return index + 1
+        closing = self.pairs.get(index)
+        if tag.name in _DROPPED_TAGS and closing is not None:
+            return closing + 1
+        if tag.name in _RAW_TAGS:
+            if closing is not None:
+                self.out.extend(self.lines[index + 1:closing])
+                return closing + 1
+            return index + 1
+        marker = ":" * (40 - min(len(self.open), 30))
+        self.out.append("")
+        self.out.append(f"{indent}{marker} {SITE_CONTAINER} {_label(tag.name, tag.arguments)}")
+        if closing is None:
+            self.out.append(indent + marker)
+            self.out.append("")
+            return index + 1
+        if tag.name in CODE_TAGS:
+            inner = [self._code_line(line) for line in self.lines[index + 1:closing]]
+            ticks = "`" * max(3, 1 + max((len(run) for line in inner for run in re.findall("`+", line)), default=0))
+            self.out.append(f"{indent}{ticks}{_code_language(tag, inner)}")
+            self.out.extend(inner)
+            self.out.append(f"{indent}{ticks}")
+            self.out.append(indent + marker)
+            self.out.append("")
+            return closing + 1
+        self.open.append((tag, marker))
+        return index + 1
+
+
+_CALL_START = re.compile(r"^[ \t]*\{\{[<%]|^[ \t]*\{%")
+_CALL_END = re.compile(r"[>%]\}\}|%\}")
+MAX_CALL_LINES = 20
+
+
+def _join_calls(lines: list[str]) -> list[str]:
+    """A call written over several lines (`{{% blocks/cover` ⏎ `title="…" %}}`) made one line."""
+    result: list[str] = []
+    index = 0
+    fence = ""
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        opened = _FENCE.match(line)
+        if fence:
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = ""
+        elif opened:
+            fence = opened.group(1)
+        elif _CALL_START.match(line) and not _CALL_END.search(line):
+            end = next((at for at in range(index, min(len(lines), index + MAX_CALL_LINES))
+                        if _CALL_END.search(lines[at])), None)
+            if end is not None:
+                line = " ".join([line.rstrip(), *(part.strip() for part in lines[index:end + 1])])
+                index = end + 1
+        result.append(line)
+    return result
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]

@@ -1,0 +1,118 @@
+"""Line breaking that suits Chinese and Japanese text (kinsoku shori).
+
+Rich breaks lines only at spaces. CJK text has none, so a paragraph mixing CJK with a few Latin
+words would break at those few spaces and leave ragged half-empty lines. CJK text may break
+between any two characters, with two exceptions that every CJK typesetter keeps: closing
+punctuation (，。」…) never starts a line, and an opening bracket (（「【) never ends one.
+`install_cjk_line_breaking` teaches Rich both, by changing what it counts as a word: a word is
+an optional run of opening brackets, then one CJK character or a run of other non-space
+characters (a Latin word, a number, a URL), then any closing punctuation, spaces allowed
+before that punctuation so `WSL ，` keeps its comma.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import rich._wrap
+import rich.text
+from rich.cells import cell_len, chop_cells
+
+CJK_RANGES = "\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+CLOSING = (
+    "，。、；：？！）」』】〕〉》〗〙〛”’・ー…‥％〟々ゝゞヽヾ｝］｠｡､･"
+    ",.;:?!)\\]}%"
+)
+"""Punctuation that must not start a line (it stays with what comes before it)."""
+OPENING = "（「『【〔〈《〖〘〚“‘［｛｟｢([{"
+"""Brackets that must not end a line (they stay with what comes after them)."""
+
+_CLOSE = re.escape(CLOSING)
+_OPEN = re.escape(OPENING)
+_WORD = re.compile(
+    rf"\s*(?:[{_OPEN}]\s*)*(?:[{CJK_RANGES}]|[^\s{CJK_RANGES}“‘]+|\S)(?:\s*[{_CLOSE}]+)*\s*"
+)
+
+
+def words(text: str) -> Iterable[tuple[int, int, str]]:
+    """(start, end, word) for Rich's `divide_line`: where a line may break."""
+    position = 0
+    length = len(text)
+    match = _WORD.match(text, position)
+    while match is not None and position < length:
+        start, end = match.span()
+        yield start, end, match.group(0)
+        position = end
+        match = _WORD.match(text, end)
+    if position < length:  # only spaces after an opening bracket at the very end
+        yield position, length, text[position:]
+
+
+def fold_word(word: str, width: int) -> list[str]:
+    """A word longer than a line (a long URL or path) cut into lines, each cut moved back so
+    that closing punctuation does not start a line and an opening bracket does not end one."""
+    pieces = []
+    rest = word
+    while cell_len(rest.rstrip()) > width:
+        cut = max(1, len(chop_cells(rest[: width + 1], width)[0]))  # a wide character in 1 cell: alone
+        while 1 < cut < len(rest) and (rest[cut] in CLOSING or rest[cut - 1] in OPENING):
+            cut -= 1
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
+    """Offsets at which to break `text` to fit `width` cells: Rich's `divide_line`, with words
+    as `words` finds them and long words folded by `fold_word`."""
+    breaks: list[int] = []
+    offset = 0
+    for start, _end, word in words(text):
+        length = cell_len(word.rstrip())
+        if width - offset >= length:
+            offset += cell_len(word)
+        elif length > width:
+            if not fold:
+                if start:
+                    breaks.append(start)
+                offset = cell_len(word)
+                continue
+            pieces = fold_word(word, width)
+            for number, piece in enumerate(pieces):
+                if start and (number or offset):
+                    breaks.append(start)
+                start += len(piece)
+                offset = cell_len(piece)
+        elif offset and start:
+            breaks.append(start)
+            offset = cell_len(word)
+    return breaks
+
+
+def install_cjk_line_breaking() -> None:
+    """Let Rich break lines between CJK characters, keeping kinsoku (Rich only looks for spaces)."""
+    if getattr(rich.text, "divide_line", None) is not divide_line and hasattr(rich._wrap, "words"):
+        rich._wrap.words = words
+        rich._wrap.divide_line = divide_line
+        rich.text.divide_line = divide_line  # rich.text imported the name before we changed it
+
+
+def is_cjk(character: str) -> bool:
+    return bool(character) and _CJK_CHARACTER.match(character) is not None
+
+
+_CJK_CHARACTER = re.compile(rf"[{CJK_RANGES}]")
+
+
+def kinsoku_breaks(lines: list[str]) -> int:
+    """How many wrapped lines break kinsoku: start with closing punctuation after a line that
+    ended in CJK or Latin text, or end with an opening bracket. For the fidelity benchmark."""
+    count = 0
+    for previous, line in zip(lines, lines[1:]):
+        if previous.strip() and line.strip() and line.lstrip()[0] in CLOSING and line[:1] != " ":
+            count += 1
+    count += sum(1 for line in lines if line.rstrip() and line.rstrip()[-1] in OPENING)
+    return count

@@ -1,0 +1,25 @@
+"""One post's body as the reader draws it: the single code path of the reader widget and of
+`postshelf show`, so what the command prints is what the reader shows."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+
+from ..archive.links import Link, links_in
+from .document import render_lines
+
+NO_TEXT = "*(This post has no text: nothing follows its frontmatter.)*"
+
+
+def post_lines(markdown: str, width: int, header_links: tuple[str, str] = ("", ""),
+               code_theme: str = "monokai") -> tuple[list[list[Segment]], list[Link]]:
+    """(lines at `width` cells, the post's numbered links). `header_links`: the post's own link
+    and cover image, numbered 1 and 2 like the links screen."""
+    if not markdown.strip():
+        markdown = NO_TEXT
+    links = links_in(markdown, *header_links)
+    return render_lines(markdown, width, code_theme, links=links), links
+
+
+def line_text(line: list[Segment]) -> str:
+    return "".join(segment.text for segment in line if not segment.control).rstrip()

@@ -1,0 +1,131 @@
+"""`postshelf show FILE... [--width N] [--json]`: posts printed as the reader draws them.
+
+Through exactly the reader's code path (`rendering.post.post_lines` on `Archive`'s reader
+Markdown), so it is the way to check from a script what a reader sees: the fidelity benchmark
+compares its `--json` text with the source. Styled on a terminal, plain text otherwise (like
+glow); folders are walked as the app walks them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from .archive.archive import Skipped, find_post_files, load_file
+from .archive.convert import to_markdown
+from .archive.parse import NotAPost, read_post_file
+from .archive.post import Post
+from .archive.reading import reader_markdown
+from .archive.sanitize import one_line
+
+
+def show_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="postshelf show",
+        description="Print posts as the reader shows them (folders: every post in them).",
+    )
+    parser.add_argument("paths", nargs="+", metavar="FILE", help="post files or folders")
+    parser.add_argument("--width", type=int, metavar="N", help="cells per line (default: the terminal's, else 80)")
+    parser.add_argument("--json", action="store_true",
+                        help='one JSON object per post and line: {"path", "title", "text"} or {"path", "skipped"}')
+    return parser
+
+
+def post_text_lines(post: Post, width: int) -> list[str]:
+    """The body lines of a post at `width`, without styles."""
+    from .rendering.post import line_text
+
+    return [line_text(line) for line in rendered_lines(post, width)]
+
+
+def rendered_lines(post: Post, width: int):
+    """The reader's lines of a post (styled segments), read from its file."""
+    from .rendering.post import post_lines
+
+    try:
+        markdown = to_markdown(read_post_file(post.path).body, post.body_format)
+    except NotAPost as reason:
+        markdown = f"*The file of this post can no longer be read ({one_line(str(reason))}).*\n"
+    lines, _links = post_lines(reader_markdown(markdown, post.title, post.body_format), width, (post.link, post.image))
+    return lines
+
+
+def _header(post: Post) -> list[str]:
+    facts = [post.date_label]
+    if post.author:
+        facts.append(post.author)
+    if post.categories:
+        facts.append(" / ".join(post.categories[0]))
+    lines = [post.title, " · ".join(fact for fact in facts if fact)]
+    if post.link:
+        lines.append(f"↗ {post.link}")
+    return lines
+
+
+def main(argv: list[str], json_line) -> int:
+    parser = show_parser()
+    args = parser.parse_args(argv)
+    if args.width is not None and not 10 <= args.width <= 1000:
+        parser.error("--width must be between 10 and 1000")
+    paths = []
+    for path in args.paths:
+        candidate = Path(path).expanduser()
+        if not candidate.exists():
+            parser.error(f"no such file or folder: {path}")
+        paths.append(candidate)
+    terminal = sys.stdout.isatty()
+    width = args.width or (shutil.get_terminal_size((80, 24)).columns if terminal else 80)
+    console = None
+    if terminal and not args.json:
+        from rich.console import Console
+
+        console = Console(width=max(width, 10), soft_wrap=True, highlight=False, markup=False, emoji=False)
+    skipped = 0
+    first = True
+    for post_file in find_post_files(paths):
+        loaded = load_file(post_file)
+        if isinstance(loaded, Skipped):
+            skipped += 1
+            if args.json:
+                print(json_line({"path": str(post_file.path), "skipped": loaded.reason}))
+            else:
+                print(f"skipped: {loaded.relative_path}: {loaded.reason}", file=sys.stderr)
+            continue
+        post, _text = loaded
+        if args.json:
+            print(json_line({"path": str(post.path), "title": post.title,
+                             "text": "\n".join(post_text_lines(post, width))}))
+            continue
+        if not first:
+            print()
+        first = False
+        _print_post(post, width, console)
+    return 1 if skipped else 0
+
+
+def _print_post(post: Post, width: int, console) -> None:
+    from rich.segment import Segments
+    from rich.text import Text
+
+    from .rendering.post import line_text
+
+    title, facts, *link = _header(post)
+    lines = rendered_lines(post, width)
+    if console is None:
+        print(title)
+        print(facts)
+        for line in link:
+            print(line)
+        print("─" * min(width, 40))
+        for line in lines:
+            print(line_text(line))
+        return
+    console.print(Text(title, style="bold"))
+    console.print(Text(facts, style="dim"))
+    for line in link:
+        console.print(Text(line, style="blue"))
+    console.print(Text("─" * min(width, 40), style="dim"))
+    for line in lines:
+        console.print(Segments(line))
