@@ -99,8 +99,9 @@ def kinsoku_faults(lines: list[str], width: int) -> list[int]:
         previous, line = lines[number - 1].rstrip(), lines[number].lstrip(_DECORATION)
         if not line or not previous or cell_len(previous) < width - 3 or line[0] not in CLOSING or line.startswith(("...", "…")):
             continue
-        # Full-width punctuation never starts a line; ASCII forms not after CJK text.
-        if not line[0].isascii() or is_cjk(previous[-1]):
+        # Full-width punctuation never starts a line; ASCII forms not after CJK text (`.json`
+        # starting a line is a word, not punctuation).
+        if not line[0].isascii() or (is_cjk(previous[-1]) and not line[1:2].isalnum()):
             faults.append(number)
     for number, line in enumerate(lines[:-1]):
         line = line.rstrip()

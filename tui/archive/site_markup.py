@@ -28,7 +28,8 @@ _HEADING_ATTRIBUTES = re.compile(r"^([ \t]{0,3}#{1,6}[ \t].*?)[ \t]*\{[ \t]*[#.]
 _KRAMDOWN_LINE = re.compile(r"^[ \t]*\{[:.#][^{}\n]{0,200}\}[ \t]*$")  # `{: .class}`, `{.display-6}`
 
 # Escaped template calls, printed by the site as written (without the comment marks).
-_ESCAPED = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}|\{\{/\*(.*?)\*/\}\}|\{%/\*(.*?)\*/%\}")
+# Never across a code span's backtick: `{{/*` and `*/}}` written apart are two examples.
+_ESCAPED = re.compile(r"\{\{([<%])/\*([^`]*?)\*/([>%])\}\}|\{\{/\*([^`]*?)\*/\}\}|\{%/\*([^`]*?)\*/%\}")
 # Hugo: {{< name args >}} / {{% name args %}} / {{< /name >}} / {{< name args />}}
 _HUGO_ARGUMENTS = r"((?:[^\n{}]|\{(?!\{)|\}(?!\}))*?)"  # up to the call's end, never into another call
 _HUGO = re.compile(r"\{\{([<%])[ \t]*(/?)[ \t]*([\w.-]+(?:/[\w.-]+)*)" + _HUGO_ARGUMENTS + r"[ \t]*(/?)[ \t]*([>%])\}\}")
@@ -40,6 +41,8 @@ _REF = re.compile(r"\{\{[<%][ \t]*(?:rel)?ref[ \t]+\"?([^\"\s>%]+)\"?[ \t]*[>%]\
 
 CODE_TAGS = {"highlight", "code", "codeblock", "code-block", "code-toggle", "codefile", "include-code"}
 """Tags whose inner content is code: kept verbatim in a code block."""
+CODE_UNLESS_TEXT = {"tab"}
+"""Docsy's tabs hold code unless they say `text=true`."""
 _RAW_TAGS = {"raw", "verbatim"}
 _DROPPED_TAGS = {"comment"}
 _ESCAPE_OPEN, _ESCAPE_CLOSE = "\ue000", "\ue001"
@@ -158,6 +161,8 @@ class _Rewriter:
         self.lines = _join_calls(lines)
         self.out: list[str] = []
         self.open: list[tuple[_Tag, str]] = []  # containers opened, with their colon marker
+        self.html_lines, lone = _scan_blocks(self.lines)
+        self.lone_containers = lone
         self.pairs = self._pair_tags()
 
     def _pair_tags(self) -> dict[int, int]:
@@ -176,7 +181,7 @@ class _Rewriter:
             if opened:
                 fence = opened.group(1)
                 continue
-            if "{" not in line:
+            if "{" not in line or index in self.html_lines:
                 continue
             tag = _standalone_tag(_protect(line)[0])
             if tag is None or tag.self_closing:
@@ -201,6 +206,22 @@ class _Rewriter:
                 index = self._copy_fence(index, fence.group(1))
                 continue
             protected, kept = _protect(line)
+            if index in self.html_lines:
+                # Inside an HTML block (`<table>` rows around `{% for %}`): a label in the text,
+                # never block structure, which would end the HTML block and show its tags.
+                shown = _restore(_inline_calls(protected), kept)
+                if shown.strip():  # a line left empty would end the HTML block
+                    self.out.append(shown)
+                index += 1
+                continue
+            if index in self.lone_containers:
+                # `::: mkdocs.plugins.BasePlugin` (mkdocstrings) never closes: a label, not a
+                # container that would swallow the rest of the page.
+                marker = ":" * (40 - min(len(self.open), 30))
+                name = protected.strip().lstrip(":").strip()
+                self.out += ["", f"{_indent(line)}{marker} {SITE_CONTAINER} ⟨{name}⟩", _indent(line) + marker, ""]
+                index += 1
+                continue
             tag = _standalone_tag(protected)
             if tag is not None:
                 index = self._tag(tag, index, _indent(line))
@@ -258,7 +279,7 @@ class _Rewriter:
             self.out.append(indent + marker)
             self.out.append("")
             return index + 1
-        if tag.name in CODE_TAGS:
+        if _holds_code(tag):
             inner = [self._code_line(line) for line in self.lines[index + 1:closing]]
             ticks = "`" * max(3, 1 + max((len(run) for line in inner for run in re.findall("`+", line)), default=0))
             self.out.append(f"{indent}{ticks}{_code_language(tag, inner)}")
@@ -298,6 +319,71 @@ def _join_calls(lines: list[str]) -> list[str]:
                 index = end + 1
         result.append(line)
     return result
+
+
+_COLON_OPEN = re.compile(r"^[ \t]{0,3}(:{3,})[ \t]*(\S.*)$")
+_COLON_CLOSE = re.compile(r"^[ \t]{0,3}(:{3,})[ \t]*$")
+_HTML_BLOCK_END = re.compile(r"^[ ]{0,3}(?:<(script|pre|style|textarea)\b|<!--)", re.IGNORECASE)
+_HTML_BLOCK_START = re.compile(r"^[ ]{0,3}<(?:[A-Za-z][\w-]*|/[A-Za-z][\w-]*|!--)")
+
+
+def _scan_blocks(lines: list[str]) -> tuple[set[int], set[int]]:
+    """(lines inside raw HTML blocks, `:::` openers that are never closed), outside code."""
+    html: set[int] = set()
+    openers: list[tuple[int, int]] = []
+    lone: set[int] = set()
+    fence = ""
+    in_html = False
+    html_end = ""  # a comment or script block ends at its end marker, others at a blank line
+    previous_blank = True
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if html_end:
+            html.add(index)
+            if html_end in line.lower():
+                html_end = ""
+            previous_blank = False
+            continue
+        if fence:
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = ""
+            previous_blank = False
+            continue
+        opened = _FENCE.match(line)
+        if opened:
+            fence, in_html, previous_blank = opened.group(1), False, False
+            continue
+        if not stripped:
+            in_html, previous_blank = False, True
+            continue
+        if not in_html and previous_blank and _HTML_BLOCK_START.match(line):
+            ending = _HTML_BLOCK_END.match(line)
+            if ending:  # types 1 and 2 of CommonMark: up to the end marker, blank lines and all
+                marker = "-->" if ending.group(1) is None else f"</{ending.group(1).lower()}>"
+                html.add(index)
+                if marker not in line.lower()[ending.end():]:
+                    html_end = marker
+                previous_blank = False
+                continue
+            in_html = True
+        if in_html:
+            html.add(index)
+        else:
+            opener = _COLON_OPEN.match(line)
+            closer = _COLON_CLOSE.match(line) if opener is None else None
+            if opener:
+                openers.append((index, len(opener.group(1))))
+            elif closer and openers and len(closer.group(1)) >= openers[-1][1]:
+                openers.pop()
+        previous_blank = False
+    lone.update(index for index, _count in openers)
+    return html, lone
+
+
+def _holds_code(tag: _Tag) -> bool:
+    if tag.name in CODE_TAGS:
+        return True
+    return tag.kind == "hugo" and tag.name in CODE_UNLESS_TEXT and not re.search(r"\btext=\"?true", tag.arguments)
 
 
 def _indent(line: str) -> str:

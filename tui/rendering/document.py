@@ -116,8 +116,12 @@ class DocumentRenderer:
         if kind == "heading":
             return self.heading(node, width)
         if kind in ("fence", "code_block"):
-            language = (node.info or "").split()[0] if node.info and node.info.strip() else ""
-            return [self.code(node.content, language)]
+            info = (node.info or "").strip()
+            language = info.split()[0] if info and not info.startswith("[") else ""
+            # VitePress code groups name each block: ```sh [npm]
+            label = _FENCE_LABEL.search(info)
+            code = self.code(node.content, language.split("[")[0].split("{")[0])
+            return [Text(label.group(1), LABEL), code] if label else [code]
         if kind == "math_block" or kind == "math_block_label":
             return [self.code(node.content, "latex")]
         if kind == "blockquote":
@@ -248,6 +252,11 @@ class DocumentRenderer:
         """Raw HTML in Markdown: converted as the feed bodies are, then drawn as Markdown."""
         if self.html_depth >= MAX_HTML_DEPTH:
             return [Text(html.strip())] if html.strip() else []
+        component = _COMPONENT.match(html)
+        if component:  # `<SupportedVersions />`: the site draws something here; say so
+            return [Text(f"⟨{component.group(1)}⟩", LABEL)]
+        # In a Markdown page (VitePress, Vue) a <template #slot> is shown, unlike in plain HTML.
+        html = _TEMPLATE_TAG.sub(r"<\1div", html)
         markdown = to_markdown(html, "html").strip()  # capped like an HTML body
         if not markdown:
             return []
@@ -312,6 +321,9 @@ def _ancestors(node: SyntaxTreeNode) -> Iterable[SyntaxTreeNode]:
         parent = parent.parent
 
 
+_FENCE_LABEL = re.compile(r"\[([^\]]{1,80})\]")
+_COMPONENT = re.compile(r"^\s*<([A-Z][\w.-]*|[a-z][\w]*-[\w-]+)\b[^<>]*?/?>\s*(?:</\1\s*>)?\s*$", re.DOTALL)
+_TEMPLATE_TAG = re.compile(r"<(/?)template\b", re.IGNORECASE)
 _ALERT = re.compile(r"^\[!([A-Za-z][\w-]{0,20})\][+-]?[ \t]*(.*)$")
 
 
@@ -332,9 +344,18 @@ def _github_alert(node: SyntaxTreeNode) -> tuple[str, str]:
         line.append(remaining.pop(0))
     if remaining:
         remaining.pop(0)
-    title = " ".join([match.group(2), *(child.content for child in line)]).strip()
+    title = " ".join(" ".join([match.group(2), *(_plain_text(child) for child in line)]).split())
     inline.children = remaining
     return match.group(1), title
+
+
+def _plain_text(node: SyntaxTreeNode) -> str:
+    """The words of an inline node and its children; raw HTML tags are not words."""
+    if node.type == "html_inline":
+        return ""
+    if node.children:
+        return "".join(_plain_text(child) for child in node.children)
+    return node.content
 
 
 def render_lines(markdown: str, width: int, code_theme: str = "monokai",

@@ -29,9 +29,12 @@ OPENING = "（「『【〔〈《〖〘〚“‘［｛｟｢([{"
 """Brackets that must not end a line (they stay with what comes after them)."""
 
 _CLOSE = re.escape(CLOSING)
+_WIDE_CLOSE = re.escape("".join(character for character in CLOSING if not character.isascii()))
 _OPEN = re.escape(OPENING)
+# Full-width closing punctuation keeps to its word even across a space (`WSL ，`); ASCII
+# punctuation only when it touches it (`.foo.md` after a space is a word of its own).
 _WORD = re.compile(
-    rf"\s*(?:[{_OPEN}]\s*)*(?:[{CJK_RANGES}]|[^\s{CJK_RANGES}“‘]+|\S)(?:\s*[{_CLOSE}]+)*\s*"
+    rf"\s*(?:[{_OPEN}]\s*)*(?:[{CJK_RANGES}]|[^\s{CJK_RANGES}“‘]+|\S)(?:[{_CLOSE}]+|\s+[{_WIDE_CLOSE}]+)*\s*"
 )
 
 
@@ -51,18 +54,22 @@ def words(text: str) -> Iterable[tuple[int, int, str]]:
 
 def fold_word(word: str, width: int) -> list[str]:
     """A word longer than a line (a long URL or path) cut into lines, each cut moved back so
-    that closing punctuation does not start a line and an opening bracket does not end one."""
+    that closing punctuation does not start a line and an opening bracket does not end one.
+    Linear in the word: a 1 MB line without spaces is cut by offsets, never re-sliced."""
     pieces = []
-    rest = word
-    while cell_len(rest.rstrip()) > width:
-        cut = max(1, len(chop_cells(rest[: width + 1], width)[0]))  # a wide character in 1 cell: alone
-        while 1 < cut < len(rest) and (rest[cut] in CLOSING or rest[cut - 1] in OPENING):
+    start = 0
+    text_end = len(word.rstrip())
+    while start < text_end:
+        head = chop_cells(word[start:start + width + 1], width)
+        cut = max(1, len(head[0]) if head else width + 1)  # a wide character in 1 cell: alone
+        if start + cut >= text_end:
+            break
+        while 1 < cut and (word[start + cut] in CLOSING or word[start + cut - 1] in OPENING):
             cut -= 1
-        pieces.append(rest[:cut])
-        rest = rest[cut:]
-    if rest:
-        pieces.append(rest)
-    return pieces
+        pieces.append(word[start:start + cut])
+        start += cut
+    pieces.append(word[start:])
+    return [piece for piece in pieces if piece]
 
 
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
