@@ -226,7 +226,7 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
             local_timestamps[doc] = post.date.replace(tzinfo=timezone.utc).timestamp()
         repaired[doc] = post.repaired
         entries = {
-            "author": (post.author,),
+            "author": post.authors,
             "cat": [level for path in post.categories for level in path]
             + ["/".join(path[:depth]) for path in post.categories for depth in range(2, len(path) + 1)],
             "tag": post.tags,
