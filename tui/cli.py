@@ -13,6 +13,7 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
+from . import __version__
 from .archive import Archive
 from .archive.many_queries import run_queries
 from .archive.query import QueryError, parse
@@ -52,6 +53,7 @@ def _open_parser() -> argparse.ArgumentParser:
         "With no PATH, a demo archive opens.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="folders (searched recursively) or post files")
+    parser.add_argument("--version", action="version", version=f"postshelf {__version__}")
     return _with_cache_options(parser)
 
 

@@ -32,6 +32,7 @@ import numpy as np
 from .folding import code_points, fold, fold_code_points
 from .post import Post
 from .query import Query, QueryError, Term, parse
+from .sites import natural_key
 
 _GRAM_SHIFT = 21  # code points fit in 21 bits; a bigram key is (first << 21) | second
 SEGMENT_DOCS = 2048
@@ -482,7 +483,7 @@ class SearchIndex:
         rank = state.derived.get("rank")
         if rank is None:
             titles = state.titles
-            order = sorted(range(state.size), key=titles.__getitem__)
+            order = sorted(range(state.size), key=lambda doc: natural_key(titles[doc]))  # `2` before `10`
             rank = np.empty(state.size, dtype=np.int64)
             rank[order] = np.arange(state.size)
             state.derived["rank"] = rank

@@ -148,7 +148,7 @@ def walk(root: Path, layout: Layout, start: Path, seen: set[Path], tally: _Tally
                 kept.append(name)
         subfolders[:] = kept
         zone = None
-        names = [name for name in sorted(files, key=natural_key) if is_post_file(name)]
+        names = sorted((name for name in files if is_post_file(name)), key=natural_key)
         bundle = (bool(parts) and len(names) == 1 and is_index(names[0])
                   and not any(count_post_files(folder_path / name) for name in kept))
         for name in names:

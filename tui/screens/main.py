@@ -81,7 +81,7 @@ class MainScreen(Screen):
         Binding("f", "toggle_sidebar", "Full-width reader", show=False, id="toggle_sidebar"),
         Binding("t", "toggle_facets", "Facets", id="facets"),
         Binding("e", "export", "Export as Markdown", show=False, id="export"),
-        Binding("exclamation_mark", "skipped", "Skipped files", show=False, id="skipped"),
+        Binding("exclamation_mark", "skipped", "Skipped and ignored files", show=False, id="skipped"),
         Binding("L", "links", "Links and images", id="links"),
         Binding("c", "copy_link", "Copy the post's link", show=False, id="copy_link"),
         Binding("o", "open_link", "Open the post's link (copies over SSH)", show=False, id="open_link"),
@@ -637,7 +637,9 @@ class MainScreen(Screen):
     def action_skipped(self) -> None:
         from .skipped import SkippedScreen
 
-        self.app.push_screen(SkippedScreen(list(self.archive.skipped) if self.archive else []))
+        archive = self.archive
+        self.app.push_screen(SkippedScreen(list(archive.skipped) if archive else [],
+                                           list(archive.ignored) if archive else []))
 
     def _update_status(self) -> None:
         archive = self.archive
@@ -662,4 +664,5 @@ class MainScreen(Screen):
             match=self._match,
             match_note=self._match_note,
             note=self._load_note,
+            loading=self._loading,
         )
