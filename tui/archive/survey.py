@@ -147,13 +147,14 @@ def walk(root: Path, layout: Layout, start: Path, seen: set[Path], tally: _Tally
             else:
                 kept.append(name)
         subfolders[:] = kept
-        zone = None
         names = sorted((name for name in files if is_post_file(name)), key=natural_key)
-        bundle = (bool(parts) and len(names) == 1 and is_index(names[0])
-                  and not any(count_post_files(folder_path / name) for name in kept))
-        for name in names:
-            zone = zone or layout.zone(parts)
-            verdict = zone.file(name)
+        if not names:
+            continue
+        zone = layout.zone(parts)
+        verdicts = [(name, zone.file(name)) for name in names]
+        pages = [name for name, verdict in verdicts if isinstance(verdict, Keep)]
+        bundle = bool(parts) and _only_index(pages) and not any(count_post_files(folder_path / name) for name in kept)
+        for name, verdict in verdicts:
             if isinstance(verdict, Ignore):
                 tally.add(root, verdict, 1)
                 continue
@@ -161,6 +162,10 @@ def walk(root: Path, layout: Layout, start: Path, seen: set[Path], tally: _Tally
             if path not in seen:
                 seen.add(path)
                 yield _post_file(path, root, verdict, bundle)
+
+
+def _only_index(pages: list[str]) -> bool:
+    return len(pages) == 1 and is_index(pages[0])
 
 
 def is_index(name: str) -> bool:
@@ -172,9 +177,23 @@ def _post_file(path: Path, root: Path, verdict: Keep, bundle: bool) -> PostFile:
                     folder_categories=verdict.folder_categories, bundle=bundle)
 
 
-def _is_bundle(path: Path) -> bool:
-    """Whether an index file is the only post file in and below its folder (a page bundle)."""
-    return is_index(path.name) and count_post_files(path.parent) == 1
+def _is_bundle(layout: Layout, parts: tuple[str, ...], folder: Path) -> bool:
+    """Whether an index page is the only page in its folder, with no post file below it."""
+    if not is_index(parts[-1]) or len(parts) < 2:
+        return False
+    zone = layout.zone(parts[:-1])
+    pages = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if count_post_files(entry.path):
+                        return False
+                elif is_post_file(entry.name) and isinstance(zone.file(entry.name), Keep):
+                    pages.append(entry.name)
+    except OSError:
+        return False
+    return _only_index(pages)
 
 
 def post_file_at(root: Path, layout: Layout, path: str) -> PostFile | None:
@@ -186,7 +205,7 @@ def post_file_at(root: Path, layout: Layout, path: str) -> PostFile | None:
     verdict = layout.path_verdict(parts)
     if isinstance(verdict, Ignore):
         return None
-    return _post_file(type(root)(path), root, verdict, len(parts) > 1 and _is_bundle(Path(path)))
+    return _post_file(type(root)(path), root, verdict, _is_bundle(layout, parts, Path(path).parent))
 
 
 def folder_is_read(layout: Layout, parts: tuple[str, ...]) -> bool:
