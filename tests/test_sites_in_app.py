@@ -36,6 +36,7 @@ async def test_the_skipped_screen_lists_ignored_rules(tmp_path: Path) -> None:
         await pilot.press("exclamation_mark")
         assert isinstance(app.screen, SkippedScreen)
         text = screen_text(app.screen)
+        assert "Read as: Hugo site at the root (pages in content/)" in text
         assert "1 file skipped" in text and "empty file" in text
         assert "3 files ignored: not posts here, by 2 rules" in text
         assert "layouts/  2 files" in text and "Hugo templates" in text

@@ -99,10 +99,17 @@ class Site:
     """Patterns from the site's configuration (Jekyll `exclude:`), relative to the site."""
 
     @property
+    def pages(self) -> str:
+        """Where its pages are, for people: `content/` (not its language folders too)."""
+        shown = [root for root in self.content
+                 if not any(other.categories and other is not root and _under(_split(root.path), _split(other.path))
+                            for other in self.content)]
+        return ", ".join(f"{root.path}/" if root.path else "./" for root in shown) or "none"
+
+    @property
     def described(self) -> str:
         where = f"{self.folder}/" if self.folder else "the root"
-        pages = ", ".join(f"{root.path}/" if root.path else "./" for root in self.content) or "none"
-        return f"{self.generator} site at {where} (pages in {pages})"
+        return f"{self.generator} site at {where} (pages in {self.pages})"
 
 
 def _names(folder: Path) -> dict[str, str]:
@@ -185,7 +192,9 @@ def _hexo(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     public_dir = _clean_relative(str(settings.get("public_dir") or "public")) or "public"
     return Site(
         "Hexo", relative,
-        (ContentRoot(f"{source_dir}/_posts"), ContentRoot(f"{source_dir}/_drafts"), ContentRoot(source_dir, False)),
+        tuple(ContentRoot(path, categories) for path, categories in (
+            (f"{source_dir}/_posts", True), (f"{source_dir}/_drafts", True), (source_dir, False))
+            if (folder / path).is_dir()),
         tooling={"themes": "Hexo themes", "scaffolds": "Hexo scaffolds (templates for new posts)",
                  public_dir: _OUTPUT, "node_modules": DEPENDENCY_FOLDERS["node_modules"]},
         underscore=True, underscore_kept=frozenset({"_posts", "_drafts"}),
@@ -215,6 +224,7 @@ def _jekyll(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     for label in labels:
         if isinstance(label, str) and label not in ("posts", "drafts") and _clean_relative(label):
             content.append(ContentRoot(f"{prefix}_{_clean_relative(label)}"))
+    content = [root for root in content if (folder / root.path).is_dir()]
     content.append(ContentRoot("", False))
     return Site(
         "Jekyll", relative, tuple(content), tooling=dict(_JEKYLL_TOOLING),
@@ -488,8 +498,7 @@ class Layout:
 
     @staticmethod
     def _not_content(site: Site) -> str:
-        pages = ", ".join(f"{root.path}/" for root in site.content if root.path)
-        return f"not {site.generator} content (pages are in {pages})"
+        return f"not {site.generator} content (pages are in {site.pages})"
 
     @staticmethod
     def _content_root(site: Site, inner: tuple[str, ...], exact: bool = False) -> ContentRoot | None:

@@ -638,8 +638,11 @@ class MainScreen(Screen):
         from .skipped import SkippedScreen
 
         archive = self.archive
-        self.app.push_screen(SkippedScreen(list(archive.skipped) if archive else [],
-                                           list(archive.ignored) if archive else []))
+        if archive is None:
+            self.app.push_screen(SkippedScreen([]))
+            return
+        sites = [site.described for layout in archive.layouts.values() for site in layout.sites]
+        self.app.push_screen(SkippedScreen(list(archive.skipped), list(archive.ignored), sites))
 
     def _update_status(self) -> None:
         archive = self.archive

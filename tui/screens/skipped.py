@@ -24,13 +24,17 @@ def _files(count: int) -> str:
 class SkippedScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,exclamation_mark", "dismiss", "Close")]
 
-    def __init__(self, skipped: Sequence[Skipped], ignored: Sequence[Ignored] = ()) -> None:
+    def __init__(self, skipped: Sequence[Skipped], ignored: Sequence[Ignored] = (), sites: Sequence[str] = ()) -> None:
         super().__init__()
         self.skipped = skipped
         self.ignored = ignored
+        self.sites = sites
+        """How the folders were read: 'Hugo site at docsy.dev/ (pages in content/)'."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="skipped-body"):
+            if self.sites:
+                yield Static(Text("Read as: " + "; ".join(self.sites), style="italic"), id="skipped-sites")
             count = len(self.skipped)
             heading = f"{_files(count)} skipped" if count else "No files were skipped"
             yield Static(Text(heading, style="bold"), id="skipped-title")
