@@ -294,6 +294,16 @@ def test_eleventy_and_astro_sites(tmp_path: Path) -> None:
     assert posts["src/content/blog/a.md"].categories == (("blog",),)
 
 
+def test_a_theme_alone_has_no_pages(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "theme", {
+        "hugo.yaml": "params: {}\n", "theme.toml": 'name = "t"\n', "README.md": "# theme\n",
+        "layouts/index.html": "x", "layouts/partials/nav.html": "x",
+    })
+    archive = load(root)
+    assert archive.post_count == 0
+    assert ignored(archive)["layouts/"] == ("Hugo templates", 2)
+
+
 def test_repository_root_with_the_site_one_level_down(tmp_path: Path) -> None:
     root = write_site(tmp_path / "repo", {
         "README.md": "# repo\n", "package.json": "{}", "CODE_OF_CONDUCT.md": "# be nice\n",

@@ -109,6 +109,8 @@ class Site:
     @property
     def described(self) -> str:
         where = f"{self.folder}/" if self.folder else "the root"
+        if not self.content:
+            return f"{self.generator} theme or site at {where} without a content folder: no pages"
         return f"{self.generator} site at {where} (pages in {self.pages})"
 
 
@@ -447,6 +449,8 @@ class Layout:
         shown = [inner for inner in found if not _TEST_SITE.match(inner.folder)] or found
         set_aside = {inner.folder: f"a {inner.generator} test site of the repository"
                      for inner in found if inner not in shown}
+        if site is not None and not shown:  # a theme: templates and no content of its own
+            return cls(root, (site,), documents_at_root=True)
         repository = bool(shown) and (documents or site is not None)
         return cls(root, tuple(shown), set_aside, repository, documents or bool(shown))
 
@@ -498,6 +502,8 @@ class Layout:
 
     @staticmethod
     def _not_content(site: Site) -> str:
+        if not site.content:
+            return f"not {site.generator} content (a theme or site without a content folder)"
         return f"not {site.generator} content (pages are in {site.pages})"
 
     @staticmethod
