@@ -103,6 +103,13 @@ def test_hugo_languages_are_not_categories(tmp_path: Path) -> None:
     posts = by_path(load(root))
     assert posts["content/en/docs/a.md"].categories == (("docs",),)
     assert posts["content/fr/docs/a.md"].categories == (("docs",),)
+    other = write_site(tmp_path / "hugo2", {
+        "hugo.toml": "", "config/_default/languages.toml": '[de]\ncontentDir = "inhalt/de"\n',
+        "inhalt/de/blog/a.md": "---\ntitle: A\n---\n", "content/api/b.md": "---\ntitle: B\n---\n",
+    })
+    posts = by_path(load(other))
+    assert posts["inhalt/de/blog/a.md"].categories == (("blog",),)
+    assert posts["content/api/b.md"].categories == (("api",),)  # a section, though named like a language
 
 
 def test_zola_site(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -52,7 +52,6 @@ PLAIN_ROOT_FOLDERS = {
 """In a folder of no recognised generator: tooling when found at its root (and only there)."""
 
 _CONFIG_BYTES = 1 << 20
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-zA-Z]{2,4})?$")
 _TEST_SITE = re.compile(r"^(?:tests?|testing|fixtures?|examples?|samples?|demos?)(?:$|[-_.\d])", re.IGNORECASE)
 
 
@@ -260,20 +259,25 @@ def _hugo(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     elif not hugo_folders and "theme.toml" not in names:
         return None
     settings: dict = {}
-    languages_mentioned = False
+    languages: dict = {}
     for config in configs:
         if config.endswith((".toml", ".yaml", ".yml", ".json")):
             mapping = {str(key).lower(): value for key, value in _read_mapping(folder / config).items()}
-            languages_mentioned = languages_mentioned or "languages" in mapping or "languages" in config
+            if PurePosixPath(config).stem == "languages":  # config/_default/languages.toml
+                mapping = {"languages": mapping}
+            if isinstance(mapping.get("languages"), dict):
+                languages.update(mapping["languages"])
             for key, value in mapping.items():
                 settings.setdefault(key, value)
     content_dir = _clean_relative(str(settings.get("contentdir") or "content")) or "content"
     content = []
+    # content/en, content/fr (a language's contentDir, or a folder named as a language): not categories
+    for code, options in list(languages.items())[:100]:
+        options = {str(key).lower(): value for key, value in options.items()} if isinstance(options, dict) else {}
+        own = _clean_relative(str(options.get("contentdir") or f"{content_dir}/{code}"))
+        if own and own != content_dir and (folder / own).is_dir():
+            content.append(ContentRoot(own))
     if (folder / content_dir).is_dir():
-        if languages_mentioned:  # content/en, content/fr: languages, not categories
-            for language in sorted(_names(folder / content_dir).values()):
-                if _LANGUAGE.match(language) and (folder / content_dir / language).is_dir():
-                    content.append(ContentRoot(f"{content_dir}/{language}"))
         content.append(ContentRoot(content_dir))
     return Site("Hugo", relative, tuple(content), tooling=dict(_HUGO_TOOLING))
 
