@@ -133,3 +133,11 @@ def test_index_json_adds_up(sites, name: str) -> None:
     ignored = sum(rule["files"] for rule in summary["ignored"])
     assert summary["posts"] + len(summary["skipped"]) + ignored == post_like_files(SITES / name)
     assert summary["posts"] == sites[name].post_count
+
+
+def test_a_folder_of_these_repositories(sites) -> None:
+    archive = Archive.load([SITES])
+    assert archive.post_count + len(archive.skipped) + archive.files_ignored == post_like_files(SITES)
+    assert archive.post_count == sum(site.post_count for site in sites.values())
+    zola = next(post for post in archive.ordered_posts() if post.relative_path == "zola/docs/content/themes/tabi/index.md")
+    assert zola.categories == (("themes",),)

@@ -331,6 +331,28 @@ def test_repository_root_with_the_site_one_level_down(tmp_path: Path) -> None:
     assert rules["README.md"][0] == "repository document"
 
 
+def test_a_folder_of_repositories_reads_each_ones_site(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "src", {
+        "README.md": "# my projects\n",
+        "blog/.git/HEAD": "ref: refs/heads/main\n",
+        "blog/README.md": "# blog\n",
+        "blog/site/hugo.toml": "",
+        "blog/site/content/posts/a.md": "---\ntitle: A\n---\n",
+        "blog/site/layouts/index.html": "x",
+        "blog/notes/todo.md": "# not in the site\n",
+        "notes/b.md": "# B\n",
+    })
+    archive = load(root)
+    posts = by_path(archive)
+    assert set(posts) == {"blog/site/content/posts/a.md", "notes/b.md"}
+    assert posts["blog/site/content/posts/a.md"].categories == (("posts",),)
+    rules = ignored(archive)
+    assert rules["blog/site/layouts/"] == ("Hugo templates", 1)
+    assert rules["blog/notes/"] == ("outside the Hugo site in blog/site/", 1)
+    assert rules["blog/README.md"] == ("repository document", 1)
+    assert rules["README.md"] == ("repository document", 1)
+
+
 def test_plain_folder_keeps_todays_rules_but_only_at_its_root(tmp_path: Path) -> None:
     root = write_site(tmp_path / "plain", {
         "a.md": "# A\n",

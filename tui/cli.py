@@ -190,13 +190,13 @@ def _index(parser: argparse.ArgumentParser, argv: list[str]) -> int:
             "skipped": [{"path": str(s.path), "reason": s.reason} for s in archive.skipped],
             "ignored": [{"path": rule.path, "reason": rule.reason, "files": rule.files} for rule in archive.ignored],
             "sites": [{"path": str(root / site.folder) if site.folder else str(root), "generator": site.generator}
-                      for root, layout in archive.layouts.items() for site in layout.sites],
+                      for root, layout in archive.layouts.items() for site in layout.all_sites],
             "files_seen": archive.files_seen,
             "seconds": round(archive.load_seconds, 3),
         }))
         return 0
     for root, layout in archive.layouts.items():
-        for site in layout.sites:
+        for site in layout.all_sites:
             print(f"{one_line(site.described)}{'' if len(archive.roots) == 1 else f' under {one_line(str(root))}'}")
     print(f"{_count(archive.post_count, 'post')} loaded, {len(archive.skipped):,} skipped "
           f"({_count(archive.files_seen, 'file')} read), {archive.files_ignored:,} ignored "

@@ -19,7 +19,7 @@ import fnmatch
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -36,10 +36,12 @@ DOCUMENT_NAMES = frozenset({
 
 REPOSITORY_MARKERS = frozenset({
     ".git", "package.json", "cargo.toml", "pyproject.toml", "setup.py", "gemfile", "go.mod", "makefile",
-    "readme.md", "readme.markdown", "readme", "license", "license.md", "licence", "_config.yml",
-    "_config.yaml", "hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.yml",
+    "composer.json", "_config.yml", "_config.yaml", "hugo.toml", "hugo.yaml", "hugo.json", "config.toml",
+    "config.yaml", "config.yml",
 })
-"""Names that make a folder a repository or site root (its README and LICENSE are not posts)."""
+"""Names that make a folder a repository (or a site's root): a project, not a folder of posts."""
+DOCUMENT_MARKERS = REPOSITORY_MARKERS | {"readme.md", "readme.markdown", "readme", "license", "license.md", "licence"}
+"""Names that make a folder's README, LICENSE… documents about it rather than posts."""
 
 DEPENDENCY_FOLDERS = {"node_modules": "dependencies (node_modules)", "__pycache__": "Python's cache",
                       "site-packages": "Python packages"}
@@ -436,17 +438,23 @@ class Layout:
     documents_at_root: bool = False
     """README, LICENSE… at the root are not posts (a repository or site root)."""
 
+    children: dict[str, Layout] = field(default_factory=dict)
+    """Folders one level down that are repositories holding sites (a folder of repositories)."""
+    prefix: str = ""
+    """Where this layout's root is under the root given ('' for the root itself; 'jekyll/')."""
+
     @classmethod
-    def of(cls, root: Path) -> Layout:
+    def of(cls, root: Path, nested: bool = False) -> Layout:
         names = _names(root)
-        documents = any(name in REPOSITORY_MARKERS for name in names)
+        repository = any(name in REPOSITORY_MARKERS for name in names)
+        documents = any(name in DOCUMENT_MARKERS for name in names)
         site = detect_site(root)
         if site is not None and site.content:
             return cls(root, (site,), documents_at_root=True)
         found: list[Site] = []
-        for name in sorted(names.values(), key=natural_key):
-            if name.startswith(".") or name.lower() in DEPENDENCY_FOLDERS or not (root / name).is_dir():
-                continue
+        folders = [name for name in sorted(names.values(), key=natural_key)
+                   if not name.startswith(".") and name.lower() not in DEPENDENCY_FOLDERS and (root / name).is_dir()]
+        for name in folders:
             inner = detect_site(root / name, name)
             if inner is not None and inner.content:
                 found.append(inner)
@@ -455,8 +463,26 @@ class Layout:
                      for inner in found if inner not in shown}
         if site is not None and not shown:  # a theme: templates and no content of its own
             return cls(root, (site,), documents_at_root=True)
-        repository = bool(shown) and (documents or site is not None)
-        return cls(root, tuple(shown), set_aside, repository, documents or bool(shown))
+        if shown and (repository or site is not None):
+            return cls(root, tuple(shown), set_aside, True, True)
+        children = {}
+        if not nested:  # a folder of repositories: each one holding its site one level down
+            sites = {inner.folder for inner in found}
+            for name in folders:
+                if name not in sites and not PLAIN_ROOT_FOLDERS.get(name.lower()):
+                    child = cls.of(root / name, nested=True)
+                    if child.sites and child.repository:
+                        child.prefix = f"{name}/"
+                        children[name] = child
+        return cls(root, tuple(shown), set_aside, False, documents or bool(shown), children)
+
+    @property
+    def all_sites(self) -> list[Site]:
+        """The sites read, with their folders relative to the root given."""
+        found = list(self.sites)
+        for name, child in self.children.items():
+            found += [replace(site, folder=f"{name}/{site.folder}".rstrip("/")) for site in child.all_sites]
+        return found
 
     # ------------------------------------------------------------ folders
 
@@ -469,6 +495,12 @@ class Layout:
 
     def folder(self, parts: tuple[str, ...]) -> Descend | Ignore:
         """Whether to look inside the folder at `parts` (relative to the root)."""
+        child = self.children.get(parts[0])
+        if child is not None:
+            if len(parts) == 1:
+                return _DESCEND
+            verdict = child.folder(parts[1:])
+            return Ignore(f"{parts[0]}/{verdict.rule}", verdict.reason) if isinstance(verdict, Ignore) else verdict
         name = parts[-1]
         rule = "/".join(parts) + "/"
         if name.startswith("."):
@@ -501,7 +533,7 @@ class Layout:
         return Ignore(rule, excluded) if excluded else _DESCEND
 
     def _outside(self) -> str:
-        sites = ", ".join(f"{site.generator} site in {site.folder}/" for site in self.sites)
+        sites = ", ".join(f"{site.generator} site in {self.prefix}{site.folder}/" for site in self.sites)
         return f"outside the {sites}"
 
     @staticmethod
@@ -538,6 +570,13 @@ class Layout:
 
     def zone(self, parts: tuple[str, ...]) -> Zone:
         """How the files directly in the folder at `parts` are read (the folder is looked into)."""
+        child = self.children.get(parts[0]) if parts else None
+        if child is not None:  # the child's zone, with its paths from the root given
+            zone = child.zone(parts[1:])
+            keep = zone.keep
+            if keep is not None and keep.generator:
+                keep = replace(keep, content_parts=keep.content_parts + 1)
+            return replace(zone, parts=parts, keep=keep)
         found = self.site_of(parts)
         if found is None:
             if self.repository:

@@ -641,7 +641,7 @@ class MainScreen(Screen):
         if archive is None:
             self.app.push_screen(SkippedScreen([]))
             return
-        sites = [site.described for layout in archive.layouts.values() for site in layout.sites]
+        sites = [site.described for layout in archive.layouts.values() for site in layout.all_sites]
         self.app.push_screen(SkippedScreen(list(archive.skipped), list(archive.ignored), sites))
 
     def _update_status(self) -> None:
