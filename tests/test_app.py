@@ -125,7 +125,7 @@ async def test_help_and_skipped_screens(archive_dir: Path) -> None:
         await pilot.press("G")  # the end of the help
         await pilot.pause()
         help_text += screen_text(app.screen)
-        for expected in ("Next post", "Search", "Skipped files", "Quit", "Leave search", "Next pane",
+        for expected in ("Next post", "Search", "Skipped and ignored files", "Quit", "Leave search", "Next pane",
                          "Links and images", "Filter / unfilter", "sort:relevance"):
             assert expected in help_text
         await pilot.press("escape")

@@ -8,6 +8,7 @@ from pathlib import Path
 from test_app import screen_text, settle
 
 from tui.app import PostshelfApp
+from tui.archive.sites import natural_key
 from tui.screens.help import HelpScreen
 from tui.widgets.post_list import PostList
 from tui.widgets.search_bar import SearchBar
@@ -26,7 +27,7 @@ async def test_config_sets_theme_sort_and_keys_and_help_shows_them(real_corpus: 
         await settle(pilot)
         assert app.theme == "nord"
         titles = [app.archive.index.state.titles[int(d)] for d in app.screen.query_one(PostList).order_ids()]
-        assert titles == sorted(titles)  # the default sort, with nothing in the search bar
+        assert titles == sorted(titles, key=natural_key)  # the default sort, with nothing in the search bar
         assert app.screen.query_one(SearchBar).value == ""
 
         await pilot.press("question_mark")  # no longer the help key

@@ -12,6 +12,7 @@ import pytest
 from tui.archive import cache
 from tui.archive.archive import Archive
 from tui.archive.loader import apply_file_changes, load_archive, open_archive
+from tui.archive.sites import natural_key
 
 
 def state(archive: Archive) -> set:
@@ -48,7 +49,7 @@ def test_second_open_comes_from_the_cache(archive_dir: Path, monkeypatch) -> Non
 
     assert second.search("sort:relevance 信用 OR linux").count == first.search("信用 OR linux").count
     by_title = [fold(second.posts[i].title) for i in second.search("sort:title").ids.tolist()]
-    assert by_title == sorted(by_title) and len(by_title) == second.post_count
+    assert by_title == sorted(by_title, key=natural_key) and len(by_title) == second.post_count
 
 
 def _bump(path: Path) -> None:

@@ -19,14 +19,20 @@ def test_index_reports_counts_and_reasons(archive_dir: Path) -> None:
     assert result.returncode == 0
     loaded = len(FIXTURE_POSTS) + len(ENCODED_POSTS)
     first = result.stdout.splitlines()[0]
-    assert first.startswith(f"{loaded} posts loaded, {len(SKIPPED_FILES)} skipped ({loaded + len(SKIPPED_FILES)} files seen) in ")
+    assert first.startswith(f"{loaded} posts loaded, {len(SKIPPED_FILES)} skipped ({loaded + len(SKIPPED_FILES)} files read), "
+                            "4 ignored in ")
     assert "skipped: binary.md: binary file: looks like a PNG image, not text" in result.stdout
+    assert "ignored node_modules/ (1 file: dependencies (node_modules))" in result.stdout
     assert "skipped: empty.md: empty file" in result.stdout
 
 
 def test_index_json_adds_up(archive_dir: Path) -> None:
     summary = json.loads(postshelf("index", "--json", str(archive_dir)).stdout)
     assert summary["posts"] + len(summary["skipped"]) == summary["files_seen"]
+    post_like = [path for path in archive_dir.rglob("*") if path.suffix in (".md", ".html", ".markdown")
+                 and ".git" not in path.parts]
+    assert summary["posts"] + len(summary["skipped"]) + sum(rule["files"] for rule in summary["ignored"]) == len(post_like)
+    assert {"undated", "repaired", "sites"} <= set(summary)
 
 
 def test_search_prints_matches(archive_dir: Path) -> None:
@@ -59,7 +65,7 @@ def test_exit_status_2_on_bad_usage(archive_dir: Path, tmp_path: Path) -> None:
 
 def test_real_corpus_index(real_corpus: Path) -> None:
     result = postshelf("index", str(real_corpus))
-    assert result.stdout.startswith("65 posts loaded, 0 skipped (65 files seen)")
+    assert result.stdout.startswith("65 posts loaded, 0 skipped (65 files read), 0 ignored")
 
 
 def test_demo_archive_ships_with_the_package() -> None:

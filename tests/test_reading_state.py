@@ -9,6 +9,7 @@ from test_app import header, screen_text, settle, status
 
 from tui.app import PostshelfApp
 from tui.archive import Archive
+from tui.archive.sites import natural_key
 from tui.archive.user_state import FlagMasks, UserState, state_path_for
 from tui.widgets.post_list import PostList
 from tui.widgets.search_bar import SearchBar
@@ -187,7 +188,7 @@ async def test_next_unread_mark_all_read_history_sort_and_full_width(real_corpus
         await settle(pilot)
         assert bar.value == "sort:title"
         shown = [app.archive.index.state.titles[int(d)] for d in post_list.order_ids()]
-        assert shown == sorted(shown)  # by folded title
+        assert shown == sorted(shown, key=natural_key)  # by folded title, `2` before `10`
         await pilot.press("s", "s")
         await settle(pilot)
         assert bar.value == ""

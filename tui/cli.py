@@ -13,6 +13,7 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
+from . import __version__
 from .archive import Archive
 from .archive.many_queries import run_queries
 from .archive.query import QueryError, parse
@@ -53,6 +54,7 @@ def _open_parser() -> argparse.ArgumentParser:
         "With no PATH, a demo archive opens.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="folders (searched recursively) or post files")
+    parser.add_argument("--version", action="version", version=f"postshelf {__version__}")
     return _with_cache_options(parser)
 
 
@@ -182,21 +184,32 @@ def _count(number: int, noun: str) -> str:
 def _index(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     args = parser.parse_args(argv)
     archive = _open(_existing_paths(parser, args.paths), rebuild=args.rebuild, use_cache=not args.no_cache)
+    posts = archive.ordered_posts()
+    repaired = sum(1 for post in posts if post.repaired)
+    undated = sum(1 for post in posts if post.date is None)
     if args.json:
         print(_json({
             "posts": archive.post_count,
+            "undated": undated,
+            "repaired": repaired,
             "skipped": [{"path": str(s.path), "reason": s.reason} for s in archive.skipped],
+            "ignored": [{"path": rule.path, "reason": rule.reason, "files": rule.files} for rule in archive.ignored],
+            "sites": [{"path": str(root / site.folder) if site.folder else str(root), "generator": site.generator}
+                      for root, layout in archive.layouts.items() for site in layout.all_sites],
             "files_seen": archive.files_seen,
             "seconds": round(archive.load_seconds, 3),
         }))
         return 0
+    for root, layout in archive.layouts.items():
+        for site in layout.all_sites:
+            print(f"{one_line(site.described)}{'' if len(archive.roots) == 1 else f' under {one_line(str(root))}'}")
     print(f"{_count(archive.post_count, 'post')} loaded, {len(archive.skipped):,} skipped "
-          f"({_count(archive.files_seen, 'file')} seen) in {archive.load_seconds:.2f} s")
-    posts = archive.ordered_posts()
-    repaired = sum(1 for post in posts if post.repaired)
-    undated = sum(1 for post in posts if post.date is None)
+          f"({_count(archive.files_seen, 'file')} read), {archive.files_ignored:,} ignored "
+          f"in {archive.load_seconds:.2f} s")
     if repaired or undated:
         print(f"{repaired:,} with repaired frontmatter, {undated:,} undated")
+    for rule in archive.ignored:
+        print(f"ignored {one_line(rule.relative_path)} ({_count(rule.files, 'file')}: {one_line(rule.reason)})")
     for entry in archive.skipped:
         print(f"skipped: {entry.relative_path}: {entry.reason}")
     return 0

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,19 +26,9 @@ from .parse import NotAPost, RawPost, not_regular_reason, read_post_file
 from .post import Post
 from .post_table import PostTable
 from .sanitize import one_line
-
-POST_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
-# Generated output, dependencies and tooling in Hexo/Jekyll/Hugo site roots: never posts.
-IGNORED_FOLDERS = {
-    "public", "_site", "node_modules", "themes", "scaffolds", "resources", "vendor",
-    "__pycache__", "site-packages",
-}
-SITE_CONFIG_FILES = {
-    "_config.yml", "_config.yaml", "hugo.toml", "hugo.yaml", "hugo.json", "config.toml",
-    "config.yaml", "config.yml", "package.json", "gemfile",
-}
-# Project documents at a site root describe the site; they are not posts.
-SITE_DOCUMENTS = {"readme", "license", "licence", "changelog", "contributing", "code_of_conduct", "security"}
+from .site_fields import author_names, post_date, title_from_markdown_heading, title_from_path
+from .sites import MARKDOWN_SUFFIXES, Layout
+from .survey import Ignored, PostFile, find_post_files, normalize_root
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,21 +36,6 @@ class Skipped:
     path: Path
     relative_path: str
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class PostFile:
-    path: Path
-    root: Path
-    explicit: bool = False
-    """Named on the command line: read even when it is a symbolic link to elsewhere."""
-
-    @property
-    def relative_path(self) -> str:
-        try:
-            return str(self.path.relative_to(self.root))
-        except ValueError:
-            return self.path.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,55 +50,10 @@ class Loaded:
     skipped: Skipped | None
 
 
-def is_post_name(name: str) -> bool:
-    return not name.startswith(".") and os.path.splitext(name)[1].lower() in POST_SUFFIXES
-
-
-def is_ignored_folder(name: str) -> bool:
-    return name.startswith(".") or name.lower() in IGNORED_FOLDERS
-
-
-def _is_site_root(names: Iterable[str]) -> bool:
-    return any(name.lower() in SITE_CONFIG_FILES for name in names)
-
-
-def normalize_root(root: Path | str) -> Path:
-    return Path(os.path.abspath(os.path.expanduser(str(root))))
-
-
 def archive_key(roots: Iterable[Path | str]) -> str:
     """A short name for an archive (its set of roots): its cache folder and state file use it."""
     key = "\0".join(sorted(str(normalize_root(root)) for root in roots))
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
-
-
-def find_post_files(roots: Iterable[Path | str]) -> Iterator[PostFile]:
-    """Every post file under the roots, in a stable order, each file once.
-
-    Symlinked folders are not followed (no loops, nothing outside the archive); symlinked
-    files are listed, and read only when they point inside their root (see `load_file`).
-    """
-    seen: set[Path] = set()
-    for root in roots:
-        root = normalize_root(root)
-        if root.is_file():
-            if root not in seen:
-                seen.add(root)
-                yield PostFile(root, root.parent, explicit=True)
-            continue
-        for folder, subfolders, files in os.walk(root, followlinks=False, onerror=lambda error: None):
-            subfolders[:] = sorted(name for name in subfolders if not is_ignored_folder(name))
-            folder_path = Path(folder)
-            at_site_root = folder_path == root and _is_site_root(files)
-            for name in sorted(files):
-                if not is_post_name(name):
-                    continue
-                if at_site_root and os.path.splitext(name)[0].lower() in SITE_DOCUMENTS:
-                    continue
-                path = folder_path / name
-                if path not in seen:
-                    seen.add(path)
-                    yield PostFile(path, root)
 
 
 def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
@@ -131,27 +62,27 @@ def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
     path = post_file.path
     relative_path = post_file.relative_path
     body_format = fields.body_format(raw.body, path.suffix)
-    stem = path.stem
 
     title = fields.text_value(metadata.get("title"))
+    if not title and path.suffix.lower() in MARKDOWN_SUFFIXES:
+        title = title_from_markdown_heading(raw.body)
     if not title:
-        title = fields.title_from_body(raw.body, body_format) or fields.title_from_file_name(stem)
+        title = fields.title_from_body(raw.body, body_format) or title_from_path(relative_path)
     if not title:
         title = "(untitled)"
 
-    date_value = metadata.get("date", metadata.get("pubdate", metadata.get("published")))
-    date = fields.parse_date(date_value)
-    date_raw = fields.raw_date_text(date_value)
-    if date_value is None:
-        date = fields.date_from_file_name(stem)
+    date, date_raw, date_note = post_date(metadata, relative_path)
 
     categories = fields.category_paths(
         metadata.get("categories", metadata.get("category")), raw.frontmatter_format
     )
-    if not categories:
-        categories = fields.categories_from_folder(relative_path)
+    if not categories and post_file.folder_categories:
+        categories = fields.categories_from_folder(
+            relative_path, post_file.content_parts if post_file.generator else None, post_file.bundle)
 
     notes = [one_line(note) for note in raw.notes]
+    if date_note:
+        notes.append(date_note)
     if metadata.get("draft") is True:
         notes.append("marked as a draft")
 
@@ -161,7 +92,7 @@ def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
         title=title,
         date=date,
         date_raw=date_raw,
-        author=fields.text_value(metadata.get("author", metadata.get("authors"))),
+        authors=author_names(metadata),
         categories=categories,
         tags=fields.tag_list(metadata.get("tags", metadata.get("tag"))),
         image=fields.first_url(metadata, fields.IMAGE_KEYS),
@@ -171,6 +102,14 @@ def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
         notes=tuple(notes),
     )
     return post, fields.plain_text(raw.body, body_format)
+
+
+def markup_only(body: str) -> str:
+    """What the reader shows of a body that converts to no text (Vue components after a
+    `<script setup>`, scripts and styles only): that it has no text, and its source."""
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", body)), default=0))
+    return (f"*(This page is markup that shows no text here: scripts, styles or components. Its source:)*\n\n"
+            f"{fence}html\n{body.strip()}\n{fence}\n")
 
 
 def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:
@@ -250,6 +189,10 @@ class Archive:
         self.posts = PostTable()
         self.index = SearchIndex()
         self.skipped: list[Skipped] = []
+        self.ignored: list[Ignored] = []
+        """Files with a post extension that are not posts, by rule (set each time the roots are walked)."""
+        self.layouts: dict[Path, Layout] = {}
+        """How each root is read (its site generator), from the last walk."""
         self._files: dict[str, tuple[int, int, int]] | None = {}
         self._files_loader: Callable[[], dict[str, tuple[int, int, int]]] | None = None
         self.load_seconds = 0.0
@@ -350,6 +293,16 @@ class Archive:
     def files_seen(self) -> int:
         return self.post_count + len(self.skipped)
 
+    @property
+    def files_ignored(self) -> int:
+        return sum(rule.files for rule in self.ignored)
+
+    def layout_for(self, root: Path) -> Layout:
+        layout = self.layouts.get(root)
+        if layout is None:
+            layout = self.layouts[root] = Layout.of(root)
+        return layout
+
     def ordered_posts(self) -> list[Post]:
         return [self.posts[i] for i in self.order.tolist()]
 
@@ -371,7 +324,9 @@ class Archive:
                 return cached
         try:
             raw = read_post_file(post.path, self.roots)
-            markdown = to_markdown(raw.body, post.body_format)
+            markdown = to_markdown(raw.body, post.body_format) or ""
+            if not markdown.strip() and raw.body.strip():
+                markdown = markup_only(raw.body)
         except NotAPost as reason:
             markdown = f"*The file of this post can no longer be read ({one_line(str(reason))}).*\n"
         with self._lock:
@@ -381,4 +336,5 @@ class Archive:
         return markdown
 
 
-__all__ = ["Archive", "Loaded", "PostFile", "ReadBatch", "Skipped", "find_post_files", "load_file", "read_batch"]
+__all__ = ["Archive", "Ignored", "Loaded", "PostFile", "ReadBatch", "Skipped", "find_post_files", "load_file",
+           "read_batch"]

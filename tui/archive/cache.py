@@ -29,7 +29,7 @@ from .archive import Archive, Skipped, archive_key
 from .index import IndexState, Segment, _display_order
 from .post_table import PostTable
 
-CACHE_FORMAT = 6  # 6: cat: values include every category path prefix (cat:=a/b)
+CACHE_FORMAT = 7  # 7: posts keep their authors one by one (authors column)
 _ARRAYS = ("starts", "title_ends", "ends", "alive", "timestamps", "local_timestamps", "repaired",
            "segment_table", "keys", "key_starts", "ids")
 _CHECKED_FILES = ("posts.pickle", "meta.pickle", "files.pickle")

@@ -148,7 +148,9 @@ class _Dimension:
         pair_sets, pair_strings = self._string_pairs
         for code in range(self._searched_sets, len(self.set_keys)):
             key = self.set_keys[code]
-            if self.kind != "cat":
+            if self.kind == "author":
+                items = list(key)  # a tuple of authors
+            elif self.kind != "cat":
                 items = [key]
             else:
                 items = [level for path in key for level in path]
@@ -392,7 +394,7 @@ class FacetData:
         with self._lock:
             dims = self._dimensions
             self._add_rows(dims["cat"], columns["categories"][start:stop], self._category_nodes)
-            self._add_rows(dims["author"], columns["author"][start:stop], self._flat_nodes(dims["author"]))
+            self._add_rows(dims["author"], columns["authors"][start:stop], self._author_nodes(dims["author"]))
             hosts = _hosts(columns["link"][start:stop])
             self._add_rows(dims["source"], hosts, self._flat_nodes(dims["source"]))
             self._add_months(columns["timestamp"][start:stop], columns["utc_offset"][start:stop])
@@ -413,6 +415,11 @@ class FacetData:
     def _category_nodes(self, paths: tuple[tuple[str, ...], ...]) -> list[int]:
         dim = self._dimensions["cat"]
         return [code for path in paths for code in dim.path_nodes(path)]
+
+    @staticmethod
+    def _author_nodes(dim: _Dimension):
+        """A post's authors: each its own facet entry (`authors = ["A", "B"]` counts for A and B)."""
+        return lambda authors: [dim.node(author, author, -1, (author,)) for author in authors]
 
     @staticmethod
     def _flat_nodes(dim: _Dimension):

@@ -275,15 +275,26 @@ def tag_list(value: Any) -> tuple[str, ...]:
     return (tag,) if tag else ()
 
 
-CONTAINER_FOLDERS = {"source", "_posts", "posts", "post", "content", "_drafts", "blog"}
+CONTAINER_FOLDERS = {"source", "_posts", "posts", "post", "content", "_drafts", "blog", "docs"}
 
 
-def categories_from_folder(relative_path: str) -> tuple[tuple[str, ...], ...]:
-    """`source/_posts/新媒体/ZAKER/channel/x.md` -> (('新媒体', 'ZAKER', 'channel'),)."""
-    parts = list(PurePath(relative_path).parts[:-1])
-    while parts and parts[0].lower() in CONTAINER_FOLDERS:
-        parts.pop(0)
-    levels = tuple(one_line(part) for part in parts if one_line(part))
+def categories_from_folder(relative_path: str, content_parts: int | None = None,
+                           bundle: bool = False) -> tuple[tuple[str, ...], ...]:
+    """The folders of a path as one category path: `source/_posts/新媒体/ZAKER/channel/x.md` ->
+    (('新媒体', 'ZAKER', 'channel'),). In a site, the folders below its content root (the first
+    `content_parts` folders are not categories); elsewhere every folder but leading containers
+    (`source/_posts`, `content`, `docs`). A page bundle's own folder (`slug/index.md`) is the
+    page, not a category."""
+    parts = PurePath(relative_path).parts
+    folders = list(parts[:-1])
+    if content_parts is None:
+        while folders and folders[0].lower() in CONTAINER_FOLDERS:
+            folders.pop(0)
+    else:
+        folders = folders[content_parts:]
+    if folders and bundle:
+        folders.pop()
+    levels = tuple(one_line(part) for part in folders if one_line(part))
     return (levels,) if levels else ()
 
 

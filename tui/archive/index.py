@@ -32,6 +32,7 @@ import numpy as np
 from .folding import code_points, fold, fold_code_points
 from .post import Post
 from .query import Query, QueryError, Term, parse
+from .sites import natural_key
 
 _GRAM_SHIFT = 21  # code points fit in 21 bits; a bigram key is (first << 21) | second
 SEGMENT_DOCS = 2048
@@ -226,7 +227,7 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
             local_timestamps[doc] = post.date.replace(tzinfo=timezone.utc).timestamp()
         repaired[doc] = post.repaired
         entries = {
-            "author": (post.author,),
+            "author": post.authors,
             "cat": [level for path in post.categories for level in path]
             + ["/".join(path[:depth]) for path in post.categories for depth in range(2, len(path) + 1)],
             "tag": post.tags,
@@ -482,7 +483,7 @@ class SearchIndex:
         rank = state.derived.get("rank")
         if rank is None:
             titles = state.titles
-            order = sorted(range(state.size), key=titles.__getitem__)
+            order = sorted(range(state.size), key=lambda doc: natural_key(titles[doc]))  # `2` before `10`
             rank = np.empty(state.size, dtype=np.int64)
             rank[order] = np.arange(state.size)
             state.derived["rank"] = rank

@@ -18,7 +18,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from .folding import fold_table
-from .archive import Archive, PostFile, find_post_files, is_ignored_folder, is_post_name, read_batch
+from .archive import Archive, PostFile, read_batch
+from .survey import folder_is_read, post_file_at, survey, walk
 
 BATCH_FILES = 1024
 PARALLEL_FROM = 3000
@@ -108,10 +109,18 @@ def _load_in_workers(archive: Archive, batches: list[list[PostFile]], workers: i
 def load_archive(archive: Archive, progress: Callable[[int, int], None] | None = None,
                  should_stop: Callable[[], bool] | None = None, workers: int | None = None) -> Archive:
     started = time.perf_counter()
-    files = list(find_post_files(archive.roots))
+    files = survey_files(archive)
     load_files(archive, files, progress, should_stop, workers)
     archive.load_seconds = time.perf_counter() - started
     return archive
+
+
+def survey_files(archive: Archive) -> list[PostFile]:
+    """Walk the roots: the post files to read; what is ignored, and how, is kept on the archive."""
+    found = survey(archive.roots)
+    archive.layouts = found.layouts
+    archive.ignored = found.ignored
+    return found.files
 
 
 # ---------------------------------------------------------------- keeping an archive current
@@ -122,7 +131,7 @@ def scan_changes(archive: Archive) -> tuple[list[PostFile], list[str]]:
     changed: list[PostFile] = []
     present: set[str] = set()
     known = archive.files
-    for post_file in find_post_files(archive.roots):
+    for post_file in survey_files(archive):
         path = str(post_file.path)
         present.add(path)
         try:
@@ -156,13 +165,22 @@ def post_file_for(archive: Archive, path: str) -> PostFile | None:
             return PostFile(root, root.parent, explicit=True)
         if not candidate.startswith(root_text.rstrip(os.sep) + os.sep):
             continue
-        relative_parts = candidate[len(root_text.rstrip(os.sep)) + 1:].split(os.sep)
-        if any(is_ignored_folder(part) for part in relative_parts[:-1]):
-            return None
-        if not is_post_name(relative_parts[-1]):
-            return None
-        return PostFile(type(root)(candidate), root)
+        return post_file_at(root, archive.layout_for(root), candidate)
     return None
+
+
+def _post_files_in_folder(archive: Archive, folder: str) -> list[PostFile]:
+    """The post files under a folder that appeared in one of the roots (moved or copied in)."""
+    candidate = os.path.abspath(folder)
+    for root in archive.roots:
+        prefix = str(root).rstrip(os.sep) + os.sep
+        if candidate.startswith(prefix):
+            layout = archive.layout_for(root)
+            if not folder_is_read(layout, tuple(candidate[len(prefix):].split(os.sep))):
+                return []
+            return [post_file for post_file in walk(root, layout, type(root)(candidate), set())
+                    if str(post_file.path) not in archive.files]
+    return []
 
 
 def apply_file_changes(archive: Archive, paths: set[str]) -> int:
@@ -171,12 +189,7 @@ def apply_file_changes(archive: Archive, paths: set[str]) -> int:
     gone: list[str] = []
     for path in sorted(paths):
         if os.path.isdir(path):  # a folder moved or copied in: everything under it
-            for root in archive.roots:
-                if os.path.abspath(path).startswith(str(root).rstrip(os.sep) + os.sep):
-                    for post_file in find_post_files([path]):
-                        inside = PostFile(post_file.path, root)
-                        if str(inside.path) not in archive.files and post_file_for(archive, str(inside.path)):
-                            to_load.append(inside)
+            to_load.extend(_post_files_in_folder(archive, path))
             continue
         if not os.path.exists(path):  # a folder moved away or deleted: everything under it
             prefix = os.path.abspath(path).rstrip(os.sep) + os.sep
@@ -236,7 +249,7 @@ def open_archive(roots, *, rebuild: bool = False, use_cache: bool = True,
         complete = not (should_stop is not None and should_stop())
         dirty = bool(changed or removed)
     else:
-        files = list(find_post_files(archive.roots))
+        files = survey_files(archive)
         complete = load_files(archive, files, progress, should_stop)
         dirty = True
     archive.load_seconds = time.perf_counter() - started

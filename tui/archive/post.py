@@ -23,6 +23,7 @@ class Post:
     date_raw: str
     """The date exactly as the post wrote it ('' when it had none)."""
     author: str = ""
+    """Its authors as one line ('A, B'); set from `authors` when that is given."""
     categories: tuple[tuple[str, ...], ...] = ()
     """Each entry is one category path, outermost first: (('新媒体', 'ZAKER', 'channel'),)."""
     tags: tuple[str, ...] = ()
@@ -34,6 +35,14 @@ class Post:
     """The frontmatter was broken and recovered by hand; some fields may be missing."""
     notes: tuple[str, ...] = field(default=())
     """What was odd about the file (encoding used, repairs made), shown in the reader."""
+    authors: tuple[str, ...] = ()
+    """Each author on its own (a facet entry each, `author:=` matches each); `author` joins them."""
+
+    def __post_init__(self) -> None:
+        if self.authors and not self.author:
+            object.__setattr__(self, "author", ", ".join(self.authors))
+        elif self.author and not self.authors:
+            object.__setattr__(self, "authors", (self.author,))
 
     @property
     def source(self) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from .post import Post
 
 _COLUMNS = (
-    "path", "relative_path", "title", "timestamp", "utc_offset", "date_raw", "author",
+    "path", "relative_path", "title", "timestamp", "utc_offset", "date_raw", "authors",
     "categories", "tags", "image", "link", "body_format", "repaired", "notes",
 )
 _ZONES: dict[int, timezone] = {}
@@ -52,7 +52,7 @@ class PostTable(Sequence[Post]):
             columns["timestamp"].append(post.date.timestamp())
             columns["utc_offset"].append(int(post.date.utcoffset().total_seconds()))
         columns["date_raw"].append(post.date_raw)
-        columns["author"].append(self._intern(post.author))
+        columns["authors"].append(self._intern(post.authors))
         columns["categories"].append(self._intern(post.categories))
         columns["tags"].append(self._intern(post.tags))
         columns["image"].append(post.image)
@@ -77,7 +77,6 @@ class PostTable(Sequence[Post]):
             title=c["title"][index],
             date=date,
             date_raw=c["date_raw"][index],
-            author=c["author"][index],
             categories=c["categories"][index],
             tags=c["tags"][index],
             image=c["image"][index],
@@ -85,6 +84,7 @@ class PostTable(Sequence[Post]):
             body_format=c["body_format"][index],
             repaired=c["repaired"][index],
             notes=c["notes"][index],
+            authors=c["authors"][index],
         )
 
     def __iter__(self) -> Iterator[Post]:

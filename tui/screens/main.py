@@ -80,7 +80,7 @@ class MainScreen(Screen):
         Binding("f", "toggle_sidebar", "Full-width reader", show=False, id="toggle_sidebar"),
         Binding("t", "toggle_facets", "Facets", id="facets"),
         Binding("e", "export", "Export as Markdown", show=False, id="export"),
-        Binding("exclamation_mark", "skipped", "Skipped files", show=False, id="skipped"),
+        Binding("exclamation_mark", "skipped", "Skipped and ignored files", show=False, id="skipped"),
         Binding("L", "links", "Links and images", id="links"),
         Binding("c", "copy_link", "Copy the post's link", show=False, id="copy_link"),
         Binding("o", "open_link", "Open the post's link (copies over SSH)", show=False, id="open_link"),
@@ -636,7 +636,12 @@ class MainScreen(Screen):
     def action_skipped(self) -> None:
         from .skipped import SkippedScreen
 
-        self.app.push_screen(SkippedScreen(list(self.archive.skipped) if self.archive else []))
+        archive = self.archive
+        if archive is None:
+            self.app.push_screen(SkippedScreen([]))
+            return
+        sites = [site.described for layout in archive.layouts.values() for site in layout.all_sites]
+        self.app.push_screen(SkippedScreen(list(archive.skipped), list(archive.ignored), sites))
 
     def _update_status(self) -> None:
         archive = self.archive
@@ -661,4 +666,5 @@ class MainScreen(Screen):
             match=self._match,
             match_note=self._match_note,
             note=self._load_note,
+            loading=self._loading,
         )

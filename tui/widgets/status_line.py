@@ -15,12 +15,14 @@ class StatusLine(Static):
     def show_counts(self, *, loaded: int, shown: int, skipped: int, query: str, position: int | None,
                     progress: tuple[int, int, float, float | None] | None = None, opening: bool = False,
                     counting: bool = False, match: tuple[int, int] | None = None, note: str = "",
-                    query_error: bool = False, match_note: str = "") -> None:
+                    query_error: bool = False, match_note: str = "", loading: bool = False) -> None:
         text = Text()
-        if opening:
-            text.append("Opening…", style="bold")
+        if opening or (loading and not loaded and progress is None):
+            text.append("Opening…" if opening else "Loading…", style="bold")
             self.update(text)
             return
+        if loading and not loaded:
+            query = ""  # nothing to match yet: never "0 of 0 posts match"
         if progress is not None:
             done, total, rate, remaining = progress
             text.append(f"Loading {done:,}/{total:,}", style="bold")

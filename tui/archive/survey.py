@@ -1,0 +1,213 @@
+"""Finding the post files under the roots given, with an account of every other one.
+
+Every file with a post extension under a root is either listed here as a post file (to be
+read: it may still be skipped, with its reason) or counted under the rule that ignored it
+(`layouts/`: Hugo templates). Which is which is the site generator's business (sites.py).
+Files come in natural order (`2` before `10`), folder by folder; posts of equal date, and the
+undated ones, are listed in this order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .sites import Ignore, Keep, Layout, is_post_file, natural_key
+
+
+@dataclass(frozen=True, slots=True)
+class PostFile:
+    path: Path
+    root: Path
+    explicit: bool = False
+    """Named on the command line: read even when it is a symbolic link to elsewhere."""
+    generator: str = ""
+    """The site generator whose page it is ('' in a folder of no recognised generator)."""
+    content_parts: int = 0
+    """Leading folders of `relative_path` up to its content root (they are not categories)."""
+    folder_categories: bool = True
+    """Whether the folders below the content root are categories."""
+    bundle: bool = False
+    """A page bundle: `slug/index.md` alone in its folder (the folder is the page, not a category)."""
+
+    @property
+    def relative_path(self) -> str:
+        try:
+            return str(self.path.relative_to(self.root))
+        except ValueError:
+            return self.path.name
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    """Files with a post extension that are not posts, by the rule that says so."""
+
+    path: str
+    """Absolute: a folder (ending in '/'), a file, or a pattern (`…/src/**/*.html`)."""
+    relative_path: str
+    reason: str
+    files: int
+
+
+@dataclass
+class Survey:
+    files: list[PostFile] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
+    layouts: dict[Path, Layout] = field(default_factory=dict)
+
+    @property
+    def ignored_files(self) -> int:
+        return sum(rule.files for rule in self.ignored)
+
+
+def normalize_root(root: Path | str) -> Path:
+    return Path(os.path.abspath(os.path.expanduser(str(root))))
+
+
+def count_post_files(folder: Path | str) -> int:
+    """Files with a post extension under a folder (symbolic links to folders not followed; git's
+    own `.git` folder not looked into: it holds no pages, and can hold a great many files)."""
+    count = 0
+    pending = [str(folder)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            if entry.name != ".git":
+                                pending.append(entry.path)
+                        elif is_post_file(entry.name):
+                            count += 1
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+    return count
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.rules: dict[tuple[Path, str, str], int] = {}
+
+    def add(self, root: Path, verdict: Ignore, files: int) -> None:
+        if files:
+            key = (root, verdict.rule, verdict.reason)
+            self.rules[key] = self.rules.get(key, 0) + files
+
+    def ignored(self) -> list[Ignored]:
+        return [Ignored(str(root / rule) + ("/" if rule.endswith("/") else ""), rule, reason, files)
+                for (root, rule, reason), files in self.rules.items()]
+
+
+def survey(roots: Iterable[Path | str]) -> Survey:
+    """Every post file under the roots, in a stable order, each file once; and what was ignored.
+
+    Symlinked folders are not followed (no loops, nothing outside the archive); symlinked
+    files are listed, and read only when they point inside their root (see `load_file`).
+    """
+    result = Survey()
+    seen: set[Path] = set()
+    tally = _Tally()
+    for root in roots:
+        root = normalize_root(root)
+        if root.is_file():
+            if root not in seen:
+                seen.add(root)
+                result.files.append(PostFile(root, root.parent, explicit=True))
+            continue
+        layout = result.layouts.get(root) or Layout.of(root)
+        result.layouts[root] = layout
+        result.files.extend(walk(root, layout, root, seen, tally))
+    result.ignored = tally.ignored()
+    return result
+
+
+def find_post_files(roots: Iterable[Path | str]) -> Iterator[PostFile]:
+    yield from survey(roots).files
+
+
+def walk(root: Path, layout: Layout, start: Path, seen: set[Path], tally: _Tally | None = None) -> Iterator[PostFile]:
+    """The post files under `start` (the root or a folder in it that is looked into)."""
+    tally = tally or _Tally()
+    base = len(root.parts)
+    for folder, subfolders, files in os.walk(start, followlinks=False, onerror=lambda error: None):
+        folder_path = Path(folder)
+        parts = folder_path.parts[base:]
+        kept = []
+        for name in sorted(subfolders, key=natural_key):
+            if name == ".git":
+                continue
+            verdict = layout.folder(parts + (name,))
+            if isinstance(verdict, Ignore):
+                if not os.path.islink(folder_path / name):
+                    tally.add(root, verdict, count_post_files(folder_path / name))
+            else:
+                kept.append(name)
+        subfolders[:] = kept
+        names = sorted((name for name in files if is_post_file(name)), key=natural_key)
+        if not names:
+            continue
+        zone = layout.zone(parts)
+        verdicts = [(name, zone.file(name)) for name in names]
+        pages = [name for name, verdict in verdicts if isinstance(verdict, Keep)]
+        bundle = bool(parts) and _only_index(pages) and not any(count_post_files(folder_path / name) for name in kept)
+        for name, verdict in verdicts:
+            if isinstance(verdict, Ignore):
+                tally.add(root, verdict, 1)
+                continue
+            path = folder_path / name
+            if path not in seen:
+                seen.add(path)
+                yield _post_file(path, root, verdict, bundle)
+
+
+def _only_index(pages: list[str]) -> bool:
+    return len(pages) == 1 and is_index(pages[0])
+
+
+def is_index(name: str) -> bool:
+    return os.path.splitext(name)[0].lower() == "index"
+
+
+def _post_file(path: Path, root: Path, verdict: Keep, bundle: bool) -> PostFile:
+    return PostFile(path, root, generator=verdict.generator, content_parts=verdict.content_parts,
+                    folder_categories=verdict.folder_categories, bundle=bundle)
+
+
+def _is_bundle(layout: Layout, parts: tuple[str, ...], folder: Path) -> bool:
+    """Whether an index page is the only page in its folder, with no post file below it."""
+    if not is_index(parts[-1]) or len(parts) < 2:
+        return False
+    zone = layout.zone(parts[:-1])
+    pages = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if count_post_files(entry.path):
+                        return False
+                elif is_post_file(entry.name) and isinstance(zone.file(entry.name), Keep):
+                    pages.append(entry.name)
+    except OSError:
+        return False
+    return _only_index(pages)
+
+
+def post_file_at(root: Path, layout: Layout, path: str) -> PostFile | None:
+    """The PostFile for one path under a root, when it is a post file there (not ignored)."""
+    relative = path[len(str(root).rstrip(os.sep)) + 1:]
+    parts = tuple(relative.split(os.sep))
+    if not is_post_file(parts[-1]):
+        return None
+    verdict = layout.path_verdict(parts)
+    if isinstance(verdict, Ignore):
+        return None
+    return _post_file(type(root)(path), root, verdict, _is_bundle(layout, parts, Path(path).parent))
+
+
+def folder_is_read(layout: Layout, parts: tuple[str, ...]) -> bool:
+    """Whether the folder at `parts` (relative to the root) is looked into."""
+    return all(not isinstance(layout.folder(parts[:depth]), Ignore) for depth in range(1, len(parts) + 1))
