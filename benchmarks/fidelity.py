@@ -40,6 +40,7 @@ _KRAMDOWN = re.compile(r"\{[:.#][^{}\n]{0,200}\}")
 _TEMPLATE_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}"
                                r"|\{\{<\s*comment\s*>\}\}.*?\{\{<\s*/comment\s*>\}\}", re.DOTALL)
 _CLOSING_TAG = re.compile(r"\{\{[<%]\s*/[\w./-]+\s*[>%]\}\}|\{%-?\s*(?:end\w*|raw)\s*-?%\}")
+_LIQUID_LINE = re.compile(r"^[ \t]*\{%-?[ \t]*(?:for|if|unless|elsif|else|assign|capture|case|when|end\w*)\b[^\n]*?%\}[ \t]*\n", re.MULTILINE)
 _TOC = re.compile(r"^[ \t]*\[\[?_?toc_?\]\]?[ \t]*$", re.MULTILINE | re.IGNORECASE)
 
 
@@ -69,7 +70,9 @@ def visible_source_text(path: Path) -> str:
         # Sites drop heading ids (`## 标题 {#id}`) and table-of-contents markers from the page.
         body = _HEADING_ID.sub(r"\1", body)
         # Template comments and closing tags are never on the page (`{% comment %}…`, `{{< /alert >}}`).
-        body = _CLOSING_TAG.sub("", _TEMPLATE_COMMENT.sub("", body))
+        # A Liquid statement alone on its line (`{% for … %}` around table rows) prints nothing,
+        # line and all: left blank, it would end the HTML block and show the rows' tags as text.
+        body = _CLOSING_TAG.sub("", _LIQUID_LINE.sub("", _TEMPLATE_COMMENT.sub("", body)))
         body = markdown_parser().render(_TOC.sub("", body))
     parser = _TextNodes()
     # kramdown attribute lists (`{:width="100%"}`) are read by the site, not shown.

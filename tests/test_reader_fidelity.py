@@ -292,3 +292,11 @@ def test_search_indexes_what_the_reader_shows_not_markup(tmp_path: Path) -> None
         assert archive.search(hidden).count == 0, hidden
     for shown_word in ("Visible heading", "the guide", "codetag"):
         assert archive.search(f'"{shown_word}"').count == 1, shown_word
+
+
+def test_a_page_of_markup_only_shows_its_source_with_a_note() -> None:
+    """A page that is only a script and a style draws no text: rather than an empty reader, it
+    says so and shows the source."""
+    lines = lines_of("<script setup>\nimport Home from './Home.vue'\n</script>\n\n<style>\n.x { color: red }\n</style>\n")
+    assert lines[0].startswith("(This page is markup that shows no text here")
+    assert any("import Home from './Home.vue'" in line for line in lines)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 import threading
 from collections import OrderedDict
@@ -102,14 +101,6 @@ def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
         notes=tuple(notes),
     )
     return post, fields.plain_text(raw.body, body_format)
-
-
-def markup_only(body: str) -> str:
-    """What the reader shows of a body that converts to no text (Vue components after a
-    `<script setup>`, scripts and styles only): that it has no text, and its source."""
-    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", body)), default=0))
-    return (f"*(This page is markup that shows no text here: scripts, styles or components. Its source:)*\n\n"
-            f"{fence}html\n{body.strip()}\n{fence}\n")
 
 
 def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:
@@ -325,8 +316,6 @@ class Archive:
         try:
             raw = read_post_file(post.path, self.roots)
             markdown = to_markdown(raw.body, post.body_format) or ""
-            if not markdown.strip() and raw.body.strip():
-                markdown = markup_only(raw.body)
         except NotAPost as reason:
             markdown = f"*The file of this post can no longer be read ({one_line(str(reason))}).*\n"
         with self._lock:

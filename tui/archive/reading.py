@@ -44,3 +44,11 @@ def reader_markdown(body_markdown: str, title: str, body_format: str = "markdown
     if body_format == "markdown":
         body_markdown = normalise_site_markup(body_markdown)
     return without_title_heading(body_markdown, title)
+
+
+def markup_only(body: str) -> str:
+    """What the reader shows of a body that converts to no text (Vue components after a
+    `<script setup>`, scripts and styles only): that it has no text, and its source."""
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", body)), default=0))
+    return (f"*(This page is markup that shows no text here: scripts, styles or components. Its source:)*\n\n"
+            f"{fence}html\n{body.strip()}\n{fence}\n")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.segment import Segment
 
 from ..archive.links import Link, links_in
+from ..archive.reading import markup_only
 from .document import render_lines
 
 NO_TEXT = "*(This post has no text: nothing follows its frontmatter.)*"
@@ -18,7 +19,11 @@ def post_lines(markdown: str, width: int, header_links: tuple[str, str] = ("", "
     if not markdown.strip():
         markdown = NO_TEXT
     links = links_in(markdown, *header_links)
-    return render_lines(markdown, width, code_theme, links=links), links
+    lines = render_lines(markdown, width, code_theme, links=links)
+    if not any(line_text(line) for line in lines):
+        # Only scripts, styles or components: say so, and show the source rather than nothing.
+        lines = render_lines(markup_only(markdown), width, code_theme, links=links)
+    return lines, links
 
 
 def line_text(line: list[Segment]) -> str:
