@@ -103,8 +103,8 @@ def kinsoku_faults(lines: list[str], width: int) -> list[int]:
         if not line or not previous or cell_len(previous) < width - 3 or line[0] not in CLOSING or line.startswith(("...", "…")):
             continue
         # Full-width punctuation never starts a line; ASCII forms not after CJK text (`.json`
-        # starting a line is a word, not punctuation).
-        if not line[0].isascii() or (is_cjk(previous[-1]) and not line[1:2].isalnum()):
+        # or `./x.jsx` starting a line is a word, not punctuation).
+        if not line[0].isascii() or (is_cjk(previous[-1]) and (not line[1:2].strip() or is_cjk(line[1]))):
             faults.append(number)
     for number, line in enumerate(lines[:-1]):
         line = line.rstrip()
