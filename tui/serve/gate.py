@@ -250,8 +250,7 @@ class Gate:
         it with the client's bytes unread would send a reset, which loses the reason."""
         self.refused += 1
         sock = pending.sock
-        pending.sock = socket.socket()  # a placeholder for _close; the real one lingers below
-        self._close(pending, f"refused: {reason}")
+        self._close(pending, f"refused: {reason}", keep_socket=True)  # it lingers below
         try:
             self._drain(sock)
             sock.send(SERVER_VERSION + disconnect_packet(f"postshelf: {reason}; try again in a moment"))
@@ -288,7 +287,7 @@ class Gate:
             self.loop.remove_reader(sock)
             sock.close()
 
-    def _close(self, pending: Pending, line: str | None = None) -> None:
+    def _close(self, pending: Pending, line: str | None = None, keep_socket: bool = False) -> None:
         held = pending in self.pending and pending.held
         self.pending.discard(pending)
         if pending in self.waiting:
@@ -300,10 +299,8 @@ class Gate:
             self.loop.remove_reader(pending.sock)
         except (ValueError, OSError):
             pass
-        try:
+        if not keep_socket:
             pending.sock.close()
-        except OSError:
-            pass
         if line:
             self._log(f"ssh {pending.shown} - {time.monotonic() - pending.accepted:.1f}s {line}")
         if held:

@@ -238,7 +238,7 @@ class WebServer(Server):
             try:
                 await self._messages(websocket, app_service, state)
             finally:
-                await app_service.stop()
+                await self._stop_app(app_service)
         except asyncio.CancelledError:
             state["reason"] = state["reason"] or "server stopping"
             await websocket.close()
@@ -248,7 +248,18 @@ class WebServer(Server):
             if watcher is not None:
                 watcher.cancel()
             if app_service is not None:
-                await app_service.stop()
+                await self._stop_app(app_service)
+
+    @staticmethod
+    async def _stop_app(app_service: AppService) -> None:
+        """Ask the session to quit; a session that does not is hung up on (its helper killed:
+        the factory then ends it, saved or after a grace time)."""
+        try:
+            await asyncio.wait_for(asyncio.shield(app_service.stop()), 15)
+        except asyncio.TimeoutError:
+            process = getattr(app_service, "_process", None)
+            if process is not None and process.returncode is None:
+                process.kill()
 
     async def _messages(self, websocket: web.WebSocketResponse, app_service: AppService, state: dict) -> None:
         async for message in websocket:
