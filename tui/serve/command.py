@@ -214,6 +214,13 @@ async def _serve(args, factory, authorized: Path | None, idle: float, roots: lis
     from ..archive.user_state import data_root
     from . import ssh
 
+    import resource
+
+    # Room for a flood of sockets before login (gate.CEILING) besides every reader's.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 4096 if hard == resource.RLIM_INFINITY else min(4096, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):

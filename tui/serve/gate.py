@@ -138,7 +138,7 @@ class Gate:
             shown = f"[{address}]:{peer[1]}" if ":" in address else f"{address}:{peer[1]}"
             pending = Pending(sock, address, shown)
             if len(self.pending) >= CEILING:
-                self._refuse(pending, "too many connections logging in", spoke=False)
+                self._refuse(pending, "too many connections logging in")
                 continue
             pending.held = (len(self.held()) < self.overall
                             and len(self.held(address)) < self.per_source)
@@ -243,7 +243,7 @@ class Gate:
             if pending.held:
                 self._admit_waiting()
 
-    def _refuse(self, pending: Pending, reason: str, spoke: bool = True) -> None:
+    def _refuse(self, pending: Pending, reason: str) -> None:
         """Our version, then a disconnect with the reason: what a client that spoke can show.
 
         The socket is then half-closed and drained for a moment before it is closed: closing

@@ -167,8 +167,8 @@ class WebServer(Server):
                     query = {name: value for name, value in request.query.items() if name != "token"}
                     target = request.rel_url.with_query(query)
                     response = web.HTTPSeeOther(location=str(target))
-                    response.set_cookie(COOKIE, login, httponly=True, samesite="Strict", path="/",
-                                        secure=request.scheme == "https")
+                    secure = request.scheme == "https" or (self.fixed_public_url or "").startswith("https:")
+                    response.set_cookie(COOKIE, login, httponly=True, samesite="Strict", path="/", secure=secure)
                     self.log(f"web {clean(request.remote or '?', 45)} logged in with the token")
                     return response
             if login is None:
