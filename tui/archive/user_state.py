@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -38,6 +39,10 @@ def data_root() -> Path:
 def state_path_for(roots: Iterable[Path | str], profile: str = "default") -> Path:
     safe_profile = re.sub(r"[^A-Za-z0-9_.-]", "_", profile)[:64] or "default"
     return data_root() / "state" / f"{archive_key(roots)}-{safe_profile}.json"
+
+
+_WRITING = threading.Lock()
+"""Held while a reading state is written (the app saves from a worker thread and on exit)."""
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -156,10 +161,13 @@ class UserState:
         generation, data = snapshot
         if self.path is None:
             return
-        data["read"].sort()
-        encoded = json.dumps(data, ensure_ascii=False, indent=0).encode("utf-8", "surrogateescape")
-        write_atomically(self.path, encoded)
-        self.saved_generation = max(self.saved_generation, generation)
+        with _WRITING:  # one write at a time (they share a temporary name)...
+            if generation < self.saved_generation:
+                return  # ...and an older snapshot, written late by a worker thread, never replaces a newer one
+            data["read"].sort()
+            encoded = json.dumps(data, ensure_ascii=False, indent=0).encode("utf-8", "surrogateescape")
+            write_atomically(self.path, encoded)
+            self.saved_generation = max(self.saved_generation, generation)
 
     def save(self) -> None:
         """Write the state now if it changed. Raises OSError when it cannot be written."""

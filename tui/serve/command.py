@@ -1,8 +1,10 @@
 """`postshelf serve PATH... --ssh [HOST:]PORT --web [HOST:]PORT`: one archive, many readers.
 
 The archive is loaded once (through the warm cache), then a session process forks from it
-for each reader (sessions.py). Exit status: 0 after a clean stop (SIGTERM, SIGINT, SIGHUP),
-1 when the server failed, 2 on bad usage.
+for each reader (sessions.py); the server follows the archive's files and passes changes on
+to the sessions. Exit status: 0 after a clean stop (SIGTERM, SIGINT, SIGHUP: all three stop
+the server, letting sessions save), 1 when the server failed, 2 on bad usage or a key file
+others can write.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import ipaddress
 import os
 import re
 import signal
@@ -42,13 +43,6 @@ def parse_duration(text: str, unit: str) -> float:
     return float(match[1]) * {"s": 1, "m": 60, "h": 3600}[match[2] or unit]
 
 
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="postshelf serve",
@@ -59,7 +53,8 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="archive folders or post files")
     p.add_argument("--ssh", type=parse_address, metavar="[HOST:]PORT", help="serve over SSH here")
-    p.add_argument("--web", type=parse_address, metavar="[HOST:]PORT", help="serve to browsers here (no login)")
+    p.add_argument("--web", type=parse_address, metavar="[HOST:]PORT",
+                   help="serve to browsers here (login with the token printed at start)")
     p.add_argument("--authorized-keys", type=Path, metavar="FILE",
                    help="public keys allowed in (default: ~/.ssh/authorized_keys of the user serving); "
                    "re-read when it changes")
@@ -68,6 +63,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host-key", type=Path, metavar="FILE",
                    help="the server's private host key (default: one made on first start in the data folder)")
     p.add_argument("--max-sessions", type=int, default=20, metavar="N", help="readers at once, per front end (default 20)")
+    p.add_argument("--max-sessions-per-key", type=int, default=3, metavar="N",
+                   help="sessions at once per SSH key, or per web login (default 3)")
+    p.add_argument("--max-sessions-per-connection", type=int, default=1, metavar="N",
+                   help="session channels at once on one SSH connection (default 1)")
+    p.add_argument("--unused-timeout", default="60s", metavar="TIME",
+                   help="close an SSH connection that has no session this long (default 60s)")
+    p.add_argument("--login-grace", default="10s", metavar="TIME",
+                   help="time from connecting to logged in over SSH (default 10s)")
+    p.add_argument("--max-startups", type=int, default=30, metavar="N",
+                   help="SSH connections logging in at once, in all (default 30; random early drop from a third)")
+    p.add_argument("--max-startups-per-source", type=int, default=10, metavar="N",
+                   help="SSH connections logging in at once from one address (default 10)")
+    p.add_argument("--web-token-file", type=Path, metavar="FILE",
+                   help="web: read the login token from FILE (default: a random one, printed at start)")
+    p.add_argument("--web-no-login", action="store_true",
+                   help="web: no login at all (only behind a proxy that authenticates)")
     p.add_argument("--idle-timeout", default="30m", metavar="TIME",
                    help="close a session after this long without a key press: minutes, or 90s, 2h; 0 never (default 30m)")
     p.add_argument("--session-memory", type=int, default=1024, metavar="MB",
@@ -88,11 +99,18 @@ def main(argv: list[str]) -> int:
         p.error("say where to serve: --ssh [HOST:]PORT and/or --web [HOST:]PORT")
     if args.max_sessions < 1:
         p.error("--max-sessions must be 1 or more")
+    for name in ("max_sessions_per_key", "max_sessions_per_connection", "max_startups", "max_startups_per_source"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be 1 or more")
     try:
         idle = parse_duration(args.idle_timeout, "m")
         cpu = parse_duration(args.session_cpu, "s")
+        args.unused = parse_duration(args.unused_timeout, "s")
+        args.grace = parse_duration(args.login_grace, "s")
     except argparse.ArgumentTypeError as error:
         p.error(str(error))
+    if args.grace <= 0:
+        p.error("--login-grace must be more than 0")
     paths = []
     for text in args.paths:
         path = Path(text).expanduser()
@@ -109,10 +127,44 @@ def main(argv: list[str]) -> int:
         authorized = args.authorized_keys.expanduser()
     if args.host_key is not None and not args.host_key.is_file():
         p.error(f"no host key file at {args.host_key}")
+    from .keys import HOST_KEY_NAME, AuthorizedKeys, KeyFileError, check_private
+
+    # Key files others could change are refused before anything is loaded (sshd's StrictModes).
+    try:
+        if authorized is not None:
+            AuthorizedKeys(authorized, say).check()
+        if args.ssh is not None:
+            from ..archive.user_state import data_root
+
+            host_key = args.host_key or data_root() / HOST_KEY_NAME
+            if host_key.exists():
+                check_private(host_key, "host key")
+        if args.web is not None and args.web_token_file is not None:
+            check_private(args.web_token_file, "token file")
+    except KeyFileError as error:
+        say(f"refused: {error}")
+        return 2
+    args.token = None
+    if args.web is not None and not args.web_no_login:
+        from .web import new_token
+
+        if args.web_token_file is not None:
+            try:
+                args.token = args.web_token_file.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as error:
+                p.error(f"cannot read the token file {args.web_token_file}: {error}")
+            if len(args.token) < 16:
+                p.error(f"the token in {args.web_token_file} is too short: 16 characters at least (22 random "
+                        "ones are 128 bits)")
+        else:
+            args.token = new_token()
 
     from ..archive.cache import release_free_memory
     from ..archive.loader import open_archive
-    from .sessions import Limits, start_factory
+    from .sessions import Limits, remove_stale_folders, start_factory
+
+    for folder in remove_stale_folders():
+        say(f"removed {folder}, left by a server that was killed")
 
     started = time.perf_counter()
     try:
@@ -131,28 +183,59 @@ def main(argv: list[str]) -> int:
     del archive  # the session factory holds it; this process only relays bytes
     release_free_memory()
     try:
-        return asyncio.run(_serve(args, factory, authorized, idle))
+        return asyncio.run(_serve(args, factory, authorized, idle, roots))
     finally:
         factory.close()
 
 
-async def _serve(args, factory, authorized: Path | None, idle: float) -> int:
+async def _follow_changes(roots: list[Path], factory, stop: asyncio.Event) -> None:
+    """The archive's files, followed as the app follows them (watchfiles, the same pace); each
+    batch of changes goes to the session factory, which applies it and tells every session."""
+    try:
+        import watchfiles
+    except ImportError:  # pragma: no cover - a dependency, but never fatal
+        return
+    folders = [str(root) for root in roots if root.is_dir()]
+    if not folders:
+        return
+    try:
+        async for changes in watchfiles.awatch(*folders, stop_event=stop, debounce=400, step=100,
+                                               rust_timeout=500, yield_on_timeout=False):
+            paths = sorted({path for _, path in changes})
+            try:
+                await asyncio.to_thread(factory.changed, paths)
+            except OSError:
+                return  # the factory is gone: the main loop notices and stops
+    except (OSError, RuntimeError) as error:  # e.g. too many inotify watches
+        say(f"the archive is not followed for changes: {error}")
+
+
+async def _serve(args, factory, authorized: Path | None, idle: float, roots: list[Path]) -> int:
     from ..archive.user_state import data_root
     from . import ssh
 
+    import resource
+
+    # Room for a flood of sockets before login (gate.CEILING) besides every reader's.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 4096 if hard == resource.RLIM_INFINITY else min(4096, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         loop.add_signal_handler(number, stop.set)
     hub = ssh.Hub(factory=factory, keys=ssh.AuthorizedKeys(authorized, say), allow_anonymous=args.allow_anonymous,
-                  max_sessions=args.max_sessions, idle_timeout=idle)
+                  max_sessions=args.max_sessions, idle_timeout=idle, per_key=args.max_sessions_per_key,
+                  per_connection=args.max_sessions_per_connection, unused_timeout=args.unused, grace=args.grace,
+                  max_startups=args.max_startups, per_source_startups=args.max_startups_per_source)
     listener = web_server = None
     try:
         if args.ssh is not None:
             host, port = args.ssh
             try:
-                key, key_path, made = ssh.load_host_key(args.host_key, data_root())
-            except (ValueError, OSError) as error:  # asyncssh.KeyImportError is a ValueError
+                key, key_path, made = ssh.load_host_key(args.host_key, data_root(), say)
+            except (ValueError, OSError, ssh.KeyFileError) as error:  # asyncssh.KeyImportError is a ValueError
                 say(f"cannot use the host key: {error}")
                 return 1
             listener = await ssh.listen(hub, host, port, key)
@@ -169,16 +252,25 @@ async def _serve(args, factory, authorized: Path | None, idle: float) -> int:
 
             host, port = args.web
             web_server = WebServer(factory, host, port, title="postshelf", max_sessions=args.max_sessions,
-                                   public_url=args.public_url, log=hub.log)
+                                   public_url=args.public_url, log=hub.log, token=args.token,
+                                   per_login=args.max_sessions_per_key, idle_timeout=idle)
             bound = await web_server.start()
             shown_host = f"[{host}]" if ":" in host else host
-            say(f"web http://{shown_host}:{bound}/ (no login: every browser reads as 'web')")
-            if not _is_loopback(host):
-                _shout(f"the web mode has no login: ANYONE who can reach {shown_host}:{bound} can read this "
-                       "archive. Put it behind a proxy that authenticates.")
+            base = (args.public_url.rstrip("/") if args.public_url else f"http://{shown_host}:{bound}") + "/"
+            if args.token is not None:
+                say(f"web {base}?token={args.token}")
+                say(f"web http://{shown_host}:{bound}/ needs the token above (once per browser; "
+                    f"{'from ' + str(args.web_token_file) if args.web_token_file else 'a new one at every start'})")
+            else:
+                say(f"web http://{shown_host}:{bound}/ (no login: every browser reads as 'web')")
+                _shout(f"--web-no-login: the web mode has NO LOGIN: ANYONE who can reach {shown_host}:{bound} "
+                       "(and any web page open in their browser) can read this archive. Only behind a proxy "
+                       "that authenticates.")
         say(f"at most {args.max_sessions} sessions; idle ones closed after "
             f"{ssh._duration(idle) if idle else 'never'}; ready (pid {os.getpid()}, sessions under pid {factory.pid})")
         idle_task = asyncio.create_task(hub.watch_idle())
+        stop_following = asyncio.Event()
+        follow_task = asyncio.create_task(_follow_changes(roots, factory, stop_following))
         status = 0
         while not stop.is_set():
             try:
@@ -190,6 +282,8 @@ async def _serve(args, factory, authorized: Path | None, idle: float) -> int:
                     break
         say("stopping: telling readers, letting sessions save")
         idle_task.cancel()
+        stop_following.set()
+        follow_task.cancel()
         if listener is not None:
             listener.close()
         await hub.stop()

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
+import json
 import signal
+import socket
+import threading
 from pathlib import Path
 
 from textual.widget import AwaitMount
@@ -26,10 +28,53 @@ REFUSED_ACTIONS = {"suspend_process"}
 
 
 class ServedApp(PostshelfApp):
-    def __init__(self, roots: list[Path], archive, *, profile: str, web: bool) -> None:
+    def __init__(self, roots: list[Path], archive, *, profile: str, web: bool,
+                 messages: socket.socket | None = None) -> None:
         super().__init__(roots, archive=archive, watch=False)
         self.profile = profile
         self.web = web
+        self.messages = messages
+        """From the session factory: files that changed (applied here as the local app's watcher
+        does), notices for the reader. The server watches the files once for every session."""
+
+    hung_up = False
+    """SIGHUP or SIGTERM came before the app's loop ran: quit once mounted."""
+
+    def on_mount(self) -> None:
+        # Textual runs PostshelfApp.on_mount after this one (every class's handler is called):
+        # what follows waits until the main screen is there.
+        self.call_after_refresh(self._after_mount)
+
+    def _after_mount(self) -> None:
+        if self.hung_up:
+            self.exit()
+        elif self.messages is not None:
+            threading.Thread(target=self._follow_messages, name="postshelf-messages", daemon=True).start()
+
+    def _follow_messages(self) -> None:
+        from ..archive.loader import apply_file_changes
+
+        while True:
+            try:
+                data = self.messages.recv(65536)
+            except InterruptedError:
+                continue
+            except OSError:
+                return
+            if not data:
+                return
+            try:
+                message = json.loads(data)
+                if message.get("changed"):
+                    if apply_file_changes(self.archive, set(message["changed"])):
+                        self.call_from_thread(self.main_screen.refresh_posts)
+                elif message.get("notice"):
+                    self.call_from_thread(self.notify, str(message["notice"]), title="postshelf", timeout=10,
+                                          markup=False)
+            except RuntimeError:  # the app has stopped
+                return
+            except (ValueError, AttributeError, TypeError, OSError):
+                continue
 
     def watch_theme(self, theme: str) -> None:
         """A reader's theme choice lasts their session: the settings file is the server's."""
@@ -81,8 +126,8 @@ class ServedApp(PostshelfApp):
         self.exit()
 
 
-def run_app(archive, roots: list[Path], *, profile: str, web: bool) -> int:
-    app = ServedApp(roots, archive, profile=profile, web=web)
+def run_app(archive, roots: list[Path], *, profile: str, web: bool, messages: socket.socket | None = None) -> int:
+    app = ServedApp(roots, archive, profile=profile, web=web, messages=messages)
     if web:
         from textual.drivers.web_driver import WebDriver
 
@@ -95,12 +140,41 @@ def run_app(archive, roots: list[Path], *, profile: str, web: bool) -> int:
     def on_signal(number, frame) -> None:
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:  # before the app's loop started or after it ended
-            os._exit(128 + number)
+        except RuntimeError:
+            # Before the app's loop started (it quits as soon as it is mounted) or after it
+            # ended: the session is on its way out and saves its state first. Exiting here
+            # would cut that off; the factory kills a session that takes longer than GRACE.
+            app.hung_up = True
+            return
         loop.call_soon_threadsafe(app.request_exit)
 
     for number in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(number, on_signal)
     app.run()
+    finish_saving(app)
+    if isinstance(getattr(app, "_exception", None), MemoryError):
+        from .sessions import EXIT_MEMORY
+
+        return EXIT_MEMORY
     return app.return_code or 0
+
+
+def finish_saving(app: PostshelfApp, timeout: float = 10.0) -> None:
+    """The session ends with its reading state on disk: a write still running in a worker
+    thread is waited for (the process exits with os._exit, which would cut it off), then
+    whatever is not saved yet is written here."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    current = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not current and not thread.daemon:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    screen = getattr(app, "main_screen", None)
+    state = getattr(screen, "user_state", None)
+    if state is not None and state.dirty:
+        try:
+            state.save()
+        except OSError:
+            pass
 

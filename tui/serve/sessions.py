@@ -10,11 +10,17 @@ starts in a fraction of a second and costs only the memory it changes.
 Protocol: an AF_UNIX SOCK_SEQPACKET connection per session, JSON messages.
   client -> zygote  {"kind": "tty" | "pipe", "env": {...}, "profile": "..."} with file
                     descriptors: a pty slave ("tty"), or stdin, stdout, stderr ("pipe")
-  zygote -> client  {"pid": N}, later {"exit": status}
+  zygote -> client  {"pid": N}, later {"exit": status} (EXIT_MEMORY: it ran out of memory)
   client -> zygote  {"signal": "TERM"}: ask the session to end (it saves and quits)
+  client -> zygote  {"notice": "text"}: shown to the reader (a notification in the app)
   client closes     the session gets SIGHUP, and SIGKILL if it is still there after GRACE s.
-The server holds a second socket to the zygote: when it closes (the server stopped or was
-killed), the zygote ends every session and exits, so nothing outlives the server.
+The server holds a second socket to the zygote, the control socket: when it closes (the
+server stopped or was killed), the zygote ends every session and exits, so nothing outlives
+the server. On it the server sends {"changed": [paths]} when files of the archive change
+(watchfiles, as in the app): the zygote applies them to its archive (so new sessions start
+with the current posts) and passes them to every session, which applies them to its own copy
+and refreshes its list, as the local app does. Each session has a socket from the zygote for
+these messages (changes, notices).
 """
 
 from __future__ import annotations
@@ -36,9 +42,12 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-GRACE = 3.0
+GRACE = 5.0
 """Seconds a session has to save and quit after SIGHUP or SIGTERM before it is killed."""
 MAX_MESSAGE = 65536
+EXIT_MEMORY = 86
+"""A session's exit status when it ran out of its memory (RLIMIT_AS: a MemoryError)."""
+FOLDER_PREFIX = "postshelf-serve-"
 
 KEPT_ENVIRONMENT = (
     "PATH", "HOME", "USER", "LOGNAME", "TZ", "TMPDIR",
@@ -88,6 +97,19 @@ class SessionFactory:
         sock.connect(self.path)
         return sock
 
+    def changed(self, paths: list[str]) -> None:
+        """Files of the archive changed: the zygote applies them and tells every session."""
+        chunk: list[str] = []
+        size = 0
+        for path in paths:
+            if size + len(path) > MAX_MESSAGE // 2 and chunk:
+                send(self._control, {"changed": chunk})
+                chunk, size = [], 0
+            chunk.append(path)
+            size += len(path.encode("utf-8", "surrogateescape")) + 4
+        if chunk:
+            send(self._control, {"changed": chunk})
+
     def alive(self) -> bool:
         try:
             pid, _ = os.waitpid(self.pid, os.WNOHANG)
@@ -116,9 +138,42 @@ class SessionFactory:
         shutil.rmtree(self._directory, ignore_errors=True)
 
 
+def remove_stale_folders(parent: str | None = None) -> list[str]:
+    """Folders of servers that are gone (killed with their session factory): nobody listens on
+    their socket any more. Only this user's; a folder made in the last minute is left alone."""
+    parent = parent or tempfile.gettempdir()
+    removed = []
+    try:
+        names = [name for name in os.listdir(parent) if name.startswith(FOLDER_PREFIX)]
+    except OSError:
+        return removed
+    for name in names:
+        folder = os.path.join(parent, name)
+        try:
+            info = os.lstat(folder)
+        except OSError:
+            continue
+        if not os.path.isdir(folder) or os.path.islink(folder) or info.st_uid != os.getuid():
+            continue
+        path = os.path.join(folder, "sessions")
+        if not os.path.exists(path) and time.time() - info.st_mtime < 60:
+            continue  # being made right now
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            probe.connect(path)
+            continue  # a live server
+        except OSError:
+            pass
+        finally:
+            probe.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
 def start_factory(archive, roots: list[Path], limits: Limits) -> SessionFactory:
     """Fork the zygote now (call before starting threads, loops or servers)."""
-    directory = tempfile.mkdtemp(prefix="postshelf-serve-")  # mode 0700: only this user
+    directory = tempfile.mkdtemp(prefix=FOLDER_PREFIX)  # mode 0700: only this user
     path = os.path.join(directory, "sessions")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(path)
@@ -150,6 +205,8 @@ class _Session:
         self.conn: socket.socket | None = conn
         self.pid: int | None = None
         self.kill_at: float | None = None
+        self.notify: socket.socket | None = None
+        """The zygote's end of the session's message socket (changes, notices)."""
 
 
 class _Zygote:
@@ -165,8 +222,10 @@ class _Zygote:
         self.stopping = False
 
     def run(self) -> int:
-        # Ctrl+C in the server's terminal reaches its whole process group: the server decides.
+        # Ctrl+C or a hang-up in the server's terminal reaches its whole process group: the
+        # server decides, and closes the control socket when it is time to stop.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         gc.freeze()  # the archive's objects: never rescanned here or in sessions (fewer copied pages)
         self.wake_r, wake_w = os.pipe()
@@ -185,7 +244,7 @@ class _Zygote:
                 if key.data == "accept":
                     self._accept()
                 elif key.data == "control":
-                    self._stop()
+                    self._control()
                 elif key.data == "wake":
                     try:
                         os.read(self.wake_r, 4096)
@@ -208,6 +267,43 @@ class _Zygote:
             return
         self.sessions[conn] = _Session(conn)
         self.selector.register(conn, selectors.EVENT_READ, "session")
+
+    def _control(self) -> None:
+        """A message from the server (files changed), or its end (stop)."""
+        try:
+            data = self.control.recv(MAX_MESSAGE)
+        except OSError:
+            data = b""
+        if not data:
+            self._stop()
+            return
+        try:
+            message = json.loads(data)
+            paths = [str(path) for path in message.get("changed", [])]
+        except (ValueError, AttributeError, TypeError):
+            return
+        if paths:
+            self._apply_changes(paths)
+
+    def _apply_changes(self, paths: list[str]) -> None:
+        from ..archive.loader import apply_file_changes
+
+        try:
+            applied = apply_file_changes(self.archive, set(paths))
+        except Exception as error:  # noqa: BLE001 - a file that cannot be read must not stop the zygote
+            print(f"postshelf serve: live update failed: {error}", file=sys.stderr, flush=True)
+            return
+        if applied:
+            for session in list(self.by_pid.values()):
+                self._tell(session, {"changed": paths})
+
+    def _tell(self, session: _Session, message: dict) -> None:
+        if session.notify is None:
+            return
+        try:
+            send(session.notify, message)
+        except OSError:  # its buffer is full (a frozen session) or it is gone: it misses this one
+            pass
 
     def _stop(self) -> None:
         """The server is gone or stopping: every session ends, then this process."""
@@ -232,11 +328,19 @@ class _Zygote:
             if not isinstance(message, dict):
                 raise ValueError("not a JSON object")
             if "kind" in message and session.pid is None and not self.stopping:
-                session.pid = self._fork(message, fds)
+                parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                try:
+                    session.pid = self._fork(message, fds, child_end)
+                finally:
+                    child_end.close()
+                parent_end.setblocking(False)
+                session.notify = parent_end
                 self.by_pid[session.pid] = session
                 send(conn, {"pid": session.pid})
             elif message.get("signal") == "TERM":
                 self._signal(session, signal.SIGTERM)
+            elif isinstance(message.get("notice"), str):
+                self._tell(session, {"notice": message["notice"][:300]})
         except (ValueError, OSError) as error:
             print(f"postshelf serve: bad session request: {error}", file=sys.stderr)
             self._drop(conn)
@@ -274,9 +378,13 @@ class _Zygote:
             except (ProcessLookupError, PermissionError):
                 pass
             session = self.by_pid.pop(pid, None)
+            if session is not None and session.notify is not None:
+                session.notify.close()
+                session.notify = None
             if session is not None and session.conn is not None:
                 try:
-                    send(session.conn, {"exit": os.waitstatus_to_exitcode(status)})
+                    send(session.conn, {"exit": os.waitstatus_to_exitcode(status),
+                                        "memory_mb": self.limits.memory_mb})
                 except OSError:
                     pass
 
@@ -290,15 +398,17 @@ class _Zygote:
                     pass
                 session.kill_at = None
 
-    def _fork(self, request: dict, fds: list[int]) -> int:
+    def _fork(self, request: dict, fds: list[int], notify: socket.socket) -> int:
         sys.stderr.flush()
         pid = os.fork()
         if pid:
             return pid
         status = 1
         try:
-            self._leave_zygote(fds)
-            status = run_session(self.archive, self.roots, request, fds, self.limits)
+            self._leave_zygote([*fds, notify.fileno()])
+            status = run_session(self.archive, self.roots, request, fds, self.limits, notify)
+        except MemoryError:
+            status = EXIT_MEMORY
         except BaseException:  # noqa: BLE001 - shown on the reader's terminal, then gone
             traceback.print_exc()
         finally:
@@ -314,7 +424,8 @@ class _Zygote:
         for number in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(number, signal.SIG_DFL)
         self.selector.close()
-        for sock in [self.listener, self.control, *self.sessions]:
+        others = [session.notify for session in self.sessions.values() if session.notify is not None]
+        for sock in [self.listener, self.control, *self.sessions, *others]:
             if sock.fileno() not in keep:
                 sock.close()
         os.close(self.wake_r)
@@ -324,7 +435,8 @@ class _Zygote:
 # ---------------------------------------------------------------- a session process
 
 
-def run_session(archive, roots: list[Path], request: dict, fds: list[int], limits: Limits) -> int:
+def run_session(archive, roots: list[Path], request: dict, fds: list[int], limits: Limits,
+                notify: socket.socket | None = None) -> int:
     """Become the reader's process: own session and terminal, their environment, limits; run."""
     os.setsid()  # its own process group: the zygote can signal the session and all it started
     if request["kind"] == "tty":
@@ -347,7 +459,7 @@ def run_session(archive, roots: list[Path], request: dict, fds: list[int], limit
     from .session_app import run_app
 
     return run_app(archive, roots, profile=str(request.get("profile", "anonymous")),
-                   web=request["kind"] == "pipe")
+                   web=request["kind"] == "pipe", messages=notify)
 
 
 _replaced_streams: list = []
