@@ -152,9 +152,9 @@ def run_app(archive, roots: list[Path], *, profile: str, web: bool, messages: so
         signal.signal(number, on_signal)
     app.run()
     finish_saving(app)
-    if isinstance(getattr(app, "_exception", None), MemoryError):
-        from .sessions import EXIT_MEMORY
+    from .sessions import EXIT_MEMORY, caused_by_memory
 
+    if caused_by_memory(getattr(app, "_exception", None)):
         return EXIT_MEMORY
     return app.return_code or 0
 

@@ -58,6 +58,18 @@ KEPT_ENVIRONMENT = (
 DISPLAY, SSH_AUTH_SOCK or the like: nothing of the server's desktop or agent."""
 
 
+def caused_by_memory(error: BaseException | None) -> bool:
+    """A MemoryError, or an error raised while handling one: Pygments, for one, turns a
+    MemoryError while compiling a lexer's patterns into a ValueError."""
+    seen = 0
+    while error is not None and seen < 20:
+        if isinstance(error, MemoryError):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
 @dataclass(frozen=True)
 class Limits:
     """Per-session resource limits (setrlimit in the session process). 0 turns one off."""
@@ -407,10 +419,11 @@ class _Zygote:
         try:
             self._leave_zygote([*fds, notify.fileno()])
             status = run_session(self.archive, self.roots, request, fds, self.limits, notify)
-        except MemoryError:
-            status = EXIT_MEMORY
-        except BaseException:  # noqa: BLE001 - shown on the reader's terminal, then gone
-            traceback.print_exc()
+        except BaseException as error:  # noqa: BLE001 - shown on the reader's terminal, then gone
+            if caused_by_memory(error):
+                status = EXIT_MEMORY
+            else:
+                traceback.print_exc()
         finally:
             try:
                 sys.stdout.flush()
