@@ -158,9 +158,11 @@ class DocumentRenderer:
             return []
         text.stylize(HEADING_STYLES.get(node.tag, STRONG))
         if node.tag in ("h1", "h2"):
+            # The rule goes under the heading's words; an image in the heading comes after it.
+            first, *after = text.split("\n", allow_blank=False) if "\n" in text.plain else [text]
+            first.rstrip()
             underline = "━" if node.tag == "h1" else "─"
-            longest = max(cell_len(line) for line in text.plain.split("\n"))
-            return [text, Text(underline * min(width, longest), RULE)]
+            return [first, Text(underline * min(width, max(1, first.cell_len)), RULE), *after]
         return [text]
 
     def code(self, code: str, language: str) -> RenderableType:
