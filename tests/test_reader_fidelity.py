@@ -300,3 +300,15 @@ def test_a_page_of_markup_only_shows_its_source_with_a_note() -> None:
     lines = lines_of("<script setup>\nimport Home from './Home.vue'\n</script>\n\n<style>\n.x { color: red }\n</style>\n")
     assert lines[0].startswith("(This page is markup that shows no text here")
     assert any("import Home from './Home.vue'" in line for line in lines)
+
+
+def test_search_skips_template_markup_the_reader_does_not_show(tmp_path: Path) -> None:
+    from tui.archive.loader import open_archive
+
+    (tmp_path / "hugo.md").write_text(
+        "---\ntitle: Hugo\n---\n\nSee [the guide]({{< ref \"hiddentarget\" >}}).\n\n"
+        "{% comment %}\nhiddencomment\n{% endcomment %}\n\n{{< alert >}}\nshownalert\n{{< /alert >}}\n",
+        encoding="utf-8")
+    archive, _complete = open_archive([tmp_path], use_cache=False)
+    assert archive.search("hiddentarget").count == 0 and archive.search("hiddencomment").count == 0
+    assert archive.search("shownalert").count == 1 and archive.search('"the guide"').count == 1

@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import PurePath
 from typing import Any
 
+from .site_markup import normalise_site_markup
 from .sanitize import one_line, strip_controls
 
 UTC = timezone.utc
@@ -449,7 +450,8 @@ def plain_text(body: str, body_format: str) -> str:
     if body_format == "html":
         body = _strip_tags(_drop_invisible_blocks(body), " ")
     else:
+        # Site markup as the reader shows it: labels for shortcodes, no template comments.
         body = " ".join(_visible_markdown(piece) if prose else piece
-                        for prose, piece in _fenced_pieces(body))
+                        for prose, piece in _fenced_pieces(normalise_site_markup(body)))
     body = html.unescape(body)
     return " ".join(strip_controls(body, tags=False).split())[:MAX_SEARCH_CHARACTERS]
