@@ -20,7 +20,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -70,8 +70,8 @@ def synthetic_table(posts: int, seed: int = 3) -> PostTable:
     hosts = [f"site{index}.example.com" for index in range(2000)]
     author_weights = [1 / (rank + 1) for rank in range(len(authors))]
     host_weights = [1 / (rank + 1) for rank in range(len(hosts))]
-    zones = [timezone.utc, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5))]
-    start = datetime(2011, 1, 1, tzinfo=timezone.utc)
+    zones = [UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5))]
+    start = datetime(2011, 1, 1, tzinfo=UTC)
     picked_authors = rng.choices(authors, author_weights, k=posts)
     picked_hosts = rng.choices(hosts, host_weights, k=posts)
     table = PostTable()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -111,7 +111,7 @@ class Writer:
 
 def generate(out: Path, posts: int, seed: int = 7) -> None:
     writer = Writer(seed)
-    now = datetime(2022, 12, 31, tzinfo=timezone.utc)
+    now = datetime(2022, 12, 31, tzinfo=UTC)
     for index in range(posts):
         relative, text = writer.post(index, now)
         path = out / relative

@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_archive import COMMON_HANZI, ENGLISH, Writer  # noqa: E402
-
 from tui.archive import Archive  # noqa: E402
 
 
@@ -101,7 +100,7 @@ def main() -> None:
                 results = index.search(query, limit=200)
                 result = next(results)
                 first.append((time.perf_counter() - begin) * 1000)
-                for result in results:
+                for result in results:  # noqa: B007 - the last result holds the full count
                     pass
                 full.append((time.perf_counter() - begin) * 1000)
                 counts.append(result.count)

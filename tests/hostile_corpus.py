@@ -48,7 +48,7 @@ def _post(title_line: str, body: str, extra: str = "") -> str:
 def _billion_laughs() -> str:
     """Nine levels of nine aliases: 9**9 (387 million) strings once expanded."""
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for previous, name in zip("abcdefgh", "bcdefghi"):
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [{','.join('*' + previous for _ in range(9))}]")
     lines += ["title: *i", "author: *i", "categories: *i", "tags: *i", "date: *i", "link: *i"]
     return "---\n" + "\n".join(lines) + "\n---\n\nThe body survives the bomb.\n"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 from textual.pilot import Pilot
 
 from tui.app import PostshelfApp
+from tui.archive.archive import Archive
 from tui.screens.help import HelpScreen
 from tui.screens.main import OPEN_DELAY
 from tui.screens.skipped import SkippedScreen
@@ -247,15 +249,15 @@ async def test_qualifiers_and_folding_in_the_app(real_corpus: Path) -> None:
         assert post_list.count == 0
 
 
-def big_archive(count: int) -> "Archive":
+def big_archive(count: int) -> Archive:
     """An archive of `count` small posts built in memory (no files): for list-scale tests."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    from tui.archive.archive import Archive, Loaded
+    from tui.archive.archive import Loaded
     from tui.archive.post import Post
 
     archive = Archive([])
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     batch = []
     for number in range(count):
         post = Post(path=Path(f"/nowhere/{number}.md"), relative_path=f"{number}.md",
@@ -281,7 +283,6 @@ async def test_virtual_list_with_100k_rows() -> None:
         assert post_list.cursor == 99_999
         assert "Post number 99999" in screen_text(post_list)
         await pilot.press("pageup", "k")
-        kept = post_list.current_index
         await pilot.press("slash", *"动画")
         await settle(pilot)
         assert post_list.count == 100

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 from test_app import screen_text, settle
-
 from tui.app import PostshelfApp
 from tui.archive.sites import natural_key
 from tui.screens.help import HelpScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import frontmatter
@@ -84,7 +84,7 @@ def test_exported_posts_load_back_into_postshelf_unchanged(real_corpus: Path, tm
 
 
 def test_the_frontmatter_of_a_feed_bot_post_reads_well() -> None:
-    post = make_post("信用建设 111", date=datetime(2021, 12, 5, 4, 17, 18, tzinfo=timezone.utc),
+    post = make_post("信用建设 111", date=datetime(2021, 12, 5, 4, 17, 18, tzinfo=UTC),
                      date_raw="Sun, 05 Dec 2021 04:17:18 GMT", author="ZAKER",
                      categories=(("新媒体", "ZAKER", "channel"),), link="https://example.com/a")
     assert post_as_markdown(post, "\n\n正文 **粗体**\n\n\n") == (

@@ -469,7 +469,7 @@ async def test_panel_fits_a_narrow_sidebar(real) -> None:
         long_label = next(row for row in panel.rows if cell_len(row.label) > width)
         assert any("…" in line for line in lines if long_label.label[:4] in line)
         count_ends = set()
-        for line, row in zip(lines, panel.rows[int(panel.scroll_y):]):
+        for line, row in zip(lines, panel.rows[int(panel.scroll_y):], strict=False):
             assert cell_len(line) == width
             if row.count is not None:
                 assert line.rstrip().endswith(f"{row.count:,}")

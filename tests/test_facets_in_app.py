@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_app import screen_text, settle, status
-
 from tui.app import PostshelfApp
 from tui.widgets.facet_panel import FacetPanel
 from tui.widgets.post_list import PostList

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-import re
 import os
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_app import settle
 
+from test_app import settle
 from tui.app import PostshelfApp
 from tui.archive import images as images_module
 from tui.archive.images import ImageCache, ImageFetchError, fetch_image

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import timezone
+from datetime import UTC
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import REAL, REPO
 from tui.archive import Archive
 from tui.archive.archive import find_post_files, load_file
 from tui.archive.folding import fold
-from tui.archive.index import doc_text as _doc_text, host_of as _host, highlight_spans
+from tui.archive.index import doc_text as _doc_text
+from tui.archive.index import highlight_spans
+from tui.archive.index import host_of as _host
 from tui.archive.query import Query, Term, parse
 from tui.archive.sites import natural_key
 
@@ -61,7 +64,7 @@ def brute_force(archive: Archive, texts: list[str], query: Query) -> list[int]:
         elif term.field == "source":
             found = bool(post.link) and within(term, _host(post.link))
         elif term.field == "date":
-            stamp = post.date.replace(tzinfo=timezone.utc).timestamp() if post.date else None
+            stamp = post.date.replace(tzinfo=UTC).timestamp() if post.date else None
             found = stamp is not None and (term.start is None or stamp >= term.start) and (
                 term.end is None or stamp < term.end)
         else:
@@ -211,7 +214,7 @@ def test_many_queries_on_every_core_give_what_one_at_a_time_gives() -> None:
                                         "sort:title date:2021", "zzzz-nothing")]
     together = list(run_queries(archive.index, queries, limit=5))
     assert [result.query for result in together] == queries
-    for query, result in zip(queries, together):
+    for query, result in zip(queries, together, strict=True):
         alone = archive.index.run(query)
         assert result.count == alone.count
         assert result.ids.tolist() == alone.ids[:5].tolist()

@@ -256,7 +256,7 @@ def test_reader_images_become_numbered_placeholder_lines(real_corpus: Path) -> N
         lines = text_lines(render_markdown(markdown, width, links=links))
         placeholders = [line for line in lines if line.startswith("[img")]
         assert len(placeholders) == 13 == len(links)
-        for link, line in zip(links, placeholders):
+        for link, line in zip(links, placeholders, strict=True):
             assert line.startswith(f"[img {link.number}] comic content — image-comi")
             assert line.endswith(link.url[-8:])  # the file name survives shortening
         assert all(len(line) <= width for line in lines)
@@ -606,7 +606,6 @@ def test_every_key_has_a_description_for_help() -> None:
 
 async def test_main_screen_keys_copy_open_and_list_links(tmp_path: Path, monkeypatch) -> None:
     from test_app import header, settle
-
     from tui.cli import demo_path
 
     (tmp_path / "no-link.md").write_text("---\ntitle: Linkless\ndate: 2030-01-01\n---\ntext\n", encoding="utf-8")

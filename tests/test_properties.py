@@ -8,7 +8,8 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tui.archive import fields
 from tui.archive.archive import PostFile, build_post

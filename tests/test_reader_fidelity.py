@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from rich.cells import cell_len
 from hard_posts import write_hard_posts
 from tui.archive.convert import to_markdown
 from tui.cli import main as cli_main
-from tui.rendering.linebreak import CLOSING, OPENING, divide_line, is_cjk
+from tui.rendering.linebreak import CLOSING, OPENING, divide_line
 from tui.rendering.post import line_text, post_lines
 
 REPO = Path(__file__).resolve().parents[1]
@@ -158,7 +159,7 @@ def test_emphasis_next_to_cjk_punctuation_is_bold_not_asterisks() -> None:
 
 def wrapped(text: str, width: int) -> list[str]:
     breaks = divide_line(text, width)
-    return [text[start:end].rstrip() for start, end in zip([0, *breaks], [*breaks, len(text)])]
+    return [text[start:end].rstrip() for start, end in zip([0, *breaks], [*breaks, len(text)], strict=True)]
 
 
 def test_closing_punctuation_never_starts_a_line_after_latin_text() -> None:
@@ -185,7 +186,7 @@ def test_latin_words_and_numbers_are_not_split_when_a_break_is_possible() -> Non
 def test_kinsoku_holds_for_any_mix(text: str, width: int) -> None:
     lines = wrapped(text, width)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost or repeated
-    for previous, line in zip(lines, lines[1:]):
+    for previous, line in pairwise(lines):
         if line and previous and line[0] in CLOSING and not line[0].isascii():
             # Only where the line before is a single character could not give it company.
             assert len(previous.strip()) <= 1 or all(ch in CLOSING + OPENING for ch in previous.strip()), (width, lines)

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from test_app import header, screen_text, settle, status
-
 from tui.app import PostshelfApp
 from tui.archive import Archive
 from tui.archive.sites import natural_key

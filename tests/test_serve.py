@@ -18,8 +18,18 @@ import pytest
 
 pytest.register_assert_rewrite("serve_helpers")
 from serve_helpers import (  # noqa: E402 - after the line above, so its asserts are rewritten too
-LIST_SHOWN, OPTIONS, REPO, SERVE, SERVE_MARKS, Server, alive, descendants, fingerprint,
-                           ssh_command, wait_until)
+    LIST_SHOWN,
+    OPTIONS,
+    REPO,
+    SERVE,
+    SERVE_MARKS,
+    Server,
+    alive,
+    descendants,
+    fingerprint,
+    ssh_command,
+    wait_until,
+)
 
 pytest_plugins = ["serve_helpers"]  # the fixtures: keys, serve, small_archive, tmux
 

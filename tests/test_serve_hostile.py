@@ -20,8 +20,19 @@ import pytest
 
 pytest.register_assert_rewrite("serve_helpers")
 from serve_helpers import (  # noqa: E402 - after the line above, so its asserts are rewritten too
-    REPO, SERVE, SERVE_MARKS, SMALL_SHOWN, Server, alive, children, fingerprint, make_key, rss_mb,
-    ssh_command, wait_until)
+    REPO,
+    SERVE,
+    SERVE_MARKS,
+    SMALL_SHOWN,
+    Server,
+    alive,
+    children,
+    fingerprint,
+    make_key,
+    rss_mb,
+    ssh_command,
+    wait_until,
+)
 
 pytest_plugins = ["serve_helpers"]  # the fixtures: keys, serve, small_archive, tmux
 pytestmark = SERVE_MARKS

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tui.archive.site_fields import (
-    author_names, date_from_path, date_in_url, post_date, title_from_markdown_heading, title_from_path,
+    author_names,
+    date_from_path,
+    date_in_url,
+    post_date,
+    title_from_markdown_heading,
+    title_from_path,
 )
 from tui.archive.sites import natural_key
-
-UTC = timezone.utc
 
 
 def test_the_first_heading_of_the_markdown_is_the_title() -> None:

@@ -8,13 +8,11 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.archive import Archive
 from tui.archive.sites import POST_SUFFIXES
-
-UTC = timezone.utc
 
 
 def write_site(root: Path, files: dict[str, str]) -> Path:
@@ -28,7 +26,7 @@ def write_site(root: Path, files: dict[str, str]) -> Path:
 def post_like_files(root: Path) -> int:
     """Files with a post extension under a folder, as a user would count them (not in .git)."""
     count = 0
-    for folder, subfolders, files in os.walk(root):
+    for _folder, subfolders, files in os.walk(root):
         subfolders[:] = [name for name in subfolders if name != ".git"]
         count += sum(1 for name in files if os.path.splitext(name)[1].lower() in POST_SUFFIXES)
     return count

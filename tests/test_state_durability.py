@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 from conftest import REPO
-
 from tui.archive.user_state import UserState
 
 WRITER = """

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import replace
-from functools import partial
 import threading
 import time
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.screen import Screen
 from textual.binding import Binding
+from textual.screen import Screen
 
 from .archive import Archive
 from .archive.cache import release_free_memory
+from .archive.images import ImageCache
 from .archive.loader import apply_file_changes, open_archive
 from .archive.user_state import load_settings, save_settings
-from .archive.images import ImageCache
 from .config import load_config
 from .rendering import install_cjk_line_breaking
 from .screens.main import SORT_NAMES, MainScreen

@@ -323,7 +323,7 @@ def _read_keys(reader: _Reader, table: dict[str, Any], known_actions: Collection
                          "it was ignored", action, "keys")
             continue
         names = [normalize_key(key) for key in written]
-        bad = [key.strip() for key, normal in zip(written, names) if normal is None]
+        bad = [key.strip() for key, normal in zip(written, names, strict=True) if normal is None]
         if bad:
             shown = ", ".join(f'"{key}"' for key in bad)
             reader.error(f"[keys] {action}: {shown} cannot be a key (write letters, digits or names like "

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from . import fields
 from .convert import to_markdown
-from .reading import reader_markdown
 from .index import IndexBatch, SearchIndex, SearchResult, build_batch
 from .parse import NotAPost, RawPost, not_regular_reason, read_post_file
 from .post import Post
 from .post_table import PostTable
+from .reading import reader_markdown
 from .sanitize import one_line
 from .site_fields import author_names, post_date, title_from_markdown_heading, title_from_path
 from .sites import MARKDOWN_SUFFIXES, Layout

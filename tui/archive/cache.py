@@ -196,7 +196,7 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise CacheError(f"the cache manifest is unreadable ({error.__class__.__name__})")
+        raise CacheError(f"the cache manifest is unreadable ({error.__class__.__name__})") from error
     if not isinstance(manifest, dict) or manifest.get("format") != CACHE_FORMAT:
         raise CacheError("the cache was written by another version of postshelf")
     if manifest.get("roots") != [str(root) for root in archive.roots]:
@@ -217,13 +217,13 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
     except CacheError:
         raise
     except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError, AttributeError) as error:
-        raise CacheError(f"the cache is damaged ({error.__class__.__name__}: {str(error)[:80]})")
+        raise CacheError(f"the cache is damaged ({error.__class__.__name__}: {str(error)[:80]})") from error
     size = int(manifest["posts"])
     _check(arrays, size, len(blob))
     try:
         archive.posts = PostTable.from_state(columns)
     except ValueError as error:
-        raise CacheError(f"the cache is damaged ({error})")
+        raise CacheError(f"the cache is damaged ({error})") from error
     if len(archive.posts) != size:
         raise CacheError("the cache's post table does not match its index")
     archive.skipped = [Skipped(Path(path), relative, reason) for path, relative, reason in meta["skipped"]]

@@ -13,14 +13,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import PurePath
 from typing import Any
 
 from .sanitize import one_line, strip_controls
-
-UTC = timezone.utc
 
 MAX_FIELD_CHARACTERS = 1000
 """Longer titles, authors and category names are cut (ending in …): each is one line on screen."""

@@ -19,12 +19,12 @@ Measured on 100k generated posts: see benchmarks/ and the README.
 from __future__ import annotations
 
 import re
-from itertools import compress, repeat
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timezone
+from datetime import UTC
+from itertools import compress, repeat
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -224,7 +224,7 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
         if post.date is not None:
             timestamps[doc] = post.date.timestamp()
             # date:/before:/after: compare the date as the post shows it (its own zone).
-            local_timestamps[doc] = post.date.replace(tzinfo=timezone.utc).timestamp()
+            local_timestamps[doc] = post.date.replace(tzinfo=UTC).timestamp()
         repaired[doc] = post.repaired
         entries = {
             "author": post.authors,
@@ -509,7 +509,7 @@ class SearchIndex:
     def run(self, query: Query | str, limit: int | None = None) -> SearchResult:
         """The complete result in one call (for the CLI and tests)."""
         result = None
-        for result in self.search(query, limit=limit):
+        for result in self.search(query, limit=limit):  # noqa: B007 - the last result is the complete one
             pass
         assert result is not None
         return result
@@ -531,7 +531,7 @@ def _containing(state: IndexState, term: bytes, ids: list[int], in_title: bool =
     else:
         main_docs, main_find, delta_find = state.main_docs, state.main_blob.find, state.delta_blob.find
         found = ((main_find if doc < main_docs else delta_find)(term, start, end)
-                 for doc, start, end in zip(ids, starts, ends))
+                 for doc, start, end in zip(ids, starts, ends, strict=True))
     return list(compress(ids, map((0).__le__, found)))
 
 

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from .folding import fold_table
 from .archive import Archive, PostFile, read_batch
+from .folding import fold_table
 from .survey import folder_is_read, post_file_at, survey, walk
 
 BATCH_FILES = 1024

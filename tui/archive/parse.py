@@ -70,12 +70,12 @@ def decode(data: bytes) -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "UTF-8 with BOM"
         except UnicodeDecodeError as error:
-            raise NotAPost(f"starts with a UTF-8 BOM but is not valid UTF-8 ({_where(error)})")
+            raise NotAPost(f"starts with a UTF-8 BOM but is not valid UTF-8 ({_where(error)})") from error
     if data.startswith(_UTF16_BOMS):
         try:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError as error:
-            raise NotAPost(f"starts with a UTF-16 BOM but is not valid UTF-16 ({_where(error)})")
+            raise NotAPost(f"starts with a UTF-16 BOM but is not valid UTF-16 ({_where(error)})") from error
     if b"\x00" in data:
         guessed = _guess_utf16(data)
         if guessed:
@@ -197,10 +197,10 @@ def read_bytes(path: Path | str, inside: Sequence[Path | str] | None = None) -> 
             # The file is a symbolic link (or a loop of them): follow it only into the archive.
             target = os.path.realpath(path)
             if not any(_within(target, place) for place in inside):
-                raise NotAPost("symbolic link to a file outside the archive (not followed)")
+                raise NotAPost("symbolic link to a file outside the archive (not followed)") from None
             descriptor = os.open(path, flags)
     except OSError as error:
-        raise NotAPost(f"cannot be read: {error.strerror or error}")
+        raise NotAPost(f"cannot be read: {error.strerror or error}") from error
     with open(descriptor, "rb", buffering=0) as file:
         info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
@@ -217,7 +217,7 @@ def read_bytes(path: Path | str, inside: Sequence[Path | str] | None = None) -> 
             if len(data) == want:
                 data += file.read(MAX_POST_BYTES + 1 - len(data))
         except OSError as error:
-            raise NotAPost(f"cannot be read: {error.strerror or error}")
+            raise NotAPost(f"cannot be read: {error.strerror or error}") from error
     if len(data) > MAX_POST_BYTES:  # grew since fstat
         raise NotAPost(_too_big(len(data)))
     return data
@@ -263,8 +263,8 @@ def _split(handler: BaseHandler, text: str, delimiter: str) -> tuple[str, str]:
     try:
         frontmatter, body = handler.split(text)
         return frontmatter, body.lstrip("\n")
-    except ValueError:
-        raise NotAPost(f"frontmatter opened with '{delimiter}' on the first line is never closed")
+    except ValueError as error:
+        raise NotAPost(f"frontmatter opened with '{delimiter}' on the first line is never closed") from error
 
 
 def _parse_yaml(text: str) -> RawPost:

@@ -16,8 +16,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 TEXT_FIELDS = ("title", "author", "cat", "tag", "source")
 EXACT_FIELDS = ("author", "cat", "tag", "source")
@@ -260,16 +260,16 @@ def _period(text: str, qualifier: str) -> tuple[datetime, datetime]:
     year, month, day = match.group(1), match.group(2), match.group(3)
     try:
         if day is not None:
-            start = datetime(int(year), int(month), int(day), tzinfo=timezone.utc)
-            following = datetime.fromordinal(start.toordinal() + 1).replace(tzinfo=timezone.utc)
+            start = datetime(int(year), int(month), int(day), tzinfo=UTC)
+            following = datetime.fromordinal(start.toordinal() + 1).replace(tzinfo=UTC)
         elif month is not None:
-            start = datetime(int(year), int(month), 1, tzinfo=timezone.utc)
-            following = datetime(int(year) + (int(month) == 12), int(month) % 12 + 1, 1, tzinfo=timezone.utc)
+            start = datetime(int(year), int(month), 1, tzinfo=UTC)
+            following = datetime(int(year) + (int(month) == 12), int(month) % 12 + 1, 1, tzinfo=UTC)
         else:
-            start = datetime(int(year), 1, 1, tzinfo=timezone.utc)
-            following = datetime(int(year) + 1, 1, 1, tzinfo=timezone.utc)
-    except (ValueError, OverflowError):
-        raise QueryError(f"{qualifier}:{text} is not a real date")
+            start = datetime(int(year), 1, 1, tzinfo=UTC)
+            following = datetime(int(year) + 1, 1, 1, tzinfo=UTC)
+    except (ValueError, OverflowError) as error:
+        raise QueryError(f"{qualifier}:{text} is not a real date") from error
     return start, following
 
 

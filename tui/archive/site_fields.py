@@ -8,13 +8,11 @@ does bounded, linear work (these run on every post, hostile ones included).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
 from . import fields
-
-UTC = timezone.utc
 
 # ---------------------------------------------------------------- titles
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 
 import rich._wrap
 import rich.text
@@ -118,7 +119,7 @@ def kinsoku_breaks(lines: list[str]) -> int:
     """How many wrapped lines break kinsoku: start with closing punctuation after a line that
     ended in CJK or Latin text, or end with an opening bracket. For the fidelity benchmark."""
     count = 0
-    for previous, line in zip(lines, lines[1:]):
+    for previous, line in pairwise(lines):
         if previous.strip() and line.strip() and line.lstrip()[0] in CLOSING and line[:1] != " ":
             count += 1
     count += sum(1 for line in lines if line.rstrip() and line.rstrip()[-1] in OPENING)

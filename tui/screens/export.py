@@ -13,8 +13,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ..archive import Post
-from ..archive.export import (ExportError, TargetExists, default_export_name, inside_archive, post_as_markdown,
-                               write_export)
+from ..archive.export import (
+    ExportError,
+    TargetExists,
+    default_export_name,
+    inside_archive,
+    post_as_markdown,
+    write_export,
+)
 
 HINT = "Enter saves · Esc cancels · typing replaces the path, ← → edit it"
 

@@ -12,9 +12,9 @@ from textual.widgets import Static
 
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.post_list import PostList
-from .links import LinksScreen
 from ..widgets.reader_body import ReaderBody
 from ..widgets.search_bar import SearchBar
+from .links import LinksScreen
 
 UNBOUND = "unbound"
 """The key shown for an action that has none left (another action took its key)."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import time
-
 from dataclasses import replace
 
+import numpy as np
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,11 +16,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-import numpy as np
-
 from ..archive import Archive
-from ..archive.folding import fold
 from ..archive.facets import FacetData, selected_facets, with_facet
+from ..archive.folding import fold
 from ..archive.index import SearchResult, highlight_spans
 from ..archive.query import SORTS, QueryError, parse
 from ..archive.user_state import FlagMasks, UserState, state_path_for

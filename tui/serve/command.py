@@ -211,10 +211,10 @@ async def _follow_changes(roots: list[Path], factory, stop: asyncio.Event) -> No
 
 
 async def _serve(args, factory, authorized: Path | None, idle: float, roots: list[Path]) -> int:
+    import resource
+
     from ..archive.user_state import data_root
     from . import ssh
-
-    import resource
 
     # Room for a flood of sockets before login (gate.CEILING) besides every reader's.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -275,7 +275,7 @@ async def _serve(args, factory, authorized: Path | None, idle: float, roots: lis
         while not stop.is_set():
             try:
                 await asyncio.wait_for(stop.wait(), 1.0)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 if not factory.alive():
                     say("the session process stopped unexpectedly; stopping")
                     status = 1

@@ -256,7 +256,7 @@ class WebServer(Server):
         the factory then ends it, saved or after a grace time)."""
         try:
             await asyncio.wait_for(asyncio.shield(app_service.stop()), 15)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             process = getattr(app_service, "_process", None)
             if process is not None and process.returncode is None:
                 process.kill()

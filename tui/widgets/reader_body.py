@@ -22,8 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from ..archive.index import highlight_spans
 from ..archive.images import ImageCache, ImageFetchError
+from ..archive.index import highlight_spans
 from ..rendering import render_markdown
 from ..rendering.linebreak import is_cjk
 from ..rendering.post import post_lines
@@ -259,7 +259,7 @@ class ReaderBody(ScrollView, can_focus=True):
         if highlight:
             texts = ["".join(segment.text for segment in line if not segment.control) for line in lines]
             spans_of_lines, match_lines = match_spans(texts, highlight)
-            marked = [mark_spans(line, spans, style) for line, spans in zip(lines, spans_of_lines)]
+            marked = [mark_spans(line, spans, style) for line, spans in zip(lines, spans_of_lines, strict=True)]
         return [Strip(line).simplify() for line in marked] + [Strip([])], match_lines
 
     def _set_lines(self, strips: list[Strip], match_lines: list[int], generation: int, complete: bool,
