@@ -126,6 +126,19 @@ def test_a_table_that_cannot_fit_is_drawn_wider_not_cut() -> None:
     assert all(f"column{n}" in joined and f"value{n}" in joined for n in range(columns))
 
 
+@pytest.mark.parametrize("indent", ["- item\n\n  ", "> "])
+def test_a_table_that_cannot_fit_inside_a_list_or_quote_is_drawn_in_the_room_there_is(indent: str) -> None:
+    columns = 6
+    word = "averyveryverylongwordthatdoesnotbreak"
+    rows = ["| " + " | ".join(f"column{n}" for n in range(columns)) + " |", "|" + "---|" * columns,
+            "| " + " | ".join(f"{word}{n}" for n in range(columns)) + " |"]
+    lines = lines_of(indent + ("\n" + indent.split("\n")[-1]).join(rows) + "\n", 40)  # was NotRenderableError
+    assert max(cell_len(line) for line in lines) <= 40
+    # Every cell's text is there, folded inside its cell: the same letters, read row by row.
+    shown = sorted(char for line in lines for char in line if char.isalnum())
+    assert shown == sorted(char for text in (indent, rows[0], rows[2]) for char in text if char.isalnum())
+
+
 def test_image_alt_text_wraps_instead_of_being_cut() -> None:
     alt = "一张很长的图片说明文字，描述了图中所有的细节，比一行还要长得多得多得多"
     lines = lines_of(f"![{alt}](https://img.example.com/a/b/c/d/picture-file-name.jpg)\n", 40)

@@ -84,6 +84,10 @@ class Wide:
         self.renderable = renderable
         self.width = width
 
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Inside a list or a quote, where nothing scrolls sideways: drawn in the room there is."""
+        yield from console.render(self.renderable, options)
+
 
 class DocumentRenderer:
     """Draws one post. Not thread-safe: make one per render."""
