@@ -189,11 +189,11 @@ class FacetPanel(ScrollView, can_focus=True):
                         label = EXTRA_LABELS.get(name, one_line(name))
                         rows.append(FacetRow(("is", name), 1, "is", name, label, count))
                 else:
-                    self._add_children(rows, counts, kind, None, 1)
+                    self._add_child_rows(rows, counts, kind, None, 1)
         return rows
 
-    def _add_children(self, rows: list[FacetRow], counts: FacetCounts, kind: str, parent: str | None,
-                      depth: int) -> None:
+    def _add_child_rows(self, rows: list[FacetRow], counts: FacetCounts, kind: str, parent: str | None,
+                        depth: int) -> None:
         total = counts.size(kind, parent)
         limit = self._limits.get((kind, parent), PAGE)
         for entry in counts.entries(kind, parent, 0, limit):
@@ -202,7 +202,7 @@ class FacetPanel(ScrollView, can_focus=True):
             rows.append(FacetRow(key, depth, kind, entry.value, entry.label, entry.count,
                                  entry.has_children, expanded, parent))
             if expanded:
-                self._add_children(rows, counts, kind, entry.value, depth + 1)
+                self._add_child_rows(rows, counts, kind, entry.value, depth + 1)
         if total > limit:
             rows.append(FacetRow(("more", kind, parent), depth, kind, None, f"… {total - limit:,} more",
                                  None, parent=parent))
