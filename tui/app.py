@@ -76,7 +76,8 @@ class PostshelfApp(App):
         self._given_archive = archive
         self.use_cache = use_cache
         self.rebuild = rebuild
-        self.watch = watch
+        self.follows_changes = watch
+        """Whether files that change on disk are read again (a thread watches the roots)."""
         self.archive: Archive | None = None
         self.loading_complete = False
         self._loading_stop = threading.Event()
@@ -146,7 +147,8 @@ class PostshelfApp(App):
         from .screens.help import binding_rows, bound_keys
 
         for keys, description, binding_id in binding_rows(bound_keys(list(screen.BINDINGS), self._keymap)):
-            binding = next(b for b in screen.BINDINGS if b.id == binding_id) if binding_id else None
+            bindings = Binding.make_bindings(screen.BINDINGS)
+            binding = next(b for b in bindings if b.id == binding_id) if binding_id else None
             if binding is None or binding.action.startswith("app."):
                 continue
             yield SystemCommand(description, f"key: {keys}", partial(screen.run_action, binding.action))
@@ -191,7 +193,7 @@ class PostshelfApp(App):
         release_free_memory()
         self.loading_complete = complete
         self.call_from_thread(self.main_screen.loading_finished, complete)
-        if self.watch:
+        if self.follows_changes:
             # A plain daemon thread, not a worker: it runs for the app's lifetime.
             threading.Thread(target=self._follow_changes, args=(archive,), name="postshelf-watch",
                              daemon=True).start()

@@ -112,8 +112,8 @@ def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:
     except RecursionError:
         return Skipped(post_file.path, one_line(post_file.relative_path), "nested too deeply to parse")
     except Exception as error:  # a bug of ours must not cost the user the rest of the archive
-        reason = f"unexpected error while reading: {type(error).__name__}: {one_line(str(error))[:200]}"
-        return Skipped(post_file.path, one_line(post_file.relative_path), reason)
+        detail = f"unexpected error while reading: {type(error).__name__}: {one_line(str(error))[:200]}"
+        return Skipped(post_file.path, one_line(post_file.relative_path), detail)
 
 
 def load_one(post_file: PostFile) -> Loaded:
@@ -244,7 +244,8 @@ class Archive:
                     next_id += 1
                 else:
                     self.files[item.path] = (item.size, item.mtime_ns, -1)
-                    self.skipped.append(item.skipped)
+                    if item.skipped is not None:  # always: a file without a post says why
+                        self.skipped.append(item.skipped)
             self.generation += 1
 
     def _forget(self, paths: Iterable[str]) -> None:

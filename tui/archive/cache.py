@@ -254,7 +254,7 @@ class FoldedTitles(list):
 
     def __init__(self, titles: list[str], folded_tail: list[str] | None = None, count: int | None = None) -> None:
         super().__init__()
-        self._source = titles
+        self._source: list[str] | None = titles
         """The title column (it grows as posts are added: only its first `_count` are ours)."""
         self._count = len(titles) if count is None else count
         self._tail = folded_tail or []
@@ -296,7 +296,7 @@ def _load_pickle(path: Path, kind: type):
         return kind()
 
 
-def _map(path: Path):
+def _map(path: Path) -> bytes | mmap.mmap:
     if path.stat().st_size == 0:
         return b""
     with open(path, "rb") as file:
@@ -346,7 +346,7 @@ def _recover_interrupted_swap(directory: Path) -> None:
 def describe() -> list[dict]:
     """Every cache folder: its roots, post count, size and age (for `postshelf cache`)."""
     root = cache_root()
-    entries = []
+    entries: list[dict] = []
     if not root.is_dir():
         return entries
     for folder in sorted(root.iterdir()):

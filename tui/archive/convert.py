@@ -119,13 +119,13 @@ def _converter():
                 return text
             if href:
                 el["href"] = _safe_url(real_url(href))
-            return super().convert_a(el, text, parent_tags)
+            return super().convert_a(el, text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def escape(self, text, parent_tags):
             # Text that reads like a tag (`&lt;div&gt;` in the page) must not become Markdown
             # HTML, which the reader drops: `a &lt;b&gt;` would show as `a `.
             # `[text](url)` or `[x]` written in a page is text too, not a link or a checkbox.
-            return super().escape(text, parent_tags).replace("<", "\\<").replace("[", "\\[")
+            return super().escape(text, parent_tags).replace("<", "\\<").replace("[", "\\[")  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def convert_br(self, el, text, parent_tags):
             if "_inline" in parent_tags:
@@ -133,16 +133,16 @@ def _converter():
             return "\\\n"
 
         def convert_strong(self, el, text, parent_tags):
-            return _emphasis_markup(super().convert_strong(el, text, parent_tags), "strong")
+            return _emphasis_markup(super().convert_strong(el, text, parent_tags), "strong")  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def convert_b(self, el, text, parent_tags):
-            return _emphasis_markup(super().convert_b(el, text, parent_tags), "strong")
+            return _emphasis_markup(super().convert_b(el, text, parent_tags), "strong")  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def convert_em(self, el, text, parent_tags):
-            return _emphasis_markup(super().convert_em(el, text, parent_tags), "em")
+            return _emphasis_markup(super().convert_em(el, text, parent_tags), "em")  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def convert_i(self, el, text, parent_tags):
-            return _emphasis_markup(super().convert_i(el, text, parent_tags), "em")
+            return _emphasis_markup(super().convert_i(el, text, parent_tags), "em")  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def _drop(self, el, text, parent_tags):
             return ""

@@ -18,6 +18,7 @@ import re
 import threading
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -79,7 +80,8 @@ class _Dimension:
         self.kind = kind
         self.rows = _IntColumn()
         self.set_of_key: dict[Hashable, int] = {}
-        self.set_keys: list[Hashable] = [None]
+        self.set_keys: list[Any] = [None]
+        """Per set, its raw value: a tuple of authors, a tuple of category paths, or a string."""
         self._inc_set = _IntColumn()
         self._inc_node = _IntColumn()
         self._pending: tuple[list[int], list[int]] = ([], [])
@@ -670,16 +672,16 @@ def with_facet(query_text: str, kind: str, value: str | None, facets: FacetData 
             return query_text
         return f"{query_text.rstrip()} {qualifier}".lstrip()
     parts: list[str] = []
-    placed = qualifier is None
+    pending = qualifier  # placed where the first qualifier of this kind was, else at the end
     for position, token in enumerate(tokens):
         if _facet_kind(tokens, position) == kind:
-            if not placed:
-                parts.append(qualifier)
-                placed = True
+            if pending is not None:
+                parts.append(pending)
+                pending = None
             continue
         parts.append(token.text)
-    if not placed:
-        parts.append(qualifier)
+    if pending is not None:
+        parts.append(pending)
     return " ".join(parts)
 
 

@@ -195,7 +195,7 @@ def title_from_body(body: str, body_format: str) -> str:
     if body_format == "html":
         start = _HTML_HEADING_START.search(head)
         end = _HTML_HEADING_END.search(head, start.end()) if start else None
-        if end is None:
+        if start is None or end is None:
             return ""
         return _clip(one_line(html.unescape(_strip_tags(head[start.end():end.start()], ""))))
     match = _MARKDOWN_HEADING.search(head)
@@ -248,7 +248,8 @@ def _bounded(items: list, size: Callable[[Any], int], limit: int = MAX_FIELD_CHA
     """The first items whose sizes add up to at most `limit` (at least one)."""
     if sum(map(size, items)) <= limit:
         return tuple(items)
-    kept, total = [], 0
+    kept: list = []
+    total = 0
     for item in items:
         total += size(item)
         if kept and total > limit:

@@ -18,10 +18,11 @@ Measured on 100k generated posts: see benchmarks/ and the README.
 
 from __future__ import annotations
 
+import mmap
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC
 from itertools import compress, repeat
@@ -41,6 +42,9 @@ _DOC_SEPARATOR = 0x1E  # never in post text: control characters are stripped on 
 _LAST_INVISIBLE = 0x20  # spaces, newlines and controls are not indexed alone...
 _SPACE = 0x20  # ... but a space is, as half of a bigram, so phrases narrow well
 _STOP_CHECK_EVERY = 2048
+
+Blob = bytes | bytearray | mmap.mmap
+"""Folded post texts: bytes, a read-only map of the cache's file, or a growing bytearray."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +94,7 @@ class IndexState:
 
     size: int
     segments: tuple[Segment, ...]
-    main_blob: object  # bytes, mmap or bytearray of posts < main_docs
+    main_blob: Blob  # of posts < main_docs
     main_docs: int
     delta_blob: bytearray  # posts >= main_docs (appended only while holding the index lock)
     starts: np.ndarray
@@ -236,10 +240,10 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
         for name, items in entries.items():
             for item in set(items):
                 if item:
-                    folded = folded_values.get(item)
-                    if folded is None:
-                        folded = folded_values[item] = fold(item)
-                    fields[name].setdefault(folded, []).append(doc)
+                    folded_item = folded_values.get(item)
+                    if folded_item is None:
+                        folded_item = folded_values[item] = fold(item)
+                    fields[name].setdefault(folded_item, []).append(doc)
     texts = TextBatch(b"".join(blob_parts), starts, title_ends, ends)
     return IndexBatch(size, tuple(segments), texts, timestamps, local_timestamps, repaired,
                       folded_titles, fields)
@@ -365,8 +369,8 @@ class SearchIndex:
                 return _Evaluated(mask, False, lambda doc: state.blob_for(doc).find(
                     encoded, starts[doc], title_ends[doc]) >= 0,
                     lambda ids: _containing(state, encoded, ids, in_title=True))
-            if exact:
-                return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
+            if exact and mask is not None:  # an exact answer is always a mask
+                return _Evaluated(mask, True, _in_mask(mask))
             return _Evaluated(mask, False, lambda doc: state.blob_for(doc).find(
                 encoded, starts[doc], ends[doc]) >= 0, lambda ids: _containing(state, encoded, ids))
         if term.field in state.fields:
@@ -380,14 +384,14 @@ class SearchIndex:
             for id_arrays in matching:
                 for ids in list(id_arrays):
                     mask[ids[ids < state.size]] = True
-            return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
+            return _Evaluated(mask, True, _in_mask(mask))
         if term.field == "date":
             mask = ~np.isnan(state.local_timestamps)
             if term.start is not None:
                 mask &= state.local_timestamps >= term.start
             if term.end is not None:
                 mask &= state.local_timestamps < term.end
-            return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
+            return _Evaluated(mask, True, _in_mask(mask))
         if term.field == "is":
             if term.value == "undated":
                 mask = np.isnan(state.timestamps)
@@ -397,7 +401,7 @@ class SearchIndex:
                 mask = self.flags(term.value, state.size)
             else:  # no reading state (the CLI without one): nothing read, nothing bookmarked
                 mask = np.full(state.size, term.value == "unread")
-            return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
+            return _Evaluated(mask, True, _in_mask(mask))
         raise QueryError(f"cannot search {term.field}:")  # parse() never produces this
 
     def _group(self, state: IndexState, group: Sequence[Term]) -> _Evaluated:
@@ -409,16 +413,17 @@ class SearchIndex:
             inner = evaluated[0][1]
             if inner.exact:
                 mask = ~inner.mask if inner.mask is not None else np.zeros(state.size, dtype=bool)
-                return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
+                return _Evaluated(mask, True, _in_mask(mask))
             return _Evaluated(None, False, lambda doc: not inner.matches(doc))
         checks = [(term.negated, item.matches) for term, item in evaluated]
-        mask = None
-        if all(not term.negated and item.mask is not None for term, item in evaluated):
-            mask = np.zeros(state.size, dtype=bool)
-            for _, item in evaluated:
-                mask |= item.mask
+        masks = [item.mask for term, item in evaluated if not term.negated and item.mask is not None]
+        union: np.ndarray | None = None
+        if len(masks) == len(evaluated):  # every alternative is a mask: the posts are their union
+            union = np.zeros(state.size, dtype=bool)
+            for item_mask in masks:
+                union |= item_mask
         exact = all(item.exact and not term.negated for term, item in evaluated)
-        return _Evaluated(mask, exact, lambda doc: any(check(doc) != negated for negated, check in checks))
+        return _Evaluated(union, exact, lambda doc: any(check(doc) != negated for negated, check in checks))
 
     def search(self, query: Query | str, limit: int | None = 200,
                should_stop: Callable[[], bool] | None = None) -> Iterator[SearchResult]:
@@ -515,6 +520,11 @@ class SearchIndex:
         return result
 
 
+def _in_mask(mask: np.ndarray) -> Callable[[int], bool]:
+    """The check of a term whose answer is exactly a mask."""
+    return lambda doc: bool(mask[doc])
+
+
 def _containing(state: IndexState, term: bytes, ids: list[int], in_title: bool = False) -> list[int]:
     """The ids whose folded text contains term: the verification hot loop.
 
@@ -524,6 +534,7 @@ def _containing(state: IndexState, term: bytes, ids: list[int], in_title: bool =
     wanted = np.asarray(ids, dtype=np.int64)
     starts = state.starts[wanted].tolist()
     ends = (state.title_ends if in_title else state.ends)[wanted].tolist()
+    found: Iterable[int]
     if max(ids) < state.main_docs:
         found = map(state.main_blob.find, repeat(term), starts, ends)
     elif min(ids) >= state.main_docs:

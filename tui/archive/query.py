@@ -115,7 +115,7 @@ def _tokens(text: str) -> list[_Token]:
             unbalanced = bare.count(")") - bare.count("(")  # foo(bar) closes nothing
             closing = max(0, min(depth, len(bare) - len(bare.rstrip(")")), unbalanced))
             if 0 < closing < len(bare):  # the word without the parentheses that close groups
-                match = _TOKEN.match(text[: match.end() - closing], position)
+                match = _TOKEN.match(text[: match.end() - closing], position) or match  # always matches
         position = match.end()
         if match.group("space"):
             continue
@@ -138,7 +138,7 @@ def _tokens(text: str) -> list[_Token]:
                 f'to search for the text, put it in quotes: "{name}:{value}"'
             )
         exact = match.group("exact") is not None
-        if exact and name.lower() not in EXACT_FIELDS:
+        if exact and name is not None and name.lower() not in EXACT_FIELDS:  # `=` comes only after a name
             raise QueryError(f"{name.lower()}:= (the exact value) works with "
                              f"{', '.join(f + ':' for f in EXACT_FIELDS)} only")
         tokens.append(_Token(match.group(0), negated, name.lower() if name else None, value, quoted,

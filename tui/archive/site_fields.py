@@ -136,7 +136,7 @@ def date_from_path(relative_path: str) -> datetime | None:
     return date_in_url("/".join(parts[:-1]) + "/")
 
 
-def date_in_url(text: str) -> datetime | None:
+def date_in_url(text: object) -> datetime | None:
     """A date kept in a URL path: `2022/04/07/slug` (Zola's `path`, aliases, permalinks)."""
     if not isinstance(text, str) or len(text) > 2000:
         return None
@@ -145,8 +145,8 @@ def date_in_url(text: str) -> datetime | None:
         if found is not None:
             return found
     last = text.rstrip("/").rsplit("/", 1)[-1]
-    match = _DATED_NAME.match(last)
-    return _plausible(*match.groups()) if match else None
+    named = _DATED_NAME.match(last)
+    return _plausible(*named.groups()) if named else None
 
 
 def post_date(metadata: dict[str, Any], relative_path: str) -> tuple[datetime | None, str, str]:

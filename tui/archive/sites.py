@@ -250,7 +250,7 @@ _HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 def _hugo(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     configs = [names[name] for name in _HUGO_CONFIGS if name in names]
     config_dir = names.get("config")
-    if _is_dir(folder, config_dir) and (folder / config_dir / "_default").is_dir():
+    if config_dir is not None and _is_dir(folder, config_dir) and (folder / config_dir / "_default").is_dir():
         configs += [f"{config_dir}/_default/{entry}" for entry in sorted(_names(folder / config_dir / "_default").values())]
     hugo_folders = any(_is_dir(folder, names.get(name)) for name in ("layouts", "archetypes", "content"))
     if not configs:
@@ -300,7 +300,7 @@ def _zola(folder: Path, names: dict[str, str], relative: str) -> Site | None:
 
 def _vitepress(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     dot = names.get(".vitepress")
-    if not _is_dir(folder, dot):
+    if dot is None or not _is_dir(folder, dot):
         return None
     config_text = ""
     for name in sorted(_names(folder / dot).values()):

@@ -154,14 +154,14 @@ def walk(root: Path, layout: Layout, start: Path, seen: set[Path], tally: _Tally
         verdicts = [(name, zone.file(name)) for name in names]
         pages = [name for name, verdict in verdicts if isinstance(verdict, Keep)]
         bundle = bool(parts) and _only_index(pages) and not any(count_post_files(folder_path / name) for name in kept)
-        for name, verdict in verdicts:
-            if isinstance(verdict, Ignore):
-                tally.add(root, verdict, 1)
+        for name, file_verdict in verdicts:
+            if isinstance(file_verdict, Ignore):
+                tally.add(root, file_verdict, 1)
                 continue
             path = folder_path / name
             if path not in seen:
                 seen.add(path)
-                yield _post_file(path, root, verdict, bundle)
+                yield _post_file(path, root, file_verdict, bundle)
 
 
 def _only_index(pages: list[str]) -> bool:

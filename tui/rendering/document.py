@@ -131,7 +131,7 @@ class DocumentRenderer:
         if kind == "blockquote":
             return self.blockquote(node, width)
         if kind in ("bullet_list", "ordered_list"):
-            return self.list(node, width)
+            return self.list_block(node, width)
         if kind == "hr":
             return [Text("─" * min(width, 40), RULE)]
         if kind == "table":
@@ -178,7 +178,7 @@ class DocumentRenderer:
         inner = self.blocks(node.children, width - 2)
         return [Prefixed(inner, Text("▌ ", QUOTE_BAR), Text("▌ ", QUOTE_BAR))] if inner else []
 
-    def list(self, node: SyntaxTreeNode, width: int) -> list[RenderableType]:
+    def list_block(self, node: SyntaxTreeNode, width: int) -> list[RenderableType]:
         ordered = node.type == "ordered_list"
         depth = sum(1 for parent in _ancestors(node) if parent.type in ("bullet_list", "ordered_list"))
         items = [child for child in node.children if child.type == "list_item"]
@@ -276,9 +276,9 @@ class DocumentRenderer:
         rows: list[list[tuple[Text, str]]] = []
         header_rows = 0
         for section in node.children:
-            for row in section.children:
+            for row_node in section.children:
                 cells = []
-                for cell in row.children:
+                for cell in row_node.children:
                     style = str(cell.attrs.get("style", ""))
                     align = "center" if "center" in style else "right" if "right" in style else "left"
                     cells.append((self.inline(cell, width, in_table=True), align))

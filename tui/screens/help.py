@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -67,7 +69,7 @@ def key_label(keys: str) -> str:
     return " ".join(labels)
 
 
-def bound_keys(bindings: list[Binding], keymap: dict[str, str]) -> list[Binding]:
+def bound_keys(bindings: Sequence[BindingType], keymap: Mapping[str, str]) -> list[Binding]:
     """The bindings as they are in force, with the user's key overrides (config [keys]) applied,
     in their usual order; an action whose keys all went to another one is kept with no key."""
     bindings_map = BindingsMap(bindings)
@@ -153,5 +155,5 @@ class HelpScreen(ModalScreen[None]):
         {"down": body.scroll_down, "up": body.scroll_up, "home": body.scroll_home,
          "end": body.scroll_end}[where](animate=False)
 
-    def action_dismiss(self) -> None:
+    async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import replace
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from textual import on, work
@@ -16,9 +17,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from ..archive import Archive
+from ..archive import Archive, Post
 from ..archive.facets import FacetData, selected_facets, with_facet
 from ..archive.folding import fold
+from ..archive.images import ImageCache
 from ..archive.index import SearchResult, highlight_spans
 from ..archive.query import SORTS, QueryError, parse
 from ..archive.user_state import FlagMasks, UserState, state_path_for
@@ -49,6 +51,15 @@ READER_BESIDE_FACETS_FROM = 110
 """Below this many columns, showing the facets hides the reader (until a post is chosen)."""
 SORT_NAMES = {"date": "date, newest first", "-date": "date, oldest first", "title": "title",
               "relevance": "relevance"}
+
+
+@runtime_checkable
+class StopsLoading(Protocol):
+    """The app, which loads the archive (Esc stops it); the screen does not import the app."""
+
+    def stop_loading(self) -> None: ...
+
+
 _SORT_QUALIFIER = re.compile(r"(?<!\S)sort:\S*")
 
 
@@ -108,12 +119,12 @@ class MainScreen(Screen):
         self.default_sort = "date"
         self.mark_read_on_open = True
         self._facets: FacetData | None = None
-        self._facet_ids = None
+        self._facet_ids: np.ndarray | None = None
         """The ids of the last complete result: what the facet counts are about."""
         self._facets_toggled = False
         self._mark_all_asked = 0.0
         self._match_note = ""
-        self.images = None
+        self.images: ImageCache | None = None
         """An ImageCache when the user turned images on (settings: images = "auto")."""
 
     def compose(self) -> ComposeResult:
@@ -582,13 +593,16 @@ class MainScreen(Screen):
             self.query_one(PostList).focus()
 
     def action_escape(self) -> None:
-        if self._progress is not None and self.query_one(PostList).has_focus:
+        if self._progress is not None and self.query_one(PostList).has_focus and isinstance(self.app, StopsLoading):
             self.app.stop_loading()
         self.query_one(PostList).focus()
 
-    def _reader_markdown(self, post) -> str:
+    def _reader_markdown(self, post: Post) -> str:
         """The Markdown the reader shows; the links screen numbers the same text."""
-        return self.archive.reader_markdown(post)
+        archive = self.archive
+        if archive is None:  # never: posts are shown from an open archive
+            return ""
+        return archive.reader_markdown(post)
 
     @work(thread=True, exclusive=True, group="links")
     def action_links(self) -> None:

@@ -85,7 +85,7 @@ def split_options(line: str) -> tuple[list[tuple[str, str | None]], str]:
 
     Returns ([(lowercased name, value or None)], the rest of the line). Raises ValueError."""
     options: list[tuple[str, str | None]] = []
-    name, value, in_value, quoted, index = "", None, False, False, 0
+    name, value, in_value, quoted, index = "", "", False, False, 0  # value counts only in_value
     while index < len(line):
         char = line[index]
         if quoted:
@@ -101,8 +101,8 @@ def split_options(line: str) -> tuple[list[tuple[str, str | None]], str]:
         elif char in " \t":
             break
         elif char == ",":
-            options.append((name.lower(), value))
-            name, value, in_value = "", None, False
+            options.append((name.lower(), value if in_value else None))
+            name, value, in_value = "", "", False
         elif char == "=" and not in_value:
             in_value, value = True, ""
         elif in_value:
@@ -112,7 +112,7 @@ def split_options(line: str) -> tuple[list[tuple[str, str | None]], str]:
         index += 1
     if quoted:
         raise ValueError("unbalanced quote in the options")
-    options.append((name.lower(), value))
+    options.append((name.lower(), value if in_value else None))
     return options, line[index:].strip()
 
 
@@ -197,14 +197,14 @@ class AuthorizedKeys:
             stamp = None
         if stamp != self._stamp:
             self._stamp = stamp
-            self._entries = self._read()
+            self._entries = self._read(self.path)
             self.count = len(self._entries)
         return self._entries or None
 
-    def _read(self) -> list[Entry]:
+    def _read(self, path: Path) -> list[Entry]:
         try:
-            check_private(self.path, "authorized keys file")
-            text = self.path.read_text(encoding="utf-8", errors="replace")
+            check_private(path, "authorized keys file")
+            text = path.read_text(encoding="utf-8", errors="replace")
         except KeyFileError as error:
             self.say(f"{error}; nobody can log in until it is fixed")
             return []

@@ -40,7 +40,7 @@ class ServedApp(PostshelfApp):
     hung_up = False
     """SIGHUP or SIGTERM came before the app's loop ran: quit once mounted."""
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         # Textual runs PostshelfApp.on_mount after this one (every class's handler is called):
         # what follows waits until the main screen is there.
         self.call_after_refresh(self._after_mount)
@@ -49,14 +49,15 @@ class ServedApp(PostshelfApp):
         if self.hung_up:
             self.exit()
         elif self.messages is not None:
-            threading.Thread(target=self._follow_messages, name="postshelf-messages", daemon=True).start()
+            threading.Thread(target=self._follow_messages, args=(self.messages,), name="postshelf-messages",
+                             daemon=True).start()
 
-    def _follow_messages(self) -> None:
+    def _follow_messages(self, messages: socket.socket) -> None:
         from ..archive.loader import apply_file_changes
 
         while True:
             try:
-                data = self.messages.recv(65536)
+                data = messages.recv(65536)
             except InterruptedError:
                 continue
             except OSError:
@@ -66,7 +67,8 @@ class ServedApp(PostshelfApp):
             try:
                 message = json.loads(data)
                 if message.get("changed"):
-                    if apply_file_changes(self.archive, set(message["changed"])):
+                    archive = self.archive  # the served archive, given when the app was made
+                    if archive is not None and apply_file_changes(archive, set(message["changed"])):
                         self.call_from_thread(self.main_screen.refresh_posts)
                 elif message.get("notice"):
                     self.call_from_thread(self.notify, str(message["notice"]), title="postshelf", timeout=10,

@@ -142,7 +142,7 @@ def remove_stale_folders(parent: str | None = None) -> list[str]:
     """Folders of servers that are gone (killed with their session factory): nobody listens on
     their socket any more. Only this user's; a folder made in the last minute is left alone."""
     parent = parent or tempfile.gettempdir()
-    removed = []
+    removed: list[str] = []
     try:
         names = [name for name in os.listdir(parent) if name.startswith(FOLDER_PREFIX)]
     except OSError:
@@ -250,7 +250,7 @@ class _Zygote:
                         os.read(self.wake_r, 4096)
                     except BlockingIOError:
                         pass
-                else:
+                elif isinstance(key.fileobj, socket.socket):  # a session's connection
                     self._message(key.fileobj)
             self._reap()
             self._kill_overdue()

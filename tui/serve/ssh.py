@@ -20,6 +20,7 @@ import fcntl
 import json
 import os
 import re
+import socket
 import struct
 import termios
 import time
@@ -188,6 +189,13 @@ class ReaderServer(asyncssh.SSHServer):
             return self.identity
         return f"anonymous:{self.offered or self.peer[0]}"
 
+    @property
+    def connection(self) -> asyncssh.SSHServerConnection:
+        """The connection: asyncssh hands it over (connection_made) before anything happens on it."""
+        if self.conn is None:
+            raise RuntimeError("the SSH connection is not made yet")
+        return self.conn
+
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         peer = conn.get_extra_info("peername")
@@ -316,7 +324,7 @@ class ReaderServer(asyncssh.SSHServer):
         if self._unused_timer is not None:
             self._unused_timer.cancel()
             self._unused_timer = None
-        channel = self.conn.create_server_channel()
+        channel = self.connection.create_server_channel()
         if type(channel) is asyncssh.SSHServerChannel:
             channel.__class__ = _BoundedChannel  # same object, bounded environment requests
         return channel, session
@@ -379,7 +387,7 @@ class ReaderSession(asyncssh.SSHServerSession):
         self.size = (80, 24, 0, 0)
         self.refusal: str | None = None
         self.master: int | None = None
-        self.sock = None
+        self.sock: socket.socket | None = None
         self.pid: int | None = None
         self.exit_status: int | None = None
         self.output_closed = False
@@ -392,6 +400,13 @@ class ReaderSession(asyncssh.SSHServerSession):
         self.told_clamped = False
         self.end_reason: str | None = None
         self.loop = asyncio.get_running_loop()
+
+    @property
+    def channel(self) -> asyncssh.SSHServerChannel:
+        """The session's channel: asyncssh hands it over (connection_made) before any other call."""
+        if self.chan is None:
+            raise RuntimeError("the session has no channel yet")
+        return self.chan
 
     # ------------------------------------------------------------ requests
 
@@ -444,7 +459,7 @@ class ReaderSession(asyncssh.SSHServerSession):
                          "close one first.", f"{self.hub.per_key} sessions for this key already")
         else:
             try:
-                self._start()
+                self._start(self.term)
             except OSError as error:
                 self._cleanup()
                 self._refuse(f"postshelf: could not start a session ({error}).", f"session not started: {error}")
@@ -453,33 +468,33 @@ class ReaderSession(asyncssh.SSHServerSession):
         if note:
             self.server.notes.append(f"refused: {note}")
         newline = "\r\n" if self.term else "\n"
-        self.chan.write_stderr((message.replace("\n", newline) + newline).encode())
-        self.chan.exit(1)
+        self.channel.write_stderr((message.replace("\n", newline) + newline).encode())
+        self.channel.exit(1)
         self.server.channel_finished(self)
 
-    def _environment(self) -> dict[str, str]:
-        sent = self.chan.get_environment()
-        env = {"TERM": self.term, "LANG": "C.UTF-8"}
+    def _environment(self, term: str) -> dict[str, str]:
+        sent = self.channel.get_environment()
+        env = {"TERM": term, "LANG": "C.UTF-8"}
         colorterm = sent.get("COLORTERM")
         if colorterm is not None:
             if colorterm in ("truecolor", "24bit"):
                 env["COLORTERM"] = colorterm  # otherwise left out: the client said no
-        elif self.term not in FEW_COLOURS:
+        elif term not in FEW_COLOURS:
             env["COLORTERM"] = "truecolor"
         if "NO_COLOR" in sent:
             env["NO_COLOR"] = "1"
-        local = self.server.conn.get_extra_info("sockname") or ("?", 0)
+        local = self.server.connection.get_extra_info("sockname") or ("?", 0)
         # Tells the app it is remote: `o` copies links (OSC 52) instead of opening a browser here.
         env["SSH_CONNECTION"] = f"{self.server.peer[0]} {self.server.peer[1]} {local[0]} {local[1]}"
         return env
 
-    def _start(self) -> None:
+    def _start(self, term: str) -> None:
         master, slave = os.openpty()
         try:
             _set_size(master, self.size)
             sock = self.hub.factory.connect()
             try:
-                send(sock, {"kind": "tty", "env": self._environment(),
+                send(sock, {"kind": "tty", "env": self._environment(term),
                             "profile": profile_for(self.server.identity or "anonymous")}, [slave])
             except OSError:
                 sock.close()
@@ -536,22 +551,25 @@ class ReaderSession(asyncssh.SSHServerSession):
             return
         if self.pending_input:
             self.loop.add_writer(self.master, self._write_input)
-            self.chan.pause_reading()
+            self.channel.pause_reading()
         else:
             self.loop.remove_writer(self.master)
-            self.chan.resume_reading()
+            self.channel.resume_reading()
 
     def _on_output(self) -> None:
+        master = self.master
+        if master is None:  # the session was cleaned up
+            return
         try:
-            data = os.read(self.master, 65536)
+            data = os.read(master, 65536)
         except BlockingIOError:
             return
         except OSError:  # EIO: every process holding the terminal has gone
             data = b""
         if data:
-            self.chan.write(data)
+            self.channel.write(data)
             return
-        self.loop.remove_reader(self.master)
+        self.loop.remove_reader(master)
         self.output_closed = True
         # The channel ends when the session process has exited (its reading state written),
         # not merely when its terminal closed; EXIT_WAIT only covers a factory that never answers.
@@ -577,14 +595,17 @@ class ReaderSession(asyncssh.SSHServerSession):
                 pass
 
     def _on_factory(self) -> None:
+        sock = self.sock
+        if sock is None:  # the session was cleaned up
+            return
         try:
-            data = self.sock.recv(MAX_MESSAGE)
+            data = sock.recv(MAX_MESSAGE)
         except BlockingIOError:
             return
         except OSError:
             data = b""
         if not data:  # the factory is gone: so is the session
-            self.loop.remove_reader(self.sock)
+            self.loop.remove_reader(sock)
             if self.exit_status is None:
                 self.exit_status = 1
             self._finish()
@@ -608,10 +629,10 @@ class ReaderSession(asyncssh.SSHServerSession):
             return
         self.finished = True
         if self.farewell:
-            self.chan.write(("\r\n" + self.farewell + "\r\n").encode())
+            self.channel.write(("\r\n" + self.farewell + "\r\n").encode())
         self._cleanup()
         self.server.notes.append(f"session ended: {self.end_reason or 'quit'}")
-        self.chan.exit(self.exit_status if self.exit_status is not None else 0)
+        self.channel.exit(self.exit_status if self.exit_status is not None else 0)
 
     def _ended(self, reason: str, farewell: str | None = None) -> None:
         if self.end_reason is None:
@@ -626,10 +647,13 @@ class ReaderSession(asyncssh.SSHServerSession):
         if self.farewell is not None or self.finished:
             return
         self._ended(reason, farewell)
-        try:
-            send(self.sock, {"signal": "TERM"})
-        except (OSError, AttributeError):  # no session process (any more)
-            self.chan.close()
+        if self.sock is not None:
+            try:
+                send(self.sock, {"signal": "TERM"})
+                return
+            except OSError:
+                pass
+        self.channel.close()  # no session process (any more)
 
     def eof_received(self) -> bool:
         return False

@@ -30,6 +30,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
@@ -129,7 +130,9 @@ class WebServer(Server):
         return origin.lower().rstrip("/") in allowed
 
     def _valid_token(self, given: str | None) -> bool:
-        return bool(given) and self.token is not None and hmac.compare_digest(given.encode(), self.token.encode())
+        if not given or self.token is None:
+            return False
+        return hmac.compare_digest(given.encode(), self.token.encode())
 
     def _login_of(self, request: web.Request) -> str | None:
         cookie = request.cookies.get(COOKIE)
@@ -196,7 +199,8 @@ class WebServer(Server):
             self.public_url = f"{request.scheme}://{request.host}"
         return await super().handle_index(request)
 
-    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+    # textual-serve declares a WebSocketResponse; aiohttp takes any response, and a refusal is plain HTTP.
+    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
         login = request.get("login", "open")
         if self.active >= self.max_sessions:
             return self._refuse(request, 503, f"all {self.max_sessions} sessions are in use; try again later")
@@ -207,7 +211,7 @@ class WebServer(Server):
         started = time.monotonic()
         remote = clean(request.remote or "?", 45)
         self.log(f"web {remote} open")
-        state = {"last_input": time.monotonic(), "reason": None}
+        state: dict[str, Any] = {"last_input": time.monotonic(), "reason": None}
         try:
             await self._run_session(request, state)
         finally:
@@ -229,8 +233,10 @@ class WebServer(Server):
         watcher = None
         try:
             await websocket.prepare(request)
+            # `close` as textual-serve passes it: AppService awaits it and ignores what it returns.
             app_service = AppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                                     close=websocket.close, download_manager=self.download_manager,
+                                     close=websocket.close,  # type: ignore[arg-type]
+                                     download_manager=self.download_manager,
                                      debug=self.debug)
             await app_service.start(width, height)
             if self.idle_timeout:

@@ -185,7 +185,7 @@ class FacetPanel(ScrollView, can_focus=True):
             rows.append(FacetRow(key, 0, kind, None, title, header, True, expanded))
             if expanded:
                 if kind == "is":
-                    for name, count in self._extra.items():
+                    for name, count in (self._extra or {}).items():  # never None here: see above
                         label = EXTRA_LABELS.get(name, one_line(name))
                         rows.append(FacetRow(("is", name), 1, "is", name, label, count))
                 else:
@@ -354,7 +354,7 @@ class FacetPanel(ScrollView, can_focus=True):
         if chosen == row.value:
             return True, False
         separator = "-" if row.kind == "date" else "/"
-        return False, row.expandable and chosen.startswith(row.value + separator)
+        return False, row.expandable and row.value is not None and chosen.startswith(row.value + separator)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

@@ -60,7 +60,8 @@ def match_spans(texts: list[str], terms: tuple[str, ...]) -> tuple[list[list[tup
     position = 0
     previous = ""
     for text in texts:
-        skip = _DECORATION.match(text).end()
+        decoration = _DECORATION.match(text)  # always matches (perhaps nothing)
+        skip = decoration.end() if decoration else 0
         body = text[skip:].rstrip()
         joint = "\n" if not body or not previous else "" if is_cjk(previous[-1]) and is_cjk(body[0]) else " "
         pieces.append(joint)
@@ -254,7 +255,7 @@ class ReaderBody(ScrollView, can_focus=True):
     @staticmethod
     def _finish_lines(lines: list[list[Segment]], highlight: tuple[str, ...],
                       style: Style) -> tuple[list[Strip], list[int]]:
-        match_lines = []
+        match_lines: list[int] = []
         marked = lines
         if highlight:
             texts = ["".join(segment.text for segment in line if not segment.control) for line in lines]
@@ -284,12 +285,12 @@ class ReaderBody(ScrollView, can_focus=True):
         if self.images is not None and self._images_started != self._render_id and plain_lines:
             self._images_started = self._render_id
             style = self.get_component_rich_style("reader-body--match", partial=True)
-            self._draw_images(plain_lines, list(self._links), self._rendered_width, self._highlight, style,
-                              generation)
+            self._draw_images(self.images, plain_lines, list(self._links), self._rendered_width, self._highlight,
+                              style, generation)
 
     @work(thread=True, exclusive=True, group="reader-images")
-    def _draw_images(self, lines: list[list[Segment]], links: list, width: int, highlight: tuple[str, ...],
-                     style: Style, generation: int) -> None:
+    def _draw_images(self, images: ImageCache, lines: list[list[Segment]], links: list, width: int,
+                     highlight: tuple[str, ...], style: Style, generation: int) -> None:
         """Fetch the post's images one by one and draw each under its placeholder line."""
         from ..image_rendering import ImageDecodeError, decode, half_cell_lines
 
@@ -305,7 +306,7 @@ class ReaderBody(ScrollView, can_focus=True):
             if not found or int(found.group(2)) not in by_number:
                 continue
             try:
-                image = decode(self.images.get(by_number[int(found.group(2))].url))
+                image = decode(images.get(by_number[int(found.group(2))].url))
             except (ImageFetchError, ImageDecodeError):
                 continue  # the placeholder stays: it names the image and its address
             if worker.is_cancelled:
