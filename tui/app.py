@@ -56,9 +56,11 @@ def key_clashes(keymap: dict[str, str], widgets) -> list[str]:
                     if other == binding_id or key not in other_keys or other in keymap:
                         continue
                     left = [k for k in other_keys if k not in keys.split(",")]
-                    problems.append(f'[keys] {binding_id} = "{keys}": "{key}" was the key of {other}, '
-                                    f"which now has {', '.join(left) if left else 'no key'} "
-                                    f'(give it one in [keys], e.g. {other} = "…")')
+                    problems.append(
+                        f'[keys] {binding_id} = "{keys}": "{key}" was the key of {other}, '
+                        f"which now has {', '.join(left) if left else 'no key'} "
+                        f'(give it one in [keys], e.g. {other} = "…")'
+                    )
     return list(dict.fromkeys(problems))
 
 
@@ -67,8 +69,15 @@ class PostshelfApp(App):
     CSS_PATH = [str(path) for path in _stylesheets()]
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, paths: list[Path], *, use_cache: bool = True, rebuild: bool = False,
-                 watch: bool = True, archive: Archive | None = None) -> None:
+    def __init__(
+        self,
+        paths: list[Path],
+        *,
+        use_cache: bool = True,
+        rebuild: bool = False,
+        watch: bool = True,
+        archive: Archive | None = None,
+    ) -> None:
         """`archive`: show this already-loaded archive instead of opening `paths`."""
         super().__init__()
         install_cjk_line_breaking()
@@ -89,16 +98,18 @@ class PostshelfApp(App):
     def _load_config(self) -> None:
         """Read the settings before the app starts: images need the terminal queried first."""
         widgets = (MainScreen, PostList, ReaderBody, SearchBar, FacetPanel)
-        known_actions = {binding.id for widget in widgets for binding in Binding.make_bindings(widget.BINDINGS)
-                         if binding.id}
-        self.config, self._config_problems = load_config(known_themes=set(self.available_themes),
-                                                         known_actions=known_actions)
+        known_actions = {
+            binding.id for widget in widgets for binding in Binding.make_bindings(widget.BINDINGS) if binding.id
+        }
+        self.config, self._config_problems = load_config(
+            known_themes=set(self.available_themes), known_actions=known_actions
+        )
         self._config_problems += key_clashes(self.config.keys, widgets)
         if self.config.images == "auto":
             try:  # asks the terminal which graphics it draws: only possible before Textual starts
                 import textual_image.widget  # noqa: F401
             except Exception as error:  # no terminal to ask, or no graphics library
-                self._config_problems.append(f"images = \"auto\": images cannot be drawn here ({error})")
+                self._config_problems.append(f'images = "auto": images cannot be drawn here ({error})')
                 self.config = replace(self.config, images="off")
 
     def _apply_config(self) -> None:
@@ -111,8 +122,13 @@ class PostshelfApp(App):
             self.set_keymap(self.config.keys)
         problems = self._config_problems
         if len(problems) > 2:  # one notice, not a wall of them at 80x24; ? lists them all
-            self.notify(f"{problems[0]}\n…and {len(problems) - 1} more: press ? to see them all",
-                        title=f"Settings: {len(problems)} problems", severity="warning", timeout=20, markup=False)
+            self.notify(
+                f"{problems[0]}\n…and {len(problems) - 1} more: press ? to see them all",
+                title=f"Settings: {len(problems)} problems",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         else:
             for problem in problems:
                 self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
@@ -178,9 +194,12 @@ class PostshelfApp(App):
             self.call_from_thread(self.notify, message, title="postshelf", severity="warning", timeout=10)
 
         archive, complete = open_archive(
-            self.paths, rebuild=self.rebuild, use_cache=self.use_cache,
+            self.paths,
+            rebuild=self.rebuild,
+            use_cache=self.use_cache,
             on_archive=lambda opened: self.call_from_thread(self._archive_opened, opened),
-            progress=progress, should_stop=lambda: self._loading_stop.is_set() or self._shutting_down.is_set(),
+            progress=progress,
+            should_stop=lambda: self._loading_stop.is_set() or self._shutting_down.is_set(),
             notice=notice,
         )
         if self._shutting_down.is_set():
@@ -195,8 +214,7 @@ class PostshelfApp(App):
         self.call_from_thread(self.main_screen.loading_finished, complete)
         if self.follows_changes:
             # A plain daemon thread, not a worker: it runs for the app's lifetime.
-            threading.Thread(target=self._follow_changes, args=(archive,), name="postshelf-watch",
-                             daemon=True).start()
+            threading.Thread(target=self._follow_changes, args=(archive,), name="postshelf-watch", daemon=True).start()
 
     def _archive_opened(self, archive: Archive) -> None:
         self.archive = archive
@@ -212,8 +230,15 @@ class PostshelfApp(App):
         if not folders:
             return
         try:
-            for changes in watchfiles.watch(*folders, stop_event=self._shutting_down, debounce=400, step=100,
-                                            rust_timeout=500, yield_on_timeout=False, raise_interrupt=False):
+            for changes in watchfiles.watch(
+                *folders,
+                stop_event=self._shutting_down,
+                debounce=400,
+                step=100,
+                rust_timeout=500,
+                yield_on_timeout=False,
+                raise_interrupt=False,
+            ):
                 if self._shutting_down.is_set():
                     return
                 if apply_file_changes(archive, {path for _, path in changes}):

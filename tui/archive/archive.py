@@ -72,12 +72,11 @@ def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
 
     date, date_raw, date_note = post_date(metadata, relative_path)
 
-    categories = fields.category_paths(
-        metadata.get("categories", metadata.get("category")), raw.frontmatter_format
-    )
+    categories = fields.category_paths(metadata.get("categories", metadata.get("category")), raw.frontmatter_format)
     if not categories and post_file.folder_categories:
         categories = fields.categories_from_folder(
-            relative_path, post_file.content_parts if post_file.generator else None, post_file.bundle)
+            relative_path, post_file.content_parts if post_file.generator else None, post_file.bundle
+        )
 
     notes = [one_line(note) for note in raw.notes]
     if date_note:
@@ -326,5 +325,14 @@ class Archive:
         return markdown
 
 
-__all__ = ["Archive", "Ignored", "Loaded", "PostFile", "ReadBatch", "Skipped", "find_post_files", "load_file",
-           "read_batch"]
+__all__ = [
+    "Archive",
+    "Ignored",
+    "Loaded",
+    "PostFile",
+    "ReadBatch",
+    "Skipped",
+    "find_post_files",
+    "load_file",
+    "read_batch",
+]

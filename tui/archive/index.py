@@ -60,7 +60,7 @@ class Segment:
     def local_ids(self, key: int) -> np.ndarray:
         where = int(np.searchsorted(self.keys, np.uint64(key)))
         if where < len(self.keys) and int(self.keys[where]) == key:
-            return self.ids[self.starts[where]:self.starts[where + 1]]
+            return self.ids[self.starts[where] : self.starts[where + 1]]
         return self.ids[:0]
 
 
@@ -245,8 +245,7 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
                         folded_item = folded_values[item] = fold(item)
                     fields[name].setdefault(folded_item, []).append(doc)
     texts = TextBatch(b"".join(blob_parts), starts, title_ends, ends)
-    return IndexBatch(size, tuple(segments), texts, timestamps, local_timestamps, repaired,
-                      folded_titles, fields)
+    return IndexBatch(size, tuple(segments), texts, timestamps, local_timestamps, repaired, folded_titles, fields)
 
 
 # ---------------------------------------------------------------- the index
@@ -267,10 +266,21 @@ class SearchIndex:
         empty_f = np.zeros(0)
         empty_i = np.zeros(0, dtype=np.int64)
         self.state = IndexState(
-            size=0, segments=(), main_blob=b"", main_docs=0, delta_blob=bytearray(),
-            starts=empty_i, title_ends=empty_i, ends=empty_i, alive=np.zeros(0, dtype=bool),
-            timestamps=empty_f, local_timestamps=empty_f, repaired=np.zeros(0, dtype=bool),
-            order=empty_i, titles=[], fields={"author": {}, "cat": {}, "tag": {}, "source": {}},
+            size=0,
+            segments=(),
+            main_blob=b"",
+            main_docs=0,
+            delta_blob=bytearray(),
+            starts=empty_i,
+            title_ends=empty_i,
+            ends=empty_i,
+            alive=np.zeros(0, dtype=bool),
+            timestamps=empty_f,
+            local_timestamps=empty_f,
+            repaired=np.zeros(0, dtype=bool),
+            order=empty_i,
+            titles=[],
+            fields={"author": {}, "cat": {}, "tag": {}, "source": {}},
         )
         self.build_seconds = 0.0
         self.flags: Callable[[str, int], np.ndarray] | None = None
@@ -322,8 +332,7 @@ class SearchIndex:
             state = self.state
             alive = state.alive.copy()
             alive[np.asarray(list(ids), dtype=np.int64)] = False
-            self.state = replace(state, alive=alive, order=_display_order(alive, state.timestamps),
-                                 derived={})
+            self.state = replace(state, alive=alive, order=_display_order(alive, state.timestamps), derived={})
 
     # ------------------------------------------------------------ candidates
 
@@ -366,13 +375,20 @@ class SearchIndex:
             mask, exact = self.candidates(folded, state)
             starts, title_ends, ends = state.starts, state.title_ends, state.ends
             if term.field == "title":
-                return _Evaluated(mask, False, lambda doc: state.blob_for(doc).find(
-                    encoded, starts[doc], title_ends[doc]) >= 0,
-                    lambda ids: _containing(state, encoded, ids, in_title=True))
+                return _Evaluated(
+                    mask,
+                    False,
+                    lambda doc: state.blob_for(doc).find(encoded, starts[doc], title_ends[doc]) >= 0,
+                    lambda ids: _containing(state, encoded, ids, in_title=True),
+                )
             if exact and mask is not None:  # an exact answer is always a mask
                 return _Evaluated(mask, True, _in_mask(mask))
-            return _Evaluated(mask, False, lambda doc: state.blob_for(doc).find(
-                encoded, starts[doc], ends[doc]) >= 0, lambda ids: _containing(state, encoded, ids))
+            return _Evaluated(
+                mask,
+                False,
+                lambda doc: state.blob_for(doc).find(encoded, starts[doc], ends[doc]) >= 0,
+                lambda ids: _containing(state, encoded, ids),
+            )
         if term.field in state.fields:
             folded = fold(term.value)
             mask = np.zeros(state.size, dtype=bool)
@@ -425,8 +441,9 @@ class SearchIndex:
         exact = all(item.exact and not term.negated for term, item in evaluated)
         return _Evaluated(union, exact, lambda doc: any(check(doc) != negated for negated, check in checks))
 
-    def search(self, query: Query | str, limit: int | None = 200,
-               should_stop: Callable[[], bool] | None = None) -> Iterator[SearchResult]:
+    def search(
+        self, query: Query | str, limit: int | None = 200, should_stop: Callable[[], bool] | None = None
+    ) -> Iterator[SearchResult]:
         """Yield the first `limit` hits as soon as they are known, then (if that was not
         everything) the complete result. Stops early when `should_stop()` turns true."""
         started = time.perf_counter()
@@ -463,17 +480,18 @@ class SearchIndex:
         if query.sort in ("date", "-date") and limit is not None:
             step = max(32, min(256, limit * 2))  # small steps: stop once the first screen is full
             while position < len(ids) and len(found) < limit:
-                found.extend(verified(ids[position:position + step]))
+                found.extend(verified(ids[position : position + step]))
                 position += step
             if position >= len(ids):
                 yield self._finish(state, query, np.array(found, dtype=np.int64), started)
                 return
-            yield SearchResult(query, np.array(found[:limit], dtype=np.int64), len(found), False,
-                               time.perf_counter() - started)
+            yield SearchResult(
+                query, np.array(found[:limit], dtype=np.int64), len(found), False, time.perf_counter() - started
+            )
         while position < len(ids):
             if should_stop is not None and should_stop():
                 return
-            found.extend(verified(ids[position:position + _STOP_CHECK_EVERY]))
+            found.extend(verified(ids[position : position + _STOP_CHECK_EVERY]))
             position += _STOP_CHECK_EVERY
         yield self._finish(state, query, np.array(found, dtype=np.int64), started)
 
@@ -541,8 +559,10 @@ def _containing(state: IndexState, term: bytes, ids: list[int], in_title: bool =
         found = map(state.delta_blob.find, repeat(term), starts, ends)
     else:
         main_docs, main_find, delta_find = state.main_docs, state.main_blob.find, state.delta_blob.find
-        found = ((main_find if doc < main_docs else delta_find)(term, start, end)
-                 for doc, start, end in zip(ids, starts, ends, strict=True))
+        found = (
+            (main_find if doc < main_docs else delta_find)(term, start, end)
+            for doc, start, end in zip(ids, starts, ends, strict=True)
+        )
     return list(compress(ids, map((0).__le__, found)))
 
 

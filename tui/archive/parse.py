@@ -55,9 +55,15 @@ MAX_POST_BYTES = 32 * 1024 * 1024
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _MAGIC_NUMBERS = {
-    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-    b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive", b"\x1f\x8b": "gzip data",
-    b"\x7fELF": "a program (ELF)", b"RIFF": "a RIFF media file", b"\x00\x00\x01\x00": "an icon",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive",
+    b"\x1f\x8b": "gzip data",
+    b"\x7fELF": "a program (ELF)",
+    b"RIFF": "a RIFF media file",
+    b"\x00\x00\x01\x00": "an icon",
 }
 
 
@@ -118,10 +124,7 @@ def _decode_not_utf8(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, 
             pass
     if b"\x00" in data:
         raise NotAPost("binary file: it contains NUL bytes and is not text in a known encoding")
-    raise NotAPost(
-        f"not text in a known encoding: invalid UTF-8 ({_where(utf8_error)}) "
-        "and not GBK/GB18030 either"
-    )
+    raise NotAPost(f"not text in a known encoding: invalid UTF-8 ({_where(utf8_error)}) and not GBK/GB18030 either")
 
 
 _HIGH_BYTE_RUN = re.compile(rb"[\x80-\xff]{3,}")
@@ -180,8 +183,7 @@ def read_post_file(path: Path, inside: Sequence[Path | str] | None = None) -> Ra
     return raw
 
 
-_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
-          stat.S_IFSOCK: "a socket"}
+_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket"}
 
 
 def read_bytes(path: Path | str, inside: Sequence[Path | str] | None = None) -> bytes:
@@ -324,10 +326,14 @@ _ITEM_LINE = re.compile(r"^[ \t]+-[ \t]*(.*)$|^-[ \t]+(.*)$")
 
 
 def recover_yaml_lines(frontmatter: str) -> dict[str, Any]:
-    """Best-effort `key: value` and `- item` reading of frontmatter YAML refused.
+    (
+        """Best-effort `key: value` and `- item` reading of frontmatter YAML refused.
 
-    Values lose the runs of quotes feed bots wrap them in (`"""'2015'"""` -> `2015`).
+    Values lose the runs of quotes feed bots wrap them in (`"""
+        "2015"
+        """` -> `2015`).
     """
+    )
     metadata: dict[str, Any] = {}
     current_key: str | None = None
     for line in frontmatter.split("\n"):

@@ -14,8 +14,20 @@ from pathlib import Path
 from .post import Post
 
 _COLUMNS = (
-    "path", "relative_path", "title", "timestamp", "utc_offset", "date_raw", "authors",
-    "categories", "tags", "image", "link", "body_format", "repaired", "notes",
+    "path",
+    "relative_path",
+    "title",
+    "timestamp",
+    "utc_offset",
+    "date_raw",
+    "authors",
+    "categories",
+    "tags",
+    "image",
+    "link",
+    "body_format",
+    "repaired",
+    "notes",
 )
 _ZONES: dict[int, timezone] = {}
 

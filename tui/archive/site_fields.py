@@ -20,8 +20,10 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*))?$")
 _SETEXT = re.compile(r"^[ \t]{0,3}(?:=+|-+)[ \t]*$")
 _RAW_START = re.compile(r"^[ \t]{0,3}<(script|style|template|pre|textarea|svg)\b|^[ \t]{0,3}<!--", re.IGNORECASE)
-_RAW_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
-            for name in ("script", "style", "template", "pre", "textarea", "svg")}
+_RAW_END = {
+    name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
+    for name in ("script", "style", "template", "pre", "textarea", "svg")
+}
 _RAW_END["--"] = re.compile("-->")
 _HTML_LINE = re.compile(r"^[ \t]{0,3}</?[A-Za-z][^\n]*$")
 _HTML_HEADING = re.compile(r"<h[1-3][\s>]", re.IGNORECASE)
@@ -176,7 +178,11 @@ def post_date(metadata: dict[str, Any], relative_path: str) -> tuple[datetime | 
         value = metadata.get(key)
         date = None if isinstance(value, bool) else fields.parse_date(value)
         if date is not None:
-            return date, raw or fields.raw_date_text(value), f"dated by its last change ({key}): it gives no publication date"
+            return (
+                date,
+                raw or fields.raw_date_text(value),
+                f"dated by its last change ({key}): it gives no publication date",
+            )
     return None, raw, ""
 
 

@@ -21,10 +21,7 @@ import rich.text
 from rich.cells import cell_len, chop_cells
 
 CJK_RANGES = "\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-CLOSING = (
-    "，。、；：？！）」』】〕〉》〗〙〛”’・ー…‥％〟々ゝゞヽヾ｝］｠｡､･"
-    ",.;:?!)\\]}%"
-)
+CLOSING = "，。、；：？！）」』】〕〉》〗〙〛”’・ー…‥％〟々ゝゞヽヾ｝］｠｡､･,.;:?!)\\]}%"
 """Punctuation that must not start a line (it stays with what comes before it)."""
 OPENING = "（「『【〔〈《〖〘〚“‘［｛｟｢([{"
 """Brackets that must not end a line (they stay with what comes after them)."""
@@ -61,13 +58,13 @@ def fold_word(word: str, width: int) -> list[str]:
     start = 0
     text_end = len(word.rstrip())
     while start < text_end:
-        head = chop_cells(word[start:start + width + 1], width)
+        head = chop_cells(word[start : start + width + 1], width)
         cut = max(1, len(head[0]) if head else width + 1)  # a wide character in 1 cell: alone
         if start + cut >= text_end:
             break
         while 1 < cut and (word[start + cut] in CLOSING or word[start + cut - 1] in OPENING):
             cut -= 1
-        pieces.append(word[start:start + cut])
+        pieces.append(word[start : start + cut])
         start += cut
     pieces.append(word[start:])
     return [piece for piece in pieces if piece]

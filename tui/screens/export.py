@@ -95,12 +95,10 @@ class ExportScreen(ModalScreen[Path | None]):
             return
         text = post_as_markdown(self.post, self.markdown)
         try:
-            written = write_export(text, target, archive_roots=self.archive_roots,
-                                   overwrite=self._confirmed == target)
+            written = write_export(text, target, archive_roots=self.archive_roots, overwrite=self._confirmed == target)
         except TargetExists:
             self._confirmed = target
-            self._say(f"{target.name} exists — press Enter again to overwrite it, or change the name.",
-                      "confirm")
+            self._say(f"{target.name} exists — press Enter again to overwrite it, or change the name.", "confirm")
             return
         except ExportError as error:
             self._confirmed = None

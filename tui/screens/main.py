@@ -49,8 +49,7 @@ WIDE_FACETS_FROM = 160
 """Columns from which the facets get a wider column (long author and category names)."""
 READER_BESIDE_FACETS_FROM = 110
 """Below this many columns, showing the facets hides the reader (until a post is chosen)."""
-SORT_NAMES = {"date": "date, newest first", "-date": "date, oldest first", "title": "title",
-              "relevance": "relevance"}
+SORT_NAMES = {"date": "date, newest first", "-date": "date, oldest first", "title": "title", "relevance": "relevance"}
 
 
 @runtime_checkable
@@ -180,8 +179,7 @@ class MainScreen(Screen):
         self._flags = FlagMasks(state, archive.posts.columns["path"])
         archive.index.flags = self._flags
         paths = archive.posts.columns["path"]
-        self.query_one(PostList).show_flags(
-            lambda doc: (paths[doc] not in state.read, paths[doc] in state.bookmarks))
+        self.query_one(PostList).show_flags(lambda doc: (paths[doc] not in state.read, paths[doc] in state.bookmarks))
         self._restore_post = state.last_post
         if state.last_query and not self.query_text:
             self.query_one(SearchBar).value = state.last_query  # runs the search
@@ -203,8 +201,9 @@ class MainScreen(Screen):
         try:
             state.write(snapshot)
         except OSError as error:
-            self.app.call_later(self.notify, f"Could not save your reading state: {error}",
-                                severity="error", timeout=10)
+            self.app.call_later(
+                self.notify, f"Could not save your reading state: {error}", severity="error", timeout=10
+            )
 
     def _id_for_path(self, path: str) -> int | None:
         archive = self.archive
@@ -230,8 +229,7 @@ class MainScreen(Screen):
             return
         state = self.user_state
         bookmarked = state is not None and archive.posts.columns["path"][index] in state.bookmarks
-        self.query_one(ReaderHeader).show_post(archive.posts[index], bookmarked=bookmarked,
-                                               highlight=self._highlight)
+        self.query_one(ReaderHeader).show_post(archive.posts[index], bookmarked=bookmarked, highlight=self._highlight)
 
     def refresh_posts(self) -> None:
         """Posts were added or removed (loading, live reload): refresh the list or the search."""
@@ -334,8 +332,13 @@ class MainScreen(Screen):
         self._shown_query = text
         self._counting = not result.complete
         message = f"No post matches {text.strip()!r}" if text.strip() else "No posts"
-        post_list.show(self.archive.posts, result.ids, keep_index=self._keep_index(),
-                       empty_message=message, highlight=self._highlight)
+        post_list.show(
+            self.archive.posts,
+            result.ids,
+            keep_index=self._keep_index(),
+            empty_message=message,
+            highlight=self._highlight,
+        )
         self.query_one(ReaderBody).set_highlight(self._highlight)
         self._refresh_header()
         if not self._highlight:
@@ -413,8 +416,11 @@ class MainScreen(Screen):
         self._match_note = ""
         if self._match == (0, 0) and self._open_index is not None and self.archive is not None:
             title = self.archive.posts[self._open_index].title
-            self._match_note = ("the title matches, not the text" if highlight_spans(title, self._highlight)
-                                else "no match in the text (a field matched)")
+            self._match_note = (
+                "the title matches, not the text"
+                if highlight_spans(title, self._highlight)
+                else "no match in the text (a field matched)"
+            )
         self._update_status()
 
     # ------------------------------------------------------------ actions
@@ -451,8 +457,11 @@ class MainScreen(Screen):
             return
         if post_list.count > CONFIRM_MARKING_FROM and time.monotonic() - self._mark_all_asked > 5:
             self._mark_all_asked = time.monotonic()
-            self.notify(f"Mark all {post_list.count:,} listed posts read? Press A again to confirm "
-                        "(narrow the list with a search or a facet first to mark fewer)", timeout=5)
+            self.notify(
+                f"Mark all {post_list.count:,} listed posts read? Press A again to confirm "
+                "(narrow the list with a search or a facet first to mark fewer)",
+                timeout=5,
+            )
             return
         self._mark_all_asked = 0.0
         paths = archive.posts.columns["path"]
@@ -466,7 +475,7 @@ class MainScreen(Screen):
         if archive is None or flags is None or not post_list.count:
             return
         unread = flags("unread", archive.index.size)[post_list.order_ids()]
-        after = np.flatnonzero(unread[post_list.cursor + 1:])
+        after = np.flatnonzero(unread[post_list.cursor + 1 :])
         if len(after):
             position = post_list.cursor + 1 + int(after[0])
         else:
@@ -493,8 +502,7 @@ class MainScreen(Screen):
             return
         path = state.step(offset, exists=lambda candidate: self._id_for_path(candidate) is not None)
         if path is None:
-            self.notify("No earlier post in the history" if offset < 0 else "No later post in the history",
-                        timeout=2)
+            self.notify("No earlier post in the history" if offset < 0 else "No later post in the history", timeout=2)
             return
         index = self._id_for_path(path)
         self._show_post(index)  # first: the cursor move below then finds it open already
@@ -574,8 +582,10 @@ class MainScreen(Screen):
         extra = {}
         if flags is not None and len(ids):
             size = archive.index.size
-            extra = {"bookmarked": int(flags("bookmarked", size)[ids].sum()),
-                     "unread": int(flags("unread", size)[ids].sum())}
+            extra = {
+                "bookmarked": int(flags("bookmarked", size)[ids].sum()),
+                "unread": int(flags("unread", size)[ids].sum()),
+            }
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.query_one(FacetPanel).show_counts, counts, extra)
 

@@ -25,10 +25,29 @@ from .logs import clean
 HOST_KEY_NAME = "ssh_host_ed25519_key"
 
 SSHD_OPTIONS = {
-    "agent-forwarding", "cert-authority", "command", "environment", "expiry-time", "from",
-    "no-agent-forwarding", "no-port-forwarding", "no-pty", "no-user-rc", "no-x11-forwarding",
-    "permitlisten", "permitopen", "port-forwarding", "principals", "pty", "no-touch-required",
-    "restrict", "tunnel", "user-rc", "verify-required", "x11-forwarding", "touch-required",
+    "agent-forwarding",
+    "cert-authority",
+    "command",
+    "environment",
+    "expiry-time",
+    "from",
+    "no-agent-forwarding",
+    "no-port-forwarding",
+    "no-pty",
+    "no-user-rc",
+    "no-x11-forwarding",
+    "permitlisten",
+    "permitopen",
+    "port-forwarding",
+    "principals",
+    "pty",
+    "no-touch-required",
+    "restrict",
+    "tunnel",
+    "user-rc",
+    "verify-required",
+    "x11-forwarding",
+    "touch-required",
 }
 """Every option OpenSSH's authorized_keys knows (sshd(8), AUTHORIZED_KEYS FILE FORMAT)."""
 
@@ -51,11 +70,15 @@ def check_private(path: Path, what: str) -> str | None:
     except OSError as error:
         raise KeyFileError(f"{what} {path}: {error.strerror}") from None
     if mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise KeyFileError(f"{what} {path} can be written by others (mode {stat.S_IMODE(mode):04o}): "
-                           f"anyone could change it. chmod go-w {path}")
+        raise KeyFileError(
+            f"{what} {path} can be written by others (mode {stat.S_IMODE(mode):04o}): "
+            f"anyone could change it. chmod go-w {path}"
+        )
     if what == "host key" and mode & (stat.S_IRGRP | stat.S_IROTH):
-        return (f"host key {path} can be read by others (mode {stat.S_IMODE(mode):04o}): they could "
-                f"pretend to be this server. chmod 600 {path}")
+        return (
+            f"host key {path} can be read by others (mode {stat.S_IMODE(mode):04o}): they could "
+            f"pretend to be this server. chmod 600 {path}"
+        )
     return None
 
 
@@ -123,8 +146,14 @@ def parse_expiry(text: str) -> float:
     if not digits.isdigit() or len(digits) not in (8, 12, 14):
         raise ValueError(f"expiry-time not YYYYMMDD[HHMM[SS]][Z]: {clean(text, 30)}")
     digits = digits.ljust(14, "0")
-    fields = (int(digits[0:4]), int(digits[4:6]), int(digits[6:8]), int(digits[8:10]), int(digits[10:12]),
-              int(digits[12:14]))
+    fields = (
+        int(digits[0:4]),
+        int(digits[4:6]),
+        int(digits[6:8]),
+        int(digits[8:10]),
+        int(digits[10:12]),
+        int(digits[12:14]),
+    )
     stamp = time.struct_time((*fields, 0, 0, -1))
     return float(calendar.timegm(stamp) if utc else time.mktime(stamp))
 

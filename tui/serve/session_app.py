@@ -28,8 +28,9 @@ REFUSED_ACTIONS = {"suspend_process"}
 
 
 class ServedApp(PostshelfApp):
-    def __init__(self, roots: list[Path], archive, *, profile: str, web: bool,
-                 messages: socket.socket | None = None) -> None:
+    def __init__(
+        self, roots: list[Path], archive, *, profile: str, web: bool, messages: socket.socket | None = None
+    ) -> None:
         super().__init__(roots, archive=archive, watch=False)
         self.profile = profile
         self.web = web
@@ -49,8 +50,9 @@ class ServedApp(PostshelfApp):
         if self.hung_up:
             self.exit()
         elif self.messages is not None:
-            threading.Thread(target=self._follow_messages, args=(self.messages,), name="postshelf-messages",
-                             daemon=True).start()
+            threading.Thread(
+                target=self._follow_messages, args=(self.messages,), name="postshelf-messages", daemon=True
+            ).start()
 
     def _follow_messages(self, messages: socket.socket) -> None:
         from ..archive.loader import apply_file_changes
@@ -71,8 +73,9 @@ class ServedApp(PostshelfApp):
                     if archive is not None and apply_file_changes(archive, set(message["changed"])):
                         self.call_from_thread(self.main_screen.refresh_posts)
                 elif message.get("notice"):
-                    self.call_from_thread(self.notify, str(message["notice"]), title="postshelf", timeout=10,
-                                          markup=False)
+                    self.call_from_thread(
+                        self.notify, str(message["notice"]), title="postshelf", timeout=10, markup=False
+                    )
             except RuntimeError:  # the app has stopped
                 return
             except (ValueError, AttributeError, TypeError, OSError):
@@ -89,12 +92,20 @@ class ServedApp(PostshelfApp):
 
     def _export_for_reader(self, screen: ExportScreen) -> None:
         if not self.web:
-            self.notify("Export writes files on the server, so it is off here. "
-                        "`c` copies the post's link to your clipboard.", title="Export", severity="warning")
+            self.notify(
+                "Export writes files on the server, so it is off here. `c` copies the post's link to your clipboard.",
+                title="Export",
+                severity="warning",
+            )
             return
         text = post_as_markdown(screen.post, screen.markdown)
-        self.deliver_text(io.StringIO(text), save_filename=screen.default_name, open_method="download",
-                          mime_type="text/markdown", encoding="utf-8")
+        self.deliver_text(
+            io.StringIO(text),
+            save_filename=screen.default_name,
+            open_method="download",
+            mime_type="text/markdown",
+            encoding="utf-8",
+        )
         self.notify(f"Downloading {screen.default_name}", title="Export", markup=False)
 
     def get_system_commands(self, screen):
@@ -179,4 +190,3 @@ def finish_saving(app: PostshelfApp, timeout: float = 10.0) -> None:
             state.save()
         except OSError:
             pass
-

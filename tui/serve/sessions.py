@@ -50,9 +50,18 @@ EXIT_MEMORY = 86
 FOLDER_PREFIX = "postshelf-serve-"
 
 KEPT_ENVIRONMENT = (
-    "PATH", "HOME", "USER", "LOGNAME", "TZ", "TMPDIR",
-    "POSTSHELF_CACHE_DIR", "POSTSHELF_DATA_DIR", "POSTSHELF_CONFIG",
-    "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "TZ",
+    "TMPDIR",
+    "POSTSHELF_CACHE_DIR",
+    "POSTSHELF_DATA_DIR",
+    "POSTSHELF_CONFIG",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "XDG_CACHE_HOME",
 )
 """What a session keeps of the server's environment: where settings and state live. Not
 DISPLAY, SSH_AUTH_SOCK or the like: nothing of the server's desktop or agent."""
@@ -383,8 +392,7 @@ class _Zygote:
                 session.notify = None
             if session is not None and session.conn is not None:
                 try:
-                    send(session.conn, {"exit": os.waitstatus_to_exitcode(status),
-                                        "memory_mb": self.limits.memory_mb})
+                    send(session.conn, {"exit": os.waitstatus_to_exitcode(status), "memory_mb": self.limits.memory_mb})
                 except OSError:
                     pass
 
@@ -435,8 +443,9 @@ class _Zygote:
 # ---------------------------------------------------------------- a session process
 
 
-def run_session(archive, roots: list[Path], request: dict, fds: list[int], limits: Limits,
-                notify: socket.socket | None = None) -> int:
+def run_session(
+    archive, roots: list[Path], request: dict, fds: list[int], limits: Limits, notify: socket.socket | None = None
+) -> int:
     """Become the reader's process: own session and terminal, their environment, limits; run."""
     os.setsid()  # its own process group: the zygote can signal the session and all it started
     if request["kind"] == "tty":
@@ -458,8 +467,9 @@ def run_session(archive, roots: list[Path], request: dict, fds: list[int], limit
     apply_limits(limits)
     from .session_app import run_app
 
-    return run_app(archive, roots, profile=str(request.get("profile", "anonymous")),
-                   web=request["kind"] == "pipe", messages=notify)
+    return run_app(
+        archive, roots, profile=str(request.get("profile", "anonymous")), web=request["kind"] == "pipe", messages=notify
+    )
 
 
 _replaced_streams: list = []
@@ -471,9 +481,14 @@ def _standard_streams() -> None:
     for number, name in enumerate(("stdin", "stdout", "stderr")):
         _replaced_streams.append(getattr(sys, f"__{name}__"))
         _replaced_streams.append(getattr(sys, name))
-        stream = open(number, "r" if number == 0 else "w", encoding="utf-8", closefd=False,
-                      errors="surrogateescape" if number == 0 else "replace",
-                      buffering=-1 if number == 0 else 1)
+        stream = open(
+            number,
+            "r" if number == 0 else "w",
+            encoding="utf-8",
+            closefd=False,
+            errors="surrogateescape" if number == 0 else "replace",
+            buffering=-1 if number == 0 else 1,
+        )
         setattr(sys, f"__{name}__", stream)
         setattr(sys, name, stream)
 

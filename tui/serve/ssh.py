@@ -34,8 +34,23 @@ from .logs import clean, log
 from .sessions import EXIT_MEMORY, MAX_MESSAGE, SessionFactory, send
 
 TERM_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
-FEW_COLOURS = {"dumb", "linux", "vt100", "vt102", "vt220", "ansi", "xterm", "xterm-color", "screen",
-               "tmux", "rxvt", "cons25", "sun", "xterm-16color", "screen-16color"}
+FEW_COLOURS = {
+    "dumb",
+    "linux",
+    "vt100",
+    "vt102",
+    "vt220",
+    "ansi",
+    "xterm",
+    "xterm-color",
+    "screen",
+    "tmux",
+    "rxvt",
+    "cons25",
+    "sun",
+    "xterm-16color",
+    "screen-16color",
+}
 """Terminal types that do not mean a modern terminal: no COLORTERM=truecolor for them."""
 EXIT_WAIT = 15.0
 """Seconds to wait for a session's exit status once its terminal has closed (the factory
@@ -113,8 +128,10 @@ class Hub:
             now = time.monotonic()
             for session in list(self.sessions):
                 if now - session.last_input >= self.idle_timeout:
-                    session.stop(f"postshelf: closed after {_duration(self.idle_timeout)} without a key press.",
-                                 f"idle {_duration(self.idle_timeout)}")
+                    session.stop(
+                        f"postshelf: closed after {_duration(self.idle_timeout)} without a key press.",
+                        f"idle {_duration(self.idle_timeout)}",
+                    )
 
     def start_handshake(self, pending: Pending, seconds_left: float) -> None:
         task = asyncio.ensure_future(self._handshake(pending, seconds_left))
@@ -123,8 +140,12 @@ class Hub:
 
     async def _handshake(self, pending: Pending, seconds_left: float) -> None:
         try:
-            await asyncssh.run_server(pending.sock, options=self.options, login_timeout=seconds_left,
-                                      server_factory=lambda: ReaderServer(self, pending))
+            await asyncssh.run_server(
+                pending.sock,
+                options=self.options,
+                login_timeout=seconds_left,
+                server_factory=lambda: ReaderServer(self, pending),
+            )
         except Exception:  # noqa: BLE001 - the connection's own line says what happened
             pass
         finally:
@@ -308,8 +329,9 @@ class ReaderServer(asyncssh.SSHServer):
         if self.hub.gate is not None:
             self.hub.gate.done(self.pending)
         if self.hub.authenticated() > self.hub.max_connections:
-            self.close("server full", f"postshelf: the server is full ({self.hub.max_sessions} readers); "
-                       "try again in a while")
+            self.close(
+                "server full", f"postshelf: the server is full ({self.hub.max_sessions} readers); try again in a while"
+            )
             return
         self._arm_unused()
 
@@ -318,7 +340,8 @@ class ReaderServer(asyncssh.SSHServer):
             self.notes.append("refused: another session on the same connection")
             raise asyncssh.ChannelOpenError(
                 asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED,
-                f"postshelf: {self.hub.per_connection} session(s) per connection; open another connection")
+                f"postshelf: {self.hub.per_connection} session(s) per connection; open another connection",
+            )
         session = ReaderSession(self)
         self.channels.add(session)
         if self._unused_timer is not None:
@@ -431,8 +454,10 @@ class ReaderSession(asyncssh.SSHServerSession):
 
     def exec_requested(self, command: str) -> bool:
         shown = command if len(command) <= 60 else command[:59] + "…"
-        self.refusal = (f"postshelf: this server runs no commands (asked: {shown!r}).\n"
-                        "Connect without a command to browse the archive: ssh -t ...")
+        self.refusal = (
+            f"postshelf: this server runs no commands (asked: {shown!r}).\n"
+            "Connect without a command to browse the archive: ssh -t ..."
+        )
         self.server.notes.append(f"refused command '{clean(command, 60)}'")
         return True  # accepted only to say why, then closed
 
@@ -447,16 +472,23 @@ class ReaderSession(asyncssh.SSHServerSession):
         if self.refusal is not None:  # an exec request, noted when it came
             self._refuse(self.refusal)
         elif self.term is None:
-            self._refuse("postshelf: this server shows an archive in a terminal; it needs one. "
-                         "Connect with `ssh -t ...` (not -T).", "no terminal")
+            self._refuse(
+                "postshelf: this server shows an archive in a terminal; it needs one. "
+                "Connect with `ssh -t ...` (not -T).",
+                "no terminal",
+            )
         elif self.hub.stopping:
             self._refuse("postshelf: the server is shutting down.", "shutting down")
         elif len(self.hub.sessions) >= self.hub.max_sessions:
-            self._refuse(f"postshelf: all {self.hub.max_sessions} sessions are in use; try again in a while.",
-                         "all sessions in use")
+            self._refuse(
+                f"postshelf: all {self.hub.max_sessions} sessions are in use; try again in a while.",
+                "all sessions in use",
+            )
         elif self.hub.sessions_of(self.server.owner) >= self.hub.per_key:
-            self._refuse(f"postshelf: this key already has {self.hub.per_key} sessions open here; "
-                         "close one first.", f"{self.hub.per_key} sessions for this key already")
+            self._refuse(
+                f"postshelf: this key already has {self.hub.per_key} sessions open here; close one first.",
+                f"{self.hub.per_key} sessions for this key already",
+            )
         else:
             try:
                 self._start(self.term)
@@ -494,8 +526,15 @@ class ReaderSession(asyncssh.SSHServerSession):
             _set_size(master, self.size)
             sock = self.hub.factory.connect()
             try:
-                send(sock, {"kind": "tty", "env": self._environment(term),
-                            "profile": profile_for(self.server.identity or "anonymous")}, [slave])
+                send(
+                    sock,
+                    {
+                        "kind": "tty",
+                        "env": self._environment(term),
+                        "profile": profile_for(self.server.identity or "anonymous"),
+                    },
+                    [slave],
+                )
             except OSError:
                 sock.close()
                 raise
@@ -522,8 +561,13 @@ class ReaderSession(asyncssh.SSHServerSession):
             self.told_clamped = True
             self.server.notes.append(f"terminal size cut to {MAX_SIZE[0]}x{MAX_SIZE[1]}")
             try:
-                send(self.sock, {"notice": f"Your terminal is larger than this server draws: the screen is cut "
-                                           f"to {MAX_SIZE[0]}×{MAX_SIZE[1]}."})
+                send(
+                    self.sock,
+                    {
+                        "notice": f"Your terminal is larger than this server draws: the screen is cut "
+                        f"to {MAX_SIZE[0]}×{MAX_SIZE[1]}."
+                    },
+                )
             except OSError:
                 pass
 
@@ -616,8 +660,10 @@ class ReaderSession(asyncssh.SSHServerSession):
         if "exit" in message:
             status = int(message["exit"])
             if status == EXIT_MEMORY:
-                self._ended(f"memory: used its {message.get('memory_mb', '?')} MB",
-                            "postshelf: this session used all the memory it may use here and was closed.")
+                self._ended(
+                    f"memory: used its {message.get('memory_mb', '?')} MB",
+                    "postshelf: this session used all the memory it may use here and was closed.",
+                )
             elif status == -24:  # SIGXCPU
                 self._ended("cpu time used up", "postshelf: this session used all its CPU time and was closed.")
             self.exit_status = status if status >= 0 else 128 - status  # killed by a signal

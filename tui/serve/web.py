@@ -86,9 +86,20 @@ class WebServer(Server):
     """textual-serve's Server with a login, Host and Origin checks, session limits, idle
     timeout, bounded terminal sizes, a log line per browser and per refusal, and our own start."""
 
-    def __init__(self, factory: SessionFactory, host: str, port: int, *, title: str, max_sessions: int,
-                 public_url: str | None, log, token: str | None, per_login: int = 3,
-                 idle_timeout: float = 0.0) -> None:
+    def __init__(
+        self,
+        factory: SessionFactory,
+        host: str,
+        port: int,
+        *,
+        title: str,
+        max_sessions: int,
+        public_url: str | None,
+        log,
+        token: str | None,
+        per_login: int = 3,
+        idle_timeout: float = 0.0,
+    ) -> None:
         super().__init__(session_command(factory), host=host, port=port, title=title, public_url=public_url)
         self.fixed_public_url = public_url
         self.max_sessions = max_sessions
@@ -141,12 +152,13 @@ class WebServer(Server):
         return None
 
     def _refuse(self, request: web.Request, status: int, reason: str) -> web.Response:
-        self.log(f"web {clean(request.remote or '?', 45)} refused ({status}): {reason} "
-                 f"[{clean(request.method, 10)} {clean(request.path, 60)} host={clean(request.host, 60)} "
-                 f"origin={clean(request.headers.get('Origin', '-'), 60)}]")
+        self.log(
+            f"web {clean(request.remote or '?', 45)} refused ({status}): {reason} "
+            f"[{clean(request.method, 10)} {clean(request.path, 60)} host={clean(request.host, 60)} "
+            f"origin={clean(request.headers.get('Origin', '-'), 60)}]"
+        )
         if status == 401:
-            text = ("postshelf: log in with the address the server printed when it started "
-                    "(http://…/?token=…).\n")
+            text = "postshelf: log in with the address the server printed when it started (http://…/?token=…).\n"
         else:
             text = f"postshelf: refused: {reason}\n"
         return web.Response(status=status, text=text)
@@ -219,8 +231,10 @@ class WebServer(Server):
             self.by_login[login] -= 1
             if self.by_login[login] <= 0:
                 del self.by_login[login]
-            self.log(f"web {remote} {WEB_PROFILE} {time.monotonic() - started:.1f}s "
-                     f"closed: {state['reason'] or 'client closed'}")
+            self.log(
+                f"web {remote} {WEB_PROFILE} {time.monotonic() - started:.1f}s "
+                f"closed: {state['reason'] or 'client closed'}"
+            )
         return state.get("websocket") or web.Response(status=500)
 
     async def _run_session(self, request: web.Request, state: dict) -> None:
@@ -234,10 +248,14 @@ class WebServer(Server):
         try:
             await websocket.prepare(request)
             # `close` as textual-serve passes it: AppService awaits it and ignores what it returns.
-            app_service = AppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                                     close=websocket.close,  # type: ignore[arg-type]
-                                     download_manager=self.download_manager,
-                                     debug=self.debug)
+            app_service = AppService(
+                self.command,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,  # type: ignore[arg-type]
+                download_manager=self.download_manager,
+                debug=self.debug,
+            )
             await app_service.start(width, height)
             if self.idle_timeout:
                 watcher = asyncio.ensure_future(self._close_when_idle(websocket, state))

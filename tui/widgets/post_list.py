@@ -109,8 +109,15 @@ class PostList(ScrollView, can_focus=True):
             return int(self._order[self.cursor])
         return None
 
-    def show(self, posts: Sequence[Post], order: Sequence[int] | np.ndarray, *, keep_index: int | None = None,
-             empty_message: str = "No posts", highlight: tuple[str, ...] = ()) -> None:
+    def show(
+        self,
+        posts: Sequence[Post],
+        order: Sequence[int] | np.ndarray,
+        *,
+        keep_index: int | None = None,
+        empty_message: str = "No posts",
+        highlight: tuple[str, ...] = (),
+    ) -> None:
         """Show `posts[i] for i in order`; the cursor stays on post `keep_index` if it is shown."""
         self._posts = posts
         self._order = order

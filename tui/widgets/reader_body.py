@@ -107,15 +107,15 @@ def mark_spans(segments: list[Segment], spans: list[tuple[int, int]], style: Sty
                 continue
             lo, hi = max(span_start, cut), min(span_end, end)
             if lo > cut:
-                result.append(Segment(segment.text[cut - start:lo - start], segment.style))
-            result.append(Segment(segment.text[lo - start:hi - start], (segment.style or Style()) + style))
+                result.append(Segment(segment.text[cut - start : lo - start], segment.style))
+            result.append(Segment(segment.text[lo - start : hi - start], (segment.style or Style()) + style))
             cut = hi
             if span_end <= end:
                 span_index += 1
             else:
                 break
         if cut < end:
-            result.append(Segment(segment.text[cut - start:], segment.style))
+            result.append(Segment(segment.text[cut - start :], segment.style))
     return result
 
 
@@ -177,8 +177,12 @@ class ReaderBody(ScrollView, can_focus=True):
     def match_lines(self) -> list[int]:
         return list(self._match_lines)
 
-    def show(self, load_markdown: Callable[[], str], highlight: tuple[str, ...] = (),
-             header_links: tuple[str, str] = ("", "")) -> None:
+    def show(
+        self,
+        load_markdown: Callable[[], str],
+        highlight: tuple[str, ...] = (),
+        header_links: tuple[str, str] = ("", ""),
+    ) -> None:
         """Show a post; `load_markdown` reads and converts it, so it runs off the event loop.
         `header_links`: the post's link and image, numbered 1 and 2 like the links screen."""
         self._load_markdown = load_markdown
@@ -220,13 +224,18 @@ class ReaderBody(ScrollView, can_focus=True):
         width = self._text_width()
         self._rendered_width = width
         style = self.get_component_rich_style("reader-body--match", partial=True)
-        self._render_in_thread(self._load_markdown, width, self._highlight, style, self._generation,
-                               self._header_links)
+        self._render_in_thread(self._load_markdown, width, self._highlight, style, self._generation, self._header_links)
 
     @work(thread=True, exclusive=True, group="reader-render")
-    def _render_in_thread(self, load_markdown: Callable[[], str], width: int,
-                          highlight: tuple[str, ...], style: Style, generation: int,
-                          header_links: tuple[str, str] = ("", "")) -> None:
+    def _render_in_thread(
+        self,
+        load_markdown: Callable[[], str],
+        width: int,
+        highlight: tuple[str, ...],
+        style: Style,
+        generation: int,
+        header_links: tuple[str, str] = ("", ""),
+    ) -> None:
         worker = get_current_worker()
         try:
             markdown = load_markdown()
@@ -246,15 +255,17 @@ class ReaderBody(ScrollView, can_focus=True):
         self.app.call_from_thread(self._set_lines, strips, match_lines, generation, True, lines)
 
     @work(thread=True, exclusive=True, group="reader-render")
-    def _highlight_in_thread(self, lines: list[list[Segment]], highlight: tuple[str, ...],
-                             style: Style, generation: int) -> None:
+    def _highlight_in_thread(
+        self, lines: list[list[Segment]], highlight: tuple[str, ...], style: Style, generation: int
+    ) -> None:
         strips, match_lines = self._finish_lines(lines, highlight, style)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._set_lines, strips, match_lines, generation, True, lines)
 
     @staticmethod
-    def _finish_lines(lines: list[list[Segment]], highlight: tuple[str, ...],
-                      style: Style) -> tuple[list[Strip], list[int]]:
+    def _finish_lines(
+        lines: list[list[Segment]], highlight: tuple[str, ...], style: Style
+    ) -> tuple[list[Strip], list[int]]:
         match_lines: list[int] = []
         marked = lines
         if highlight:
@@ -263,8 +274,14 @@ class ReaderBody(ScrollView, can_focus=True):
             marked = [mark_spans(line, spans, style) for line, spans in zip(lines, spans_of_lines, strict=True)]
         return [Strip(line).simplify() for line in marked] + [Strip([])], match_lines
 
-    def _set_lines(self, strips: list[Strip], match_lines: list[int], generation: int, complete: bool,
-                   plain_lines: list[list[Segment]] | None = None) -> None:
+    def _set_lines(
+        self,
+        strips: list[Strip],
+        match_lines: list[int],
+        generation: int,
+        complete: bool,
+        plain_lines: list[list[Segment]] | None = None,
+    ) -> None:
         if generation != self._generation:
             return
         if complete:
@@ -285,12 +302,21 @@ class ReaderBody(ScrollView, can_focus=True):
         if self.images is not None and self._images_started != self._render_id and plain_lines:
             self._images_started = self._render_id
             style = self.get_component_rich_style("reader-body--match", partial=True)
-            self._draw_images(self.images, plain_lines, list(self._links), self._rendered_width, self._highlight,
-                              style, generation)
+            self._draw_images(
+                self.images, plain_lines, list(self._links), self._rendered_width, self._highlight, style, generation
+            )
 
     @work(thread=True, exclusive=True, group="reader-images")
-    def _draw_images(self, images: ImageCache, lines: list[list[Segment]], links: list, width: int,
-                     highlight: tuple[str, ...], style: Style, generation: int) -> None:
+    def _draw_images(
+        self,
+        images: ImageCache,
+        lines: list[list[Segment]],
+        links: list,
+        width: int,
+        highlight: tuple[str, ...],
+        style: Style,
+        generation: int,
+    ) -> None:
         """Fetch the post's images one by one and draw each under its placeholder line."""
         from ..image_rendering import ImageDecodeError, decode, half_cell_lines
 
@@ -319,8 +345,9 @@ class ReaderBody(ScrollView, can_focus=True):
             strips, match_lines = self._finish_lines(lines, highlight, style)
             self.app.call_from_thread(self._show_images, strips, match_lines, generation, list(lines))
 
-    def _show_images(self, strips: list[Strip], match_lines: list[int], generation: int,
-                     plain_lines: list[list[Segment]]) -> None:
+    def _show_images(
+        self, strips: list[Strip], match_lines: list[int], generation: int, plain_lines: list[list[Segment]]
+    ) -> None:
         """Lines with an image drawn in: keep the reader where it is (no Rendered, no match reset)."""
         if generation != self._generation:
             return
