@@ -56,7 +56,8 @@ def ensure_archive(out: Path, posts: int) -> Path:
             body = writer.body(170_000)  # ~500 KB of UTF-8
             (big / f"big-{number}.md").write_text(
                 f"---\ntitle: 'Big post {number}'\ndate: 2030-01-0{number + 1} 00:00:00\n---\n\n<div>{body}</div>\n",
-                encoding="utf-8")
+                encoding="utf-8",
+            )
         marker.write_text("ok")
     return root
 
@@ -165,8 +166,12 @@ def child(args: argparse.Namespace) -> None:
 
 def run_child(archive: Path, cache: Path, detail: bool) -> dict:
     expected = str(sum(1 for _ in archive.rglob("*.md")))
-    env = dict(os.environ, POSTSHELF_CACHE_DIR=str(cache), POSTSHELF_BENCH_EXPECTED=expected,
-               POSTSHELF_BENCH_LAUNCHED=repr(time.time()))
+    env = dict(
+        os.environ,
+        POSTSHELF_CACHE_DIR=str(cache),
+        POSTSHELF_BENCH_EXPECTED=expected,
+        POSTSHELF_BENCH_LAUNCHED=repr(time.time()),
+    )
     command = [sys.executable, __file__, "--child", "--archive", str(archive)] + (["--detail"] if detail else [])
     output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
     return json.loads(output.strip().splitlines()[-1])
@@ -188,8 +193,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as cache:
             cold = run_child(archive, Path(cache), detail=False)
             warm = run_child(archive, Path(cache), detail=True)
-        report["sizes"][str(posts)] = {"cold": cold, "warm": warm,
-                                        "archive_mb": round(sum(p.stat().st_size for p in archive.rglob("*.md")) / 1e6)}
+        report["sizes"][str(posts)] = {
+            "cold": cold,
+            "warm": warm,
+            "archive_mb": round(sum(p.stat().st_size for p in archive.rglob("*.md")) / 1e6),
+        }
         print(json.dumps({posts: report["sizes"][str(posts)]}), file=sys.stderr)
     print(json.dumps(report, indent=1))
 

@@ -20,7 +20,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -40,9 +40,11 @@ def timed(function, repeat: int) -> dict[str, float]:
         function()
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
-    return {"p50": round(statistics.median(samples), 2),
-            "p95": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 2),
-            "max": round(samples[-1], 2)}
+    return {
+        "p50": round(statistics.median(samples), 2),
+        "p95": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 2),
+        "max": round(samples[-1], 2),
+    }
 
 
 def open_archive(path: str):
@@ -63,15 +65,17 @@ def synthetic_table(posts: int, seed: int = 3) -> PostTable:
     rng = random.Random(seed)
     tops = ["新媒体", "编程", "二次元", "图片", "音视频", "传统媒体", "游戏", "社交媒体", "博客", "科技"]
     sources = [f"源{index} {rng.choice('ABCDEFGH')}" for index in range(200)]
-    leaves = [(rng.choice(tops), rng.choice(sources), rng.choice(["channel", "首页", "快讯", "分类", "最新"]))
-              for _ in range(600)]
+    leaves = [
+        (rng.choice(tops), rng.choice(sources), rng.choice(["channel", "首页", "快讯", "分类", "最新"]))
+        for _ in range(600)
+    ]
     leaves += [(top, source) for top, source, _ in leaves[:60]]  # some 2-level paths
     authors = [f"作者{index}" for index in range(5000)]
     hosts = [f"site{index}.example.com" for index in range(2000)]
     author_weights = [1 / (rank + 1) for rank in range(len(authors))]
     host_weights = [1 / (rank + 1) for rank in range(len(hosts))]
-    zones = [timezone.utc, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5))]
-    start = datetime(2011, 1, 1, tzinfo=timezone.utc)
+    zones = [UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5))]
+    start = datetime(2011, 1, 1, tzinfo=UTC)
     picked_authors = rng.choices(authors, author_weights, k=posts)
     picked_hosts = rng.choices(hosts, host_weights, k=posts)
     table = PostTable()
@@ -81,8 +85,18 @@ def synthetic_table(posts: int, seed: int = 3) -> PostTable:
         if rng.random() > 0.03:
             date = (start + timedelta(seconds=rng.randrange(12 * 365 * 86400))).astimezone(rng.choice(zones))
         link = f"https://{picked_hosts[index]}/post/{index}" if rng.random() > 0.1 else ""
-        table.append(Post(Path(f"/x/{index}.md"), f"{index}.md", f"title {index}", date, "",
-                          picked_authors[index] if rng.random() > 0.05 else "", paths, link=link))
+        table.append(
+            Post(
+                Path(f"/x/{index}.md"),
+                f"{index}.md",
+                f"title {index}",
+                date,
+                "",
+                picked_authors[index] if rng.random() > 0.05 else "",
+                paths,
+                link=link,
+            )
+        )
     return table
 
 
@@ -126,8 +140,12 @@ def measure(posts, repeat: int, order: np.ndarray | None = None) -> dict:
         "counts_all_plus_first_pages_ms": timed(counts_and_first_pages, repeat),
         "category_qualifier_ms_each": round(qualifier_ms, 2),
         "top_author": counts.authors()[:1],
-        "with_facet+selected_facets_ms": timed(lambda: selected_facets(
-            with_facet('信用 "a phrase" -cat:图片 date:2021 sort:title', "cat", values[0], data), data), repeat),
+        "with_facet+selected_facets_ms": timed(
+            lambda: selected_facets(
+                with_facet('信用 "a phrase" -cat:图片 date:2021 sort:title', "cat", values[0], data), data
+            ),
+            repeat,
+        ),
     }, data
 
 
@@ -193,7 +211,8 @@ def main() -> None:
         report["synthetic"] = {"table_s": round(time.perf_counter() - started, 1), **result}
         if not args.no_panel:
             report["synthetic"]["panel"] = asyncio.run(
-                panel_relayout(data, np.arange(len(table), dtype=np.int64), args.repeat))
+                panel_relayout(data, np.arange(len(table), dtype=np.int64), args.repeat)
+            )
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
 

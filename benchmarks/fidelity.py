@@ -31,16 +31,24 @@ from tui.archive.parse import NotAPost, read_post_file  # noqa: E402
 from tui.rendering.linebreak import CLOSING, OPENING, is_cjk  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "corpus"
-DEFAULT_PATHS = [SHARED / "real", *(SHARED / "sites" / name for name in ("docs-cn", "docsy", "jekyll", "mkdocs", "zola"))]
+DEFAULT_PATHS = [
+    SHARED / "real",
+    *(SHARED / "sites" / name for name in ("docs-cn", "docsy", "jekyll", "mkdocs", "zola")),
+]
 WIDTHS = (40, 80)
 _INVISIBLE = {"script", "style", "template", "noscript", "head", "title", "svg"}
 _DECORATION = " │▌•◦▪┃"
 _HEADING_ID = re.compile(r"^([ \t]{0,3}#{1,6}[ \t].*?)[ \t]*\{[ \t]*#[^{}\n]*\}[ \t]*$", re.MULTILINE)
 _KRAMDOWN = re.compile(r"\{[:.#][^{}\n]{0,200}\}")
-_TEMPLATE_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}"
-                               r"|\{\{<\s*comment\s*>\}\}.*?\{\{<\s*/comment\s*>\}\}", re.DOTALL)
+_TEMPLATE_COMMENT = re.compile(
+    r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}"
+    r"|\{\{<\s*comment\s*>\}\}.*?\{\{<\s*/comment\s*>\}\}",
+    re.DOTALL,
+)
 _CLOSING_TAG = re.compile(r"\{\{[<%]\s*/[\w./-]+\s*[>%]\}\}|\{%-?\s*(?:end\w*|raw)\s*-?%\}")
-_LIQUID_LINE = re.compile(r"^[ \t]*\{%-?[ \t]*(?:for|if|unless|elsif|else|assign|capture|case|when|end\w*)\b[^\n]*?%\}[ \t]*\n", re.MULTILINE)
+_LIQUID_LINE = re.compile(
+    r"^[ \t]*\{%-?[ \t]*(?:for|if|unless|elsif|else|assign|capture|case|when|end\w*)\b[^\n]*?%\}[ \t]*\n", re.MULTILINE
+)
 _TOC = re.compile(r"^[ \t]*\[\[?_?toc_?\]\]?[ \t]*$", re.MULTILINE | re.IGNORECASE)
 
 
@@ -100,7 +108,13 @@ def kinsoku_faults(lines: list[str], width: int) -> list[int]:
     faults = []
     for number in range(1, len(lines)):
         previous, line = lines[number - 1].rstrip(), lines[number].lstrip(_DECORATION)
-        if not line or not previous or cell_len(previous) < width - 3 or line[0] not in CLOSING or line.startswith(("...", "…")):
+        if (
+            not line
+            or not previous
+            or cell_len(previous) < width - 3
+            or line[0] not in CLOSING
+            or line.startswith(("...", "…"))
+        ):
             continue
         # Full-width punctuation never starts a line; ASCII forms not after CJK text (`.json`
         # or `./x.jsx` starting a line is a word, not punctuation).
@@ -155,7 +169,7 @@ def measure(path: Path, worst: int) -> dict:
             if "text" in entry:
                 lines = prose_lines(Path(entry["path"]), width)
                 for line in kinsoku_faults(lines, width):
-                    faults[width].append((entry["path"], lines[max(0, line - 1):line + 1]))
+                    faults[width].append((entry["path"], lines[max(0, line - 1) : line + 1]))
     scores.sort()
     return {
         "path": str(path),
@@ -179,17 +193,21 @@ def main() -> int:
     args = parser.parse_args()
     paths = args.paths or [path for path in DEFAULT_PATHS if path.exists()]
     if not args.json:
-        print(f"{'archive':<28}{'posts':>6}{'skip':>5}{'mean %':>9}{'min %':>9}{'<97%':>6}{'<100%':>6}"
-              f"{'kinsoku@40':>11}{'@80':>5}")
+        print(
+            f"{'archive':<28}{'posts':>6}{'skip':>5}{'mean %':>9}{'min %':>9}{'<97%':>6}{'<100%':>6}"
+            f"{'kinsoku@40':>11}{'@80':>5}"
+        )
     for path in paths:
         result = measure(path, args.worst)
         if args.json:
             print(json.dumps(result, ensure_ascii=False))
             continue
         name = path.name if path.parent.name != "sites" else f"sites/{path.name}"
-        print(f"{name:<28}{result['posts']:>6}{result['skipped']:>5}{result['mean_retention']:>9.2f}"
-              f"{result['min_retention']:>9.2f}{result['below_97']:>6}{result['below_100']:>6}"
-              f"{result['kinsoku_40']:>11}{result['kinsoku_80']:>5}")
+        print(
+            f"{name:<28}{result['posts']:>6}{result['skipped']:>5}{result['mean_retention']:>9.2f}"
+            f"{result['min_retention']:>9.2f}{result['below_97']:>6}{result['below_100']:>6}"
+            f"{result['kinsoku_40']:>11}{result['kinsoku_80']:>5}"
+        )
         for worst in result["worst"]:
             if worst["retention"] < 100:
                 print(f"    {worst['retention']:6.2f}%  {worst['path']}")

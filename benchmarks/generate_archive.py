@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -31,10 +31,18 @@ ENGLISH = (
     "browser chrome firefox database sql performance memory network video game anime"
 ).split()
 CATEGORIES = [
-    ("新媒体", "ZAKER", "channel"), ("新媒体", "36氪", "快讯"), ("编程", "开源中国", "资讯"),
-    ("编程", "掘金", "分类"), ("二次元", "Bangumi", "放送列表"), ("图片", "1X", "Photos"),
-    ("音视频", "低端影视", "首页"), ("传统媒体", "Solidot", "最新消息"), ("游戏", "3DMGame", "新闻中心"),
-    ("新媒体", "IT 之家", "分类资讯"), ("社交媒体", "知乎", "用户文章"), ("编程", "LeetCode", "文章"),
+    ("新媒体", "ZAKER", "channel"),
+    ("新媒体", "36氪", "快讯"),
+    ("编程", "开源中国", "资讯"),
+    ("编程", "掘金", "分类"),
+    ("二次元", "Bangumi", "放送列表"),
+    ("图片", "1X", "Photos"),
+    ("音视频", "低端影视", "首页"),
+    ("传统媒体", "Solidot", "最新消息"),
+    ("游戏", "3DMGame", "新闻中心"),
+    ("新媒体", "IT 之家", "分类资讯"),
+    ("社交媒体", "知乎", "用户文章"),
+    ("编程", "LeetCode", "文章"),
 ]
 
 
@@ -43,8 +51,9 @@ class Writer:
         self.random = random.Random(seed)
         rng = self.random
         # A vocabulary of 30k words of 1-4 characters, drawn with Zipf-like weights.
-        self.words = ["".join(rng.choice(COMMON_HANZI) for _ in range(rng.choice((1, 2, 2, 2, 3, 4))))
-                      for _ in range(30000)]
+        self.words = [
+            "".join(rng.choice(COMMON_HANZI) for _ in range(rng.choice((1, 2, 2, 2, 3, 4)))) for _ in range(30000)
+        ]
         self.weights = [1.0 / (rank + 1) ** 1.05 for rank in range(len(self.words))]
         self.cumulative = []
         total = 0.0
@@ -111,7 +120,7 @@ class Writer:
 
 def generate(out: Path, posts: int, seed: int = 7) -> None:
     writer = Writer(seed)
-    now = datetime(2022, 12, 31, tzinfo=timezone.utc)
+    now = datetime(2022, 12, 31, tzinfo=UTC)
     for index in range(posts):
         relative, text = writer.post(index, now)
         path = out / relative

@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_archive import COMMON_HANZI, ENGLISH, Writer  # noqa: E402
-
 from tui.archive import Archive  # noqa: E402
 
 
@@ -42,14 +41,16 @@ def query_sets(archive: Archive, seed: int = 11) -> dict[str, list[str]]:
     writer = Writer(7)
     words = writer.words[:2000]
     titles = [archive.posts[i].title for i in rng.sample(archive.order.tolist(), min(200, archive.post_count))]
+
     def piece(length: int) -> str:
         while True:
             title = rng.choice(titles)
             if len(title) >= length:
                 start = rng.randrange(len(title) - length + 1)
-                candidate = title[start:start + length]
+                candidate = title[start : start + length]
                 if " " not in candidate:
                     return candidate
+
     return {
         "1-char": [rng.choice(COMMON_HANZI) for _ in range(30)],
         "2-char": [w for w in words if len(w) == 2][:30],
@@ -58,11 +59,18 @@ def query_sets(archive: Archive, seed: int = 11) -> dict[str, list[str]]:
         "english word": rng.sample(ENGLISH, 20) + [w.upper() for w in rng.sample(ENGLISH, 10)],
         "two-word AND": [f"{rng.choice(words)} {rng.choice(ENGLISH)}" for _ in range(30)],
         "phrase": [f'"{rng.choice(ENGLISH)} {rng.choice(COMMON_HANZI)}"' for _ in range(30)],
-        "qualifier": [rng.choice([
-            f"cat:编程 {rng.choice(ENGLISH)}", f"author:ZAKER date:{rng.randint(2018, 2022)}",
-            f"title:{piece(2)}", f"date:{rng.randint(2018, 2022)}-{rng.randint(1, 12):02d} -{rng.choice(words)}",
-            f"is:undated OR cat:知乎 {rng.choice(COMMON_HANZI)}",
-        ]) for _ in range(30)],
+        "qualifier": [
+            rng.choice(
+                [
+                    f"cat:编程 {rng.choice(ENGLISH)}",
+                    f"author:ZAKER date:{rng.randint(2018, 2022)}",
+                    f"title:{piece(2)}",
+                    f"date:{rng.randint(2018, 2022)}-{rng.randint(1, 12):02d} -{rng.choice(words)}",
+                    f"is:undated OR cat:知乎 {rng.choice(COMMON_HANZI)}",
+                ]
+            )
+            for _ in range(30)
+        ],
         "sort:relevance": [f"sort:relevance {rng.choice(words)}" for _ in range(10)],
     }
 
@@ -101,7 +109,7 @@ def main() -> None:
                 results = index.search(query, limit=200)
                 result = next(results)
                 first.append((time.perf_counter() - begin) * 1000)
-                for result in results:
+                for result in results:  # noqa: B007 - the last result holds the full count
                     pass
                 full.append((time.perf_counter() - begin) * 1000)
                 counts.append(result.count)

@@ -65,21 +65,47 @@ class Server:
         authorized.write_text(key.with_suffix(".pub").read_text())
         authorized.chmod(0o600)
         self.key = key
-        env = {**os.environ, "POSTSHELF_DATA_DIR": str(folder / "data"),
-               "POSTSHELF_CACHE_DIR": str(cache or folder / "cache"), "POSTSHELF_CONFIG": str(folder / "c.toml")}
-        command = [sys.executable, "-m", "tui", "serve", str(archive), "--ssh", "127.0.0.1:0",
-                   "--authorized-keys", str(authorized), "--max-sessions", "40", "--max-sessions-per-key", "40"]
+        env = {
+            **os.environ,
+            "POSTSHELF_DATA_DIR": str(folder / "data"),
+            "POSTSHELF_CACHE_DIR": str(cache or folder / "cache"),
+            "POSTSHELF_CONFIG": str(folder / "c.toml"),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "tui",
+            "serve",
+            str(archive),
+            "--ssh",
+            "127.0.0.1:0",
+            "--authorized-keys",
+            str(authorized),
+            "--max-sessions",
+            "40",
+            "--max-sessions-per-key",
+            "40",
+        ]
         started = time.monotonic()
-        self.process = subprocess.Popen(command, cwd=REPO, env=env, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         ready = self.wait_for(r"ready \(pid \d+, sessions under pid (\d+)\)", 900)
         self.factory = int(ready[1])
         self.port = int(self.wait_for(r"ssh://127\.0\.0\.1:(\d+)", 5)[1])
         self.count = int(self.wait_for(r"([\d,]+) posts, ", 5)[1].replace(",", ""))
-        print(f"server ready in {time.monotonic() - started:.1f} s: {self.count:,} posts "
-              f"({self.wait_for(r'posts, .*', 5)[0]})")
+        print(
+            f"server ready in {time.monotonic() - started:.1f} s: {self.count:,} posts "
+            f"({self.wait_for(r'posts, .*', 5)[0]})"
+        )
 
     def _read(self) -> None:
         for line in self.process.stderr:
@@ -107,8 +133,15 @@ class Server:
 async def connect(server: Server):
     import asyncssh
 
-    return await asyncssh.connect("127.0.0.1", server.port, username="bench", client_keys=[str(server.key)],
-                                  known_hosts=None, agent_path=None, config=None)
+    return await asyncssh.connect(
+        "127.0.0.1",
+        server.port,
+        username="bench",
+        client_keys=[str(server.key)],
+        known_hosts=None,
+        agent_path=None,
+        config=None,
+    )
 
 
 async def read_until(process, text: str, timeout: float = 120) -> None:
@@ -125,8 +158,9 @@ async def new_reader(server: Server, listed: str, size=(120, 40), **options):
     """(connection, session, seconds from connecting to the list shown)."""
     started = time.monotonic()
     conn = await connect(server)
-    process = await conn.create_process(term_type="xterm-256color", term_size=size, encoding="utf-8",
-                                        errors="replace", **options)
+    process = await conn.create_process(
+        term_type="xterm-256color", term_size=size, encoding="utf-8", errors="replace", **options
+    )
     await read_until(process, listed)
     return conn, process, time.monotonic() - started
 
@@ -141,17 +175,23 @@ async def measure(server: Server, archive: Path, sessions: int, flood: int) -> N
         times.append(seconds)
         conn.close()
         await conn.wait_closed()
-    print(f"new SSH reader sees the list: median {statistics.median(times):.2f} s, max {max(times):.2f} s "
-          f"(5 readers, one at a time: {', '.join(f'{t:.2f}' for t in times)} s)")
+    print(
+        f"new SSH reader sees the list: median {statistics.median(times):.2f} s, max {max(times):.2f} s "
+        f"(5 readers, one at a time: {', '.join(f'{t:.2f}' for t in times)} s)"
+    )
 
     # 2. Many at once.
     started = time.monotonic()
     held = await asyncio.gather(*(new_reader(server, listed) for _ in range(sessions)))
-    print(f"{sessions} readers at once: all see the list within {time.monotonic() - started:.1f} s "
-          f"(slowest {max(t for _, _, t in held):.1f} s)")
+    print(
+        f"{sessions} readers at once: all see the list within {time.monotonic() - started:.1f} s "
+        f"(slowest {max(t for _, _, t in held):.1f} s)"
+    )
     own = [memory(pid)["private"] for pid in children(server.factory)]
-    print(f"memory per session (its own pages; the archive is shared): mean {statistics.mean(own):.0f} MB, "
-          f"max {max(own):.0f} MB; factory RSS {memory(server.factory)['VmRSS']:.0f} MB")
+    print(
+        f"memory per session (its own pages; the archive is shared): mean {statistics.mean(own):.0f} MB, "
+        f"max {max(own):.0f} MB; factory RSS {memory(server.factory)['VmRSS']:.0f} MB"
+    )
 
     # 3. New post while they are open.
     conn, process, _ = await new_reader(server, listed)
@@ -160,8 +200,10 @@ async def measure(server: Server, archive: Path, sessions: int, flood: int) -> N
         written = time.monotonic()
         path.write_text("---\ntitle: Serve bench fresh post\ndate: 2099-01-01\n---\n\nNew.\n", encoding="utf-8")
         await read_until(process, "Serve bench fresh post")
-        print(f"a new post reached an open session in {time.monotonic() - written:.2f} s "
-              f"(with {sessions + 1} sessions open)")
+        print(
+            f"a new post reached an open session in {time.monotonic() - written:.2f} s "
+            f"(with {sessions + 1} sessions open)"
+        )
     finally:
         path.unlink(missing_ok=True)
     for other, _, _ in held:
@@ -176,14 +218,15 @@ async def measure(server: Server, archive: Path, sessions: int, flood: int) -> N
     process.stdin.write("j")
     await asyncio.sleep(1.0)  # a benchmark, not a test: let the redraw settle before reading the peak
     found = [memory(pid) for pid in before if os.path.exists(f"/proc/{pid}")]
-    print(f"10000x10000 resize: session still alive: {bool(found)}; peak RSS {found[0]['VmHWM']:.0f} MB "
-          f"(the shared archive included), its own pages {found[0]['private']:.0f} MB")
+    print(
+        f"10000x10000 resize: session still alive: {bool(found)}; peak RSS {found[0]['VmHWM']:.0f} MB "
+        f"(the shared archive included), its own pages {found[0]['private']:.0f} MB"
+    )
     conn.close()
 
     # 5. An environment flood.
     rss = memory(server.process.pid)["VmRSS"]
-    conn, process, _ = await new_reader(server, listed,
-                                        env={f"FLOOD_{n}": "x" * 30_000 for n in range(6000)})
+    conn, process, _ = await new_reader(server, listed, env={f"FLOOD_{n}": "x" * 30_000 for n in range(6000)})
     print(f"6,000 env requests of 30 kB: server RSS {memory(server.process.pid)['VmRSS'] - rss:+.1f} MB")
     conn.close()
 
@@ -218,8 +261,10 @@ async def measure(server: Server, archive: Path, sessions: int, flood: int) -> N
         conn.close()
     stop.set()
     thread.join(30)
-    print(f"{flood} idle sockets re-opened as dropped: an authorized reader saw the list 5 of 5 times, "
-          f"median {statistics.median(times):.2f} s, max {max(times):.2f} s")
+    print(
+        f"{flood} idle sockets re-opened as dropped: an authorized reader saw the list 5 of 5 times, "
+        f"median {statistics.median(times):.2f} s, max {max(times):.2f} s"
+    )
 
 
 def main() -> None:

@@ -63,7 +63,7 @@ FIXTURE_POSTS: dict[str, str | bytes] = {
     "plain-no-heading.md": "Just some text with no heading.\n",
     "crlf.md": "---\r\ntitle: CRLF post\r\ndate: 2020-02-02 02:02:02\r\n---\r\n\r\nline one\r\nline two\r\n",
     "hostile.md": (
-        "---\ntitle: \"Evil \\e]0;pwned\\a title \\e[31mred\"\nauthor: \"\\e]52;c;ZXZpbA==\\a mallory\"\n"
+        '---\ntitle: "Evil \\e]0;pwned\\a title \\e[31mred"\nauthor: "\\e]52;c;ZXZpbA==\\a mallory"\n'
         "date: 2021-01-01\n---\n\nBody \x1b[2J with \u202e override and \x9b31m C1\n"
     ),
     "page.html": "---\ntitle: HTML file post\ndate: 2019-09-09\n---\n<p>html <i>file</i></p>\n",

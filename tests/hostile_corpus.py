@@ -48,7 +48,7 @@ def _post(title_line: str, body: str, extra: str = "") -> str:
 def _billion_laughs() -> str:
     """Nine levels of nine aliases: 9**9 (387 million) strings once expanded."""
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for previous, name in zip("abcdefgh", "bcdefghi"):
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [{','.join('*' + previous for _ in range(9))}]")
     lines += ["title: *i", "author: *i", "categories: *i", "tags: *i", "date: *i", "link: *i"]
     return "---\n" + "\n".join(lines) + "\n---\n\nThe body survives the bomb.\n"
@@ -82,15 +82,20 @@ def build_hostile_corpus(root: Path) -> dict:
         "yaml/huge-int.md": ("title: " + "7" * 5000, None),
         "yaml/python-tag.md": ('title: !!python/object/apply:os.system ["touch /tmp/pwned-by-postshelf"]', None),
         "yaml/binary-tag.md": ("title: !!binary '!!!not base64!!!'", None),
-        "yaml/set-and-merge.md": ("base: &b {x: 1}\nmerged:\n  <<: *b\ntitle: Merged keys\nkeys: !!set {a, b}", "Merged keys"),
+        "yaml/set-and-merge.md": (
+            "base: &b {x: 1}\nmerged:\n  <<: *b\ntitle: Merged keys\nkeys: !!set {a, b}",
+            "Merged keys",
+        ),
         "yaml/recursive-alias.md": ("title: Recursive alias\ncategories: &c [*c, x]\ntags: &t [*t]", "Recursive alias"),
         "yaml/deep-flow.md": ("title: Deep flow\ncategories: " + "[" * 5000 + "x" + "]" * 5000, "Deep flow"),
         "yaml/not-a-mapping.md": ("- a list\n- not a mapping", None),
         "yaml/mapping-title.md": ("title: {nested: {deeper: value}}", None),
         "yaml/null-key.md": ("? [a, b]\n: unhashable\ntitle: Unhashable key", "Unhashable key"),
         "yaml/lone-surrogate.md": ('title: "lone \\ud800 surrogate"', None),
-        "yaml/escaped-controls.md": ('title: "Evil \\e]0;pwned\\a title \\e[31mred \\x9b2J \\u202e"\n'
-                                     'author: "\\e]52;c;ZXZpbA==\\a mallory"', None),
+        "yaml/escaped-controls.md": (
+            'title: "Evil \\e]0;pwned\\a title \\e[31mred \\x9b2J \\u202e"\nauthor: "\\e]52;c;ZXZpbA==\\a mallory"',
+            None,
+        ),
     }
     for relative, (frontmatter, title) in yaml_cases.items():
         lines = frontmatter.split("\n")
@@ -108,7 +113,9 @@ def build_hostile_corpus(root: Path) -> dict:
     broken_big = "".join(f"key{i}: 'broken {i}' x'\n" for i in range(40_000))
     _write(root, "yaml/one-mb-broken.md", f"---\ntitle: Broken MB\n{broken_big}---\nbody\n")
     load["yaml/one-mb-broken.md"] = "Broken MB"
-    _write(root, "yaml/quote-run.md", "---\ntitle: " + '"' * 400_000 + "x" + '"' * 400_000 + "\nauthor: 'a\n---\nbody\n")
+    _write(
+        root, "yaml/quote-run.md", "---\ntitle: " + '"' * 400_000 + "x" + '"' * 400_000 + "\nauthor: 'a\n---\nbody\n"
+    )
     load["yaml/quote-run.md"] = "x"
     _write(root, "yaml/space-run.md", "---\ntitle: a" + " " * 300_000 + "b\nauthor: 'a\n---\nbody\n")
     load["yaml/space-run.md"] = None
@@ -137,7 +144,7 @@ def build_hostile_corpus(root: Path) -> dict:
     load["enc/nul-bytes.md"] = "NUL bytes"
     chinese_body = ("<p>" + CJK * 20 + "</p>\n") * 20
     middle = _post("title: 中间有坏字节", chinese_body).encode("utf-8")
-    _write(root, "enc/invalid-utf8-middle.md", middle[: len(middle) // 2] + b"\xff\xfe" + middle[len(middle) // 2:])
+    _write(root, "enc/invalid-utf8-middle.md", middle[: len(middle) // 2] + b"\xff\xfe" + middle[len(middle) // 2 :])
     load["enc/invalid-utf8-middle.md"] = "中间有坏字节"
     _write(root, "enc/gbk.md", _post("title: 国标编码", chinese_body).encode("gbk"))
     load["enc/gbk.md"] = "国标编码"
@@ -146,12 +153,17 @@ def build_hostile_corpus(root: Path) -> dict:
     traditional = "資訊科技與數位發展，臺灣的開源社群持續成長。"
     _write(root, "enc/big5.md", _post("title: 繁體中文標題", f"<p>{traditional * 30}</p>").encode("big5"))
     load["enc/big5.md"] = "繁體中文標題"
-    for name, encoding, bom in (("utf16-le-bom", "utf-16-le", codecs.BOM_UTF16_LE),
-                                ("utf16-be-bom", "utf-16-be", codecs.BOM_UTF16_BE),
-                                ("utf16-le", "utf-16-le", b""), ("utf16-be", "utf-16-be", b"")):
+    for name, encoding, bom in (
+        ("utf16-le-bom", "utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf16-be-bom", "utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf16-le", "utf-16-le", b""),
+        ("utf16-be", "utf-16-be", b""),
+    ):
         _write(root, f"enc/{name}.md", bom + _post(f"title: UTF-16 {name}", chinese_body).encode(encoding))
         load[f"enc/{name}.md"] = f"UTF-16 {name}"
-    _write(root, "enc/mixed-newlines.md", "---\r\ntitle: Mixed newlines\rdate: 2020-01-01\n---\r\n\rone\r\ntwo\rthree\n")
+    _write(
+        root, "enc/mixed-newlines.md", "---\r\ntitle: Mixed newlines\rdate: 2020-01-01\n---\r\n\rone\r\ntwo\rthree\n"
+    )
     load["enc/mixed-newlines.md"] = "Mixed newlines"
     _write(root, "enc/latin1.md", _post("title: Café latin-1", "déjà vu " * 50).encode("latin-1"))
     load["enc/latin1.md"] = None
@@ -170,7 +182,9 @@ def build_hostile_corpus(root: Path) -> dict:
     load["big/deep-html.md"] = "Deep HTML"
     _write(root, "big/deep-unclosed-html.md", _post("title: Deep unclosed", "<div><span><b>" * 10_000 + "x"))
     load["big/deep-unclosed-html.md"] = "Deep unclosed"
-    _write(root, "big/deep-quote.md", _post("title: Deep quote", ">" * 10_000 + " quoted\n\n" + "- " * 5_000 + "item\n"))
+    _write(
+        root, "big/deep-quote.md", _post("title: Deep quote", ">" * 10_000 + " quoted\n\n" + "- " * 5_000 + "item\n")
+    )
     load["big/deep-quote.md"] = "Deep quote"
     _write(root, "big/deep-lists.md", _post("title: Deep lists", "".join("  " * i + "- level\n" for i in range(2_000))))
     load["big/deep-lists.md"] = "Deep lists"
@@ -178,7 +192,11 @@ def build_hostile_corpus(root: Path) -> dict:
     load["big/paragraphs.md"] = "100k paragraphs"
     cells = "".join(f"<td>c{i}</td>" for i in range(1000))
     heads = "".join(f"<th>h{i}</th>" for i in range(1000))
-    _write(root, "big/wide-table.md", _post("title: Wide table", f"<table><tr>{heads}</tr>" + f"<tr>{cells}</tr>" * 20 + "</table>"))
+    _write(
+        root,
+        "big/wide-table.md",
+        _post("title: Wide table", f"<table><tr>{heads}</tr>" + f"<tr>{cells}</tr>" * 20 + "</table>"),
+    )
     load["big/wide-table.md"] = "Wide table"
     pipe = "|" + "|".join(f"h{i}" for i in range(1000)) + "|\n|" + "---|" * 1000 + "\n"
     pipe += ("|" + "|".join(f"c{i}" for i in range(1000)) + "|\n") * 20
@@ -201,38 +219,54 @@ def build_hostile_corpus(root: Path) -> dict:
 
     # ------------------------------------------------------------ terminal attacks and unsafe HTML
     attack_yaml = TERMINAL_ATTACK.replace("\\", "\\\\").replace('"', '\\"')
-    _write(root, "attack/raw-escapes.md", (
-        f"---\ntitle: Raw {TERMINAL_ATTACK}\nauthor: Mallory {TERMINAL_ATTACK}\n"
-        f"categories:\n  - Cat {TERMINAL_ATTACK}\n  - Sub{ESC}[2J\ntags: [t1{ESC}]0;x\x07, t2]\n"
-        f"link: https://evil.example/{ESC}]52;c;ZXZpbA==\x07path\ndate: 2021-06-{ESC}[1m01\n---\n\n"
-        f"Body {TERMINAL_ATTACK}\n\n[link text](https://evil.example/{ESC}]8;;x\x07)\n"
-    ))
+    _write(
+        root,
+        "attack/raw-escapes.md",
+        (
+            f"---\ntitle: Raw {TERMINAL_ATTACK}\nauthor: Mallory {TERMINAL_ATTACK}\n"
+            f"categories:\n  - Cat {TERMINAL_ATTACK}\n  - Sub{ESC}[2J\ntags: [t1{ESC}]0;x\x07, t2]\n"
+            f"link: https://evil.example/{ESC}]52;c;ZXZpbA==\x07path\ndate: 2021-06-{ESC}[1m01\n---\n\n"
+            f"Body {TERMINAL_ATTACK}\n\n[link text](https://evil.example/{ESC}]8;;x\x07)\n"
+        ),
+    )
     load["attack/raw-escapes.md"] = None
-    _write(root, "attack/yaml-escapes.md", (
-        f'---\ntitle: "Escaped {attack_yaml}"\nauthor: "\\e]52;c;ZXZpbA==\\a mallory"\n'
-        f'categories: ["\\e[31mRed cat", "\\u202eDrowssap"]\ndate: 2021-06-02\n---\n\n<p>HTML {TERMINAL_ATTACK}</p>\n'
-    ))
+    _write(
+        root,
+        "attack/yaml-escapes.md",
+        (
+            f'---\ntitle: "Escaped {attack_yaml}"\nauthor: "\\e]52;c;ZXZpbA==\\a mallory"\n'
+            f'categories: ["\\e[31mRed cat", "\\u202eDrowssap"]\ndate: 2021-06-02\n---\n\n<p>HTML {TERMINAL_ATTACK}</p>\n'
+        ),
+    )
     load["attack/yaml-escapes.md"] = None
-    _write(root, "attack/html-body.md", _post(
-        "title: Unsafe HTML",
-        '<div><script>alert("script ran")</script><style>body{display:none}</style>'
-        '<p>Visible text.</p><a href="javascript:alert(1)">js link</a> '
-        '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data link</a> '
-        '<a href="vbscript:msgbox(1)">vb link</a> <a href="file:///etc/passwd">file link</a> '
-        '<img src="javascript:alert(2)" alt="js image"> <img src="data:image/png;base64,iVBORw0KGgo=" alt="data image">'
-        '<iframe src="javascript:alert(3)"></iframe><iframe src="data:text/html,x"></iframe>'
-        f'<a href="https://ok.example/{ESC}]8;;evil\x07">ok link</a>'
-        '<noscript>noscript text</noscript><svg><script>alert(4)</script></svg>'
-        '<p onclick="alert(5)">clickable paragraph</p></div>',
-    ))
+    _write(
+        root,
+        "attack/html-body.md",
+        _post(
+            "title: Unsafe HTML",
+            '<div><script>alert("script ran")</script><style>body{display:none}</style>'
+            '<p>Visible text.</p><a href="javascript:alert(1)">js link</a> '
+            '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data link</a> '
+            '<a href="vbscript:msgbox(1)">vb link</a> <a href="file:///etc/passwd">file link</a> '
+            '<img src="javascript:alert(2)" alt="js image"> <img src="data:image/png;base64,iVBORw0KGgo=" alt="data image">'
+            '<iframe src="javascript:alert(3)"></iframe><iframe src="data:text/html,x"></iframe>'
+            f'<a href="https://ok.example/{ESC}]8;;evil\x07">ok link</a>'
+            "<noscript>noscript text</noscript><svg><script>alert(4)</script></svg>"
+            '<p onclick="alert(5)">clickable paragraph</p></div>',
+        ),
+    )
     load["attack/html-body.md"] = "Unsafe HTML"
-    _write(root, "attack/markdown-links.md", _post(
-        "title: Unsafe Markdown links",
-        "[js](javascript:alert(1)) [data](data:text/html;base64,AAAA) "
-        "![img](data:image/png;base64,iVBORw0KGgo=) <javascript:alert(2)> [ssh](ssh://evil.example) "
-        "[ok](https://ok.example/page) <https://ok.example/auto>\n\n[ref]: javascript:alert(3)\n\n[ref]\n"
-        "\n<script>alert('raw html in markdown')</script>\n",
-    ))
+    _write(
+        root,
+        "attack/markdown-links.md",
+        _post(
+            "title: Unsafe Markdown links",
+            "[js](javascript:alert(1)) [data](data:text/html;base64,AAAA) "
+            "![img](data:image/png;base64,iVBORw0KGgo=) <javascript:alert(2)> [ssh](ssh://evil.example) "
+            "[ok](https://ok.example/page) <https://ok.example/auto>\n\n[ref]: javascript:alert(3)\n\n[ref]\n"
+            "\n<script>alert('raw html in markdown')</script>\n",
+        ),
+    )
     load["attack/markdown-links.md"] = "Unsafe Markdown links"
 
     # ------------------------------------------------------------ file system oddities
@@ -294,8 +328,7 @@ def build_hostile_corpus(root: Path) -> dict:
     _write(root, "notes.txt", "not a post suffix")
 
     post_files = len(load) + len(skip) + sum(1 for path in either if _listable(root / path))
-    return {"root": root, "load": load, "skip": skip, "either": either, "post_files": post_files,
-            "outside": outside}
+    return {"root": root, "load": load, "skip": skip, "either": either, "post_files": post_files, "outside": outside}
 
 
 def _listable(path: Path) -> bool:
@@ -347,8 +380,9 @@ def _main() -> None:
         build_hostile_corpus(args.folder)
     for label, options in (("cold (--rebuild)", ["--rebuild"]), ("warm", [])):
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "tui", "index", *options, str(args.folder)],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "tui", "index", *options, str(args.folder)], capture_output=True, text=True
+        )
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"{label}: {seconds:.2f} s wall, exit {result.returncode}, peak RSS so far {peak:.0f} MB")

@@ -26,8 +26,10 @@ LIST_SHOWN = "65 posts · 0 skipped"
 SMALL_SHOWN = "6 posts · 0 skipped"
 """The status line once `small_archive` is listed."""
 
-needs_openssh = pytest.mark.skipif(not (shutil.which("ssh") and shutil.which("tmux") and shutil.which("ssh-keygen")),
-                                   reason="needs the OpenSSH client and tmux")
+needs_openssh = pytest.mark.skipif(
+    not (shutil.which("ssh") and shutil.which("tmux") and shutil.which("ssh-keygen")),
+    reason="needs the OpenSSH client and tmux",
+)
 SERVE_MARKS = [pytest.mark.serve, needs_openssh]
 
 
@@ -76,8 +78,9 @@ def alive(pid: int) -> bool:
 
 
 def fingerprint(public_key: Path) -> str:
-    out = subprocess.run(["ssh-keygen", "-l", "-E", "sha256", "-f", str(public_key)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["ssh-keygen", "-l", "-E", "sha256", "-f", str(public_key)], capture_output=True, text=True, check=True
+    ).stdout
     return out.split()[1]
 
 
@@ -85,8 +88,16 @@ class Server:
     """`postshelf serve` in a subprocess; its stderr collected line by line."""
 
     def __init__(self, args: list[str], env: dict | None = None) -> None:
-        self.process = subprocess.Popen(SERVE + args, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+        self.process = subprocess.Popen(
+            SERVE + args,
+            cwd=REPO,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            start_new_session=True,
+        )
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -103,6 +114,7 @@ class Server:
             if self.process.poll() is not None and not re.search(pattern, self.output):
                 raise AssertionError(f"server exited ({self.process.returncode}):\n{self.output}")
             return re.search(pattern, self.output)
+
         return wait_until(found, timeout, f"{pattern!r} in the server's output:\n{self.output}")
 
     def ready(self) -> Server:
@@ -138,8 +150,9 @@ class Tmux:
         self.socket = f"postshelf-test-{uuid.uuid4().hex[:10]}"
 
     def run(self, *args: str, check: bool = True) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check,
-                              timeout=60).stdout
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check, timeout=60
+        ).stdout
 
     def open(self, name: str, command: list[str], width: int = 100, height: int = 30) -> None:
         shell = f"{shlex.join(command)}; echo SSH-EXIT=$?; sleep 600"
@@ -156,6 +169,7 @@ class Tmux:
             if "SSH-EXIT=" in screen and "SSH-EXIT=" not in text:
                 raise AssertionError(f"ssh ended in window {name} without showing {text!r}:\n{screen}")
             return None
+
         return wait_until(shown, timeout, f"{text!r} in window {name}:\n{self.screen(name)}")
 
     def keys(self, name: str, *keys: str) -> None:
@@ -172,14 +186,40 @@ class Tmux:
         (folder / self.socket).unlink(missing_ok=True)
 
 
-OPTIONS = ["-F", "/dev/null", "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=no",
-           "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-o", "ConnectTimeout=20"]
+OPTIONS = [
+    "-F",
+    "/dev/null",
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    "IdentityAgent=none",
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    "UserKnownHostsFile=/dev/null",
+    "-o",
+    "LogLevel=ERROR",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "ConnectTimeout=20",
+]
 """No config, known hosts or agent of the user running the tests: only the key given."""
 
 
 def ssh_command(port: int, key: Path, *options: str, tty: bool = True, remote: tuple[str, ...] = ()) -> list[str]:
-    return ["ssh", *OPTIONS, "-p", str(port), "-i", str(key), *(["-tt"] if tty else []), *options,
-            "reader@127.0.0.1", *remote]
+    return [
+        "ssh",
+        *OPTIONS,
+        "-p",
+        str(port),
+        "-i",
+        str(key),
+        *(["-tt"] if tty else []),
+        *options,
+        "reader@127.0.0.1",
+        *remote,
+    ]
 
 
 def make_key(folder: Path, name: str) -> Path:
@@ -202,7 +242,8 @@ def write_small_archive(root: Path, count: int = 6) -> Path:
     for number in range(count):
         (root / f"post-{number}.md").write_text(
             f"---\ntitle: Small post {number}\ndate: 2024-01-{number + 1:02d}\n---\n\nBody of post {number}.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     return root
 
 
@@ -230,8 +271,9 @@ def small_archive(tmp_path: Path) -> Path:
 def serve(request, keys):
     started: list[Server] = []
 
-    def start(*extra: str, ssh: bool = True, env: dict | None = None, corpus: Path | None = None,
-              ready: bool = True) -> Server:
+    def start(
+        *extra: str, ssh: bool = True, env: dict | None = None, corpus: Path | None = None, ready: bool = True
+    ) -> Server:
         if corpus is None:
             corpus = request.getfixturevalue("real_corpus")
         args = [str(corpus)]

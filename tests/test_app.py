@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 from textual.pilot import Pilot
 
 from tui.app import PostshelfApp
+from tui.archive.archive import Archive
 from tui.screens.help import HelpScreen
 from tui.screens.main import OPEN_DELAY
 from tui.screens.skipped import SkippedScreen
@@ -125,8 +127,17 @@ async def test_help_and_skipped_screens(archive_dir: Path) -> None:
         await pilot.press("G")  # the end of the help
         await pilot.pause()
         help_text += screen_text(app.screen)
-        for expected in ("Next post", "Search", "Skipped and ignored files", "Quit", "Leave search", "Next pane",
-                         "Links and images", "Filter / unfilter", "sort:relevance"):
+        for expected in (
+            "Next post",
+            "Search",
+            "Skipped and ignored files",
+            "Quit",
+            "Leave search",
+            "Next pane",
+            "Links and images",
+            "Filter / unfilter",
+            "sort:relevance",
+        ):
             assert expected in help_text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -247,20 +258,25 @@ async def test_qualifiers_and_folding_in_the_app(real_corpus: Path) -> None:
         assert post_list.count == 0
 
 
-def big_archive(count: int) -> "Archive":
+def big_archive(count: int) -> Archive:
     """An archive of `count` small posts built in memory (no files): for list-scale tests."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    from tui.archive.archive import Archive, Loaded
+    from tui.archive.archive import Loaded
     from tui.archive.post import Post
 
     archive = Archive([])
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     batch = []
     for number in range(count):
-        post = Post(path=Path(f"/nowhere/{number}.md"), relative_path=f"{number}.md",
-                    title=f"Post number {number}" + (" 繁體動畫" if number % 1000 == 7 else ""),
-                    date=start - timedelta(minutes=number), date_raw="", author="bot")
+        post = Post(
+            path=Path(f"/nowhere/{number}.md"),
+            relative_path=f"{number}.md",
+            title=f"Post number {number}" + (" 繁體動畫" if number % 1000 == 7 else ""),
+            date=start - timedelta(minutes=number),
+            date_raw="",
+            author="bot",
+        )
         batch.append(Loaded(str(post.path), 1, 1, post, "", None))
         if len(batch) == 20_000:
             archive.add_loaded(batch)
@@ -281,7 +297,6 @@ async def test_virtual_list_with_100k_rows() -> None:
         assert post_list.cursor == 99_999
         assert "Post number 99999" in screen_text(post_list)
         await pilot.press("pageup", "k")
-        kept = post_list.current_index
         await pilot.press("slash", *"动画")
         await settle(pilot)
         assert post_list.count == 100
@@ -354,7 +369,9 @@ async def test_typing_a_search_marks_the_open_post(real_corpus: Path) -> None:
 
 
 async def test_a_post_without_text_says_so(tmp_path: Path) -> None:
-    (tmp_path / "only-frontmatter.md").write_text("---\ntitle: Nothing here\ndate: 2021-01-01\n---\n\n", encoding="utf-8")
+    (tmp_path / "only-frontmatter.md").write_text(
+        "---\ntitle: Nothing here\ndate: 2021-01-01\n---\n\n", encoding="utf-8"
+    )
     app = PostshelfApp([tmp_path], watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -363,8 +380,9 @@ async def test_a_post_without_text_says_so(tmp_path: Path) -> None:
 
 
 async def test_a_title_taken_from_the_first_heading_is_not_shown_twice(tmp_path: Path) -> None:
-    (tmp_path / "no-title.md").write_text("---\ndate: 2021-01-01\n---\n\n# Only a heading\n\nThe text.\n",
-                                          encoding="utf-8")
+    (tmp_path / "no-title.md").write_text(
+        "---\ndate: 2021-01-01\n---\n\n# Only a heading\n\nThe text.\n", encoding="utf-8"
+    )
     app = PostshelfApp([tmp_path], watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -376,7 +394,8 @@ async def test_a_title_taken_from_the_first_heading_is_not_shown_twice(tmp_path:
 async def test_the_open_post_stays_open_when_its_file_changes(tmp_path: Path) -> None:
     for number in range(1, 6):
         (tmp_path / f"post-{number}.md").write_text(
-            f"---\ntitle: Post {number}\ndate: 2021-01-0{number}\n---\nFirst version of {number}.\n", encoding="utf-8")
+            f"---\ntitle: Post {number}\ndate: 2021-01-0{number}\n---\nFirst version of {number}.\n", encoding="utf-8"
+        )
     app = PostshelfApp([tmp_path])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -384,8 +403,9 @@ async def test_the_open_post_stays_open_when_its_file_changes(tmp_path: Path) ->
         await settle(pilot)
         assert "Post 3" in header(app)
         await pilot.pause(0.5)  # let the watcher start
-        (tmp_path / "post-3.md").write_text("---\ntitle: Post 3\ndate: 2021-01-03\n---\nSecond version.\n",
-                                            encoding="utf-8")
+        (tmp_path / "post-3.md").write_text(
+            "---\ntitle: Post 3\ndate: 2021-01-03\n---\nSecond version.\n", encoding="utf-8"
+        )
         body = app.screen.query_one(ReaderBody)
         for _ in range(100):
             await pilot.pause(0.1)

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 from test_app import screen_text, settle
-
 from tui.app import PostshelfApp
 from tui.archive.sites import natural_key
 from tui.screens.help import HelpScreen
@@ -75,8 +74,15 @@ async def test_command_palette_offers_the_actions(real_corpus: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        for expected in ("Bookmark", "Next unread", "Back (history)", "Export as Markdown",
-                         "Sort by title", "Full-width reader", "Theme"):
+        for expected in (
+            "Bookmark",
+            "Next unread",
+            "Back (history)",
+            "Export as Markdown",
+            "Sort by title",
+            "Full-width reader",
+            "Theme",
+        ):
             assert expected in titles
         await pilot.press("ctrl+p")
         await settle(pilot)

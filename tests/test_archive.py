@@ -70,8 +70,17 @@ def test_repaired_post_is_flagged(archive_dir: Path) -> None:
 
 def test_encodings_and_formats_load(archive_dir: Path) -> None:
     titles = by_title(Archive.load([archive_dir]))
-    for title in ("UTF-8 with BOM", "UTF-16 文章", "UTF-16 BE", "国标编码的文章", "CRLF post",
-                  "Hugo TOML", "JSON frontmatter", "HTML file post", "Markdown extension"):
+    for title in (
+        "UTF-8 with BOM",
+        "UTF-16 文章",
+        "UTF-16 BE",
+        "国标编码的文章",
+        "CRLF post",
+        "Hugo TOML",
+        "JSON frontmatter",
+        "HTML file post",
+        "Markdown extension",
+    ):
         assert title in titles
     assert titles["Hugo TOML"].categories == (("指南",), ("Hugo",))
     assert titles["Jekyll dated by name"].date_label == "2021-12-05"
@@ -113,7 +122,8 @@ def test_loading_never_writes_into_the_archive(archive_dir: Path) -> None:
     def snapshot() -> dict:
         return {
             path: (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
-            for path in sorted(archive_dir.rglob("*")) if path.is_file()
+            for path in sorted(archive_dir.rglob("*"))
+            if path.is_file()
         }
 
     before = snapshot()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -37,8 +36,9 @@ def test_second_open_comes_from_the_cache(archive_dir: Path, monkeypatch) -> Non
     first = opened(archive_dir)
     assert cache.cache_dir_for([archive_dir]).is_dir()
     read = []
-    monkeypatch.setattr("tui.archive.archive.read_post_file",
-                        lambda path: read.append(path) or pytest.fail("a file was re-read"))
+    monkeypatch.setattr(
+        "tui.archive.archive.read_post_file", lambda path: read.append(path) or pytest.fail("a file was re-read")
+    )
     notices: list[str] = []
     second = opened(archive_dir, notices)
     assert read == [] and notices == []
@@ -86,8 +86,12 @@ def test_cache_follows_touch_edit_delete_add(archive_dir: Path) -> None:
         (lambda d: (d / "ids.npy").write_bytes((d / "ids.npy").read_bytes()[:-10]), "truncated"),
         (lambda d: (d / "posts.pickle").write_bytes(b"\0" + (d / "posts.pickle").read_bytes()[1:]), "corrupt"),
         (lambda d: (d / "manifest.json").write_text("{not json"), "unreadable"),
-        (lambda d: (d / "manifest.json").write_text(json.dumps(
-            {**json.loads((d / "manifest.json").read_text()), "format": 999})), "another version"),
+        (
+            lambda d: (d / "manifest.json").write_text(
+                json.dumps({**json.loads((d / "manifest.json").read_text()), "format": 999})
+            ),
+            "another version",
+        ),
         (lambda d: (d / "texts.blob").unlink(), "damaged"),
     ],
 )
@@ -142,8 +146,9 @@ def test_stopping_a_load_keeps_what_was_read(tmp_path: Path) -> None:
     for number in range(2500):
         (root / f"{number:04d}.md").write_text(f"---\ntitle: Post {number}\n---\nbody {number}\n")
     batches = []
-    archive, complete = open_archive([root], progress=lambda done, total: batches.append(done),
-                                     should_stop=lambda: len(batches) >= 2)
+    archive, complete = open_archive(
+        [root], progress=lambda done, total: batches.append(done), should_stop=lambda: len(batches) >= 2
+    )
     assert not complete
     assert 0 < archive.post_count < 2500
     assert not cache.cache_dir_for([root]).exists()  # an incomplete load is never cached
@@ -155,7 +160,9 @@ def test_parallel_load_matches_the_in_process_load(tmp_path: Path) -> None:
     root = tmp_path / "many"
     root.mkdir()
     for number in range(3100):
-        (root / f"{number:04d}.md").write_text(f"---\ntitle: Post {number}\ndate: 2020-01-{number % 28 + 1:02d}\n---\nbody {number}\n")
+        (root / f"{number:04d}.md").write_text(
+            f"---\ntitle: Post {number}\ndate: 2020-01-{number % 28 + 1:02d}\n---\nbody {number}\n"
+        )
     parallel = load_archive(Archive([root]), workers=2)
     serial = load_archive(Archive([root]), workers=0)
     assert state(parallel) == state(serial) and parallel.post_count == 3100

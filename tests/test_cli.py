@@ -19,8 +19,9 @@ def test_index_reports_counts_and_reasons(archive_dir: Path) -> None:
     assert result.returncode == 0
     loaded = len(FIXTURE_POSTS) + len(ENCODED_POSTS)
     first = result.stdout.splitlines()[0]
-    assert first.startswith(f"{loaded} posts loaded, {len(SKIPPED_FILES)} skipped ({loaded + len(SKIPPED_FILES)} files read), "
-                            "4 ignored in ")
+    assert first.startswith(
+        f"{loaded} posts loaded, {len(SKIPPED_FILES)} skipped ({loaded + len(SKIPPED_FILES)} files read), 4 ignored in "
+    )
     assert "skipped: binary.md: binary file: looks like a PNG image, not text" in result.stdout
     assert "ignored node_modules/ (1 file: dependencies (node_modules))" in result.stdout
     assert "skipped: empty.md: empty file" in result.stdout
@@ -29,9 +30,14 @@ def test_index_reports_counts_and_reasons(archive_dir: Path) -> None:
 def test_index_json_adds_up(archive_dir: Path) -> None:
     summary = json.loads(postshelf("index", "--json", str(archive_dir)).stdout)
     assert summary["posts"] + len(summary["skipped"]) == summary["files_seen"]
-    post_like = [path for path in archive_dir.rglob("*") if path.suffix in (".md", ".html", ".markdown")
-                 and ".git" not in path.parts]
-    assert summary["posts"] + len(summary["skipped"]) + sum(rule["files"] for rule in summary["ignored"]) == len(post_like)
+    post_like = [
+        path
+        for path in archive_dir.rglob("*")
+        if path.suffix in (".md", ".html", ".markdown") and ".git" not in path.parts
+    ]
+    assert summary["posts"] + len(summary["skipped"]) + sum(rule["files"] for rule in summary["ignored"]) == len(
+        post_like
+    )
     assert {"undated", "repaired", "sites"} <= set(summary)
 
 
@@ -89,8 +95,11 @@ def test_bad_query_exits_2_with_the_message(archive_dir: Path) -> None:
 
 def test_closed_pipe_is_not_an_error(archive_dir: Path) -> None:
     """`postshelf search ... | head`: the reader closes the pipe before postshelf writes."""
-    process = subprocess.Popen([sys.executable, "-m", "tui", "search", str(archive_dir), "-q", ""],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "search", str(archive_dir), "-q", ""],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()
     stderr = process.stderr.read().decode()
     process.wait(timeout=60)
@@ -113,8 +122,7 @@ def test_search_answers_is_queries_from_the_reading_state(real_corpus: Path) -> 
     state.set_read(read)
     state.toggle_bookmark(read[0])
     state.save()
-    result = postshelf("search", str(real_corpus), "-q", "is:read", "-q", "is:bookmarked", "-q", "is:unread",
-                       "--json")
+    result = postshelf("search", str(real_corpus), "-q", "is:read", "-q", "is:bookmarked", "-q", "is:unread", "--json")
     counts = [json.loads(line)["count"] for line in result.stdout.splitlines()]
     assert counts == [3, 1, 62]
 

@@ -53,13 +53,21 @@ def test_load_config_reads_the_file_at_config_path_by_default(monkeypatch, tmp_p
 
 
 def test_every_setting_is_read(tmp_path: Path) -> None:
-    config, errors = load(tmp_path, (
-        'theme = "nord"\nsort = "-date"\nmark_read = "never"\nimages = "auto"\n\n'
-        '[keys]\nbookmark = "b, ctrl+d"\nhelp = "?"\nquit = ["q", "Ctrl+Shift+X"]\n'
-    ))
+    config, errors = load(
+        tmp_path,
+        (
+            'theme = "nord"\nsort = "-date"\nmark_read = "never"\nimages = "auto"\n\n'
+            '[keys]\nbookmark = "b, ctrl+d"\nhelp = "?"\nquit = ["q", "Ctrl+Shift+X"]\n'
+        ),
+    )
     assert errors == []
-    assert config == Config(theme="nord", sort="-date", mark_read="never", images="auto",
-                            keys={"bookmark": "b,ctrl+d", "help": "question_mark", "quit": "q,ctrl+shift+x"})
+    assert config == Config(
+        theme="nord",
+        sort="-date",
+        mark_read="never",
+        images="auto",
+        keys={"bookmark": "b,ctrl+d", "help": "question_mark", "quit": "q,ctrl+shift+x"},
+    )
 
 
 @pytest.mark.parametrize("sort", SORTS)
@@ -74,26 +82,32 @@ def test_without_known_lists_any_theme_and_action_is_accepted(tmp_path: Path) ->
 
 
 def test_a_utf8_bom_and_windows_line_ends_are_fine(tmp_path: Path) -> None:
-    assert load(tmp_path, '\ufefftheme = "gruvbox"\r\nsort = "title"\r\n') == (Config(theme="gruvbox", sort="title"), [])
+    assert load(tmp_path, '\ufefftheme = "gruvbox"\r\nsort = "title"\r\n') == (
+        Config(theme="gruvbox", sort="title"),
+        [],
+    )
 
 
 # ---------------------------------------------------------------- files that are not TOML
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('theme = "nord"\nsort = "date"\nimages\n', "config.toml line 3: expected '=' after a key"),
-    ("theme = nord\n", 'config.toml line 1: the value is not valid TOML (text needs quotes, e.g. theme = "nord")'),
-    ('sort = "date\n', "config.toml line 1: text in quotes is not closed"),
-    ("sort = 'date\n", "config.toml line 1: text in quotes is not closed"),
-    ('sort = "date"\nsort = "title"\n', "config.toml line 2: this setting is given twice"),
-    ("[keys]\n[keys]\n", "config.toml line 2: this section is given twice"),
-    ("[keys\n", "config.toml line 1: expected ']' to close the section name"),
-    ('sort = "date" images = "off"\n', "config.toml line 1: unexpected text after the value"),
-    ('= "date"\n', "config.toml line 1: expected a setting (name = value) or a section ([keys])"),
-    ('theme = "C:\\my"\n', "config.toml line 1: a backslash inside"),
-    ('sort = "date"\nimages = \'off\n', "config.toml line 2: text in quotes is not closed"),
-    ("theme = [\n", "config.toml at the end of the file:"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('theme = "nord"\nsort = "date"\nimages\n', "config.toml line 3: expected '=' after a key"),
+        ("theme = nord\n", 'config.toml line 1: the value is not valid TOML (text needs quotes, e.g. theme = "nord")'),
+        ('sort = "date\n', "config.toml line 1: text in quotes is not closed"),
+        ("sort = 'date\n", "config.toml line 1: text in quotes is not closed"),
+        ('sort = "date"\nsort = "title"\n', "config.toml line 2: this setting is given twice"),
+        ("[keys]\n[keys]\n", "config.toml line 2: this section is given twice"),
+        ("[keys\n", "config.toml line 1: expected ']' to close the section name"),
+        ('sort = "date" images = "off"\n', "config.toml line 1: unexpected text after the value"),
+        ('= "date"\n', "config.toml line 1: expected a setting (name = value) or a section ([keys])"),
+        ('theme = "C:\\my"\n', "config.toml line 1: a backslash inside"),
+        ('sort = "date"\nimages = \'off\n', "config.toml line 2: text in quotes is not closed"),
+        ("theme = [\n", "config.toml at the end of the file:"),
+    ],
+)
 def test_broken_toml_is_one_plain_message_with_the_line(tmp_path: Path, text: str, expected: str) -> None:
     config, errors = load(tmp_path, text)
     assert config == Config()
@@ -124,9 +138,9 @@ def test_an_unreadable_path_says_why(tmp_path: Path) -> None:
 
 
 def test_unknown_settings_suggest_the_closest_name_and_the_rest_still_applies(tmp_path: Path) -> None:
-    config, errors = load(tmp_path, (
-        'them = "nord"\nsort = "title"\nmark-read = "never"\ncolour = "red"\n\n[key]\nbookmark = "b"\n'
-    ))
+    config, errors = load(
+        tmp_path, ('them = "nord"\nsort = "title"\nmark-read = "never"\ncolour = "red"\n\n[key]\nbookmark = "b"\n')
+    )
     assert config == Config(sort="title")
     assert errors == [
         'config.toml line 1: unknown setting "them" (did you mean "theme"?); it was ignored. '
@@ -167,8 +181,10 @@ def test_values_are_forgiven_their_case_and_spaces(tmp_path: Path) -> None:
 def test_an_unknown_theme_suggests_and_lists_the_known_ones(tmp_path: Path) -> None:
     config, errors = load(tmp_path, 'theme = "nrod"\nsort = "title"\n')
     assert config == Config(sort="title")
-    assert errors == [f'config.toml line 1: theme "nrod" is not a known theme (did you mean "nord"?); '
-                      f"using the default. Themes: {', '.join(THEMES)}"]
+    assert errors == [
+        f'config.toml line 1: theme "nrod" is not a known theme (did you mean "nord"?); '
+        f"using the default. Themes: {', '.join(THEMES)}"
+    ]
 
 
 def test_unknown_action_ids_are_named_with_a_suggestion(tmp_path: Path) -> None:
@@ -188,12 +204,15 @@ def test_a_dotted_keys_line_is_found_too(tmp_path: Path) -> None:
 
 
 def test_key_names_that_cannot_be_keys_cost_only_that_binding(tmp_path: Path) -> None:
-    config, errors = load(tmp_path, (
-        '[keys]\nbookmark = "b,ctrl + d"\nhelp = ""\nquit = "hyperdrive"\nsearch = 5\nnext_unread = "n, ."\n'
-    ))
+    config, errors = load(
+        tmp_path,
+        ('[keys]\nbookmark = "b,ctrl + d"\nhelp = ""\nquit = "hyperdrive"\nsearch = 5\nnext_unread = "n, ."\n'),
+    )
     assert config.keys == {"next_unread": "n,full_stop"}
-    hint = ('(write letters, digits or names like "ctrl+x", "f5", "pageup", "question_mark", "space", '
-            "separated by commas); it was ignored")
+    hint = (
+        '(write letters, digits or names like "ctrl+x", "f5", "pageup", "question_mark", "space", '
+        "separated by commas); it was ignored"
+    )
     assert errors == [
         f'config.toml line 2: [keys] bookmark: "ctrl + d" cannot be a key {hint}',
         f'config.toml line 3: [keys] help: "" cannot be a key {hint}',
@@ -203,10 +222,13 @@ def test_key_names_that_cannot_be_keys_cost_only_that_binding(tmp_path: Path) ->
 
 
 def test_many_problems_are_reported_in_file_order_with_the_good_settings_kept(tmp_path: Path) -> None:
-    config, errors = load(tmp_path, (
-        'theme = "gruvbox"\nsort = 1\nmark_read = "never"\nimages = "sometimes"\nzoom = 2\n'
-        '[keys]\nbookmark = "m"\nquit = "ctrl+"\n'
-    ))
+    config, errors = load(
+        tmp_path,
+        (
+            'theme = "gruvbox"\nsort = 1\nmark_read = "never"\nimages = "sometimes"\nzoom = 2\n'
+            '[keys]\nbookmark = "m"\nquit = "ctrl+"\n'
+        ),
+    )
     assert config == Config(theme="gruvbox", mark_read="never", keys={"bookmark": "m"})
     assert [int(re.match(r"config\.toml line (\d+):", error).group(1)) for error in errors] == [2, 4, 5, 8]
 
@@ -214,22 +236,59 @@ def test_many_problems_are_reported_in_file_order_with_the_good_settings_kept(tm
 # ---------------------------------------------------------------- key names
 
 
-@pytest.mark.parametrize(("written", "textual_name"), [
-    ("b", "b"), ("G", "G"), ("5", "5"), ("ctrl+x", "ctrl+x"), ("Ctrl+X", "ctrl+x"),
-    ("shift+ctrl+x", "ctrl+shift+x"), ("alt+x", "alt+x"), ("f5", "f5"), ("F12", "f12"),
-    ("pageup", "pageup"), ("PageDown", "pagedown"), ("space", "space"), ("shift+tab", "shift+tab"),
-    ("question_mark", "question_mark"), ("?", "question_mark"), ("/", "slash"), ("slash", "slash"),
-    (".", "full_stop"), ("comma", "comma"), ("ctrl++", "ctrl+plus"), ("ctrl+/", "ctrl+slash"),
-    ("less_than_sign", "less_than_sign"), ("hyphen_minus", "minus"), (" home ", "home"), ("中", "中"),
-])
+@pytest.mark.parametrize(
+    ("written", "textual_name"),
+    [
+        ("b", "b"),
+        ("G", "G"),
+        ("5", "5"),
+        ("ctrl+x", "ctrl+x"),
+        ("Ctrl+X", "ctrl+x"),
+        ("shift+ctrl+x", "ctrl+shift+x"),
+        ("alt+x", "alt+x"),
+        ("f5", "f5"),
+        ("F12", "f12"),
+        ("pageup", "pageup"),
+        ("PageDown", "pagedown"),
+        ("space", "space"),
+        ("shift+tab", "shift+tab"),
+        ("question_mark", "question_mark"),
+        ("?", "question_mark"),
+        ("/", "slash"),
+        ("slash", "slash"),
+        (".", "full_stop"),
+        ("comma", "comma"),
+        ("ctrl++", "ctrl+plus"),
+        ("ctrl+/", "ctrl+slash"),
+        ("less_than_sign", "less_than_sign"),
+        ("hyphen_minus", "minus"),
+        (" home ", "home"),
+        ("中", "中"),
+    ],
+)
 def test_key_names_are_turned_into_textuals(written: str, textual_name: str) -> None:
     assert normalize_key(written) == textual_name
 
 
-@pytest.mark.parametrize("written", [
-    "", "   ", "ctrl + x", "a b", "ctrl+", "+x", "ctrl+ctrl+x", "cmd+x", "f25", "pgup", "hyperdrive",
-    "question mark", "\t", "\x1b",
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "",
+        "   ",
+        "ctrl + x",
+        "a b",
+        "ctrl+",
+        "+x",
+        "ctrl+ctrl+x",
+        "cmd+x",
+        "f25",
+        "pgup",
+        "hyperdrive",
+        "question mark",
+        "\t",
+        "\x1b",
+    ],
+)
 def test_things_that_cannot_be_keys_are_refused(written: str) -> None:
     assert normalize_key(written) is None
 
@@ -254,7 +313,7 @@ def test_the_commented_examples_in_the_example_file_are_valid_too(tmp_path: Path
 
 def test_the_themes_the_example_file_names_exist() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    comment = text[text.index("# The colour theme"):text.index("theme = ")]
+    comment = text[text.index("# The colour theme") : text.index("theme = ")]
     named = re.findall(r'"([a-z-]+)"', comment)
     assert len(named) >= 5
     assert set(named) <= set(THEMES)

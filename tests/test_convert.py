@@ -102,5 +102,7 @@ def test_markdown_files_stay_markdown_whatever_they_start_with() -> None:
 def test_superscripts_and_subscripts_keep_their_meaning() -> None:
     from tui.archive.convert import html_to_markdown
 
-    converted = html_to_markdown("<p>amount &lt;= 10<sup>4</sup>, 2<sup>31</sup> - 1, x<sup>n+1</sup>, H<sub>2</sub>O</p>")
+    converted = html_to_markdown(
+        "<p>amount &lt;= 10<sup>4</sup>, 2<sup>31</sup> - 1, x<sup>n+1</sup>, H<sub>2</sub>O</p>"
+    )
     assert "10^4" in converted and "2^31 - 1" in converted and "x^(n+1)" in converted and "H_2O" in converted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import frontmatter
@@ -52,8 +52,9 @@ def test_every_real_post_round_trips_through_frontmatter(real_corpus: Path) -> N
         else:
             assert "date" not in parsed.metadata
         assert parsed.get("author", "") == post.author
-        expected_categories = (list(post.categories[0]) if len(post.categories) == 1
-                               else [list(path) for path in post.categories])
+        expected_categories = (
+            list(post.categories[0]) if len(post.categories) == 1 else [list(path) for path in post.categories]
+        )
         assert parsed.get("categories", []) == expected_categories
         assert parsed.get("tags", []) == list(post.tags)
         assert parsed.get("link", "") == post.link
@@ -70,23 +71,39 @@ def test_exported_posts_load_back_into_postshelf_unchanged(real_corpus: Path, tm
     out.mkdir()
     originals = {}
     for number, post in enumerate(archive.ordered_posts()):
-        target = write_export(post_as_markdown(post, archive.read_markdown(post)), out / f"{number:02}.md",
-                              archive_roots=archive.roots, overwrite=False)
+        target = write_export(
+            post_as_markdown(post, archive.read_markdown(post)),
+            out / f"{number:02}.md",
+            archive_roots=archive.roots,
+            overwrite=False,
+        )
         originals[target] = post
     reloaded = Archive.load([out])
     assert reloaded.post_count == 65 and not reloaded.skipped
     for again in reloaded.ordered_posts():
         post = originals[again.path]
         assert (again.title, again.date, again.author, again.categories, again.tags, again.link, again.image) == (
-            post.title, post.date, post.author, post.categories, post.tags, post.link, post.image)
+            post.title,
+            post.date,
+            post.author,
+            post.categories,
+            post.tags,
+            post.link,
+            post.image,
+        )
         if post.date is None:
             assert again.date_raw == post.date_raw
 
 
 def test_the_frontmatter_of_a_feed_bot_post_reads_well() -> None:
-    post = make_post("信用建设 111", date=datetime(2021, 12, 5, 4, 17, 18, tzinfo=timezone.utc),
-                     date_raw="Sun, 05 Dec 2021 04:17:18 GMT", author="ZAKER",
-                     categories=(("新媒体", "ZAKER", "channel"),), link="https://example.com/a")
+    post = make_post(
+        "信用建设 111",
+        date=datetime(2021, 12, 5, 4, 17, 18, tzinfo=UTC),
+        date_raw="Sun, 05 Dec 2021 04:17:18 GMT",
+        author="ZAKER",
+        categories=(("新媒体", "ZAKER", "channel"),),
+        link="https://example.com/a",
+    )
     assert post_as_markdown(post, "\n\n正文 **粗体**\n\n\n") == (
         "---\ntitle: 信用建设 111\ndate: 2021-12-05 04:17:18+00:00\nauthor: ZAKER\n"
         "categories:\n- 新媒体\n- ZAKER\n- channel\nlink: https://example.com/a\n---\n\n正文 **粗体**\n"
@@ -94,32 +111,38 @@ def test_the_frontmatter_of_a_feed_bot_post_reads_well() -> None:
 
 
 def test_several_category_paths_numbers_and_unparsed_dates_survive() -> None:
-    post = make_post("111111", date_raw="Invalid Date", categories=(("指南", "搜索"), ("Guide",)),
-                     tags=("x", "2021"))
+    post = make_post("111111", date_raw="Invalid Date", categories=(("指南", "搜索"), ("Guide",)), tags=("x", "2021"))
     text = post_as_markdown(post, "")
     parsed = frontmatter.loads(text)
-    assert parsed.metadata == {"title": "111111", "date": "Invalid Date", "categories": [["指南", "搜索"], ["Guide"]],
-                               "tags": ["x", "2021"]}
+    assert parsed.metadata == {
+        "title": "111111",
+        "date": "Invalid Date",
+        "categories": [["指南", "搜索"], ["Guide"]],
+        "tags": ["x", "2021"],
+    }
     assert text.endswith("---\n")
 
 
 # ---------------------------------------------------------------- names
 
 
-@pytest.mark.parametrize(("title", "name"), [
-    ("信用建设示范区典型经验", "信用建设示范区典型经验.md"),
-    ("AC/DC \\ live", "AC - DC - live.md"),
-    ('What? <Yes>: "no" | *maybe*', "What Yes no maybe.md"),
-    ("  lots   of\tspace\nand lines  ", "lots of space and lines.md"),
-    ("Evil \u202eoverride\x1b[31m red\x07", "Evil override [31m red.md"),
-    ("全角　空格", "全角 空格.md"),
-    (".hidden...", "hidden.md"),
-    ("-rf", "rf.md"),
-    ("CON", "CON_.md"),
-    ("nul.txt", "nul.txt_.md"),
-    ("README.md", "README.md"),
-    ("P232. 非减数组 _ AlgoCasts 视频更新", "P232. 非减数组 _ AlgoCasts 视频更新.md"),
-])
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("信用建设示范区典型经验", "信用建设示范区典型经验.md"),
+        ("AC/DC \\ live", "AC - DC - live.md"),
+        ('What? <Yes>: "no" | *maybe*', "What Yes no maybe.md"),
+        ("  lots   of\tspace\nand lines  ", "lots of space and lines.md"),
+        ("Evil \u202eoverride\x1b[31m red\x07", "Evil override [31m red.md"),
+        ("全角　空格", "全角 空格.md"),
+        (".hidden...", "hidden.md"),
+        ("-rf", "rf.md"),
+        ("CON", "CON_.md"),
+        ("nul.txt", "nul.txt_.md"),
+        ("README.md", "README.md"),
+        ("P232. 非减数组 _ AlgoCasts 视频更新", "P232. 非减数组 _ AlgoCasts 视频更新.md"),
+    ],
+)
 def test_names_from_odd_titles(title: str, name: str) -> None:
     assert default_export_name(make_post(title)) == name
 
@@ -280,8 +303,9 @@ def squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-async def test_enter_saves_under_the_default_name_in_the_current_folder(real_corpus: Path, tmp_path: Path,
-                                                                        monkeypatch) -> None:
+async def test_enter_saves_under_the_default_name_in_the_current_folder(
+    real_corpus: Path, tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     app = PostshelfApp([real_corpus], watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -348,8 +372,7 @@ async def test_an_existing_file_needs_a_second_enter(real_corpus: Path, tmp_path
         assert target.read_text(encoding="utf-8") == post_as_markdown(post, app.archive.read_markdown(post))
 
 
-async def test_writing_into_the_archive_is_refused_on_screen(archive_copy: Path, tmp_path: Path,
-                                                             monkeypatch) -> None:
+async def test_writing_into_the_archive_is_refused_on_screen(archive_copy: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     before = listing(archive_copy)
     app = PostshelfApp([archive_copy], watch=False)

@@ -53,8 +53,16 @@ def assert_counts_match(archive: Archive, data: FacetData, ids) -> None:
     assert counts.as_dict("date") == dates
 
 
-def write_post(root: Path, name: str, *, title: str = "t", date: str | None = "2021-06-01 10:00:00",
-               categories: str | None = None, author: str | None = None, link: str | None = None) -> None:
+def write_post(
+    root: Path,
+    name: str,
+    *,
+    title: str = "t",
+    date: str | None = "2021-06-01 10:00:00",
+    categories: str | None = None,
+    author: str | None = None,
+    link: str | None = None,
+) -> None:
     lines = ["---", f"title: {title}"]
     if date is not None:
         lines.append(f"date: {date}")
@@ -166,8 +174,7 @@ def test_extending_in_batches_equals_building_at_once(real) -> None:
 
 
 def test_labels_are_one_line_without_control_sequences(tmp_path: Path) -> None:
-    write_post(tmp_path, "evil.md", author='"\\e]0;pwned\\a Mallory\\n  and  co"',
-               categories="[[\"bad\\e[31m\\tred\"]]")
+    write_post(tmp_path, "evil.md", author='"\\e]0;pwned\\a Mallory\\n  and  co"', categories='[["bad\\e[31m\\tred"]]')
     archive = Archive.load([tmp_path])
     counts = FacetData.build(archive.posts).counts(archive.order)
     for kind in ("author", "cat"):
@@ -226,11 +233,30 @@ def test_author_date_and_source_qualifiers_against_the_index(real, archive_dir: 
 def test_hosts_are_what_the_index_calls_hosts() -> None:
     """The fast path for plain links must agree with host_of, which source: searches."""
     links = [
-        "https://News.Example.org/a?b=1", "http://user@news.example.org:8080/x", "https://a.com?x=1/y",
-        "https://a.com#f/g", "https://a.com", "http://[::1]/x", "https://ex ample.com/", "HTTPS://A.com/",
-        "https://例子.cn/", "https://a.com\t/x", "  https://a.com/", "https:///x", "http:///a/b", "ftp://a.b/c",
-        "//a.b/cdefgh/x", "mailto:x@y.z", "", "x", "https://u:p@h.com/x", "https://h.com:8/x", "http://a/b",
-        "https://a.b/c/d", "https://a.b/c/e", "https://a.com:99999/",
+        "https://News.Example.org/a?b=1",
+        "http://user@news.example.org:8080/x",
+        "https://a.com?x=1/y",
+        "https://a.com#f/g",
+        "https://a.com",
+        "http://[::1]/x",
+        "https://ex ample.com/",
+        "HTTPS://A.com/",
+        "https://例子.cn/",
+        "https://a.com\t/x",
+        "  https://a.com/",
+        "https:///x",
+        "http:///a/b",
+        "ftp://a.b/c",
+        "//a.b/cdefgh/x",
+        "mailto:x@y.z",
+        "",
+        "x",
+        "https://u:p@h.com/x",
+        "https://h.com:8/x",
+        "http://a/b",
+        "https://a.b/c/d",
+        "https://a.b/c/e",
+        "https://a.com:99999/",
     ]
     assert _hosts(links) == [host_of(link) for link in links]
 
@@ -259,26 +285,29 @@ def test_qualifier_quoting() -> None:
 # ---------------------------------------------------------------- the query text
 
 
-@pytest.mark.parametrize(("text", "kind", "value", "expected"), [
-    ("", "cat", "编程", "cat:编程"),
-    ("信用 建设", "cat", "编程", "信用 建设 cat:编程"),
-    ("信用   cat:图片 建设", "cat", "编程", "信用 cat:编程 建设"),
-    ("信用 cat:图片 cat:游戏", "cat", None, "信用"),
-    ('"exact  phrase" -cat:图片 cat:x', "cat", "新媒体/IT 之家", '"exact  phrase" -cat:图片 cat:"新媒体/IT 之家"'),
-    ("a OR cat:x", "cat", "y", "a OR cat:x cat:y"),
-    ('author:"a b" date:2021', "author", "c", "author:c date:2021"),
-    ("date:2021 sort:title", "date", "2021-12", "date:2021-12 sort:title"),
-    ("date:2021-01..2021-06 linux", "date", "2022", "date:2022 linux"),
-    ("is:undated", "date", "2022", "date:2022"),
-    ("x date:2021", "date", UNDATED, "x is:undated"),
-    ("is:repaired is:bookmarked", "is", None, "is:repaired"),
-    ("is:repaired", "is", "unread", "is:repaired is:unread"),
-    ("title:linux", "source", "github.com", "title:linux source:github.com"),
-    ("CAT:编程 title:\"a:b\"", "cat", None, 'title:"a:b"'),
-    ("author:x", "cat", None, "author:x"),
-    ('"unclosed', "cat", "x", '"unclosed cat:x'),
-    ('"unclosed', "cat", None, '"unclosed'),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "expected"),
+    [
+        ("", "cat", "编程", "cat:编程"),
+        ("信用 建设", "cat", "编程", "信用 建设 cat:编程"),
+        ("信用   cat:图片 建设", "cat", "编程", "信用 cat:编程 建设"),
+        ("信用 cat:图片 cat:游戏", "cat", None, "信用"),
+        ('"exact  phrase" -cat:图片 cat:x', "cat", "新媒体/IT 之家", '"exact  phrase" -cat:图片 cat:"新媒体/IT 之家"'),
+        ("a OR cat:x", "cat", "y", "a OR cat:x cat:y"),
+        ('author:"a b" date:2021', "author", "c", "author:c date:2021"),
+        ("date:2021 sort:title", "date", "2021-12", "date:2021-12 sort:title"),
+        ("date:2021-01..2021-06 linux", "date", "2022", "date:2022 linux"),
+        ("is:undated", "date", "2022", "date:2022"),
+        ("x date:2021", "date", UNDATED, "x is:undated"),
+        ("is:repaired is:bookmarked", "is", None, "is:repaired"),
+        ("is:repaired", "is", "unread", "is:repaired is:unread"),
+        ("title:linux", "source", "github.com", "title:linux source:github.com"),
+        ('CAT:编程 title:"a:b"', "cat", None, 'title:"a:b"'),
+        ("author:x", "cat", None, "author:x"),
+        ('"unclosed', "cat", "x", '"unclosed cat:x'),
+        ('"unclosed', "cat", None, '"unclosed'),
+    ],
+)
 def test_with_facet(text: str, kind: str, value: str | None, expected: str) -> None:
     result = with_facet(text, kind, value)
     assert result == expected
@@ -292,27 +321,30 @@ def test_with_facet(text: str, kind: str, value: str | None, expected: str) -> N
         parse(result)  # still a valid query
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('cat:编程 author:"开源中国" date:2021-3 信用', {"cat": "编程", "author": "开源中国", "date": "2021-03"}),
-    ("CAT:编程 Source:github.com", {"cat": "编程", "source": "github.com"}),
-    ("-cat:图片", {}),
-    ("cat:a OR cat:b", {}),
-    ("x OR y cat:c", {"cat": "c"}),
-    ("cat:a cat:b", {"cat": "b"}),
-    ("is:undated", {"date": UNDATED}),
-    ("is:bookmarked linux", {"is": "bookmarked"}),
-    ("is:repaired", {}),
-    ("date:2021-12-05", {"date": "2021-12-05"}),
-    ('"abc', {}),
-    ("foo:bar", {}),
-    ("OR", {}),
-    ("cat:", {}),
-    ("a OR", {}),
-    ("date:2021-13", {}),
-    ("sort:nonsense cat:x", {}),
-    ("", {}),
-    ("   ", {}),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('cat:编程 author:"开源中国" date:2021-3 信用', {"cat": "编程", "author": "开源中国", "date": "2021-03"}),
+        ("CAT:编程 Source:github.com", {"cat": "编程", "source": "github.com"}),
+        ("-cat:图片", {}),
+        ("cat:a OR cat:b", {}),
+        ("x OR y cat:c", {"cat": "c"}),
+        ("cat:a cat:b", {"cat": "b"}),
+        ("is:undated", {"date": UNDATED}),
+        ("is:bookmarked linux", {"is": "bookmarked"}),
+        ("is:repaired", {}),
+        ("date:2021-12-05", {"date": "2021-12-05"}),
+        ('"abc', {}),
+        ("foo:bar", {}),
+        ("OR", {}),
+        ("cat:", {}),
+        ("a OR", {}),
+        ("date:2021-13", {}),
+        ("sort:nonsense cat:x", {}),
+        ("", {}),
+        ("   ", {}),
+    ],
+)
 def test_selected_facets(text: str, expected: dict[str, str]) -> None:
     assert selected_facets(text) == expected
 
@@ -433,8 +465,12 @@ async def test_panel_show_counts_relabels_in_place(real) -> None:
 
 async def test_panel_long_lists_come_a_page_at_a_time(tmp_path: Path) -> None:
     for number in range(130):
-        write_post(tmp_path, f"p{number:03d}.md", author=f"author {number:03d}", date=None if number % 2 else
-                   f"20{10 + number % 12}-0{1 + number % 9}-01 00:00:00")
+        write_post(
+            tmp_path,
+            f"p{number:03d}.md",
+            author=f"author {number:03d}",
+            date=None if number % 2 else f"20{10 + number % 12}-0{1 + number % 9}-01 00:00:00",
+        )
     archive = Archive.load([tmp_path])
     app = PanelApp(archive)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -469,7 +505,7 @@ async def test_panel_fits_a_narrow_sidebar(real) -> None:
         long_label = next(row for row in panel.rows if cell_len(row.label) > width)
         assert any("…" in line for line in lines if long_label.label[:4] in line)
         count_ends = set()
-        for line, row in zip(lines, panel.rows[int(panel.scroll_y):]):
+        for line, row in zip(lines, panel.rows[int(panel.scroll_y) :], strict=False):
             assert cell_len(line) == width
             if row.count is not None:
                 assert line.rstrip().endswith(f"{row.count:,}")

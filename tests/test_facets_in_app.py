@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_app import screen_text, settle, status
-
 from tui.app import PostshelfApp
 from tui.widgets.facet_panel import FacetPanel
 from tui.widgets.post_list import PostList
@@ -14,7 +13,10 @@ from tui.widgets.search_bar import SearchBar
 
 async def _cursor_to(pilot, panel: FacetPanel, label: str) -> None:
     for _ in range(len(panel.rows)):
-        if panel.current_row is not None and label in screen_text(panel).splitlines()[panel.cursor - int(panel.scroll_y)]:
+        if (
+            panel.current_row is not None
+            and label in screen_text(panel).splitlines()[panel.cursor - int(panel.scroll_y)]
+        ):
             return
         await pilot.press("j")
     raise AssertionError(f"no facet row {label!r}")

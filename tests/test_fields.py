@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from tui.archive import fields
-
-UTC = timezone.utc
 
 
 @pytest.mark.parametrize(

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-import re
 import os
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_app import settle
 
+from test_app import settle
 from tui.app import PostshelfApp
 from tui.archive import images as images_module
 from tui.archive.images import ImageCache, ImageFetchError, fetch_image
@@ -30,8 +30,11 @@ def _png(colour: tuple[int, int, int], size=(40, 20)) -> bytes:
 def image_server():
     """A loopback web server with two images, a page and a 404; it records what was asked."""
     requested: list[str] = []
-    files = {"/cover.png": ("image/png", _png((0, 0, 255))), "/red.png": ("image/png", _png((255, 0, 0))),
-             "/page": ("text/html", b"<html>not an image</html>")}
+    files = {
+        "/cover.png": ("image/png", _png((0, 0, 255))),
+        "/red.png": ("image/png", _png((255, 0, 0))),
+        "/page": ("text/html", b"<html>not an image</html>"),
+    }
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (the http.server name)
@@ -60,7 +63,8 @@ def _archive(root: Path, base: str) -> Path:
     (root / "pictures.md").write_text(
         f"---\ntitle: Pictures\ndate: 2022-01-01\nheadimg: '{base}/cover.png'\n---\n\n"
         f"Before.\n\n![a red square]({base}/red.png)\n\nBetween.\n\n![gone]({base}/missing.png)\n\nAfter.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return root
 
 
@@ -69,9 +73,13 @@ def test_fetch_refuses_what_is_not_an_http_image(image_server, tmp_path: Path, m
     assert fetch_image(f"{base}/red.png").startswith(b"\x89PNG")
     secret = tmp_path / "secret.png"
     secret.write_bytes(_png((1, 2, 3)))
-    for url, reason in ((secret.as_uri(), "not an http(s) address"), ("ftp://127.0.0.1/x.png", "not an http(s)"),
-                        (f"{base}/page", "text/html, not an image"), (f"{base}/missing.png", "answered 404"),
-                        ("http://127.0.0.1:1/x.png", "could not fetch it")):
+    for url, reason in (
+        (secret.as_uri(), "not an http(s) address"),
+        ("ftp://127.0.0.1/x.png", "not an http(s)"),
+        (f"{base}/page", "text/html, not an image"),
+        (f"{base}/missing.png", "answered 404"),
+        ("http://127.0.0.1:1/x.png", "could not fetch it"),
+    ):
         with pytest.raises(ImageFetchError, match=re.escape(reason)):
             fetch_image(url)
     monkeypatch.setattr(images_module, "MAX_IMAGE_BYTES", 20)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import timezone
+from datetime import UTC
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import REAL, REPO
 from tui.archive import Archive
 from tui.archive.archive import find_post_files, load_file
 from tui.archive.folding import fold
-from tui.archive.index import doc_text as _doc_text, host_of as _host, highlight_spans
+from tui.archive.index import doc_text as _doc_text
+from tui.archive.index import highlight_spans
+from tui.archive.index import host_of as _host
 from tui.archive.query import Query, Term, parse
 from tui.archive.sites import natural_key
 
@@ -41,6 +44,7 @@ def corpus() -> tuple[Archive, list[str]]:
 
 def brute_force(archive: Archive, texts: list[str], query: Query) -> list[int]:
     """The meaning of a query, written as plainly as possible."""
+
     def within(term: Term, value: str) -> bool:
         return fold(term.value) == fold(value) if term.exact else fold(term.value) in fold(value)
 
@@ -61,15 +65,21 @@ def brute_force(archive: Archive, texts: list[str], query: Query) -> list[int]:
         elif term.field == "source":
             found = bool(post.link) and within(term, _host(post.link))
         elif term.field == "date":
-            stamp = post.date.replace(tzinfo=timezone.utc).timestamp() if post.date else None
-            found = stamp is not None and (term.start is None or stamp >= term.start) and (
-                term.end is None or stamp < term.end)
+            stamp = post.date.replace(tzinfo=UTC).timestamp() if post.date else None
+            found = (
+                stamp is not None
+                and (term.start is None or stamp >= term.start)
+                and (term.end is None or stamp < term.end)
+            )
         else:
             found = post.date is None if term.value == "undated" else post.repaired
         return found != term.negated
 
-    return [doc for doc in archive.order.tolist()
-            if all(any(term_matches(term, doc) for term in group) for group in query.groups)]
+    return [
+        doc
+        for doc in archive.order.tolist()
+        if all(any(term_matches(term, doc) for term in group) for group in query.groups)
+    ]
 
 
 def words_from(archive: Archive, texts: list[str]) -> list[str]:
@@ -77,7 +87,7 @@ def words_from(archive: Archive, texts: list[str]) -> list[str]:
     for text in texts[::3]:
         for start in range(0, min(len(text), 400), 37):
             for length in (1, 2, 3, 4, 6):
-                piece = text[start:start + length].strip()
+                piece = text[start : start + length].strip()
                 if piece and '"' not in piece:
                     pieces.add(piece)
     pieces.update(["linux", "LINUX", "動畫", "动画", "ＡＢＣ", "Apple M1", "吨链", "的", "docker", "zzzz"])
@@ -113,7 +123,9 @@ def query_text() -> st.SearchStrategy[str]:
         st.sampled_from(["is:undated", "is:repaired", "source:example.com", "tag:x"]),
     )
     atom = st.one_of(word, word, qualifier)
-    signed = st.tuples(st.booleans(), atom).map(lambda pair: ("-" if pair[0] and not pair[1].startswith("-") else "") + pair[1])
+    signed = st.tuples(st.booleans(), atom).map(
+        lambda pair: ("-" if pair[0] and not pair[1].startswith("-") else "") + pair[1]
+    )
     group = st.lists(signed, min_size=1, max_size=3).map(" OR ".join)
     sort = st.sampled_from(["", "", " sort:-date", " sort:title", " sort:relevance"])
     return st.tuples(st.lists(group, min_size=1, max_size=3).map(" ".join), sort).map("".join)
@@ -180,7 +192,12 @@ def test_should_stop_cancels_counting() -> None:
 
 def test_highlight_spans_map_to_original_text() -> None:
     text = "動畫 and ＡＢＣ and Linux linux"
-    assert [text[a:b] for a, b in highlight_spans(text, ("动画", "abc", "linux"))] == ["動畫", "ＡＢＣ", "Linux", "linux"]
+    assert [text[a:b] for a, b in highlight_spans(text, ("动画", "abc", "linux"))] == [
+        "動畫",
+        "ＡＢＣ",
+        "Linux",
+        "linux",
+    ]
     assert highlight_spans("aaaa", ("aa", "aaa")) == [(0, 4)]
 
 
@@ -207,11 +224,13 @@ def test_many_queries_on_every_core_give_what_one_at_a_time_gives() -> None:
     from tui.archive.many_queries import run_queries
 
     archive, _ = corpus()
-    queries = [parse(text) for text in ("的", "title:新", "browser -的", "sort:relevance 中国",
-                                        "sort:title date:2021", "zzzz-nothing")]
+    queries = [
+        parse(text)
+        for text in ("的", "title:新", "browser -的", "sort:relevance 中国", "sort:title date:2021", "zzzz-nothing")
+    ]
     together = list(run_queries(archive.index, queries, limit=5))
     assert [result.query for result in together] == queries
-    for query, result in zip(queries, together):
+    for query, result in zip(queries, together, strict=True):
         alone = archive.index.run(query)
         assert result.count == alone.count
         assert result.ids.tolist() == alone.ids[:5].tolist()

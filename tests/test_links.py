@@ -88,7 +88,9 @@ def test_proxied_images_are_unwrapped(real_corpus: Path) -> None:
     assert proxied[0] in urls
     assert not any("workers.dev" in url for url in urls)
     # The same on Markdown that still carries the proxy (authored posts, other converters).
-    markdown = f"![cover](https://cors.zfour.workers.dev/?{proxied[0]}) [x](https://proxy.example/?https://real.example/a)"
+    markdown = (
+        f"![cover](https://cors.zfour.workers.dev/?{proxied[0]}) [x](https://proxy.example/?https://real.example/a)"
+    )
     assert [link.url for link in links_in(markdown)] == [proxied[0], "https://real.example/a"]
 
 
@@ -100,8 +102,7 @@ def test_iframes_tables_and_linked_images_of_the_2015_post(real_corpus: Path) ->
     # listed twice, but its alt text is a better label than "Cover image".
     assert links[0] == Link(1, "image", "Whitfield Diffie", post.image)
     # `[![Whitfield Diffie](photo)](profile)`: the image, then the link it sits in.
-    assert links[1] == Link(2, "link", "Whitfield Diffie",
-                            "https://amturing.acm.org/award_winners/diffie_8371646.cfm")
+    assert links[1] == Link(2, "link", "Whitfield Diffie", "https://amturing.acm.org/award_winners/diffie_8371646.cfm")
     # Iframes in table cells: labelled without repeating their URL.
     videos = [link for link in links if "youtube.com/embed/" in link.url]
     assert len(videos) == 8  # the eight <iframe>s of the page
@@ -114,8 +115,11 @@ def test_images_without_alt_are_labelled_with_their_file_name(real_corpus: Path)
     _, links = post_links(archive, "B端决策类产品")
     assert links[0].label == "Cover image"
     assert [link.label for link in links[1:]] == [
-        "7V2PZH6Q6h48AKivi9AF.png", "Mh0p2sqKbcrKppjJilwS.png", "l6ohOdR8VI3UWo8OFRP1.png",
-        "BOwqNExANGOrasDmglqn.png"]
+        "7V2PZH6Q6h48AKivi9AF.png",
+        "Mh0p2sqKbcrKppjJilwS.png",
+        "l6ohOdR8VI3UWo8OFRP1.png",
+        "BOwqNExANGOrasDmglqn.png",
+    ]
     assert all(link.kind == "image" for link in links)
 
 
@@ -125,7 +129,9 @@ def test_bare_urls_autolinks_and_mail_addresses_in_real_posts(real_corpus: Path)
     _, links = post_links(archive, "在图灵机模型里发现了一个0day漏洞")
     assert links[-1].url == "https://www.theregister.com/2021/05/11/turing_machine_0day_no_patch_available/"
     _, links = post_links(archive, "3.21催回复")
-    assert [link.url for link in links] == ["https://developers.weixin.qq.com/community/develop/doc/000c089a9e057005bddbb0a9b5ac00"]
+    assert [link.url for link in links] == [
+        "https://developers.weixin.qq.com/community/develop/doc/000c089a9e057005bddbb0a9b5ac00"
+    ]
     _, links = post_links(archive, "surround file paths in Kconfig")
     assert [link.url for link in links] == ["mailto:yamada.masahiro@socionext.com", "mailto:wsa@the-dreams.de"]
     assert links[0].label == "yamada.masahiro@socionext.com"
@@ -157,7 +163,10 @@ def test_dangerous_schemes_are_dropped() -> None:
         "[ok](https://ok.example/) <mailto:me@example.com> [ftp](ftp://files.example/f.txt)"
     )
     assert [link.url for link in links_in(markdown)] == [
-        "https://ok.example/", "mailto:me@example.com", "ftp://files.example/f.txt"]
+        "https://ok.example/",
+        "mailto:me@example.com",
+        "ftp://files.example/f.txt",
+    ]
     for bad in ("javascript:alert(1)", "data:text/html,x", "vbscript:x", "file:///etc/passwd", "", "  "):
         assert clean_url(bad) == ""
     assert links_in("", "javascript:alert(1)", "data:image/png;base64,AA") == []
@@ -166,7 +175,7 @@ def test_dangerous_schemes_are_dropped() -> None:
 def test_reference_links_escapes_and_long_labels() -> None:
     markdown = (
         "See [the spec][CM] and [Ref Two] and ![logo][img].\n\n"
-        "[cm]: <https://spec.commonmark.org/0.31/> \"CommonMark\"\n"
+        '[cm]: <https://spec.commonmark.org/0.31/> "CommonMark"\n'
         "[ref two]: https://two.example/a_(b)\n"
         "[img]: //cdn.example/logo.svg\n"
         "[unused]: https://unused.example/\n\n"
@@ -190,8 +199,11 @@ def test_bare_urls_end_where_the_sentence_does() -> None:
         "网址：https://cn.example/路径，谢谢 and https://a.example/b?c=d!"
     )
     assert [link.url for link in links_in(markdown)] == [
-        "https://en.wikipedia.org/wiki/Foo_(bar)", "https://paren.example/x", "https://cn.example/",
-        "https://a.example/b?c=d"]
+        "https://en.wikipedia.org/wiki/Foo_(bar)",
+        "https://paren.example/x",
+        "https://cn.example/",
+        "https://a.example/b?c=d",
+    ]
 
 
 def test_urls_in_code_are_examples_not_links() -> None:
@@ -218,11 +230,57 @@ def test_file_names_for_labels() -> None:
 
 
 FRAGMENTS = [
-    "[", "]", "(", ")", "![", "](", "<", ">", "\\", "\n", "\n\n", " ", '"', "'", "`", "*", "_", "{:", "}",
-    "http://", "https://", "ftp://", "mailto:", "javascript:", "data:", "//", "a.example/", "&amp;", "&#0;",
-    "https://proxy.example/?", "https://proxy.example/?javascript:x", "\x1b]52;c;", "\x1b[31m", "\x07",
-    "\u202e", "\x00", "\x9b", "中文", "，", "。", "[ref]: ", "<a href=\"", "<img src='", "%", "%0a", "\t", "#",
-    "```", "~~~", "\n```\n", "``",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "](",
+    "<",
+    ">",
+    "\\",
+    "\n",
+    "\n\n",
+    " ",
+    '"',
+    "'",
+    "`",
+    "*",
+    "_",
+    "{:",
+    "}",
+    "http://",
+    "https://",
+    "ftp://",
+    "mailto:",
+    "javascript:",
+    "data:",
+    "//",
+    "a.example/",
+    "&amp;",
+    "&#0;",
+    "https://proxy.example/?",
+    "https://proxy.example/?javascript:x",
+    "\x1b]52;c;",
+    "\x1b[31m",
+    "\x07",
+    "\u202e",
+    "\x00",
+    "\x9b",
+    "中文",
+    "，",
+    "。",
+    "[ref]: ",
+    '<a href="',
+    "<img src='",
+    "%",
+    "%0a",
+    "\t",
+    "#",
+    "```",
+    "~~~",
+    "\n```\n",
+    "``",
 ]
 
 
@@ -256,7 +314,7 @@ def test_reader_images_become_numbered_placeholder_lines(real_corpus: Path) -> N
         lines = text_lines(render_markdown(markdown, width, links=links))
         placeholders = [line for line in lines if line.startswith("[img")]
         assert len(placeholders) == 13 == len(links)
-        for link, line in zip(links, placeholders):
+        for link, line in zip(links, placeholders, strict=True):
             assert line.startswith(f"[img {link.number}] comic content — image-comi")
             assert line.endswith(link.url[-8:])  # the file name survives shortening
         assert all(len(line) <= width for line in lines)
@@ -284,7 +342,7 @@ def test_reader_placeholders_link_to_the_real_url(real_corpus: Path) -> None:
 def test_reader_placeholders_in_text_tables_and_odd_sources() -> None:
     markdown = (
         "Before ![inline](https://x.example/a.png) after.\n\n"
-        "![wide](https://x.example/b.png){:width=\"100%\"}\n{:align=\"center\"}\n\n"
+        '![wide](https://x.example/b.png){:width="100%"}\n{:align="center"}\n\n'
         "| photo | name |\n|---|---|\n| ![t](https://t.example/x.png) | y |\n\n"
         "![](/relative/p.png) [run](ms-msdt:/id) [ok](https://proxy.example/?https://real.example/p)\n"
     )
@@ -294,16 +352,26 @@ def test_reader_placeholders_in_text_tables_and_odd_sources() -> None:
     assert not any("{:" in line for line in lines)
     assert any("[img] t" in line and "y" in line for line in lines)  # the table keeps its shape
     assert lines[-2:] == ["[img] p.png", "run ok"]  # a relative image: nothing to open
-    links = {segment.style.link for line in render_markdown(markdown, 60) for segment in line
-             if segment.style and segment.style.link}
-    assert links == {"https://x.example/a.png", "https://x.example/b.png", "https://t.example/x.png",
-                     "https://real.example/p"}
+    links = {
+        segment.style.link
+        for line in render_markdown(markdown, 60)
+        for segment in line
+        if segment.style and segment.style.link
+    }
+    assert links == {
+        "https://x.example/a.png",
+        "https://x.example/b.png",
+        "https://t.example/x.png",
+        "https://real.example/p",
+    }
 
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.lists(st.one_of(st.sampled_from(FRAGMENTS + ["|", "|---|", "- ", "> ", "# ", "```"]),
-                       st.text(max_size=6)), max_size=40).map("".join),
+    st.lists(
+        st.one_of(st.sampled_from(FRAGMENTS + ["|", "|---|", "- ", "> ", "# ", "```"]), st.text(max_size=6)),
+        max_size=40,
+    ).map("".join),
     st.integers(min_value=1, max_value=120),
 )
 def test_placeholders_never_break_rendering(markdown: str, width: int) -> None:
@@ -316,7 +384,9 @@ def test_placeholders_never_break_rendering(markdown: str, width: int) -> None:
 
 
 def test_shorten_url_keeps_host_and_file_name() -> None:
-    url = "https://image-comic.pstatic.net/webtoon/651673/2/20150331143423_d2726553fabcc4f38a7158815648cd22_IMAG01_1.jpg"
+    url = (
+        "https://image-comic.pstatic.net/webtoon/651673/2/20150331143423_d2726553fabcc4f38a7158815648cd22_IMAG01_1.jpg"
+    )
     assert shorten_url(url, 200) == url
     short = shorten_url(url, 48)
     assert len(short) == 48 and short.startswith("image-comic.pstatic.net/…") and short.endswith("IMAG01_1.jpg")
@@ -571,7 +641,9 @@ async def test_hostile_title_is_shown_neutralised(real_corpus: Path) -> None:
     app = PostshelfApp([real_corpus], watch=False)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await loaded(pilot)
-        await app.push_screen(LinksScreen("Evil \x1b]0;pwned\x07 [b]title\u202e", [Link(1, "link", "x", "https://x.example/")]))
+        await app.push_screen(
+            LinksScreen("Evil \x1b]0;pwned\x07 [b]title\u202e", [Link(1, "link", "x", "https://x.example/")])
+        )
         await pilot.pause()
         shown = screen_text(app.screen)
         assert "Links · Evil  [b]title" in shown or "Links · Evil [b]title" in shown
@@ -606,7 +678,6 @@ def test_every_key_has_a_description_for_help() -> None:
 
 async def test_main_screen_keys_copy_open_and_list_links(tmp_path: Path, monkeypatch) -> None:
     from test_app import header, settle
-
     from tui.cli import demo_path
 
     (tmp_path / "no-link.md").write_text("---\ntitle: Linkless\ndate: 2030-01-01\n---\ntext\n", encoding="utf-8")

@@ -12,8 +12,8 @@ from tui.archive.parse import NotAPost, decode, parse_text, read_post_file, reco
 @pytest.mark.parametrize(
     ("data", "encoding"),
     [
-        ("标题".encode("utf-8"), "UTF-8"),
-        (codecs.BOM_UTF8 + "标题".encode("utf-8"), "UTF-8 with BOM"),
+        ("标题".encode(), "UTF-8"),
+        (codecs.BOM_UTF8 + "标题".encode(), "UTF-8 with BOM"),
         ("标题 title".encode("utf-16"), "UTF-16"),
         (codecs.BOM_UTF16_BE + "标题 title".encode("utf-16-be"), "UTF-16"),
         ("---\ntitle: plain ascii\n---\n".encode("utf-16-le"), "UTF-16 without BOM"),

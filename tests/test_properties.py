@@ -8,7 +8,8 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tui.archive import fields
 from tui.archive.archive import PostFile, build_post
@@ -18,27 +19,72 @@ from tui.archive.query import QueryError, parse
 from tui.archive.sanitize import one_line, strip_controls
 
 FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f"
-    "\ufeff\ud800-\udfff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ud800-\udfff]"
 )
 # No deadline: the machine is shared; these are about what happens, not how fast.
-settings.register_profile("postshelf", deadline=None, max_examples=150,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("postshelf", deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("postshelf")
 
-NASTY_CHARACTERS = st.sampled_from([
-    "\x1b", "\x1b[31m", "\x1b]0;t\x07", "\x1b]52;c;QQ==\x1b\\", "\x9b", "\x9d", "\x07", "\x00", "\r",
-    "\u202e", "\u2066", "\u200b", "\ufeff", "\ud800", "\udcff", "\u2028", "\x85", "'", '"', ":", "-",
-    "\t", "\n", "&amp;", "&#27;", "<", ">", "#", "[", "]", "{", "}", "*", "&", "!", "|", "%", "@",
-])
+NASTY_CHARACTERS = st.sampled_from(
+    [
+        "\x1b",
+        "\x1b[31m",
+        "\x1b]0;t\x07",
+        "\x1b]52;c;QQ==\x1b\\",
+        "\x9b",
+        "\x9d",
+        "\x07",
+        "\x00",
+        "\r",
+        "\u202e",
+        "\u2066",
+        "\u200b",
+        "\ufeff",
+        "\ud800",
+        "\udcff",
+        "\u2028",
+        "\x85",
+        "'",
+        '"',
+        ":",
+        "-",
+        "\t",
+        "\n",
+        "&amp;",
+        "&#27;",
+        "<",
+        ">",
+        "#",
+        "[",
+        "]",
+        "{",
+        "}",
+        "*",
+        "&",
+        "!",
+        "|",
+        "%",
+        "@",
+    ]
+)
 TEXT = st.lists(st.one_of(st.text(max_size=8), NASTY_CHARACTERS), max_size=25).map("".join)
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), TEXT, st.datetimes(),
-    st.dates(), st.just(5000).map(lambda digits: 10 ** digits), st.binary(max_size=10),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    TEXT,
+    st.datetimes(),
+    st.dates(),
+    st.just(5000).map(lambda digits: 10**digits),
+    st.binary(max_size=10),
 )
 # What a YAML/TOML/JSON parser can hand over, including lists that contain themselves.
-VALUES = st.recursive(SCALARS, lambda children: st.lists(children, max_size=4)
-                      | st.dictionaries(TEXT, children, max_size=3), max_leaves=20)
+VALUES = st.recursive(
+    SCALARS,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=3),
+    max_leaves=20,
+)
 
 
 def _self_containing(value):
@@ -81,18 +127,41 @@ def test_decode_gives_text_or_a_reason(data: bytes) -> None:
         assert isinstance(text, str) and encoding
 
 
-FRONTMATTER_LINES = st.lists(st.one_of(
-    st.tuples(st.sampled_from(["title", "date", "author", "categories", "tags", "link", "Title", "x"]),
-              st.sampled_from([": ", ":", " = ", ": '", ': "', ": [", ": &a ", ": *a ", ": !!python/name:os.system ",
-                               ": !!binary ", ": |\n  ", ": - "]),
-              TEXT).map("".join),
-    st.sampled_from(["- item", "  - nested", "\t- tab", "? [a, b]", ": value", "<<: *a", "---", "+++", "{", "}"]),
+FRONTMATTER_LINES = st.lists(
+    st.one_of(
+        st.tuples(
+            st.sampled_from(["title", "date", "author", "categories", "tags", "link", "Title", "x"]),
+            st.sampled_from(
+                [
+                    ": ",
+                    ":",
+                    " = ",
+                    ": '",
+                    ': "',
+                    ": [",
+                    ": &a ",
+                    ": *a ",
+                    ": !!python/name:os.system ",
+                    ": !!binary ",
+                    ": |\n  ",
+                    ": - ",
+                ]
+            ),
+            TEXT,
+        ).map("".join),
+        st.sampled_from(["- item", "  - nested", "\t- tab", "? [a, b]", ": value", "<<: *a", "---", "+++", "{", "}"]),
+        TEXT,
+    ),
+    max_size=8,
+).map("\n".join)
+
+
+@given(
+    st.sampled_from(["---", "+++", "{\n", "", "\n\n---", "---  "]),
+    FRONTMATTER_LINES,
+    st.sampled_from(["\n---\n", "\n+++\n", "\n}\n", "\n", ""]),
     TEXT,
-), max_size=8).map("\n".join)
-
-
-@given(st.sampled_from(["---", "+++", "{\n", "", "\n\n---", "---  "]), FRONTMATTER_LINES,
-       st.sampled_from(["\n---\n", "\n+++\n", "\n}\n", "\n", ""]), TEXT)
+)
 def test_parse_text_gives_a_post_or_a_reason(opening: str, frontmatter: str, closing: str, body: str) -> None:
     try:
         raw = parse_text(opening + "\n" + frontmatter + closing + body)
@@ -114,9 +183,14 @@ def test_recovering_yaml_lines_never_raises(frontmatter: str) -> None:
 
 @given(ANY_VALUE)
 def test_field_values_are_one_clean_line(value) -> None:
-    for text in (fields.text_value(value), fields.raw_date_text(value), fields.web_url(value),
-                 *fields.tag_list(value), *(" / ".join(path) for path in fields.category_paths(value, "yaml")),
-                 *(level for path in fields.category_paths(value, "toml") for level in path)):
+    for text in (
+        fields.text_value(value),
+        fields.raw_date_text(value),
+        fields.web_url(value),
+        *fields.tag_list(value),
+        *(" / ".join(path) for path in fields.category_paths(value, "yaml")),
+        *(level for path in fields.category_paths(value, "toml") for level in path),
+    ):
         assert_displayable(text)
         assert len(text) <= fields.MAX_FIELD_CHARACTERS * 5
     url = fields.web_url(value)
@@ -129,16 +203,36 @@ def test_dates_are_parsed_or_none(value) -> None:
     assert parsed is None or (isinstance(parsed, datetime) and parsed.tzinfo is not None)
 
 
-@given(st.dictionaries(st.sampled_from(["title", "date", "author", "categories", "tags", "link", "image",
-                                        "category", "tag", "draft", "pubdate"]), ANY_VALUE, max_size=6),
-       TEXT, st.sampled_from([".md", ".html"]), st.sampled_from(["yaml", "toml", "json", "none"]),
-       st.text(alphabet=st.characters(blacklist_characters="/\x00"), min_size=1, max_size=12))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            ["title", "date", "author", "categories", "tags", "link", "image", "category", "tag", "draft", "pubdate"]
+        ),
+        ANY_VALUE,
+        max_size=6,
+    ),
+    TEXT,
+    st.sampled_from([".md", ".html"]),
+    st.sampled_from(["yaml", "toml", "json", "none"]),
+    st.text(alphabet=st.characters(blacklist_characters="/\x00"), min_size=1, max_size=12),
+)
 def test_built_posts_keep_their_promises(metadata: dict, body: str, suffix: str, kind: str, stem: str) -> None:
     post_file = PostFile(Path("/archive") / "feed" / f"{stem}{suffix}", Path("/archive"))
     post, text = build_post(post_file, RawPost(metadata, body, kind))
     assert post.title.strip() and post.title == one_line(post.title)  # never empty
-    for value in (post.title, post.author, post.date_raw, post.link, post.image, post.relative_path,
-                  post.source, post.date_label, *post.tags, *post.category_labels, *post.notes):
+    for value in (
+        post.title,
+        post.author,
+        post.date_raw,
+        post.link,
+        post.image,
+        post.relative_path,
+        post.source,
+        post.date_label,
+        *post.tags,
+        *post.category_labels,
+        *post.notes,
+    ):
         assert_displayable(value)
     assert_displayable(text)
     date_value = metadata.get("date", metadata.get("pubdate"))
@@ -159,14 +253,46 @@ def test_any_date_value_is_parsed_or_kept_raw(value) -> None:
 
 # ---------------------------------------------------------------- convert.py
 
-TAGS = st.sampled_from([
-    "<p>", "</p>", "<div>", "</div>", "<b>", "</b>", "<a href='javascript:alert(1)'>", "<a href=\"https://x.y/\">",
-    "</a>", "<img src='data:image/png;base64,AA' alt='a'>", "<img src=\"https://x.y/i.png\">",
-    "<script>alert(1)</script>", "<style>x{}</style>", "<!--", "-->", "<![CDATA[", "<?x", "</", "<a x",
-    "<table><tr><td>", "</td></tr></table>", "<pre><code>", "</code></pre>", "<br>", "<h1>", "</h1>",
-    "<iframe src='vbscript:x'>", "<ul><li>", "</li></ul>", "<blockquote>", "<", ">", "&lt;", "&#27;",
-    "<svg><script>x</script></svg>", "<video src='file:///etc/passwd'>",
-])
+TAGS = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<b>",
+        "</b>",
+        "<a href='javascript:alert(1)'>",
+        '<a href="https://x.y/">',
+        "</a>",
+        "<img src='data:image/png;base64,AA' alt='a'>",
+        '<img src="https://x.y/i.png">',
+        "<script>alert(1)</script>",
+        "<style>x{}</style>",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "<?x",
+        "</",
+        "<a x",
+        "<table><tr><td>",
+        "</td></tr></table>",
+        "<pre><code>",
+        "</code></pre>",
+        "<br>",
+        "<h1>",
+        "</h1>",
+        "<iframe src='vbscript:x'>",
+        "<ul><li>",
+        "</li></ul>",
+        "<blockquote>",
+        "<",
+        ">",
+        "&lt;",
+        "&#27;",
+        "<svg><script>x</script></svg>",
+        "<video src='file:///etc/passwd'>",
+    ]
+)
 HTML = st.lists(st.one_of(TAGS, TEXT), max_size=30).map("".join)
 
 
@@ -187,12 +313,48 @@ def test_deep_html_never_raises(depth_thousands: int, tag: str) -> None:
 
 # ---------------------------------------------------------------- query.py
 
-QUERY_WORDS = st.sampled_from([
-    "a", "信用", "OR", "-", '"', '"a b"', "-word", "title:", "title:x", 'title:"', "date:", "date:2021",
-    "date:2021-13", "date:2021-02-30", "date:0000", "date:99999", "date:..", "date:2021..", "date:..2021",
-    "date:2021..2020", "before:", "after:9999-12-31", "before:0001-01-01", "is:", "is:undated", "is:x",
-    "sort:", "sort:title", "sort:x", "x:y", "cat:", "-cat:图片", ":", "\u3000", "\t", "ＯＲ", "-OR", "\x1b[31m",
-])
+QUERY_WORDS = st.sampled_from(
+    [
+        "a",
+        "信用",
+        "OR",
+        "-",
+        '"',
+        '"a b"',
+        "-word",
+        "title:",
+        "title:x",
+        'title:"',
+        "date:",
+        "date:2021",
+        "date:2021-13",
+        "date:2021-02-30",
+        "date:0000",
+        "date:99999",
+        "date:..",
+        "date:2021..",
+        "date:..2021",
+        "date:2021..2020",
+        "before:",
+        "after:9999-12-31",
+        "before:0001-01-01",
+        "is:",
+        "is:undated",
+        "is:x",
+        "sort:",
+        "sort:title",
+        "sort:x",
+        "x:y",
+        "cat:",
+        "-cat:图片",
+        ":",
+        "\u3000",
+        "\t",
+        "ＯＲ",
+        "-OR",
+        "\x1b[31m",
+    ]
+)
 
 
 @given(st.lists(QUERY_WORDS, max_size=8).map(" ".join) | TEXT)

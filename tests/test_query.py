@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.archive.query import QueryError, Term, parse
 
 
 def ts(*args: int) -> float:
-    return datetime(*args, tzinfo=timezone.utc).timestamp()
+    return datetime(*args, tzinfo=UTC).timestamp()
 
 
 def single(text: str) -> Term:
@@ -106,10 +107,15 @@ def test_highlight_terms() -> None:
         ('"unclosed', 'unclosed quote: add the closing "'),
         ('title:"unclosed', 'unclosed quote: add the closing "'),
         ('a " b', 'unclosed quote: add the closing "'),
-        ("foo:bar", 'unknown qualifier foo: (known: title:, author:, cat:, tag:, source:, date:, before:, after:, '
-                    'is:, sort:); to search for the text, put it in quotes: "foo:bar"'),
-        ('foo:"bar"', "unknown qualifier foo: (known: title:, author:, cat:, tag:, source:, date:, before:, "
-                      "after:, is:, sort:)"),
+        (
+            "foo:bar",
+            "unknown qualifier foo: (known: title:, author:, cat:, tag:, source:, date:, before:, after:, "
+            'is:, sort:); to search for the text, put it in quotes: "foo:bar"',
+        ),
+        (
+            'foo:"bar"',
+            "unknown qualifier foo: (known: title:, author:, cat:, tag:, source:, date:, before:, after:, is:, sort:)",
+        ),
         ("title:", "title: needs a value, for example title:linux"),
         ('author:""', "author: needs a value, for example author:ZAKER"),
         ("date:2021-13", "date:2021-13 is not a real date"),
@@ -145,8 +151,7 @@ def test_parse_never_raises_anything_but_query_error(text: str) -> None:
 def test_parentheses_group_ors() -> None:
     assert parse("(a OR b) c").groups == ((Term("text", "a"), Term("text", "b")), (Term("text", "c"),))
     assert parse("(a OR b) c").groups == parse("a OR b c").groups
-    assert parse("-(a OR title:b)").groups == ((Term("text", "a", negated=True),),
-                                               (Term("title", "b", negated=True),))
+    assert parse("-(a OR title:b)").groups == ((Term("text", "a", negated=True),), (Term("title", "b", negated=True),))
     assert parse("x OR (a OR b)").groups == ((Term("text", "x"), Term("text", "a"), Term("text", "b")),)
     assert parse("foo(bar)").groups == ((Term("text", "foo(bar)"),),)  # not a group: a word
     assert parse("(foo(bar) OR x)").groups == ((Term("text", "foo(bar)"), Term("text", "x")),)

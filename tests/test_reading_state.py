@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from test_app import header, screen_text, settle, status
-
 from tui.app import PostshelfApp
 from tui.archive import Archive
 from tui.archive.sites import natural_key
@@ -148,8 +147,9 @@ async def test_next_unread_mark_all_read_history_sort_and_full_width(real_corpus
         assert post_list.current_index == order[1]
         await pilot.press("enter", "escape", "j", "j", "enter")  # read the second and the fourth
         await settle(pilot)
-        assert app.screen.user_state.history[-3:] == [app.archive.posts.columns["path"][d]
-                                                     for d in (order[0], order[1], order[3])]
+        assert app.screen.user_state.history[-3:] == [
+            app.archive.posts.columns["path"][d] for d in (order[0], order[1], order[3])
+        ]
 
         await pilot.press("left_square_bracket")
         await settle(pilot)

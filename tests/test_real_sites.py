@@ -21,23 +21,48 @@ NAMES = ("jekyll", "zola", "docs-cn", "mkdocs", "docsy")
 # For each repository: where its pages are (globs, relative to the root), the extensions of its
 # pages, the folders of templates and tooling, and the categories its pages may start with.
 EXPECTED = {
-    "jekyll": dict(pages=["docs/_posts/**/*", "docs/_docs/**/*", "docs/_tutorials/**/*", "docs/pages/**/*"],
-                   suffixes=(".md", ".markdown", ".html"), tooling=("docs/_includes/", "docs/_layouts/", "lib/", "test/"),
-                   categories={"community", "configuration", "continuous-integration", "deployment",
-                               "installation", "liquid", "maintaining", "plugins", "step-by-step", "upgrading"}),
-    "zola": dict(pages=["docs/content/**/*"], suffixes=(".md",),
-                 tooling=("docs/templates/", "test_site/", "test_site_i18n/", "components/"),
-                 categories={"documentation", "themes"}),
-    "docs-cn": dict(pages=["**/*"], suffixes=(".md",), tooling=(".github/", ".vitepress/"),
-                    categories={"guide", "config", "changes", "blog"}),
-    "mkdocs": dict(pages=["docs/**/*"], suffixes=(".md",), tooling=("mkdocs/",),
-                   categories={"about", "dev-guide", "user-guide"}),
-    "docsy": dict(pages=["docsy.dev/content/**/*"], suffixes=(".md", ".html"),
-                  tooling=("docsy.dev/layouts/", "theme/", "tests/", "docsy.dev/tests/", "docsy.dev/static/"),
-                  categories={"about", "blog", "community", "docs", "examples", "project", "tests"}),
+    "jekyll": dict(
+        pages=["docs/_posts/**/*", "docs/_docs/**/*", "docs/_tutorials/**/*", "docs/pages/**/*"],
+        suffixes=(".md", ".markdown", ".html"),
+        tooling=("docs/_includes/", "docs/_layouts/", "lib/", "test/"),
+        categories={
+            "community",
+            "configuration",
+            "continuous-integration",
+            "deployment",
+            "installation",
+            "liquid",
+            "maintaining",
+            "plugins",
+            "step-by-step",
+            "upgrading",
+        },
+    ),
+    "zola": dict(
+        pages=["docs/content/**/*"],
+        suffixes=(".md",),
+        tooling=("docs/templates/", "test_site/", "test_site_i18n/", "components/"),
+        categories={"documentation", "themes"},
+    ),
+    "docs-cn": dict(
+        pages=["**/*"],
+        suffixes=(".md",),
+        tooling=(".github/", ".vitepress/"),
+        categories={"guide", "config", "changes", "blog"},
+    ),
+    "mkdocs": dict(
+        pages=["docs/**/*"], suffixes=(".md",), tooling=("mkdocs/",), categories={"about", "dev-guide", "user-guide"}
+    ),
+    "docsy": dict(
+        pages=["docsy.dev/content/**/*"],
+        suffixes=(".md", ".html"),
+        tooling=("docsy.dev/layouts/", "theme/", "tests/", "docsy.dev/tests/", "docsy.dev/static/"),
+        categories={"about", "blog", "community", "docs", "examples", "project", "tests"},
+    ),
 }
-DOCUMENTS = re.compile(r"^(readme|license|changelog|contributing|agents|claude|code_of_conduct|history)\.",
-                       re.IGNORECASE)
+DOCUMENTS = re.compile(
+    r"^(readme|license|changelog|contributing|agents|claude|code_of_conduct|history)\.", re.IGNORECASE
+)
 DATE_LINE = re.compile(r"^(date|publishDate|pubDate|published)\s*[:=]\s*\S", re.MULTILINE | re.IGNORECASE)
 DATED_NAME = re.compile(r"(^|/)\d{4}-\d{2}-\d{2}-[^/]*$")
 
@@ -56,9 +81,12 @@ def content_files(name: str) -> set[str]:
     for pattern in expected["pages"]:
         for path in root.glob(pattern):
             relative = path.relative_to(root)
-            if (path.is_file() and path.suffix.lower() in expected["suffixes"]
-                    and not any(part.startswith(".") for part in relative.parts)
-                    and not (len(relative.parts) == 1 and DOCUMENTS.match(path.name))):
+            if (
+                path.is_file()
+                and path.suffix.lower() in expected["suffixes"]
+                and not any(part.startswith(".") for part in relative.parts)
+                and not (len(relative.parts) == 1 and DOCUMENTS.match(path.name))
+            ):
                 found.add(str(relative))
     return found
 
@@ -127,8 +155,12 @@ def test_the_traps_of_each_site(sites) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_index_json_adds_up(sites, name: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "tui", "index", "--json", "--no-cache", str(SITES / name)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "index", "--json", "--no-cache", str(SITES / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     summary = json.loads(result.stdout)
     ignored = sum(rule["files"] for rule in summary["ignored"])
     assert summary["posts"] + len(summary["skipped"]) + ignored == post_like_files(SITES / name)
@@ -139,5 +171,7 @@ def test_a_folder_of_these_repositories(sites) -> None:
     archive = Archive.load([SITES])
     assert archive.post_count + len(archive.skipped) + archive.files_ignored == post_like_files(SITES)
     assert archive.post_count == sum(site.post_count for site in sites.values())
-    zola = next(post for post in archive.ordered_posts() if post.relative_path == "zola/docs/content/themes/tabi/index.md")
+    zola = next(
+        post for post in archive.ordered_posts() if post.relative_path == "zola/docs/content/themes/tabi/index.md"
+    )
     assert zola.categories == (("themes",),)

@@ -18,8 +18,18 @@ import pytest
 
 pytest.register_assert_rewrite("serve_helpers")
 from serve_helpers import (  # noqa: E402 - after the line above, so its asserts are rewritten too
-LIST_SHOWN, OPTIONS, REPO, SERVE, SERVE_MARKS, Server, alive, descendants, fingerprint,
-                           ssh_command, wait_until)
+    LIST_SHOWN,
+    OPTIONS,
+    REPO,
+    SERVE,
+    SERVE_MARKS,
+    Server,
+    alive,
+    descendants,
+    fingerprint,
+    ssh_command,
+    wait_until,
+)
 
 pytest_plugins = ["serve_helpers"]  # the fixtures: keys, serve, small_archive, tmux
 
@@ -96,8 +106,13 @@ def test_a_key_that_is_not_authorized_is_refused(serve, keys):
     server = serve()
 
     def connect() -> subprocess.CompletedProcess:
-        return subprocess.run(ssh_command(server.port, keys["stranger"], tty=False, remote=("true",)),
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            ssh_command(server.port, keys["stranger"], tty=False, remote=("true",)),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     result = connect()
     assert result.returncode == 255
@@ -121,8 +136,13 @@ def test_only_an_interactive_terminal_is_served(serve, keys):
     server = serve()
 
     def run(*options: str, remote: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-        return subprocess.run(ssh_command(server.port, keys["alice"], *options, tty=False, remote=remote),
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            ssh_command(server.port, keys["alice"], *options, tty=False, remote=remote),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     command = run(remote=("ls", "/"))
     assert command.returncode == 1
@@ -131,8 +151,13 @@ def test_only_an_interactive_terminal_is_served(serve, keys):
     no_tty = run("-T")
     assert no_tty.returncode == 1
     assert "needs one. Connect with `ssh -t" in no_tty.stderr
-    sftp = subprocess.run(["sftp", *OPTIONS, "-P", str(server.port), "-i", str(keys["alice"]), "-b", "-",
-                           "reader@127.0.0.1"], input="ls\n", capture_output=True, text=True, timeout=60)
+    sftp = subprocess.run(
+        ["sftp", *OPTIONS, "-P", str(server.port), "-i", str(keys["alice"]), "-b", "-", "reader@127.0.0.1"],
+        input="ls\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert sftp.returncode != 0 and "subsystem request failed" in sftp.stderr
     assert run("-W", "127.0.0.1:22").returncode == 255  # stdio forwarding (a direct-tcpip channel)
     assert run("-o", "ExitOnForwardFailure=yes", "-N", "-R", "0:127.0.0.1:22").returncode == 255
@@ -198,13 +223,16 @@ def test_session_limit_and_idle_timeout(serve, keys, tmux):
     server = serve("--max-sessions", "1", "--idle-timeout", "3s")
     tmux.open("a", ssh_command(server.port, keys["alice"]))
     tmux.wait_for("a", LIST_SHOWN)
-    full = subprocess.run(ssh_command(server.port, keys["bob"]), stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=60)
+    full = subprocess.run(
+        ssh_command(server.port, keys["bob"]), stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60
+    )
     assert full.returncode == 1
     assert "all 1 sessions are in use" in full.stderr
     bob = re.escape(fingerprint(keys["bob"].with_suffix(".pub")))
-    server.wait_for(rf"ssh 127\.0\.0\.1:\d+ {bob} user=reader term=\S+ [\d.]+s 0 sessions, closed: .*"
-                    r"\(refused: all sessions in use")
+    server.wait_for(
+        rf"ssh 127\.0\.0\.1:\d+ {bob} user=reader term=\S+ [\d.]+s 0 sessions, closed: .*"
+        r"\(refused: all sessions in use"
+    )
     tmux.wait_for("a", "closed after 3 s without a key press", timeout=30)
     tmux.wait_for("a", "SSH-EXIT=0")
     wait_until(lambda: not server.sessions(), 10, "the idle session to end")
@@ -222,11 +250,16 @@ def test_host_key_is_made_once_kept_private_and_reused(serve, keys):
     again = second.wait_for(r"host key (SHA256:\S+) \((\S+)\)")
     assert again[1] == made[1] and again[2] == str(path)
     # ...and it is the key the client sees.
-    scan = subprocess.run(["ssh-keyscan", "-t", "ed25519", "-p", str(second.port), "127.0.0.1"],
-                          capture_output=True, text=True, timeout=30)
+    scan = subprocess.run(
+        ["ssh-keyscan", "-t", "ed25519", "-p", str(second.port), "127.0.0.1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     if scan.returncode == 0 and scan.stdout:
-        seen = subprocess.run(["ssh-keygen", "-l", "-E", "sha256", "-f", "-"], input=scan.stdout,
-                              capture_output=True, text=True).stdout
+        seen = subprocess.run(
+            ["ssh-keygen", "-l", "-E", "sha256", "-f", "-"], input=scan.stdout, capture_output=True, text=True
+        ).stdout
         assert made[1] in seen
 
 
@@ -234,8 +267,14 @@ def test_authorized_keys_default_to_home_and_are_required(keys, tmp_path, real_c
     home = tmp_path / "home"
     home.mkdir()
     env = {**os.environ, "HOME": str(home)}
-    missing = subprocess.run(SERVE + [str(real_corpus), "--ssh", "127.0.0.1:0"], env=env, cwd=REPO,
-                             capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        SERVE + [str(real_corpus), "--ssh", "127.0.0.1:0"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert missing.returncode == 2
     assert "no authorized keys file" in missing.stderr and "--allow-anonymous" in missing.stderr
     (home / ".ssh").mkdir()

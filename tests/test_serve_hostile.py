@@ -20,26 +20,50 @@ import pytest
 
 pytest.register_assert_rewrite("serve_helpers")
 from serve_helpers import (  # noqa: E402 - after the line above, so its asserts are rewritten too
-    REPO, SERVE, SERVE_MARKS, SMALL_SHOWN, Server, alive, children, fingerprint, make_key, rss_mb,
-    ssh_command, wait_until)
+    REPO,
+    SERVE,
+    SERVE_MARKS,
+    SMALL_SHOWN,
+    Server,
+    alive,
+    children,
+    fingerprint,
+    make_key,
+    rss_mb,
+    ssh_command,
+    wait_until,
+)
 
 pytest_plugins = ["serve_helpers"]  # the fixtures: keys, serve, small_archive, tmux
 pytestmark = SERVE_MARKS
 
 
-def run_ssh(port: int, key: Path, *options: str, remote: tuple[str, ...] = ("true",),
-            timeout: float = 60) -> subprocess.CompletedProcess:
+def run_ssh(
+    port: int, key: Path, *options: str, remote: tuple[str, ...] = ("true",), timeout: float = 60
+) -> subprocess.CompletedProcess:
     """A command: refused after login (exit 1, "runs no commands"), so exit 1 means "got in"."""
-    return subprocess.run(ssh_command(port, key, *options, tty=False, remote=remote), stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        ssh_command(port, key, *options, tty=False, remote=remote),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 async def connect(port: int, key: Path, **options):
     import asyncssh
 
-    return await asyncssh.connect("127.0.0.1", port, username=options.pop("username", "reader"),
-                                  client_keys=[str(key)], known_hosts=None, agent_path=None, config=None,
-                                  **options)
+    return await asyncssh.connect(
+        "127.0.0.1",
+        port,
+        username=options.pop("username", "reader"),
+        client_keys=[str(key)],
+        known_hosts=None,
+        agent_path=None,
+        config=None,
+        **options,
+    )
 
 
 async def read_until(process, text: str, timeout: float = 60) -> str:
@@ -59,8 +83,13 @@ async def read_until(process, text: str, timeout: float = 60) -> str:
 
 async def open_session(conn, term_size=(80, 24), until: str | None = SMALL_SHOWN, **options):
     """A terminal session on `conn`, read until the list shows (unless `until` is None)."""
-    process = await conn.create_process(term_type=options.pop("term_type", "xterm-256color"), term_size=term_size,
-                                        encoding="utf-8", errors="replace", **options)
+    process = await conn.create_process(
+        term_type=options.pop("term_type", "xterm-256color"),
+        term_size=term_size,
+        encoding="utf-8",
+        errors="replace",
+        **options,
+    )
     if until:
         await read_until(process, until)
     return process
@@ -115,8 +144,10 @@ def test_idle_sockets_do_not_keep_a_reader_out(serve, keys, small_archive):
             times.append(time.monotonic() - started)
             assert result.returncode == 1 and "runs no commands" in result.stderr, result.stderr
             assert len(held) >= 40  # the flood is still on
-        print(f"\n50 idle sockets ({opened[0]} opened in all): an authorized ssh got in 3 of 3 times, "
-              f"in {', '.join(f'{t:.2f}' for t in times)} s")
+        print(
+            f"\n50 idle sockets ({opened[0]} opened in all): an authorized ssh got in 3 of 3 times, "
+            f"in {', '.join(f'{t:.2f}' for t in times)} s"
+        )
     finally:
         stop.set()
         thread.join(30)
@@ -137,8 +168,10 @@ def test_a_client_refused_when_crowded_is_told_why(serve, keys, small_archive):
         stallers.append(second)
         second.sendall(b"SSH-2.0-staller\r\n")
         server.wait_for(r"waiting for a slot to log in \(1 waiting\)")
-        command = ["LogLevel=INFO" if part == "LogLevel=ERROR" else part  # shows the disconnect's reason
-                   for part in ssh_command(port, keys["alice"], tty=False, remote=("true",))]
+        command = [
+            "LogLevel=INFO" if part == "LogLevel=ERROR" else part  # shows the disconnect's reason
+            for part in ssh_command(port, keys["alice"], tty=False, remote=("true",))
+        ]
         result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
     finally:
         for sock in stallers:
@@ -289,8 +322,10 @@ async def test_escape_bytes_in_every_logged_field(serve, keys, small_archive, mo
             await conn.open_unix_connection("/tmp/x" + evil.format(7))
     # The web front end: the path and the headers of a refused request.
     with socket.create_connection(("127.0.0.1", server.web_port), timeout=30) as sock:
-        sock.sendall(b"GET /%1b[2J%0d%0aFORGED%208 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     b"Origin: http://x\xe2\x80\xaey\r\nConnection: close\r\n\r\n")  # (a bidi override: raw
+        sock.sendall(
+            b"GET /%1b[2J%0d%0aFORGED%208 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Origin: http://x\xe2\x80\xaey\r\nConnection: close\r\n\r\n"
+        )  # (a bidi override: raw
         # control bytes in a header are refused by aiohttp itself with a 400, before any log)
         assert sock.recv(100).startswith(b"HTTP/1.1 40")
     server.wait_for(r"ssh 127\.0\.0\.1:\d+ anonymous key=\S+ user=r\\\\x1b\[2J FORGED 1 .* closed")
@@ -338,8 +373,13 @@ def test_authorized_keys_read_like_sshd(serve, keys, tmp_path, small_archive):
 
 def test_key_files_others_can_write_are_refused(keys, tmp_path, small_archive):
     def start(*extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run(SERVE + [str(small_archive), "--ssh", "127.0.0.1:0", *extra], cwd=REPO,
-                              capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            SERVE + [str(small_archive), "--ssh", "127.0.0.1:0", *extra],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     keys["authorized"].chmod(0o666)
     result = start("--authorized-keys", str(keys["authorized"]))
@@ -350,8 +390,17 @@ def test_key_files_others_can_write_are_refused(keys, tmp_path, small_archive):
     result = start("--authorized-keys", str(keys["authorized"]), "--host-key", str(host_key))
     assert result.returncode == 2 and "host key" in result.stderr and "written by others" in result.stderr
     host_key.chmod(0o644)
-    server = Server([str(small_archive), "--ssh", "127.0.0.1:0", "--authorized-keys", str(keys["authorized"]),
-                     "--host-key", str(host_key)])
+    server = Server(
+        [
+            str(small_archive),
+            "--ssh",
+            "127.0.0.1:0",
+            "--authorized-keys",
+            str(keys["authorized"]),
+            "--host-key",
+            str(host_key),
+        ]
+    )
     try:
         server.ready()
         assert re.search(r"WARNING: host key .* can be read by others", server.output)

@@ -46,21 +46,25 @@ async def test_a_new_post_reaches_open_ssh_and_web_sessions(serve, keys, tmux, s
             await web_until(SMALL_SHOWN)
             written = time.monotonic()
             (small_archive / "fresh.md").write_text(
-                "---\ntitle: Fresh from the feed bot\ndate: 2030-01-01\n---\n\nJust in.\n", encoding="utf-8")
+                "---\ntitle: Fresh from the feed bot\ndate: 2030-01-01\n---\n\nJust in.\n", encoding="utf-8"
+            )
             tmux.wait_for("ssh", "Fresh from the feed bot", timeout=60)
             ssh_seconds = time.monotonic() - written
             screen = tmux.wait_for("ssh", "7 posts · 0 skipped")
             await web_until("Fresh from the feed bot")
             web_seconds = time.monotonic() - written
             await web_until("7 posts · 0 skipped")
-            print(f"\na new post reached the open SSH session in {ssh_seconds:.2f} s, "
-                  f"the open web session in {web_seconds:.2f} s")
+            print(
+                f"\na new post reached the open SSH session in {ssh_seconds:.2f} s, "
+                f"the open web session in {web_seconds:.2f} s"
+            )
             assert ssh_seconds < 10 and web_seconds < 10
             assert "Fresh from the feed bot" in screen
 
             # A changed post is shown changed; a deleted one goes.
             (small_archive / "post-5.md").write_text(
-                "---\ntitle: Small post 5, corrected\ndate: 2024-01-06\n---\n\nBody.\n", encoding="utf-8")
+                "---\ntitle: Small post 5, corrected\ndate: 2024-01-06\n---\n\nBody.\n", encoding="utf-8"
+            )
             (small_archive / "post-0.md").unlink()
             tmux.wait_for("ssh", "Small post 5, corrected", timeout=60)
             tmux.wait_for("ssh", "6 posts · 0 skipped")

@@ -90,7 +90,10 @@ async def test_web_login_by_token_then_cookie(serve, small_archive):
                 assert (await download.text()).startswith("---\ntitle: Small post 5")
             await websocket.send_str(json.dumps(["stdin", "q"]))
             while (await asyncio.wait_for(websocket.receive(), 30)).type not in (
-                    aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
+                aiohttp.WSMsgType.CLOSE,
+                aiohttp.WSMsgType.CLOSED,
+                aiohttp.WSMsgType.CLOSING,
+            ):
                 pass
     server.wait_for(r"web 127\.0\.0\.1 logged in with the token")
     server.wait_for(r"web 127\.0\.0\.1 web [\d.]+s closed: client closed")
@@ -130,8 +133,9 @@ async def test_web_refuses_other_origins_and_hosts(serve, small_archive):
 async def test_web_idle_timeout_and_sessions_per_login(serve, small_archive):
     import aiohttp
 
-    server = serve("--web", "127.0.0.1:0", "--idle-timeout", "3s", "--max-sessions-per-key", "1", ssh=False,
-                   corpus=small_archive)
+    server = serve(
+        "--web", "127.0.0.1:0", "--idle-timeout", "3s", "--max-sessions-per-key", "1", ssh=False, corpus=small_archive
+    )
     base = f"http://127.0.0.1:{server.web_port}"
     token = token_of(server)
     async with client_session() as browser:
@@ -144,7 +148,10 @@ async def test_web_idle_timeout_and_sessions_per_login(serve, small_archive):
             assert refused.value.status == 429
             started = time.monotonic()
             while (await asyncio.wait_for(websocket.receive(), 60)).type not in (
-                    aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
+                aiohttp.WSMsgType.CLOSE,
+                aiohttp.WSMsgType.CLOSED,
+                aiohttp.WSMsgType.CLOSING,
+            ):
                 pass
             assert time.monotonic() - started < 30
         # Another browser (another login) is not counted against this one's.
@@ -164,12 +171,19 @@ def test_web_token_file_and_no_login(serve, small_archive, tmp_path):
     server = serve("--web", "127.0.0.1:0", "--web-token-file", str(token_file), ssh=False, corpus=small_archive)
     assert token_of(server) == "a-token-chosen-by-the-operator-0123456789"
     with socket.create_connection(("127.0.0.1", server.web_port), timeout=30) as sock:
-        sock.sendall(b"GET /?token=a-token-chosen-by-the-operator-0123456789 HTTP/1.1\r\n"
-                     b"Host: 127.0.0.1:%d\r\nConnection: close\r\n\r\n" % server.web_port)
+        sock.sendall(
+            b"GET /?token=a-token-chosen-by-the-operator-0123456789 HTTP/1.1\r\n"
+            b"Host: 127.0.0.1:%d\r\nConnection: close\r\n\r\n" % server.web_port
+        )
         assert sock.recv(100).startswith(b"HTTP/1.1 303")
     token_file.chmod(0o666)
-    refused = subprocess.run(SERVE + [str(small_archive), "--web", "127.0.0.1:0", "--web-token-file", str(token_file)],
-                             cwd=REPO, capture_output=True, text=True, timeout=60)
+    refused = subprocess.run(
+        SERVE + [str(small_archive), "--web", "127.0.0.1:0", "--web-token-file", str(token_file)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert refused.returncode == 2 and "token file" in refused.stderr and "written by others" in refused.stderr
 
     open_server = serve("--web", "127.0.0.1:0", "--web-no-login", ssh=False, corpus=small_archive)

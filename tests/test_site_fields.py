@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tui.archive.site_fields import (
-    author_names, date_from_path, date_in_url, post_date, title_from_markdown_heading, title_from_path,
+    author_names,
+    date_from_path,
+    date_in_url,
+    post_date,
+    title_from_markdown_heading,
+    title_from_path,
 )
 from tui.archive.sites import natural_key
 
-UTC = timezone.utc
-
 
 def test_the_first_heading_of_the_markdown_is_the_title() -> None:
-    assert title_from_markdown_heading("<script setup>\nimport X from './x'\n</script>\n\n# 表单输入绑定 {#form}\n") == "表单输入绑定"
+    assert (
+        title_from_markdown_heading("<script setup>\nimport X from './x'\n</script>\n\n# 表单输入绑定 {#form}\n")
+        == "表单输入绑定"
+    )
     assert title_from_markdown_heading("# 响应式基础 {#reactivity-fundamentals}\n") == "响应式基础"
-    assert title_from_markdown_heading("## Options <a id=\"options\"></a>\n") == "Options"
+    assert title_from_markdown_heading('## Options <a id="options"></a>\n') == "Options"
     assert title_from_markdown_heading("# Install [¶](#install)\n") == "Install"
     assert title_from_markdown_heading("# Setup {: #setup .wide }\n") == "Setup"
     assert title_from_markdown_heading("# The `config` **file** #\n") == "The config file"
@@ -53,7 +59,11 @@ def test_the_first_date_wins_and_lastmod_is_the_last_resort() -> None:
     assert post_date({"date": "2020-01-02"}, "2021-12-05-x.md")[0].year == 2020
     assert post_date({"publishdate": "2019-03-04"}, "x.md")[0].year == 2019
     assert post_date({"published": True, "pubdate": "2018-01-01"}, "x.md")[0].year == 2018
-    assert post_date({"date": "Invalid Date"}, "2021-12-05-x.md") == (datetime(2021, 12, 5, tzinfo=UTC), "Invalid Date", "")
+    assert post_date({"date": "Invalid Date"}, "2021-12-05-x.md") == (
+        datetime(2021, 12, 5, tzinfo=UTC),
+        "Invalid Date",
+        "",
+    )
     assert post_date({"path": "2022/04/07/x", "aliases": ["/2001/01/01/x"]}, "x.md")[0].year == 2022
     assert post_date({"aliases": ["/old/", "/2021/03/09/x.html"]}, "x.md")[0].month == 3
     date, raw, note = post_date({"lastmod": "2023-02-03"}, "x.md")
@@ -73,16 +83,31 @@ def test_lists_of_authors_are_separate_authors() -> None:
 
 def test_natural_order() -> None:
     names = ["issue-10", "issue-2", "issue-1", "第 10 期", "第 2 期", "ｉｓｓｕｅ-３", "a", "issue-100"]
-    assert sorted(names, key=natural_key) == ["a", "issue-1", "issue-2", "issue-10", "issue-100",
-                                              "第 2 期", "第 10 期", "ｉｓｓｕｅ-３"]
+    assert sorted(names, key=natural_key) == [
+        "a",
+        "issue-1",
+        "issue-2",
+        "issue-10",
+        "issue-100",
+        "第 2 期",
+        "第 10 期",
+        "ｉｓｓｕｅ-３",
+    ]
     assert natural_key("第２期") < natural_key("第 10 期".replace(" ", ""))  # full-width digits count too
     assert natural_key("9" * 5000) == natural_key("9" * 5000)  # long digit runs never reach int() whole
 
 
 def test_hostile_bodies_stay_linear() -> None:
     started = time.perf_counter()
-    for body in ("<" * 200_000, "# " + "{#" * 100_000, "[" * 100_000 + "](#", "```\n" * 50_000,
-                 "<script>\n" * 50_000, "#" * 200_000, "x\n" * 200_000 + "===\n"):
+    for body in (
+        "<" * 200_000,
+        "# " + "{#" * 100_000,
+        "[" * 100_000 + "](#",
+        "```\n" * 50_000,
+        "<script>\n" * 50_000,
+        "#" * 200_000,
+        "x\n" * 200_000 + "===\n",
+    ):
         title_from_markdown_heading(body)
         date_in_url("/".join(["2021"] * 500))
     assert time.perf_counter() - started < 2

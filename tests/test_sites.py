@@ -8,13 +8,11 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.archive import Archive
 from tui.archive.sites import POST_SUFFIXES
-
-UTC = timezone.utc
 
 
 def write_site(root: Path, files: dict[str, str]) -> Path:
@@ -28,7 +26,7 @@ def write_site(root: Path, files: dict[str, str]) -> Path:
 def post_like_files(root: Path) -> int:
     """Files with a post extension under a folder, as a user would count them (not in .git)."""
     count = 0
-    for folder, subfolders, files in os.walk(root):
+    for _folder, subfolders, files in os.walk(root):
         subfolders[:] = [name for name in subfolders if name != ".git"]
         count += sum(1 for name in files if os.path.splitext(name)[1].lower() in POST_SUFFIXES)
     return count
@@ -53,27 +51,35 @@ def day(year: int, month: int, number: int) -> datetime:
 
 
 def test_hugo_site(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "hugo", {
-        "hugo.toml": 'baseURL = "https://example.org/"\n',
-        "README.md": "# My site\n",
-        "AGENTS.md": "# Notes for agents\n",
-        "content/_index.md": '+++\ntitle = "Home"\n+++\n',
-        "content/posts/first.md": '+++\ntitle = "First"\ndate = 2024-05-01\nauthors = ["Ann", "Bob"]\n+++\nText.\n',
-        "content/posts/bundle/index.md": '+++\ntitle = "A bundle"\ndate = 2024-06-01\n+++\n',
-        "content/posts/bundle/notes.txt": "a resource of the bundle",
-        "content/docs/functions/resources/get.md": '+++\ntitle = "resources.Get"\n+++\n',
-        "content/docs/linked.md": '+++\nlinkTitle = "Short"\nlastmod = 2023-02-03\n+++\n\n# The long title\n',
-        "layouts/_default/single.html": "{{ .Content }}",
-        "layouts/partials/head.html": "<head></head>",
-        "archetypes/default.md": '+++\ntitle = "{{ replace .File.ContentBaseName "-" " " | title }}"\n+++\n',
-        "themes/ananke/layouts/index.html": "<main></main>",
-        "static/google1234.html": "google-site-verification",
-        "public/index.html": "<p>built</p>",
-    })
+    root = write_site(
+        tmp_path / "hugo",
+        {
+            "hugo.toml": 'baseURL = "https://example.org/"\n',
+            "README.md": "# My site\n",
+            "AGENTS.md": "# Notes for agents\n",
+            "content/_index.md": '+++\ntitle = "Home"\n+++\n',
+            "content/posts/first.md": '+++\ntitle = "First"\ndate = 2024-05-01\nauthors = ["Ann", "Bob"]\n+++\nText.\n',
+            "content/posts/bundle/index.md": '+++\ntitle = "A bundle"\ndate = 2024-06-01\n+++\n',
+            "content/posts/bundle/notes.txt": "a resource of the bundle",
+            "content/docs/functions/resources/get.md": '+++\ntitle = "resources.Get"\n+++\n',
+            "content/docs/linked.md": '+++\nlinkTitle = "Short"\nlastmod = 2023-02-03\n+++\n\n# The long title\n',
+            "layouts/_default/single.html": "{{ .Content }}",
+            "layouts/partials/head.html": "<head></head>",
+            "archetypes/default.md": '+++\ntitle = "{{ replace .File.ContentBaseName "-" " " | title }}"\n+++\n',
+            "themes/ananke/layouts/index.html": "<main></main>",
+            "static/google1234.html": "google-site-verification",
+            "public/index.html": "<p>built</p>",
+        },
+    )
     archive = load(root)
     posts = by_path(archive)
-    assert set(posts) == {"content/_index.md", "content/posts/first.md", "content/posts/bundle/index.md",
-                          "content/docs/functions/resources/get.md", "content/docs/linked.md"}
+    assert set(posts) == {
+        "content/_index.md",
+        "content/posts/first.md",
+        "content/posts/bundle/index.md",
+        "content/docs/functions/resources/get.md",
+        "content/docs/linked.md",
+    }
     assert ignored(archive) == {
         "archetypes/": ("Hugo archetypes (templates for new pages)", 1),
         "layouts/": ("Hugo templates", 2),
@@ -94,40 +100,51 @@ def test_hugo_site(tmp_path: Path) -> None:
 
 
 def test_hugo_languages_are_not_categories(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "hugo", {
-        "config/_default/hugo.yaml": "languages:\n  en: {}\n  fr: {}\n",
-        "content/en/docs/a.md": "---\ntitle: A\n---\n",
-        "content/fr/docs/a.md": "---\ntitle: A (fr)\n---\n",
-        "layouts/index.html": "x",
-    })
+    root = write_site(
+        tmp_path / "hugo",
+        {
+            "config/_default/hugo.yaml": "languages:\n  en: {}\n  fr: {}\n",
+            "content/en/docs/a.md": "---\ntitle: A\n---\n",
+            "content/fr/docs/a.md": "---\ntitle: A (fr)\n---\n",
+            "layouts/index.html": "x",
+        },
+    )
     posts = by_path(load(root))
     assert posts["content/en/docs/a.md"].categories == (("docs",),)
     assert posts["content/fr/docs/a.md"].categories == (("docs",),)
-    other = write_site(tmp_path / "hugo2", {
-        "hugo.toml": "", "config/_default/languages.toml": '[de]\ncontentDir = "inhalt/de"\n',
-        "inhalt/de/blog/a.md": "---\ntitle: A\n---\n", "content/api/b.md": "---\ntitle: B\n---\n",
-    })
+    other = write_site(
+        tmp_path / "hugo2",
+        {
+            "hugo.toml": "",
+            "config/_default/languages.toml": '[de]\ncontentDir = "inhalt/de"\n',
+            "inhalt/de/blog/a.md": "---\ntitle: A\n---\n",
+            "content/api/b.md": "---\ntitle: B\n---\n",
+        },
+    )
     posts = by_path(load(other))
     assert posts["inhalt/de/blog/a.md"].categories == (("blog",),)
     assert posts["content/api/b.md"].categories == (("api",),)  # a section, though named like a language
 
 
 def test_zola_site(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "zola", {
-        "config.toml": 'base_url = "https://example.org"\n',
-        "templates/index.html": "{% block content %}{% endblock %}",
-        "templates/page.html": "{{ page.content }}",
-        "sass/site.scss": "body {}",
-        "content/_index.md": '+++\ntitle = "Home"\n+++\n',
-        "content/themes/_index.md": '+++\ntitle = "Themes"\n+++\n',
-        "content/themes/after-dark/index.md": '+++\ntitle = "after-dark"\ndate = 2018-01-02\n+++\n',
-        "content/blog/issue-407.md": '+++\ntitle = "Issue 407"\npath = "2022/04/07/issue-407"\n+++\n',
-        "content/blog/aliased.md": '+++\ntitle = "Aliased"\naliases = ["/2021/03/09/aliased.html"]\n+++\n',
-        "content/blog/2020-01-05_underscored.md": '+++\ntitle = "Underscored"\n+++\n',
-        "content/blog/page/index.md": '+++\ntitle = "Bundled page"\ndate = 2019-05-05\n+++\n',
-        "content/blog/page/embed.html": "<p>an asset of the bundle</p>",
-        "content/documentation/templates/overview.md": '+++\ntitle = "Overview"\n+++\n',
-    })
+    root = write_site(
+        tmp_path / "zola",
+        {
+            "config.toml": 'base_url = "https://example.org"\n',
+            "templates/index.html": "{% block content %}{% endblock %}",
+            "templates/page.html": "{{ page.content }}",
+            "sass/site.scss": "body {}",
+            "content/_index.md": '+++\ntitle = "Home"\n+++\n',
+            "content/themes/_index.md": '+++\ntitle = "Themes"\n+++\n',
+            "content/themes/after-dark/index.md": '+++\ntitle = "after-dark"\ndate = 2018-01-02\n+++\n',
+            "content/blog/issue-407.md": '+++\ntitle = "Issue 407"\npath = "2022/04/07/issue-407"\n+++\n',
+            "content/blog/aliased.md": '+++\ntitle = "Aliased"\naliases = ["/2021/03/09/aliased.html"]\n+++\n',
+            "content/blog/2020-01-05_underscored.md": '+++\ntitle = "Underscored"\n+++\n',
+            "content/blog/page/index.md": '+++\ntitle = "Bundled page"\ndate = 2019-05-05\n+++\n',
+            "content/blog/page/embed.html": "<p>an asset of the bundle</p>",
+            "content/documentation/templates/overview.md": '+++\ntitle = "Overview"\n+++\n',
+        },
+    )
     archive = load(root)
     posts = by_path(archive)
     assert "content/themes/after-dark/index.md" in posts and "content/documentation/templates/overview.md" in posts
@@ -144,27 +161,37 @@ def test_zola_site(tmp_path: Path) -> None:
 
 
 def test_jekyll_site(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "jekyll", {
-        "_config.yml": "title: Site\ncollections:\n  docs:\n    output: true\nexclude:\n  - notes.md\n",
-        "README.md": "# The site's repository\n",
-        "notes.md": "# excluded by the configuration\n",
-        "index.html": "---\nlayout: home\ntitle: Home\n---\n<p>Welcome</p>\n",
-        "about.md": "---\ntitle: About\n---\n",
-        "resources/index.md": "---\ntitle: Resources\n---\nA page called resources.\n",
-        "_posts/2021-12-05-first-post.md": "---\ntitle: First post\n---\n",
-        "_posts/releases/2022-01-09-v1.md": "---\ntitle: v1\ndate: 2022-01-10 10:00:00\n---\n",
-        "_drafts/unfinished.md": "---\ntitle: Unfinished\n---\n",
-        "_docs/install.md": "---\ntitle: Install\n---\n",
-        "_layouts/default.html": "{{ content }}",
-        "_includes/footer.html": "<footer></footer>",
-        "_sass/x.md": "not a page",
-        "_site/index.html": "<p>built</p>",
-        "_private/secret.md": "# not a page: Jekyll ignores _ folders",
-    })
+    root = write_site(
+        tmp_path / "jekyll",
+        {
+            "_config.yml": "title: Site\ncollections:\n  docs:\n    output: true\nexclude:\n  - notes.md\n",
+            "README.md": "# The site's repository\n",
+            "notes.md": "# excluded by the configuration\n",
+            "index.html": "---\nlayout: home\ntitle: Home\n---\n<p>Welcome</p>\n",
+            "about.md": "---\ntitle: About\n---\n",
+            "resources/index.md": "---\ntitle: Resources\n---\nA page called resources.\n",
+            "_posts/2021-12-05-first-post.md": "---\ntitle: First post\n---\n",
+            "_posts/releases/2022-01-09-v1.md": "---\ntitle: v1\ndate: 2022-01-10 10:00:00\n---\n",
+            "_drafts/unfinished.md": "---\ntitle: Unfinished\n---\n",
+            "_docs/install.md": "---\ntitle: Install\n---\n",
+            "_layouts/default.html": "{{ content }}",
+            "_includes/footer.html": "<footer></footer>",
+            "_sass/x.md": "not a page",
+            "_site/index.html": "<p>built</p>",
+            "_private/secret.md": "# not a page: Jekyll ignores _ folders",
+        },
+    )
     archive = load(root)
     posts = by_path(archive)
-    assert set(posts) == {"index.html", "about.md", "resources/index.md", "_posts/2021-12-05-first-post.md",
-                          "_posts/releases/2022-01-09-v1.md", "_drafts/unfinished.md", "_docs/install.md"}
+    assert set(posts) == {
+        "index.html",
+        "about.md",
+        "resources/index.md",
+        "_posts/2021-12-05-first-post.md",
+        "_posts/releases/2022-01-09-v1.md",
+        "_drafts/unfinished.md",
+        "_docs/install.md",
+    }
     rules = ignored(archive)
     assert rules["_layouts/"][1] == 1 and rules["_includes/"][1] == 1 and rules["_site/"][1] == 1
     assert rules["README.md"] == ("repository document", 1)
@@ -177,27 +204,34 @@ def test_jekyll_site(tmp_path: Path) -> None:
 
 
 def test_hexo_site(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "hexo", {
-        "_config.yml": "title: Blog\n",
-        "package.json": '{"dependencies": {"hexo": "^7"}}',
-        "README.md": "# blog\n",
-        "scaffolds/post.md": "---\ntitle: {{ title }}\n---\n",
-        "themes/landscape/README.md": "# a theme\n",
-        "themes/landscape/layout/index.html": "<%- body %>",
-        "node_modules/hexo/README.md": "# hexo\n",
-        "public/index.html": "<p>built</p>",
-        "source/_posts/新媒体/ZAKER/a.md": "---\ntitle: A\ndate: 2021-12-05 10:00:00\n---\n",
-        "source/_posts/2021/12/06/slug.md": "---\ntitle: Dated by folders\n---\n",
-        "source/_posts/2021-12-07-bundle/index.md": "---\ntitle: Dated bundle\n---\n",
-        "source/themes/index.md": "---\ntitle: Themes we like\n---\n",
-        "source/about/index.md": "---\ntitle: About\n---\n",
-        "source/_data/menu.md": "not a page",
-    })
+    root = write_site(
+        tmp_path / "hexo",
+        {
+            "_config.yml": "title: Blog\n",
+            "package.json": '{"dependencies": {"hexo": "^7"}}',
+            "README.md": "# blog\n",
+            "scaffolds/post.md": "---\ntitle: {{ title }}\n---\n",
+            "themes/landscape/README.md": "# a theme\n",
+            "themes/landscape/layout/index.html": "<%- body %>",
+            "node_modules/hexo/README.md": "# hexo\n",
+            "public/index.html": "<p>built</p>",
+            "source/_posts/新媒体/ZAKER/a.md": "---\ntitle: A\ndate: 2021-12-05 10:00:00\n---\n",
+            "source/_posts/2021/12/06/slug.md": "---\ntitle: Dated by folders\n---\n",
+            "source/_posts/2021-12-07-bundle/index.md": "---\ntitle: Dated bundle\n---\n",
+            "source/themes/index.md": "---\ntitle: Themes we like\n---\n",
+            "source/about/index.md": "---\ntitle: About\n---\n",
+            "source/_data/menu.md": "not a page",
+        },
+    )
     archive = load(root)
     posts = by_path(archive)
-    assert set(posts) == {"source/_posts/新媒体/ZAKER/a.md", "source/_posts/2021/12/06/slug.md",
-                          "source/_posts/2021-12-07-bundle/index.md", "source/themes/index.md",
-                          "source/about/index.md"}
+    assert set(posts) == {
+        "source/_posts/新媒体/ZAKER/a.md",
+        "source/_posts/2021/12/06/slug.md",
+        "source/_posts/2021-12-07-bundle/index.md",
+        "source/themes/index.md",
+        "source/about/index.md",
+    }
     rules = ignored(archive)
     assert rules["themes/"] == ("Hexo themes", 2)
     assert rules["scaffolds/"][1] == 1 and rules["public/"][1] == 1 and rules["node_modules/"][1] == 1
@@ -209,23 +243,26 @@ def test_hexo_site(tmp_path: Path) -> None:
 
 
 def test_vitepress_site(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "vitepress", {
-        "package.json": '{"devDependencies": {"vitepress": "^1"}}',
-        "README.md": "# docs\n",
-        "CLAUDE.md": "# notes\n",
-        ".vitepress/config.mts": "export default { srcDir: 'src' }\n",
-        ".vitepress/theme/Layout.md": "# theme",
-        "src/index.md": "---\nlayout: home\n---\n\n<Home />\n",
-        "src/guide/forms.md": (
-            "<script setup>\nimport { ref } from 'vue'\nconst message = ref('')\n</script>\n\n"
-            "# 表单输入绑定 {#form-input-bindings}\n\n## 基本用法 {#basic-usage}\n"
-        ),
-        "src/guide/reactivity.md": "# 响应式基础 <a id=\"x\"></a> {#reactivity-fundamentals}\n\n```sh\n# not a heading\n```\n",
-        "src/guide/code.md": "```js\n# not a title\n```\n\n## 代码 [¶](#code)\n",
-        "src/examples/src/counter/template.html": "<button>{{ count }}</button>",
-        "src/public/robots.md": "static",
-        "scripts/notes.md": "# tooling notes",
-    })
+    root = write_site(
+        tmp_path / "vitepress",
+        {
+            "package.json": '{"devDependencies": {"vitepress": "^1"}}',
+            "README.md": "# docs\n",
+            "CLAUDE.md": "# notes\n",
+            ".vitepress/config.mts": "export default { srcDir: 'src' }\n",
+            ".vitepress/theme/Layout.md": "# theme",
+            "src/index.md": "---\nlayout: home\n---\n\n<Home />\n",
+            "src/guide/forms.md": (
+                "<script setup>\nimport { ref } from 'vue'\nconst message = ref('')\n</script>\n\n"
+                "# 表单输入绑定 {#form-input-bindings}\n\n## 基本用法 {#basic-usage}\n"
+            ),
+            "src/guide/reactivity.md": '# 响应式基础 <a id="x"></a> {#reactivity-fundamentals}\n\n```sh\n# not a heading\n```\n',
+            "src/guide/code.md": "```js\n# not a title\n```\n\n## 代码 [¶](#code)\n",
+            "src/examples/src/counter/template.html": "<button>{{ count }}</button>",
+            "src/public/robots.md": "static",
+            "scripts/notes.md": "# tooling notes",
+        },
+    )
     archive = load(root)
     posts = by_path(archive)
     assert set(posts) == {"src/index.md", "src/guide/forms.md", "src/guide/reactivity.md", "src/guide/code.md"}
@@ -241,16 +278,19 @@ def test_vitepress_site(tmp_path: Path) -> None:
 
 
 def test_mkdocs_site(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "mkdocs", {
-        "mkdocs.yml": "site_name: Docs\ndocs_dir: documentation\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
-                      "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
-        "README.md": "# project\n",
-        "documentation/index.md": "# Home\n",
-        "documentation/user-guide/writing.md": "Writing\n=======\n\nText.\n",
-        "documentation/extra.html": "<p>copied as it is</p>",
-        "overrides/main.html": "{% extends 'base.html' %}",
-        "src/pkg/templates/x.html": "<div></div>",
-    })
+    root = write_site(
+        tmp_path / "mkdocs",
+        {
+            "mkdocs.yml": "site_name: Docs\ndocs_dir: documentation\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+            "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+            "README.md": "# project\n",
+            "documentation/index.md": "# Home\n",
+            "documentation/user-guide/writing.md": "Writing\n=======\n\nText.\n",
+            "documentation/extra.html": "<p>copied as it is</p>",
+            "overrides/main.html": "{% extends 'base.html' %}",
+            "src/pkg/templates/x.html": "<div></div>",
+        },
+    )
     archive = load(root)
     posts = by_path(archive)
     assert set(posts) == {"documentation/index.md", "documentation/user-guide/writing.md"}
@@ -260,41 +300,54 @@ def test_mkdocs_site(tmp_path: Path) -> None:
 
 
 def test_docusaurus_site(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "docusaurus", {
-        "docusaurus.config.js": "module.exports = {}\n",
-        "docs/intro.md": "# Intro\n",
-        "docs/_shared.md": "a partial",
-        "blog/2021-12-05-welcome.md": "---\ntitle: Welcome\n---\n",
-        "blog/2022-01-02-bundle/index.md": "---\ntitle: Bundle\n---\n",
-        "src/pages/about.md": "# About\n",
-        "src/components/Note.md": "# a component's notes",
-        "static/verify.html": "x",
-        "i18n/fr/docusaurus-plugin-content-docs/current/intro.md": "# Intro (fr)\n",
-    })
+    root = write_site(
+        tmp_path / "docusaurus",
+        {
+            "docusaurus.config.js": "module.exports = {}\n",
+            "docs/intro.md": "# Intro\n",
+            "docs/_shared.md": "a partial",
+            "blog/2021-12-05-welcome.md": "---\ntitle: Welcome\n---\n",
+            "blog/2022-01-02-bundle/index.md": "---\ntitle: Bundle\n---\n",
+            "src/pages/about.md": "# About\n",
+            "src/components/Note.md": "# a component's notes",
+            "static/verify.html": "x",
+            "i18n/fr/docusaurus-plugin-content-docs/current/intro.md": "# Intro (fr)\n",
+        },
+    )
     archive = load(root)
     posts = by_path(archive)
-    assert set(posts) == {"docs/intro.md", "blog/2021-12-05-welcome.md", "blog/2022-01-02-bundle/index.md",
-                          "src/pages/about.md"}
+    assert set(posts) == {
+        "docs/intro.md",
+        "blog/2021-12-05-welcome.md",
+        "blog/2022-01-02-bundle/index.md",
+        "src/pages/about.md",
+    }
     assert posts["blog/2021-12-05-welcome.md"].date == day(2021, 12, 5)
     assert posts["blog/2022-01-02-bundle/index.md"].date == day(2022, 1, 2)
     assert posts["blog/2022-01-02-bundle/index.md"].title == "Bundle"
 
 
 def test_eleventy_and_astro_sites(tmp_path: Path) -> None:
-    eleventy = write_site(tmp_path / "eleventy", {
-        "eleventy.config.js": "export default function () {}\n",
-        "posts/a.md": "# A\n",
-        "_includes/base.html": "<html></html>",
-        "_site/index.html": "built",
-    })
+    eleventy = write_site(
+        tmp_path / "eleventy",
+        {
+            "eleventy.config.js": "export default function () {}\n",
+            "posts/a.md": "# A\n",
+            "_includes/base.html": "<html></html>",
+            "_site/index.html": "built",
+        },
+    )
     assert set(by_path(load(eleventy))) == {"posts/a.md"}
-    astro = write_site(tmp_path / "astro", {
-        "astro.config.mjs": "export default {}\n",
-        "src/content/blog/a.md": "---\ntitle: A\npubDate: 2024-01-02\n---\n",
-        "src/pages/about.md": "# About\n",
-        "src/layouts/Note.md": "# layout notes",
-        "public/x.html": "x",
-    })
+    astro = write_site(
+        tmp_path / "astro",
+        {
+            "astro.config.mjs": "export default {}\n",
+            "src/content/blog/a.md": "---\ntitle: A\npubDate: 2024-01-02\n---\n",
+            "src/pages/about.md": "# About\n",
+            "src/layouts/Note.md": "# layout notes",
+            "public/x.html": "x",
+        },
+    )
     posts = by_path(load(astro))
     assert set(posts) == {"src/content/blog/a.md", "src/pages/about.md"}
     assert posts["src/content/blog/a.md"].date == day(2024, 1, 2)
@@ -302,27 +355,38 @@ def test_eleventy_and_astro_sites(tmp_path: Path) -> None:
 
 
 def test_a_theme_alone_has_no_pages(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "theme", {
-        "hugo.yaml": "params: {}\n", "theme.toml": 'name = "t"\n', "README.md": "# theme\n",
-        "layouts/index.html": "x", "layouts/partials/nav.html": "x",
-    })
+    root = write_site(
+        tmp_path / "theme",
+        {
+            "hugo.yaml": "params: {}\n",
+            "theme.toml": 'name = "t"\n',
+            "README.md": "# theme\n",
+            "layouts/index.html": "x",
+            "layouts/partials/nav.html": "x",
+        },
+    )
     archive = load(root)
     assert archive.post_count == 0
     assert ignored(archive)["layouts/"] == ("Hugo templates", 2)
 
 
 def test_repository_root_with_the_site_one_level_down(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "repo", {
-        "README.md": "# repo\n", "package.json": "{}", "CODE_OF_CONDUCT.md": "# be nice\n",
-        "docs/config.toml": 'base_url = "https://example.org"\n',
-        "docs/templates/index.html": "x",
-        "docs/content/a.md": '+++\ntitle = "A"\n+++\n',
-        "test_site/config.toml": 'base_url = "https://example.org"\n',
-        "test_site/templates/index.html": "x",
-        "test_site/content/t.md": '+++\ntitle = "T"\n+++\n',
-        "target/cargo-timings/cargo-timing.html": "<table></table>",
-        "src/templates/report.html": "x",
-    })
+    root = write_site(
+        tmp_path / "repo",
+        {
+            "README.md": "# repo\n",
+            "package.json": "{}",
+            "CODE_OF_CONDUCT.md": "# be nice\n",
+            "docs/config.toml": 'base_url = "https://example.org"\n',
+            "docs/templates/index.html": "x",
+            "docs/content/a.md": '+++\ntitle = "A"\n+++\n',
+            "test_site/config.toml": 'base_url = "https://example.org"\n',
+            "test_site/templates/index.html": "x",
+            "test_site/content/t.md": '+++\ntitle = "T"\n+++\n',
+            "target/cargo-timings/cargo-timing.html": "<table></table>",
+            "src/templates/report.html": "x",
+        },
+    )
     archive = load(root)
     assert [post.relative_path for post in archive.ordered_posts()] == ["docs/content/a.md"]
     rules = ignored(archive)
@@ -332,16 +396,19 @@ def test_repository_root_with_the_site_one_level_down(tmp_path: Path) -> None:
 
 
 def test_a_folder_of_repositories_reads_each_ones_site(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "src", {
-        "README.md": "# my projects\n",
-        "blog/.git/HEAD": "ref: refs/heads/main\n",
-        "blog/README.md": "# blog\n",
-        "blog/site/hugo.toml": "",
-        "blog/site/content/posts/a.md": "---\ntitle: A\n---\n",
-        "blog/site/layouts/index.html": "x",
-        "blog/notes/todo.md": "# not in the site\n",
-        "notes/b.md": "# B\n",
-    })
+    root = write_site(
+        tmp_path / "src",
+        {
+            "README.md": "# my projects\n",
+            "blog/.git/HEAD": "ref: refs/heads/main\n",
+            "blog/README.md": "# blog\n",
+            "blog/site/hugo.toml": "",
+            "blog/site/content/posts/a.md": "---\ntitle: A\n---\n",
+            "blog/site/layouts/index.html": "x",
+            "blog/notes/todo.md": "# not in the site\n",
+            "notes/b.md": "# B\n",
+        },
+    )
     archive = load(root)
     posts = by_path(archive)
     assert set(posts) == {"blog/site/content/posts/a.md", "notes/b.md"}
@@ -354,14 +421,17 @@ def test_a_folder_of_repositories_reads_each_ones_site(tmp_path: Path) -> None:
 
 
 def test_plain_folder_keeps_todays_rules_but_only_at_its_root(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "plain", {
-        "a.md": "# A\n",
-        "resources/x.md": "# at the root: tooling\n",
-        "notes/resources/y.md": "# below the root: a folder like any other\n",
-        "notes/themes/z.md": "# also kept\n",
-        "notes/node_modules/dep/README.md": "# never content\n",
-        "docs/guide.md": "# Guide\n",
-    })
+    root = write_site(
+        tmp_path / "plain",
+        {
+            "a.md": "# A\n",
+            "resources/x.md": "# at the root: tooling\n",
+            "notes/resources/y.md": "# below the root: a folder like any other\n",
+            "notes/themes/z.md": "# also kept\n",
+            "notes/node_modules/dep/README.md": "# never content\n",
+            "docs/guide.md": "# Guide\n",
+        },
+    )
     archive = load(root)
     posts = by_path(archive)
     assert set(posts) == {"a.md", "notes/resources/y.md", "notes/themes/z.md", "docs/guide.md"}
@@ -374,7 +444,12 @@ def test_undated_posts_and_titles_sort_naturally(tmp_path: Path) -> None:
     root = write_site(tmp_path / "weekly", {f"{name}.md": f"# 第 {name[6:]} 期\n" for name in names})
     archive = load(root)
     assert [post.relative_path for post in archive.ordered_posts()] == [
-        "issue-1.md", "issue-2.md", "issue-10.md", "issue-11.md", "issue-100.md"]
+        "issue-1.md",
+        "issue-2.md",
+        "issue-10.md",
+        "issue-11.md",
+        "issue-100.md",
+    ]
     by_title = [archive.posts[i].title for i in archive.search("sort:title").ids]
     assert by_title == ["第 1 期", "第 2 期", "第 10 期", "第 11 期", "第 100 期"]
 
@@ -382,10 +457,13 @@ def test_undated_posts_and_titles_sort_naturally(tmp_path: Path) -> None:
 def test_each_author_of_a_list_is_an_author(tmp_path: Path) -> None:
     from tui.archive.facets import FacetData
 
-    root = write_site(tmp_path / "authors", {
-        "a.md": "---\ntitle: A\nauthors: [Ann, Bob]\n---\n",
-        "b.md": "---\ntitle: B\nauthor: Ann\n---\n",
-    })
+    root = write_site(
+        tmp_path / "authors",
+        {
+            "a.md": "---\ntitle: A\nauthors: [Ann, Bob]\n---\n",
+            "b.md": "---\ntitle: B\nauthor: Ann\n---\n",
+        },
+    )
     archive = load(root)
     assert archive.search("author:=Bob").count == 1
     assert archive.search("author:=Ann").count == 2
@@ -394,12 +472,23 @@ def test_each_author_of_a_list_is_an_author(tmp_path: Path) -> None:
 
 
 def test_index_json_accounts_for_every_file(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "hugo", {
-        "hugo.toml": "", "content/a.md": "---\ntitle: A\n---\n", "content/b.md": "---\ntitle: B\n---\n",
-        "content/empty.md": "", "layouts/x.html": "x", "README.md": "# r\n",
-    })
-    result = subprocess.run([sys.executable, "-m", "tui", "index", "--json", "--no-cache", str(root)],
-                            capture_output=True, text=True, timeout=60)
+    root = write_site(
+        tmp_path / "hugo",
+        {
+            "hugo.toml": "",
+            "content/a.md": "---\ntitle: A\n---\n",
+            "content/b.md": "---\ntitle: B\n---\n",
+            "content/empty.md": "",
+            "layouts/x.html": "x",
+            "README.md": "# r\n",
+        },
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "index", "--json", "--no-cache", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     summary = json.loads(result.stdout)
     assert summary["posts"] == 2 and summary["undated"] == 2 and summary["repaired"] == 0
     assert summary["ignored"] == [
@@ -408,8 +497,9 @@ def test_index_json_accounts_for_every_file(tmp_path: Path) -> None:
     ]
     total = summary["posts"] + len(summary["skipped"]) + sum(rule["files"] for rule in summary["ignored"])
     assert total == post_like_files(root) == 5
-    text = subprocess.run([sys.executable, "-m", "tui", "index", "--no-cache", str(root)],
-                          capture_output=True, text=True, timeout=60).stdout
+    text = subprocess.run(
+        [sys.executable, "-m", "tui", "index", "--no-cache", str(root)], capture_output=True, text=True, timeout=60
+    ).stdout
     assert "ignored layouts/ (1 file: Hugo templates)" in text
     assert text.startswith("Hugo site at the root (pages in content/)")
 
@@ -417,8 +507,9 @@ def test_index_json_accounts_for_every_file(tmp_path: Path) -> None:
 def test_live_reload_follows_the_site_rules(tmp_path: Path) -> None:
     from tui.archive.loader import apply_file_changes
 
-    root = write_site(tmp_path / "hugo", {"hugo.toml": "", "content/a.md": "---\ntitle: A\n---\n",
-                                          "layouts/x.html": "x"})
+    root = write_site(
+        tmp_path / "hugo", {"hugo.toml": "", "content/a.md": "---\ntitle: A\n---\n", "layouts/x.html": "x"}
+    )
     archive = load(root)
     template = write_site(root, {"layouts/y.html": "y"}) / "layouts" / "y.html"
     page = write_site(root, {"content/resources/b.md": "---\ntitle: B\n---\n"}) / "content" / "resources" / "b.md"

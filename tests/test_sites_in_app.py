@@ -73,12 +73,15 @@ async def test_the_status_line_never_says_0_of_0_while_loading(tmp_path: Path, m
 
 
 async def test_a_page_of_components_shows_its_text_not_no_text(tmp_path: Path) -> None:
-    root = write_site(tmp_path / "vitepress", {
-        ".vitepress/config.mts": "export default {}\n",
-        "index.md": "---\ntitle: Team\n---\n\n<script setup>\nimport { VPTeamPage } from 'x'\n</script>\n\n"
-                    "<VPTeamPage>\n  <template #title>认识我们的团队</template>\n</VPTeamPage>\n",
-        "guide/forms.md": "<script setup>\nconst a = 1\n</script>\n\n# 表单输入绑定 {#form-input-bindings}\n\n正文。\n",
-    })
+    root = write_site(
+        tmp_path / "vitepress",
+        {
+            ".vitepress/config.mts": "export default {}\n",
+            "index.md": "---\ntitle: Team\n---\n\n<script setup>\nimport { VPTeamPage } from 'x'\n</script>\n\n"
+            "<VPTeamPage>\n  <template #title>认识我们的团队</template>\n</VPTeamPage>\n",
+            "guide/forms.md": "<script setup>\nconst a = 1\n</script>\n\n# 表单输入绑定 {#form-input-bindings}\n\n正文。\n",
+        },
+    )
     app = PostshelfApp([root], use_cache=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

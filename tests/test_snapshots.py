@@ -72,7 +72,7 @@ def test_help_screen(snap_compare, size) -> None:
 def test_links_screen(snap_compare, size) -> None:
     async def links(pilot) -> None:
         await _settle(pilot)
-        await pilot.press("slash", *"title:\"Reading HTML\"", "enter")  # a demo post with links and images
+        await pilot.press("slash", *'title:"Reading HTML"', "enter")  # a demo post with links and images
         await _settle(pilot)
         await pilot.press("L")
         await _settle(pilot)

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 from conftest import REPO
-
 from tui.archive.user_state import UserState
 
 WRITER = """
@@ -30,8 +29,9 @@ while True:
 def test_killing_the_writer_never_leaves_a_broken_state_file(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     for delay in (0.15, 0.3, 0.45, 0.6, 0.75):
-        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], cwd=REPO,
-                                  stdout=subprocess.PIPE, text=True)
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path)], cwd=REPO, stdout=subprocess.PIPE, text=True
+        )
         assert writer.stdout.readline()  # at least one complete write
         time.sleep(delay)
         writer.send_signal(signal.SIGKILL)

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import replace
-from functools import partial
 import threading
 import time
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.screen import Screen
 from textual.binding import Binding
+from textual.screen import Screen
 
 from .archive import Archive
 from .archive.cache import release_free_memory
+from .archive.images import ImageCache
 from .archive.loader import apply_file_changes, open_archive
 from .archive.user_state import load_settings, save_settings
-from .archive.images import ImageCache
 from .config import load_config
 from .rendering import install_cjk_line_breaking
 from .screens.main import SORT_NAMES, MainScreen
@@ -56,9 +56,11 @@ def key_clashes(keymap: dict[str, str], widgets) -> list[str]:
                     if other == binding_id or key not in other_keys or other in keymap:
                         continue
                     left = [k for k in other_keys if k not in keys.split(",")]
-                    problems.append(f'[keys] {binding_id} = "{keys}": "{key}" was the key of {other}, '
-                                    f"which now has {', '.join(left) if left else 'no key'} "
-                                    f'(give it one in [keys], e.g. {other} = "…")')
+                    problems.append(
+                        f'[keys] {binding_id} = "{keys}": "{key}" was the key of {other}, '
+                        f"which now has {', '.join(left) if left else 'no key'} "
+                        f'(give it one in [keys], e.g. {other} = "…")'
+                    )
     return list(dict.fromkeys(problems))
 
 
@@ -67,8 +69,15 @@ class PostshelfApp(App):
     CSS_PATH = [str(path) for path in _stylesheets()]
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, paths: list[Path], *, use_cache: bool = True, rebuild: bool = False,
-                 watch: bool = True, archive: Archive | None = None) -> None:
+    def __init__(
+        self,
+        paths: list[Path],
+        *,
+        use_cache: bool = True,
+        rebuild: bool = False,
+        watch: bool = True,
+        archive: Archive | None = None,
+    ) -> None:
         """`archive`: show this already-loaded archive instead of opening `paths`."""
         super().__init__()
         install_cjk_line_breaking()
@@ -76,7 +85,8 @@ class PostshelfApp(App):
         self._given_archive = archive
         self.use_cache = use_cache
         self.rebuild = rebuild
-        self.watch = watch
+        self.follows_changes = watch
+        """Whether files that change on disk are read again (a thread watches the roots)."""
         self.archive: Archive | None = None
         self.loading_complete = False
         self._loading_stop = threading.Event()
@@ -88,16 +98,18 @@ class PostshelfApp(App):
     def _load_config(self) -> None:
         """Read the settings before the app starts: images need the terminal queried first."""
         widgets = (MainScreen, PostList, ReaderBody, SearchBar, FacetPanel)
-        known_actions = {binding.id for widget in widgets for binding in Binding.make_bindings(widget.BINDINGS)
-                         if binding.id}
-        self.config, self._config_problems = load_config(known_themes=set(self.available_themes),
-                                                         known_actions=known_actions)
+        known_actions = {
+            binding.id for widget in widgets for binding in Binding.make_bindings(widget.BINDINGS) if binding.id
+        }
+        self.config, self._config_problems = load_config(
+            known_themes=set(self.available_themes), known_actions=known_actions
+        )
         self._config_problems += key_clashes(self.config.keys, widgets)
         if self.config.images == "auto":
             try:  # asks the terminal which graphics it draws: only possible before Textual starts
                 import textual_image.widget  # noqa: F401
             except Exception as error:  # no terminal to ask, or no graphics library
-                self._config_problems.append(f"images = \"auto\": images cannot be drawn here ({error})")
+                self._config_problems.append(f'images = "auto": images cannot be drawn here ({error})')
                 self.config = replace(self.config, images="off")
 
     def _apply_config(self) -> None:
@@ -110,8 +122,13 @@ class PostshelfApp(App):
             self.set_keymap(self.config.keys)
         problems = self._config_problems
         if len(problems) > 2:  # one notice, not a wall of them at 80x24; ? lists them all
-            self.notify(f"{problems[0]}\n…and {len(problems) - 1} more: press ? to see them all",
-                        title=f"Settings: {len(problems)} problems", severity="warning", timeout=20, markup=False)
+            self.notify(
+                f"{problems[0]}\n…and {len(problems) - 1} more: press ? to see them all",
+                title=f"Settings: {len(problems)} problems",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         else:
             for problem in problems:
                 self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
@@ -146,7 +163,8 @@ class PostshelfApp(App):
         from .screens.help import binding_rows, bound_keys
 
         for keys, description, binding_id in binding_rows(bound_keys(list(screen.BINDINGS), self._keymap)):
-            binding = next(b for b in screen.BINDINGS if b.id == binding_id) if binding_id else None
+            bindings = Binding.make_bindings(screen.BINDINGS)
+            binding = next(b for b in bindings if b.id == binding_id) if binding_id else None
             if binding is None or binding.action.startswith("app."):
                 continue
             yield SystemCommand(description, f"key: {keys}", partial(screen.run_action, binding.action))
@@ -176,9 +194,12 @@ class PostshelfApp(App):
             self.call_from_thread(self.notify, message, title="postshelf", severity="warning", timeout=10)
 
         archive, complete = open_archive(
-            self.paths, rebuild=self.rebuild, use_cache=self.use_cache,
+            self.paths,
+            rebuild=self.rebuild,
+            use_cache=self.use_cache,
             on_archive=lambda opened: self.call_from_thread(self._archive_opened, opened),
-            progress=progress, should_stop=lambda: self._loading_stop.is_set() or self._shutting_down.is_set(),
+            progress=progress,
+            should_stop=lambda: self._loading_stop.is_set() or self._shutting_down.is_set(),
             notice=notice,
         )
         if self._shutting_down.is_set():
@@ -191,10 +212,9 @@ class PostshelfApp(App):
         release_free_memory()
         self.loading_complete = complete
         self.call_from_thread(self.main_screen.loading_finished, complete)
-        if self.watch:
+        if self.follows_changes:
             # A plain daemon thread, not a worker: it runs for the app's lifetime.
-            threading.Thread(target=self._follow_changes, args=(archive,), name="postshelf-watch",
-                             daemon=True).start()
+            threading.Thread(target=self._follow_changes, args=(archive,), name="postshelf-watch", daemon=True).start()
 
     def _archive_opened(self, archive: Archive) -> None:
         self.archive = archive
@@ -210,8 +230,15 @@ class PostshelfApp(App):
         if not folders:
             return
         try:
-            for changes in watchfiles.watch(*folders, stop_event=self._shutting_down, debounce=400, step=100,
-                                            rust_timeout=500, yield_on_timeout=False, raise_interrupt=False):
+            for changes in watchfiles.watch(
+                *folders,
+                stop_event=self._shutting_down,
+                debounce=400,
+                step=100,
+                rust_timeout=500,
+                yield_on_timeout=False,
+                raise_interrupt=False,
+            ):
                 if self._shutting_down.is_set():
                     return
                 if apply_file_changes(archive, {path for _, path in changes}):

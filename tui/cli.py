@@ -82,8 +82,9 @@ def _search_parser() -> argparse.ArgumentParser:
         description="Run queries over an archive and print the matches (date, title, path).",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
-    parser.add_argument("-q", "--query", action="append", required=True, metavar="QUERY",
-                        help="a query; repeat for several")
+    parser.add_argument(
+        "-q", "--query", action="append", required=True, metavar="QUERY", help="a query; repeat for several"
+    )
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="hits printed per query (default 20)")
     parser.add_argument("--json", action="store_true", help="one JSON object per query and line")
     return _with_cache_options(parser)
@@ -118,7 +119,12 @@ def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # `postshelf --no-cache search ...`: options given before a command belong to it.
     leading = []
-    while argv and argv[0] in ("--no-cache", "--rebuild") and len(argv) > 1 and argv[1] in COMMANDS + ("--no-cache", "--rebuild"):
+    while (
+        argv
+        and argv[0] in ("--no-cache", "--rebuild")
+        and len(argv) > 1
+        and argv[1] in COMMANDS + ("--no-cache", "--rebuild")
+    ):
         leading.append(argv.pop(0))
     if argv and argv[0] in COMMANDS:
         command, rest = argv[0], argv[1:] + leading
@@ -188,24 +194,35 @@ def _index(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     repaired = sum(1 for post in posts if post.repaired)
     undated = sum(1 for post in posts if post.date is None)
     if args.json:
-        print(_json({
-            "posts": archive.post_count,
-            "undated": undated,
-            "repaired": repaired,
-            "skipped": [{"path": str(s.path), "reason": s.reason} for s in archive.skipped],
-            "ignored": [{"path": rule.path, "reason": rule.reason, "files": rule.files} for rule in archive.ignored],
-            "sites": [{"path": str(root / site.folder) if site.folder else str(root), "generator": site.generator}
-                      for root, layout in archive.layouts.items() for site in layout.all_sites],
-            "files_seen": archive.files_seen,
-            "seconds": round(archive.load_seconds, 3),
-        }))
+        print(
+            _json(
+                {
+                    "posts": archive.post_count,
+                    "undated": undated,
+                    "repaired": repaired,
+                    "skipped": [{"path": str(s.path), "reason": s.reason} for s in archive.skipped],
+                    "ignored": [
+                        {"path": rule.path, "reason": rule.reason, "files": rule.files} for rule in archive.ignored
+                    ],
+                    "sites": [
+                        {"path": str(root / site.folder) if site.folder else str(root), "generator": site.generator}
+                        for root, layout in archive.layouts.items()
+                        for site in layout.all_sites
+                    ],
+                    "files_seen": archive.files_seen,
+                    "seconds": round(archive.load_seconds, 3),
+                }
+            )
+        )
         return 0
     for root, layout in archive.layouts.items():
         for site in layout.all_sites:
             print(f"{one_line(site.described)}{'' if len(archive.roots) == 1 else f' under {one_line(str(root))}'}")
-    print(f"{_count(archive.post_count, 'post')} loaded, {len(archive.skipped):,} skipped "
-          f"({_count(archive.files_seen, 'file')} read), {archive.files_ignored:,} ignored "
-          f"in {archive.load_seconds:.2f} s")
+    print(
+        f"{_count(archive.post_count, 'post')} loaded, {len(archive.skipped):,} skipped "
+        f"({_count(archive.files_seen, 'file')} read), {archive.files_ignored:,} ignored "
+        f"in {archive.load_seconds:.2f} s"
+    )
     if repaired or undated:
         print(f"{repaired:,} with repaired frontmatter, {undated:,} undated")
     for rule in archive.ignored:
@@ -233,15 +250,22 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         any_match = any_match or result.count > 0
         hits = [archive.posts[i] for i in result.ids[: args.limit].tolist()]
         if args.json:
-            print(_json({
-                "query": query.text,
-                "count": result.count,
-                "hits": [{
-                    "date": post.date.isoformat() if post.date else None,
-                    "title": post.title,
-                    "path": str(post.path),
-                } for post in hits],
-            }))
+            print(
+                _json(
+                    {
+                        "query": query.text,
+                        "count": result.count,
+                        "hits": [
+                            {
+                                "date": post.date.isoformat() if post.date else None,
+                                "title": post.title,
+                                "path": str(post.path),
+                            }
+                            for post in hits
+                        ],
+                    }
+                )
+            )
             continue
         shown = f" (showing {len(hits):,})" if len(hits) < result.count else ""
         print(f"# {query.text}: {result.count:,} match{'es' if result.count != 1 else ''}{shown}")

@@ -52,14 +52,34 @@ class Config:
 
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
 NAMED_KEYS = frozenset(
-    ["escape", "enter", "return", "tab", "backspace", "delete", "insert", "home", "end",
-     "pageup", "pagedown", "up", "down", "left", "right", "space"]
+    [
+        "escape",
+        "enter",
+        "return",
+        "tab",
+        "backspace",
+        "delete",
+        "insert",
+        "home",
+        "end",
+        "pageup",
+        "pagedown",
+        "up",
+        "down",
+        "left",
+        "right",
+        "space",
+    ]
     + [f"f{number}" for number in range(1, 25)]
 )
 # Textual's short names for some punctuation (its `KEY_NAME_REPLACEMENTS`).
 _SHORT_NAMES = {
-    "solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
-    "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore",
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
 }
 
 
@@ -75,7 +95,7 @@ def _character_key(character: str) -> str:
 
 
 def _is_character_name(name: str) -> bool:
-    """"question_mark", "full_stop", "less_than_sign": the name of one printable character."""
+    """ "question_mark", "full_stop", "less_than_sign": the name of one printable character."""
     if name in _SHORT_NAMES.values():
         return True
     spaced = name.replace("_", " ").upper()
@@ -132,8 +152,8 @@ _TOML_WORDS = (
     ("Expected ']' at the end of a table", "expected ']' to close the section name"),
     ("Expected ']]'", "expected ']]' to close the section name"),
     ("Unterminated string", "text in quotes is not closed before the end of the line"),
-    ("Expected \"'\"", "text in quotes is not closed before the end of the line"),
-    ('Expected \'"\'', "text in quotes is not closed before the end of the line"),
+    ('Expected "\'"', "text in quotes is not closed before the end of the line"),
+    ("Expected '\"'", "text in quotes is not closed before the end of the line"),
     ("Unclosed array", "a list [ … ] is not closed"),
     ("Unclosed inline table", "a table { … } is not closed"),
     ("Cannot overwrite a value", "this setting is given twice"),
@@ -240,8 +260,12 @@ class _Reader:
         return default
 
 
-def load_config(path: Path | None = None, *, known_themes: Collection[str] | None = None,
-                known_actions: Collection[str] | None = None) -> tuple[Config, list[str]]:
+def load_config(
+    path: Path | None = None,
+    *,
+    known_themes: Collection[str] | None = None,
+    known_actions: Collection[str] | None = None,
+) -> tuple[Config, list[str]]:
     """The settings in `path` (default: `config_path()`) and a message for each problem.
 
     Never raises. A missing file is simply the defaults. `known_themes` and `known_actions`,
@@ -270,21 +294,28 @@ def load_config(path: Path | None = None, *, known_themes: Collection[str] | Non
     return _read_settings(_Reader(name, text), data, known_themes, known_actions)
 
 
-def _read_settings(reader: _Reader, data: dict[str, Any], known_themes: Collection[str] | None,
-                   known_actions: Collection[str] | None) -> tuple[Config, list[str]]:
+def _read_settings(
+    reader: _Reader, data: dict[str, Any], known_themes: Collection[str] | None, known_actions: Collection[str] | None
+) -> tuple[Config, list[str]]:
     for key in data:
         if key not in SETTINGS:
             kind = "section" if isinstance(data[key], dict) else "setting"
-            reader.error(f'unknown {kind} "{key}"{_suggest(key, SETTINGS)}; it was ignored. '
-                         f"Known settings: {', '.join(SETTINGS)}", key)
+            reader.error(
+                f'unknown {kind} "{key}"{_suggest(key, SETTINGS)}; it was ignored. '
+                f"Known settings: {', '.join(SETTINGS)}",
+                key,
+            )
 
     theme: str | None = None
     if "theme" in data:
         value = reader.text(data, "theme", "", "textual-dark") or None
         if value is not None and known_themes is not None and value not in known_themes:
             themes = sorted(known_themes)
-            reader.error(f'theme "{value}" is not a known theme{_suggest(value, themes)}; '
-                         f"using the default. Themes: {', '.join(themes)}", "theme")
+            reader.error(
+                f'theme "{value}" is not a known theme{_suggest(value, themes)}; '
+                f"using the default. Themes: {', '.join(themes)}",
+                "theme",
+            )
             value = None
         theme = value
 
@@ -294,8 +325,9 @@ def _read_settings(reader: _Reader, data: dict[str, Any], known_themes: Collecti
         if isinstance(table, dict):
             keys = _read_keys(reader, table, known_actions)
         else:
-            reader.error('keys must be a section: a line [keys] followed by lines like bookmark = "b"; '
-                         "it was ignored", "keys")
+            reader.error(
+                'keys must be a section: a line [keys] followed by lines like bookmark = "b"; it was ignored', "keys"
+            )
 
     config = Config(
         theme=theme,
@@ -311,24 +343,35 @@ def _read_keys(reader: _Reader, table: dict[str, Any], known_actions: Collection
     keys: dict[str, str] = {}
     for action, value in table.items():
         if known_actions is not None and action not in known_actions:
-            reader.error(f'[keys] "{action}" is not a key binding id{_suggest(action, known_actions)}; '
-                         "it was ignored (the help screen, ?, lists the ids)", action, "keys")
+            reader.error(
+                f'[keys] "{action}" is not a key binding id{_suggest(action, known_actions)}; '
+                "it was ignored (the help screen, ?, lists the ids)",
+                action,
+                "keys",
+            )
             continue
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             written = list(value)
         elif isinstance(value, str):
             written = value.split(",")
         else:
-            reader.error(f'[keys] {action} must be text in quotes, e.g. {action} = "b" or "b,ctrl+b"; '
-                         "it was ignored", action, "keys")
+            reader.error(
+                f'[keys] {action} must be text in quotes, e.g. {action} = "b" or "b,ctrl+b"; it was ignored',
+                action,
+                "keys",
+            )
             continue
         names = [normalize_key(key) for key in written]
-        bad = [key.strip() for key, normal in zip(written, names) if normal is None]
+        bad = [key.strip() for key, normal in zip(written, names, strict=True) if normal is None]
         if bad:
             shown = ", ".join(f'"{key}"' for key in bad)
-            reader.error(f"[keys] {action}: {shown} cannot be a key (write letters, digits or names like "
-                         '"ctrl+x", "f5", "pageup", "question_mark", "space", separated by commas); '
-                         "it was ignored", action, "keys")
+            reader.error(
+                f"[keys] {action}: {shown} cannot be a key (write letters, digits or names like "
+                '"ctrl+x", "f5", "pageup", "question_mark", "space", separated by commas); '
+                "it was ignored",
+                action,
+                "keys",
+            )
             continue
         keys[action] = ",".join(dict.fromkeys(name for name in names if name is not None))
     return keys

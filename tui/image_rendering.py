@@ -49,5 +49,4 @@ def half_cell_lines(image, width: int, max_rows: int = MAX_ROWS) -> list[list[Se
         rows = max_rows
     console = Console(width=columns, file=io.StringIO(), force_terminal=True, color_system="truecolor")
     renderable = HalfCellImage(image, width=columns, height=rows)
-    return [list(line) for line in console.render_lines(renderable, console.options.update(width=columns),
-                                                        pad=False)]
+    return [list(line) for line in console.render_lines(renderable, console.options.update(width=columns), pad=False)]

@@ -28,8 +28,11 @@ def show_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="+", metavar="FILE", help="post files or folders")
     parser.add_argument("--width", type=int, metavar="N", help="cells per line (default: the terminal's, else 80)")
-    parser.add_argument("--json", action="store_true",
-                        help='one JSON object per post and line: {"path", "title", "text"} or {"path", "skipped"}')
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='one JSON object per post and line: {"path", "title", "text"} or {"path", "skipped"}',
+    )
     return parser
 
 
@@ -95,8 +98,11 @@ def main(argv: list[str], json_line) -> int:
             continue
         post, _text = loaded
         if args.json:
-            print(json_line({"path": str(post.path), "title": post.title,
-                             "text": "\n".join(post_text_lines(post, width))}))
+            print(
+                json_line(
+                    {"path": str(post.path), "title": post.title, "text": "\n".join(post_text_lines(post, width))}
+                )
+            )
             continue
         if not first:
             print()

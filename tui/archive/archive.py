@@ -19,11 +19,11 @@ from pathlib import Path
 
 from . import fields
 from .convert import to_markdown
-from .reading import reader_markdown
 from .index import IndexBatch, SearchIndex, SearchResult, build_batch
 from .parse import NotAPost, RawPost, not_regular_reason, read_post_file
 from .post import Post
 from .post_table import PostTable
+from .reading import reader_markdown
 from .sanitize import one_line
 from .site_fields import author_names, post_date, title_from_markdown_heading, title_from_path
 from .sites import MARKDOWN_SUFFIXES, Layout
@@ -72,12 +72,11 @@ def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
 
     date, date_raw, date_note = post_date(metadata, relative_path)
 
-    categories = fields.category_paths(
-        metadata.get("categories", metadata.get("category")), raw.frontmatter_format
-    )
+    categories = fields.category_paths(metadata.get("categories", metadata.get("category")), raw.frontmatter_format)
     if not categories and post_file.folder_categories:
         categories = fields.categories_from_folder(
-            relative_path, post_file.content_parts if post_file.generator else None, post_file.bundle)
+            relative_path, post_file.content_parts if post_file.generator else None, post_file.bundle
+        )
 
     notes = [one_line(note) for note in raw.notes]
     if date_note:
@@ -112,8 +111,8 @@ def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:
     except RecursionError:
         return Skipped(post_file.path, one_line(post_file.relative_path), "nested too deeply to parse")
     except Exception as error:  # a bug of ours must not cost the user the rest of the archive
-        reason = f"unexpected error while reading: {type(error).__name__}: {one_line(str(error))[:200]}"
-        return Skipped(post_file.path, one_line(post_file.relative_path), reason)
+        detail = f"unexpected error while reading: {type(error).__name__}: {one_line(str(error))[:200]}"
+        return Skipped(post_file.path, one_line(post_file.relative_path), detail)
 
 
 def load_one(post_file: PostFile) -> Loaded:
@@ -244,7 +243,8 @@ class Archive:
                     next_id += 1
                 else:
                     self.files[item.path] = (item.size, item.mtime_ns, -1)
-                    self.skipped.append(item.skipped)
+                    if item.skipped is not None:  # always: a file without a post says why
+                        self.skipped.append(item.skipped)
             self.generation += 1
 
     def _forget(self, paths: Iterable[str]) -> None:
@@ -325,5 +325,14 @@ class Archive:
         return markdown
 
 
-__all__ = ["Archive", "Ignored", "Loaded", "PostFile", "ReadBatch", "Skipped", "find_post_files", "load_file",
-           "read_batch"]
+__all__ = [
+    "Archive",
+    "Ignored",
+    "Loaded",
+    "PostFile",
+    "ReadBatch",
+    "Skipped",
+    "find_post_files",
+    "load_file",
+    "read_batch",
+]

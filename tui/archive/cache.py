@@ -30,8 +30,19 @@ from .index import IndexState, Segment, _display_order
 from .post_table import PostTable
 
 CACHE_FORMAT = 7  # 7: posts keep their authors one by one (authors column)
-_ARRAYS = ("starts", "title_ends", "ends", "alive", "timestamps", "local_timestamps", "repaired",
-           "segment_table", "keys", "key_starts", "ids")
+_ARRAYS = (
+    "starts",
+    "title_ends",
+    "ends",
+    "alive",
+    "timestamps",
+    "local_timestamps",
+    "repaired",
+    "segment_table",
+    "keys",
+    "key_starts",
+    "ids",
+)
 _CHECKED_FILES = ("posts.pickle", "meta.pickle", "files.pickle")
 
 
@@ -68,8 +79,10 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
             columns = {name: list(values[: state.size]) for name, values in archive.posts.state().items()}
             skipped = [(str(s.path), s.relative_path, s.reason) for s in archive.skipped]
             files = dict(archive.files)  # (reads a lazily loaded table first)
-            fields = {name: {value: np.concatenate(arrays) for value, arrays in values.items()}
-                      for name, values in state.fields.items()}
+            fields = {
+                name: {value: np.concatenate(arrays) for value, arrays in values.items()}
+                for name, values in state.fields.items()
+            }
         _write_state(temporary, state)
         _dump(temporary / "posts.pickle", columns)
         _dump(temporary / "meta.pickle", {"skipped": skipped, "fields": fields})
@@ -148,7 +161,8 @@ def _remove_abandoned(directory: Path) -> None:
     if not directory.parent.is_dir():
         return
     for leftover in list(directory.parent.glob(f"{directory.name}.tmp-*")) + list(
-            directory.parent.glob(f"{directory.name}.old-*")):
+        directory.parent.glob(f"{directory.name}.old-*")
+    ):
         if leftover.name.split(".", 1)[1].startswith("old-") and not directory.is_dir():
             continue  # the only copy left: load() restores it
         try:
@@ -196,7 +210,7 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise CacheError(f"the cache manifest is unreadable ({error.__class__.__name__})")
+        raise CacheError(f"the cache manifest is unreadable ({error.__class__.__name__})") from error
     if not isinstance(manifest, dict) or manifest.get("format") != CACHE_FORMAT:
         raise CacheError("the cache was written by another version of postshelf")
     if manifest.get("roots") != [str(root) for root in archive.roots]:
@@ -217,31 +231,46 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
     except CacheError:
         raise
     except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError, AttributeError) as error:
-        raise CacheError(f"the cache is damaged ({error.__class__.__name__}: {str(error)[:80]})")
+        raise CacheError(f"the cache is damaged ({error.__class__.__name__}: {str(error)[:80]})") from error
     size = int(manifest["posts"])
     _check(arrays, size, len(blob))
     try:
         archive.posts = PostTable.from_state(columns)
     except ValueError as error:
-        raise CacheError(f"the cache is damaged ({error})")
+        raise CacheError(f"the cache is damaged ({error})") from error
     if len(archive.posts) != size:
         raise CacheError("the cache's post table does not match its index")
     archive.skipped = [Skipped(Path(path), relative, reason) for path, relative, reason in meta["skipped"]]
     archive.load_files_table_later(lambda: _load_pickle(directory / "files.pickle", dict))
     segments = tuple(
-        Segment(int(base), int(count), arrays["keys"][key_at:key_at + n_keys],
-                arrays["key_starts"][start_at:start_at + n_keys + 1], arrays["ids"][ids_at:ids_at + n_ids])
+        Segment(
+            int(base),
+            int(count),
+            arrays["keys"][key_at : key_at + n_keys],
+            arrays["key_starts"][start_at : start_at + n_keys + 1],
+            arrays["ids"][ids_at : ids_at + n_ids],
+        )
         for (base, count, n_keys, n_ids), key_at, start_at, ids_at in _segment_offsets(arrays["segment_table"])
     )
     alive = np.array(arrays["alive"])
     timestamps = np.array(arrays["timestamps"])
     state = archive.index.state
     archive.index.state = replace(
-        state, size=size, segments=segments, main_blob=blob, main_docs=size, delta_blob=bytearray(),
-        starts=np.array(arrays["starts"]), title_ends=np.array(arrays["title_ends"]),
-        ends=np.array(arrays["ends"]), alive=alive, timestamps=timestamps,
-        local_timestamps=np.array(arrays["local_timestamps"]), repaired=np.array(arrays["repaired"]),
-        order=_display_order(alive, timestamps), titles=FoldedTitles(columns["title"]),
+        state,
+        size=size,
+        segments=segments,
+        main_blob=blob,
+        main_docs=size,
+        delta_blob=bytearray(),
+        starts=np.array(arrays["starts"]),
+        title_ends=np.array(arrays["title_ends"]),
+        ends=np.array(arrays["ends"]),
+        alive=alive,
+        timestamps=timestamps,
+        local_timestamps=np.array(arrays["local_timestamps"]),
+        repaired=np.array(arrays["repaired"]),
+        order=_display_order(alive, timestamps),
+        titles=FoldedTitles(columns["title"]),
         fields={name: {value: [ids] for value, ids in values.items()} for name, values in meta["fields"].items()},
         derived={},
     )
@@ -254,7 +283,7 @@ class FoldedTitles(list):
 
     def __init__(self, titles: list[str], folded_tail: list[str] | None = None, count: int | None = None) -> None:
         super().__init__()
-        self._source = titles
+        self._source: list[str] | None = titles
         """The title column (it grows as posts are added: only its first `_count` are ours)."""
         self._count = len(titles) if count is None else count
         self._tail = folded_tail or []
@@ -264,7 +293,7 @@ class FoldedTitles(list):
         if self._source is not None:
             from .folding import fold
 
-            self.extend(fold(title) for title in self._source[:self._count])
+            self.extend(fold(title) for title in self._source[: self._count])
             self.extend(self._tail)
             self._source, self._tail = None, []
 
@@ -296,7 +325,7 @@ def _load_pickle(path: Path, kind: type):
         return kind()
 
 
-def _map(path: Path):
+def _map(path: Path) -> bytes | mmap.mmap:
     if path.stat().st_size == 0:
         return b""
     with open(path, "rb") as file:
@@ -346,7 +375,7 @@ def _recover_interrupted_swap(directory: Path) -> None:
 def describe() -> list[dict]:
     """Every cache folder: its roots, post count, size and age (for `postshelf cache`)."""
     root = cache_root()
-    entries = []
+    entries: list[dict] = []
     if not root.is_dir():
         return entries
     for folder in sorted(root.iterdir()):
@@ -356,8 +385,11 @@ def describe() -> list[dict]:
         info = {"path": str(folder), "bytes": size, "roots": [], "posts": None, "created": None}
         try:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-            info.update(roots=manifest.get("roots", []), posts=manifest.get("listed", manifest.get("posts")),
-                        created=manifest.get("created"))
+            info.update(
+                roots=manifest.get("roots", []),
+                posts=manifest.get("listed", manifest.get("posts")),
+                created=manifest.get("created"),
+            )
         except (OSError, ValueError):
             info["roots"] = ["(incomplete or damaged)"]
         entries.append(info)
@@ -366,7 +398,9 @@ def describe() -> list[dict]:
 
 def clear(directory: Path | None = None) -> int:
     """Delete one cache folder, or all of them; returns how many were removed."""
-    targets = [directory] if directory else [p for p in cache_root().glob("*") if p.is_dir()] if cache_root().is_dir() else []
+    targets = (
+        [directory] if directory else [p for p in cache_root().glob("*") if p.is_dir()] if cache_root().is_dir() else []
+    )
     removed = 0
     for target in targets:
         if target is not None and target.exists():
@@ -388,8 +422,14 @@ def adopt_saved(archive: Archive, directory: Path) -> None:
             return  # more posts arrived meanwhile; keep the in-memory index
         fresh = saved.index.state
         archive.index.state = replace(
-            state, segments=fresh.segments, main_blob=fresh.main_blob, main_docs=fresh.main_docs,
-            delta_blob=bytearray(), starts=fresh.starts, title_ends=fresh.title_ends, ends=fresh.ends,
+            state,
+            segments=fresh.segments,
+            main_blob=fresh.main_blob,
+            main_docs=fresh.main_docs,
+            delta_blob=bytearray(),
+            starts=fresh.starts,
+            title_ends=fresh.title_ends,
+            ends=fresh.ends,
             derived={},
         )
     release_free_memory()

@@ -41,10 +41,48 @@ _TRAILING_HARD_BREAK = re.compile(r"\\\n(?=[ \t]*(?:\n|$|#{1,6}[ \t]|[-*+][ \t]|
 _PUNCTUATION_CATEGORIES = ("P", "S")
 _LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight|brush:?)-?(\w[\w+#-]*)$", re.IGNORECASE)
 _KNOWN_LANGUAGES = {
-    "python", "py", "bash", "sh", "shell", "console", "js", "javascript", "ts", "typescript",
-    "json", "yaml", "toml", "html", "xml", "css", "c", "cpp", "c++", "java", "go", "rust",
-    "ruby", "php", "sql", "kotlin", "swift", "diff", "ini", "dockerfile", "makefile", "lua",
-    "csharp", "cs", "scala", "r", "perl", "vue", "jsx", "tsx", "text", "plaintext",
+    "python",
+    "py",
+    "bash",
+    "sh",
+    "shell",
+    "console",
+    "js",
+    "javascript",
+    "ts",
+    "typescript",
+    "json",
+    "yaml",
+    "toml",
+    "html",
+    "xml",
+    "css",
+    "c",
+    "cpp",
+    "c++",
+    "java",
+    "go",
+    "rust",
+    "ruby",
+    "php",
+    "sql",
+    "kotlin",
+    "swift",
+    "diff",
+    "ini",
+    "dockerfile",
+    "makefile",
+    "lua",
+    "csharp",
+    "cs",
+    "scala",
+    "r",
+    "perl",
+    "vue",
+    "jsx",
+    "tsx",
+    "text",
+    "plaintext",
 }
 
 
@@ -83,8 +121,11 @@ def _converter():
         def convert_img(self, el, text, parent_tags):
             # Lazy-loading pages put the real image in data-original/data-src.
             src = next(
-                (_web_source(el.get(attr)) for attr in ("data-original", "data-src", "data-actualsrc", "src")
-                 if _web_source(el.get(attr))),
+                (
+                    _web_source(el.get(attr))
+                    for attr in ("data-original", "data-src", "data-actualsrc", "src")
+                    if _web_source(el.get(attr))
+                ),
                 "",
             )
             alt = " ".join((el.get("alt") or el.get("title") or "").split())
@@ -119,13 +160,13 @@ def _converter():
                 return text
             if href:
                 el["href"] = _safe_url(real_url(href))
-            return super().convert_a(el, text, parent_tags)
+            return super().convert_a(el, text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def escape(self, text, parent_tags):
             # Text that reads like a tag (`&lt;div&gt;` in the page) must not become Markdown
             # HTML, which the reader drops: `a &lt;b&gt;` would show as `a `.
             # `[text](url)` or `[x]` written in a page is text too, not a link or a checkbox.
-            return super().escape(text, parent_tags).replace("<", "\\<").replace("[", "\\[")
+            return super().escape(text, parent_tags).replace("<", "\\<").replace("[", "\\[")  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def convert_br(self, el, text, parent_tags):
             if "_inline" in parent_tags:
@@ -133,16 +174,16 @@ def _converter():
             return "\\\n"
 
         def convert_strong(self, el, text, parent_tags):
-            return _emphasis_markup(super().convert_strong(el, text, parent_tags), "strong")
+            return _emphasis_markup(super().convert_strong(el, text, parent_tags), "strong")  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def convert_b(self, el, text, parent_tags):
-            return _emphasis_markup(super().convert_b(el, text, parent_tags), "strong")
+            return _emphasis_markup(super().convert_b(el, text, parent_tags), "strong")  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def convert_em(self, el, text, parent_tags):
-            return _emphasis_markup(super().convert_em(el, text, parent_tags), "em")
+            return _emphasis_markup(super().convert_em(el, text, parent_tags), "em")  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def convert_i(self, el, text, parent_tags):
-            return _emphasis_markup(super().convert_i(el, text, parent_tags), "em")
+            return _emphasis_markup(super().convert_i(el, text, parent_tags), "em")  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def _drop(self, el, text, parent_tags):
             return ""
@@ -180,9 +221,7 @@ def _safe_url(url: str) -> str:
 
 
 # `<` that starts no complete tag before the next `<` (quoted attribute values may hold `<`).
-_BROKEN_TAG_START = re.compile(
-    r"""<(?!(?:[A-Za-z]|/|!(?!--)|\?)(?:[^<>"']|"[^"]*"|'[^']*')*>|!--)"""
-)
+_BROKEN_TAG_START = re.compile(r"""<(?!(?:[A-Za-z]|/|!(?!--)|\?)(?:[^<>"']|"[^"]*"|'[^']*')*>|!--)""")
 
 
 def _neutralise_broken_markup(body: str) -> str:
@@ -190,7 +229,7 @@ def _neutralise_broken_markup(body: str) -> str:
     20,000 repetitions of `<a x` took 42 s, of an unclosed `<!--` 5 s."""
     last_close = body.rfind("-->")
     if body.find("<!--", last_close + 3 if last_close >= 0 else 0) >= 0:
-        head, tail = (body[: last_close + 3], body[last_close + 3:]) if last_close >= 0 else ("", body)
+        head, tail = (body[: last_close + 3], body[last_close + 3 :]) if last_close >= 0 else ("", body)
         body = head + tail.replace("<!--", "&lt;!--")
     return _BROKEN_TAG_START.sub("&lt;", body)
 
@@ -198,8 +237,10 @@ def _neutralise_broken_markup(body: str) -> str:
 def _needs_html_emphasis(inner: str) -> bool:
     """CommonMark closes `**` only where flanking rules allow: `**重要。**在` stays literal
     because `。` is punctuation and `在` is not a space. Such emphasis is written as HTML."""
-    return bool(inner) and (unicodedata.category(inner[0])[0] in _PUNCTUATION_CATEGORIES
-                            or unicodedata.category(inner[-1])[0] in _PUNCTUATION_CATEGORIES)
+    return bool(inner) and (
+        unicodedata.category(inner[0])[0] in _PUNCTUATION_CATEGORIES
+        or unicodedata.category(inner[-1])[0] in _PUNCTUATION_CATEGORIES
+    )
 
 
 _EMPHASIS = re.compile(r"^(\s*)(\*{1,2})(.*?)\2(\s*)$", re.DOTALL)
@@ -250,8 +291,10 @@ def _cut_for_reader(markdown: str, omitted: int = 0) -> str:
     if shown.count("```") % 2:
         shown += "\n```"
     rest = len(markdown) - len(shown) + omitted
-    return (f"{shown}\n\n---\n\n*The rest of this post (about {rest:,} more characters) is too long for "
-            "the reader and is not shown. Open the file itself to read it.*\n")
+    return (
+        f"{shown}\n\n---\n\n*The rest of this post (about {rest:,} more characters) is too long for "
+        "the reader and is not shown. Open the file itself to read it.*\n"
+    )
 
 
 def _nth_newline(text: str, count: int) -> int:

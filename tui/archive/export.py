@@ -67,8 +67,11 @@ def _clean_name(text: str) -> str:
     text = _SEPARATORS.sub(" - ", text)
     text = _ILLEGAL.sub(" ", text)
     # Controls, format characters (bidi overrides, zero-width), surrogates, unassigned: dropped.
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text
-                   if unicodedata.category(ch) not in ("Cf", "Cs", "Co", "Cn"))
+    text = "".join(
+        " " if unicodedata.category(ch) == "Cc" else ch
+        for ch in text
+        if unicodedata.category(ch) not in ("Cf", "Cs", "Co", "Cn")
+    )
     text = " ".join(text.split())  # every kind of space and newline -> one space
     text = text.strip(" .-")  # no hidden dot-files; Windows drops trailing dots and spaces
     if len(text) > NAME_LIMIT or len(text.encode("utf-8")) > NAME_BYTES:
@@ -112,8 +115,10 @@ def write_export(text: str, target: Path, *, archive_roots: Sequence[Path], over
     for root in archive_roots:
         real_root = Path(root).expanduser().resolve()
         if _inside(resolved, real_root):
-            raise ExportError(f"{target} is inside the archive ({real_root}); postshelf never writes "
-                              "there. Choose a folder outside it.")
+            raise ExportError(
+                f"{target} is inside the archive ({real_root}); postshelf never writes "
+                "there. Choose a folder outside it."
+            )
     if resolved.is_dir():
         raise ExportError(f"{target} is a folder; add a file name")
     parent = resolved.parent

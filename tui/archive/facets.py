@@ -18,6 +18,7 @@ import re
 import threading
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,7 @@ class _IntColumn:
             grown = np.zeros(max(end, 2 * len(self.array)), dtype=np.int32)
             grown[: self.size] = self.array[: self.size]
             self.array = grown
-        self.array[self.size:end] = values
+        self.array[self.size : end] = values
         self.size = end
 
 
@@ -79,7 +80,8 @@ class _Dimension:
         self.kind = kind
         self.rows = _IntColumn()
         self.set_of_key: dict[Hashable, int] = {}
-        self.set_keys: list[Hashable] = [None]
+        self.set_keys: list[Any] = [None]
+        """Per set, its raw value: a tuple of authors, a tuple of category paths, or a string."""
         self._inc_set = _IntColumn()
         self._inc_node = _IntColumn()
         self._pending: tuple[list[int], list[int]] = ([], [])
@@ -166,8 +168,11 @@ class _Dimension:
                 pair_strings.append(string)
         self._searched_sets = len(self.set_keys)
         if self._pair_arrays[0] != len(pair_sets):
-            self._pair_arrays = (len(pair_sets), np.array(pair_sets, dtype=np.int64),
-                                 np.array(pair_strings, dtype=np.int64))
+            self._pair_arrays = (
+                len(pair_sets),
+                np.array(pair_sets, dtype=np.int64),
+                np.array(pair_strings, dtype=np.int64),
+            )
         return self._strings, self._pair_arrays[1], self._pair_arrays[2]
 
     def rank(self) -> np.ndarray:
@@ -211,8 +216,14 @@ class FacetEntry:
 class FacetCounts:
     """Counts of one set of posts. Sorted views are computed on first use."""
 
-    def __init__(self, total: int, views: dict[str, _View], counts: dict[str, np.ndarray],
-                 overall: dict[str, np.ndarray], without: dict[str, int]) -> None:
+    def __init__(
+        self,
+        total: int,
+        views: dict[str, _View],
+        counts: dict[str, np.ndarray],
+        overall: dict[str, np.ndarray],
+        without: dict[str, int],
+    ) -> None:
         self.total = total
         """How many posts were counted."""
         self._views = views
@@ -246,8 +257,7 @@ class FacetCounts:
         order = self._orders.get(key)
         if order is None:
             view = self._views[kind]
-            codes = np.array([c for c in view.dimension.children.get(parent, ()) if c < view.nodes],
-                             dtype=np.int64)
+            codes = np.array([c for c in view.dimension.children.get(parent, ()) if c < view.nodes], dtype=np.int64)
             counts, overall = self._counts[kind][codes], self._overall[kind][codes]
             keep = (counts > 0) | (overall > 0)
             codes, counts, overall = codes[keep], counts[keep], overall[keep]
@@ -273,8 +283,9 @@ class FacetCounts:
         code = self._parent_code(kind, parent)
         return 0 if code is None else len(self._order(kind, code))
 
-    def entries(self, kind: str, parent: str | None = None, start: int = 0,
-                stop: int | None = None) -> list[FacetEntry]:
+    def entries(
+        self, kind: str, parent: str | None = None, start: int = 0, stop: int | None = None
+    ) -> list[FacetEntry]:
         """The children of `parent` (None: the top level) in display order, sliced.
 
         Order: most posts first, then name (dates: newest first); entries with no counted post
@@ -285,8 +296,10 @@ class FacetCounts:
         view = self._views[kind]
         nodes, children = view.dimension.nodes, view.dimension.children
         counts = self._counts[kind]
-        return [FacetEntry(kind, nodes[c].value, nodes[c].label, int(counts[c]), bool(children.get(c)))
-                for c in self._order(kind, code)[start:stop].tolist()]
+        return [
+            FacetEntry(kind, nodes[c].value, nodes[c].label, int(counts[c]), bool(children.get(c)))
+            for c in self._order(kind, code)[start:stop].tolist()
+        ]
 
     def as_dict(self, kind: str) -> dict[str, int]:
         """Every value with at least one counted post (all levels for categories)."""
@@ -670,16 +683,16 @@ def with_facet(query_text: str, kind: str, value: str | None, facets: FacetData 
             return query_text
         return f"{query_text.rstrip()} {qualifier}".lstrip()
     parts: list[str] = []
-    placed = qualifier is None
+    pending = qualifier  # placed where the first qualifier of this kind was, else at the end
     for position, token in enumerate(tokens):
         if _facet_kind(tokens, position) == kind:
-            if not placed:
-                parts.append(qualifier)
-                placed = True
+            if pending is not None:
+                parts.append(pending)
+                pending = None
             continue
         parts.append(token.text)
-    if not placed:
-        parts.append(qualifier)
+    if pending is not None:
+        parts.append(pending)
     return " ".join(parts)
 
 
@@ -692,8 +705,7 @@ def selected_facets(query_text: str, facets: FacetData | None = None) -> dict[st
     try:
         tokens = _tokens(query_text)
         # is:bookmarked/is:unread may be newer than the parser: check the rest only.
-        parse(" ".join(token.text for position, token in enumerate(tokens)
-                       if _facet_kind(tokens, position) != "is"))
+        parse(" ".join(token.text for position, token in enumerate(tokens) if _facet_kind(tokens, position) != "is"))
     except QueryError:
         return {}
     selection: dict[str, str] = {}
@@ -708,5 +720,14 @@ def selected_facets(query_text: str, facets: FacetData | None = None) -> dict[st
     return selection
 
 
-__all__ = ["FacetCounts", "FacetData", "FacetEntry", "IS_FACETS", "KINDS", "UNDATED", "facet_qualifier",
-           "selected_facets", "with_facet"]
+__all__ = [
+    "FacetCounts",
+    "FacetData",
+    "FacetEntry",
+    "IS_FACETS",
+    "KINDS",
+    "UNDATED",
+    "facet_qualifier",
+    "selected_facets",
+    "with_facet",
+]

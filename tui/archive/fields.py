@@ -13,15 +13,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import PurePath
 from typing import Any
 
-from .site_markup import normalise_site_markup
 from .sanitize import one_line, strip_controls
-
-UTC = timezone.utc
+from .site_markup import normalise_site_markup
 
 MAX_FIELD_CHARACTERS = 1000
 """Longer titles, authors and category names are cut (ending in …): each is one line on screen."""
@@ -189,7 +187,7 @@ def _strip_tags(text: str, replacement: str) -> str:
     last = text.rfind(">")
     if text.find("<", last + 1) < 0:
         return _TAG.sub(replacement, text)
-    return _TAG.sub(replacement, text[: last + 1]) + text[last + 1:]
+    return _TAG.sub(replacement, text[: last + 1]) + text[last + 1 :]
 
 
 def title_from_body(body: str, body_format: str) -> str:
@@ -198,9 +196,9 @@ def title_from_body(body: str, body_format: str) -> str:
     if body_format == "html":
         start = _HTML_HEADING_START.search(head)
         end = _HTML_HEADING_END.search(head, start.end()) if start else None
-        if end is None:
+        if start is None or end is None:
             return ""
-        return _clip(one_line(html.unescape(_strip_tags(head[start.end():end.start()], ""))))
+        return _clip(one_line(html.unescape(_strip_tags(head[start.end() : end.start()], ""))))
     match = _MARKDOWN_HEADING.search(head)
     return _clip(one_line(match.group(1).rstrip(" \t#").strip("*_` "))) if match else ""
 
@@ -251,7 +249,8 @@ def _bounded(items: list, size: Callable[[Any], int], limit: int = MAX_FIELD_CHA
     """The first items whose sizes add up to at most `limit` (at least one)."""
     if sum(map(size, items)) <= limit:
         return tuple(items)
-    kept, total = [], 0
+    kept: list = []
+    total = 0
     for item in items:
         total += size(item)
         if kept and total > limit:
@@ -279,8 +278,9 @@ def tag_list(value: Any) -> tuple[str, ...]:
 CONTAINER_FOLDERS = {"source", "_posts", "posts", "post", "content", "_drafts", "blog", "docs"}
 
 
-def categories_from_folder(relative_path: str, content_parts: int | None = None,
-                           bundle: bool = False) -> tuple[tuple[str, ...], ...]:
+def categories_from_folder(
+    relative_path: str, content_parts: int | None = None, bundle: bool = False
+) -> tuple[tuple[str, ...], ...]:
     """The folders of a path as one category path: `source/_posts/新媒体/ZAKER/channel/x.md` ->
     (('新媒体', 'ZAKER', 'channel'),). In a site, the folders below its content root (the first
     `content_parts` folders are not categories); elsewhere every folder but leading containers
@@ -330,8 +330,20 @@ def web_url(value: Any) -> str:
 
 IMAGE_KEYS = ("headimg", "thumbnail", "cover", "image", "featured_image", "banner", "img")
 LINK_KEYS = (
-    "link", "url", "source", "original", "original_link", "original_url", "origin",
-    "permalink", "canonical", "canonical_url", "canonicalurl", "source_url", "via", "href",
+    "link",
+    "url",
+    "source",
+    "original",
+    "original_link",
+    "original_url",
+    "origin",
+    "permalink",
+    "canonical",
+    "canonical_url",
+    "canonicalurl",
+    "source_url",
+    "via",
+    "href",
 )
 
 
@@ -345,7 +357,9 @@ def first_url(metadata: dict[str, Any], keys: tuple[str, ...]) -> str:
 
 # ---------------------------------------------------------------- bodies
 
-_WRAPPER_START = re.compile(r"\A\s*(?:<!doctype[^<>]*>\s*)?<(html|body|div|article|section|main|table)\b[^<>]*>", re.IGNORECASE)
+_WRAPPER_START = re.compile(
+    r"\A\s*(?:<!doctype[^<>]*>\s*)?<(html|body|div|article|section|main|table)\b[^<>]*>", re.IGNORECASE
+)
 
 
 def body_format(body: str, suffix: str) -> str:
@@ -371,7 +385,7 @@ def _one_wrapped_document(body: str) -> bool:
     for tag in re.finditer(rf"<(/?){name}\b[^<>]*>", body, re.IGNORECASE):
         depth += -1 if tag.group(1) else 1
         if depth == 0:
-            return not body[tag.end():].strip()
+            return not body[tag.end() :].strip()
     return True
 
 
@@ -394,9 +408,9 @@ def _drop_invisible_blocks(body: str) -> str:
         end = None if name in unclosed else _INVISIBLE_END[name].search(body, start.end())
         if end is None:
             unclosed.add(name)
-            pieces.append(body[position:start.end()])
+            pieces.append(body[position : start.end()])
         else:
-            pieces.append(body[position:start.start()])
+            pieces.append(body[position : start.start()])
             pieces.append(" ")
         position = start.end() if end is None else end.end()
         if len(unclosed) == len(_INVISIBLE_END):
@@ -427,7 +441,7 @@ def _fenced_pieces(body: str):
     for marker in _FENCE_LINE.finditer(body):
         ticks = marker.group(1)
         if not fence:
-            yield True, body[position:marker.start()]
+            yield True, body[position : marker.start()]
             position, fence = marker.start(), ticks
         elif ticks[0] == fence[0] and len(ticks) >= len(fence):
             line_end = body.find("\n", marker.end())
@@ -451,7 +465,7 @@ def plain_text(body: str, body_format: str) -> str:
         body = _strip_tags(_drop_invisible_blocks(body), " ")
     else:
         # Site markup as the reader shows it: labels for shortcodes, no template comments.
-        body = " ".join(_visible_markdown(piece) if prose else piece
-                        for prose, piece in _fenced_pieces(normalise_site_markup(body)))
+        pieces = _fenced_pieces(normalise_site_markup(body))
+        body = " ".join(_visible_markdown(piece) if prose else piece for prose, piece in pieces)
     body = html.unescape(body)
     return " ".join(strip_controls(body, tags=False).split())[:MAX_SEARCH_CHARACTERS]

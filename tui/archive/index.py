@@ -18,13 +18,14 @@ Measured on 100k generated posts: see benchmarks/ and the README.
 
 from __future__ import annotations
 
+import mmap
 import re
-from itertools import compress, repeat
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timezone
+from datetime import UTC
+from itertools import compress, repeat
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -42,6 +43,9 @@ _LAST_INVISIBLE = 0x20  # spaces, newlines and controls are not indexed alone...
 _SPACE = 0x20  # ... but a space is, as half of a bigram, so phrases narrow well
 _STOP_CHECK_EVERY = 2048
 
+Blob = bytes | bytearray | mmap.mmap
+"""Folded post texts: bytes, a read-only map of the cache's file, or a growing bytearray."""
+
 
 @dataclass(frozen=True, slots=True)
 class Segment:
@@ -56,7 +60,7 @@ class Segment:
     def local_ids(self, key: int) -> np.ndarray:
         where = int(np.searchsorted(self.keys, np.uint64(key)))
         if where < len(self.keys) and int(self.keys[where]) == key:
-            return self.ids[self.starts[where]:self.starts[where + 1]]
+            return self.ids[self.starts[where] : self.starts[where + 1]]
         return self.ids[:0]
 
 
@@ -90,7 +94,7 @@ class IndexState:
 
     size: int
     segments: tuple[Segment, ...]
-    main_blob: object  # bytes, mmap or bytearray of posts < main_docs
+    main_blob: Blob  # of posts < main_docs
     main_docs: int
     delta_blob: bytearray  # posts >= main_docs (appended only while holding the index lock)
     starts: np.ndarray
@@ -224,7 +228,7 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
         if post.date is not None:
             timestamps[doc] = post.date.timestamp()
             # date:/before:/after: compare the date as the post shows it (its own zone).
-            local_timestamps[doc] = post.date.replace(tzinfo=timezone.utc).timestamp()
+            local_timestamps[doc] = post.date.replace(tzinfo=UTC).timestamp()
         repaired[doc] = post.repaired
         entries = {
             "author": post.authors,
@@ -236,13 +240,12 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
         for name, items in entries.items():
             for item in set(items):
                 if item:
-                    folded = folded_values.get(item)
-                    if folded is None:
-                        folded = folded_values[item] = fold(item)
-                    fields[name].setdefault(folded, []).append(doc)
+                    folded_item = folded_values.get(item)
+                    if folded_item is None:
+                        folded_item = folded_values[item] = fold(item)
+                    fields[name].setdefault(folded_item, []).append(doc)
     texts = TextBatch(b"".join(blob_parts), starts, title_ends, ends)
-    return IndexBatch(size, tuple(segments), texts, timestamps, local_timestamps, repaired,
-                      folded_titles, fields)
+    return IndexBatch(size, tuple(segments), texts, timestamps, local_timestamps, repaired, folded_titles, fields)
 
 
 # ---------------------------------------------------------------- the index
@@ -263,10 +266,21 @@ class SearchIndex:
         empty_f = np.zeros(0)
         empty_i = np.zeros(0, dtype=np.int64)
         self.state = IndexState(
-            size=0, segments=(), main_blob=b"", main_docs=0, delta_blob=bytearray(),
-            starts=empty_i, title_ends=empty_i, ends=empty_i, alive=np.zeros(0, dtype=bool),
-            timestamps=empty_f, local_timestamps=empty_f, repaired=np.zeros(0, dtype=bool),
-            order=empty_i, titles=[], fields={"author": {}, "cat": {}, "tag": {}, "source": {}},
+            size=0,
+            segments=(),
+            main_blob=b"",
+            main_docs=0,
+            delta_blob=bytearray(),
+            starts=empty_i,
+            title_ends=empty_i,
+            ends=empty_i,
+            alive=np.zeros(0, dtype=bool),
+            timestamps=empty_f,
+            local_timestamps=empty_f,
+            repaired=np.zeros(0, dtype=bool),
+            order=empty_i,
+            titles=[],
+            fields={"author": {}, "cat": {}, "tag": {}, "source": {}},
         )
         self.build_seconds = 0.0
         self.flags: Callable[[str, int], np.ndarray] | None = None
@@ -318,8 +332,7 @@ class SearchIndex:
             state = self.state
             alive = state.alive.copy()
             alive[np.asarray(list(ids), dtype=np.int64)] = False
-            self.state = replace(state, alive=alive, order=_display_order(alive, state.timestamps),
-                                 derived={})
+            self.state = replace(state, alive=alive, order=_display_order(alive, state.timestamps), derived={})
 
     # ------------------------------------------------------------ candidates
 
@@ -362,13 +375,20 @@ class SearchIndex:
             mask, exact = self.candidates(folded, state)
             starts, title_ends, ends = state.starts, state.title_ends, state.ends
             if term.field == "title":
-                return _Evaluated(mask, False, lambda doc: state.blob_for(doc).find(
-                    encoded, starts[doc], title_ends[doc]) >= 0,
-                    lambda ids: _containing(state, encoded, ids, in_title=True))
-            if exact:
-                return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
-            return _Evaluated(mask, False, lambda doc: state.blob_for(doc).find(
-                encoded, starts[doc], ends[doc]) >= 0, lambda ids: _containing(state, encoded, ids))
+                return _Evaluated(
+                    mask,
+                    False,
+                    lambda doc: state.blob_for(doc).find(encoded, starts[doc], title_ends[doc]) >= 0,
+                    lambda ids: _containing(state, encoded, ids, in_title=True),
+                )
+            if exact and mask is not None:  # an exact answer is always a mask
+                return _Evaluated(mask, True, _in_mask(mask))
+            return _Evaluated(
+                mask,
+                False,
+                lambda doc: state.blob_for(doc).find(encoded, starts[doc], ends[doc]) >= 0,
+                lambda ids: _containing(state, encoded, ids),
+            )
         if term.field in state.fields:
             folded = fold(term.value)
             mask = np.zeros(state.size, dtype=bool)
@@ -380,14 +400,14 @@ class SearchIndex:
             for id_arrays in matching:
                 for ids in list(id_arrays):
                     mask[ids[ids < state.size]] = True
-            return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
+            return _Evaluated(mask, True, _in_mask(mask))
         if term.field == "date":
             mask = ~np.isnan(state.local_timestamps)
             if term.start is not None:
                 mask &= state.local_timestamps >= term.start
             if term.end is not None:
                 mask &= state.local_timestamps < term.end
-            return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
+            return _Evaluated(mask, True, _in_mask(mask))
         if term.field == "is":
             if term.value == "undated":
                 mask = np.isnan(state.timestamps)
@@ -397,7 +417,7 @@ class SearchIndex:
                 mask = self.flags(term.value, state.size)
             else:  # no reading state (the CLI without one): nothing read, nothing bookmarked
                 mask = np.full(state.size, term.value == "unread")
-            return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
+            return _Evaluated(mask, True, _in_mask(mask))
         raise QueryError(f"cannot search {term.field}:")  # parse() never produces this
 
     def _group(self, state: IndexState, group: Sequence[Term]) -> _Evaluated:
@@ -409,19 +429,21 @@ class SearchIndex:
             inner = evaluated[0][1]
             if inner.exact:
                 mask = ~inner.mask if inner.mask is not None else np.zeros(state.size, dtype=bool)
-                return _Evaluated(mask, True, lambda doc: bool(mask[doc]))
+                return _Evaluated(mask, True, _in_mask(mask))
             return _Evaluated(None, False, lambda doc: not inner.matches(doc))
         checks = [(term.negated, item.matches) for term, item in evaluated]
-        mask = None
-        if all(not term.negated and item.mask is not None for term, item in evaluated):
-            mask = np.zeros(state.size, dtype=bool)
-            for _, item in evaluated:
-                mask |= item.mask
+        masks = [item.mask for term, item in evaluated if not term.negated and item.mask is not None]
+        union: np.ndarray | None = None
+        if len(masks) == len(evaluated):  # every alternative is a mask: the posts are their union
+            union = np.zeros(state.size, dtype=bool)
+            for item_mask in masks:
+                union |= item_mask
         exact = all(item.exact and not term.negated for term, item in evaluated)
-        return _Evaluated(mask, exact, lambda doc: any(check(doc) != negated for negated, check in checks))
+        return _Evaluated(union, exact, lambda doc: any(check(doc) != negated for negated, check in checks))
 
-    def search(self, query: Query | str, limit: int | None = 200,
-               should_stop: Callable[[], bool] | None = None) -> Iterator[SearchResult]:
+    def search(
+        self, query: Query | str, limit: int | None = 200, should_stop: Callable[[], bool] | None = None
+    ) -> Iterator[SearchResult]:
         """Yield the first `limit` hits as soon as they are known, then (if that was not
         everything) the complete result. Stops early when `should_stop()` turns true."""
         started = time.perf_counter()
@@ -458,17 +480,18 @@ class SearchIndex:
         if query.sort in ("date", "-date") and limit is not None:
             step = max(32, min(256, limit * 2))  # small steps: stop once the first screen is full
             while position < len(ids) and len(found) < limit:
-                found.extend(verified(ids[position:position + step]))
+                found.extend(verified(ids[position : position + step]))
                 position += step
             if position >= len(ids):
                 yield self._finish(state, query, np.array(found, dtype=np.int64), started)
                 return
-            yield SearchResult(query, np.array(found[:limit], dtype=np.int64), len(found), False,
-                               time.perf_counter() - started)
+            yield SearchResult(
+                query, np.array(found[:limit], dtype=np.int64), len(found), False, time.perf_counter() - started
+            )
         while position < len(ids):
             if should_stop is not None and should_stop():
                 return
-            found.extend(verified(ids[position:position + _STOP_CHECK_EVERY]))
+            found.extend(verified(ids[position : position + _STOP_CHECK_EVERY]))
             position += _STOP_CHECK_EVERY
         yield self._finish(state, query, np.array(found, dtype=np.int64), started)
 
@@ -509,10 +532,15 @@ class SearchIndex:
     def run(self, query: Query | str, limit: int | None = None) -> SearchResult:
         """The complete result in one call (for the CLI and tests)."""
         result = None
-        for result in self.search(query, limit=limit):
+        for result in self.search(query, limit=limit):  # noqa: B007 - the last result is the complete one
             pass
         assert result is not None
         return result
+
+
+def _in_mask(mask: np.ndarray) -> Callable[[int], bool]:
+    """The check of a term whose answer is exactly a mask."""
+    return lambda doc: bool(mask[doc])
 
 
 def _containing(state: IndexState, term: bytes, ids: list[int], in_title: bool = False) -> list[int]:
@@ -524,14 +552,17 @@ def _containing(state: IndexState, term: bytes, ids: list[int], in_title: bool =
     wanted = np.asarray(ids, dtype=np.int64)
     starts = state.starts[wanted].tolist()
     ends = (state.title_ends if in_title else state.ends)[wanted].tolist()
+    found: Iterable[int]
     if max(ids) < state.main_docs:
         found = map(state.main_blob.find, repeat(term), starts, ends)
     elif min(ids) >= state.main_docs:
         found = map(state.delta_blob.find, repeat(term), starts, ends)
     else:
         main_docs, main_find, delta_find = state.main_docs, state.main_blob.find, state.delta_blob.find
-        found = ((main_find if doc < main_docs else delta_find)(term, start, end)
-                 for doc, start, end in zip(ids, starts, ends))
+        found = (
+            (main_find if doc < main_docs else delta_find)(term, start, end)
+            for doc, start, end in zip(ids, starts, ends, strict=True)
+        )
     return list(compress(ids, map((0).__le__, found)))
 
 

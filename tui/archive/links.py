@@ -222,8 +222,7 @@ def _scan(markdown: str, collector: _Collector, references: dict[str, str]) -> N
             collector.add("link", match.group("email"), "mailto:" + match.group("email"))
         elif match.group("imgattrs") is not None:
             attributes = tag_attributes(match.group("imgattrs"))
-            source = next((attributes[key] for key in ("data-original", "data-src", "src")
-                           if attributes.get(key)), "")
+            source = next((attributes[key] for key in ("data-original", "data-src", "src") if attributes.get(key)), "")
             collector.add("image", attributes.get("alt") or attributes.get("title") or "", source)
         elif match.group("aattrs") is not None:
             attributes = tag_attributes(match.group("aattrs"))

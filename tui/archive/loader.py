@@ -17,8 +17,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from .folding import fold_table
 from .archive import Archive, PostFile, read_batch
+from .folding import fold_table
 from .survey import folder_is_read, post_file_at, survey, walk
 
 BATCH_FILES = 1024
@@ -32,13 +32,16 @@ def worker_count(files: int) -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def load_files(archive: Archive, files: list[PostFile],
-               progress: Callable[[int, int], None] | None = None,
-               should_stop: Callable[[], bool] | None = None,
-               workers: int | None = None) -> bool:
+def load_files(
+    archive: Archive,
+    files: list[PostFile],
+    progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    workers: int | None = None,
+) -> bool:
     """Read `files` into the archive. Returns False when stopped before the end."""
     total = len(files)
-    batches = [files[start:start + BATCH_FILES] for start in range(0, total, BATCH_FILES)]
+    batches = [files[start : start + BATCH_FILES] for start in range(0, total, BATCH_FILES)]
     workers = worker_count(total) if workers is None else workers
     done = 0
     if progress is not None:
@@ -77,9 +80,15 @@ def _start_resource_tracker() -> None:
         sys.stderr = saved
 
 
-def _load_in_workers(archive: Archive, batches: list[list[PostFile]], workers: int, done: int, total: int,
-                     progress: Callable[[int, int], None] | None,
-                     should_stop: Callable[[], bool] | None) -> bool:
+def _load_in_workers(
+    archive: Archive,
+    batches: list[list[PostFile]],
+    workers: int,
+    done: int,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> bool:
     # spawn, not fork: the app runs threads, and forking a threaded process is unsafe.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -106,8 +115,12 @@ def _load_in_workers(archive: Archive, batches: list[list[PostFile]], workers: i
     return True
 
 
-def load_archive(archive: Archive, progress: Callable[[int, int], None] | None = None,
-                 should_stop: Callable[[], bool] | None = None, workers: int | None = None) -> Archive:
+def load_archive(
+    archive: Archive,
+    progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    workers: int | None = None,
+) -> Archive:
     started = time.perf_counter()
     files = survey_files(archive)
     load_files(archive, files, progress, should_stop, workers)
@@ -145,8 +158,9 @@ def scan_changes(archive: Archive) -> tuple[list[PostFile], list[str]]:
     return changed, removed
 
 
-def refresh(archive: Archive, progress: Callable[[int, int], None] | None = None,
-            should_stop: Callable[[], bool] | None = None) -> tuple[int, int]:
+def refresh(
+    archive: Archive, progress: Callable[[int, int], None] | None = None, should_stop: Callable[[], bool] | None = None
+) -> tuple[int, int]:
     """Bring a cached archive up to date with the disk: (files re-read, files gone)."""
     changed, removed = scan_changes(archive)
     if removed:
@@ -176,10 +190,13 @@ def _post_files_in_folder(archive: Archive, folder: str) -> list[PostFile]:
         prefix = str(root).rstrip(os.sep) + os.sep
         if candidate.startswith(prefix):
             layout = archive.layout_for(root)
-            if not folder_is_read(layout, tuple(candidate[len(prefix):].split(os.sep))):
+            if not folder_is_read(layout, tuple(candidate[len(prefix) :].split(os.sep))):
                 return []
-            return [post_file for post_file in walk(root, layout, type(root)(candidate), set())
-                    if str(post_file.path) not in archive.files]
+            return [
+                post_file
+                for post_file in walk(root, layout, type(root)(candidate), set())
+                if str(post_file.path) not in archive.files
+            ]
     return []
 
 
@@ -215,11 +232,16 @@ def apply_file_changes(archive: Archive, paths: set[str]) -> int:
     return len(gone) + len(to_load)
 
 
-def open_archive(roots, *, rebuild: bool = False, use_cache: bool = True,
-                 on_archive: Callable[[Archive], None] | None = None,
-                 progress: Callable[[int, int], None] | None = None,
-                 should_stop: Callable[[], bool] | None = None,
-                 notice: Callable[[str], None] | None = None) -> tuple[Archive, bool]:
+def open_archive(
+    roots,
+    *,
+    rebuild: bool = False,
+    use_cache: bool = True,
+    on_archive: Callable[[Archive], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    notice: Callable[[str], None] | None = None,
+) -> tuple[Archive, bool]:
     """Open an archive from its cache (then catch up with the disk) or by reading every file.
 
     Returns the archive and whether it is complete (False when stopped while loading).

@@ -52,7 +52,7 @@ def run_queries(index: SearchIndex, queries: Sequence[Query], limit: int | None)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             jobs = [(query, limit) for query in queries]
-            for query, (count, ids, seconds) in zip(queries, pool.imap(_run_in_worker, jobs)):
+            for query, (count, ids, seconds) in zip(queries, pool.imap(_run_in_worker, jobs), strict=True):
                 yield SearchResult(query, ids, count, True, seconds)
     finally:
         _FORKED_INDEX = None

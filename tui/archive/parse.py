@@ -55,9 +55,15 @@ MAX_POST_BYTES = 32 * 1024 * 1024
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _MAGIC_NUMBERS = {
-    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-    b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive", b"\x1f\x8b": "gzip data",
-    b"\x7fELF": "a program (ELF)", b"RIFF": "a RIFF media file", b"\x00\x00\x01\x00": "an icon",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive",
+    b"\x1f\x8b": "gzip data",
+    b"\x7fELF": "a program (ELF)",
+    b"RIFF": "a RIFF media file",
+    b"\x00\x00\x01\x00": "an icon",
 }
 
 
@@ -70,12 +76,12 @@ def decode(data: bytes) -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "UTF-8 with BOM"
         except UnicodeDecodeError as error:
-            raise NotAPost(f"starts with a UTF-8 BOM but is not valid UTF-8 ({_where(error)})")
+            raise NotAPost(f"starts with a UTF-8 BOM but is not valid UTF-8 ({_where(error)})") from error
     if data.startswith(_UTF16_BOMS):
         try:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError as error:
-            raise NotAPost(f"starts with a UTF-16 BOM but is not valid UTF-16 ({_where(error)})")
+            raise NotAPost(f"starts with a UTF-16 BOM but is not valid UTF-16 ({_where(error)})") from error
     if b"\x00" in data:
         guessed = _guess_utf16(data)
         if guessed:
@@ -118,10 +124,7 @@ def _decode_not_utf8(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, 
             pass
     if b"\x00" in data:
         raise NotAPost("binary file: it contains NUL bytes and is not text in a known encoding")
-    raise NotAPost(
-        f"not text in a known encoding: invalid UTF-8 ({_where(utf8_error)}) "
-        "and not GBK/GB18030 either"
-    )
+    raise NotAPost(f"not text in a known encoding: invalid UTF-8 ({_where(utf8_error)}) and not GBK/GB18030 either")
 
 
 _HIGH_BYTE_RUN = re.compile(rb"[\x80-\xff]{3,}")
@@ -180,8 +183,7 @@ def read_post_file(path: Path, inside: Sequence[Path | str] | None = None) -> Ra
     return raw
 
 
-_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
-          stat.S_IFSOCK: "a socket"}
+_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket"}
 
 
 def read_bytes(path: Path | str, inside: Sequence[Path | str] | None = None) -> bytes:
@@ -197,10 +199,10 @@ def read_bytes(path: Path | str, inside: Sequence[Path | str] | None = None) -> 
             # The file is a symbolic link (or a loop of them): follow it only into the archive.
             target = os.path.realpath(path)
             if not any(_within(target, place) for place in inside):
-                raise NotAPost("symbolic link to a file outside the archive (not followed)")
+                raise NotAPost("symbolic link to a file outside the archive (not followed)") from None
             descriptor = os.open(path, flags)
     except OSError as error:
-        raise NotAPost(f"cannot be read: {error.strerror or error}")
+        raise NotAPost(f"cannot be read: {error.strerror or error}") from error
     with open(descriptor, "rb", buffering=0) as file:
         info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
@@ -217,7 +219,7 @@ def read_bytes(path: Path | str, inside: Sequence[Path | str] | None = None) -> 
             if len(data) == want:
                 data += file.read(MAX_POST_BYTES + 1 - len(data))
         except OSError as error:
-            raise NotAPost(f"cannot be read: {error.strerror or error}")
+            raise NotAPost(f"cannot be read: {error.strerror or error}") from error
     if len(data) > MAX_POST_BYTES:  # grew since fstat
         raise NotAPost(_too_big(len(data)))
     return data
@@ -263,8 +265,8 @@ def _split(handler: BaseHandler, text: str, delimiter: str) -> tuple[str, str]:
     try:
         frontmatter, body = handler.split(text)
         return frontmatter, body.lstrip("\n")
-    except ValueError:
-        raise NotAPost(f"frontmatter opened with '{delimiter}' on the first line is never closed")
+    except ValueError as error:
+        raise NotAPost(f"frontmatter opened with '{delimiter}' on the first line is never closed") from error
 
 
 def _parse_yaml(text: str) -> RawPost:
@@ -324,10 +326,14 @@ _ITEM_LINE = re.compile(r"^[ \t]+-[ \t]*(.*)$|^-[ \t]+(.*)$")
 
 
 def recover_yaml_lines(frontmatter: str) -> dict[str, Any]:
-    """Best-effort `key: value` and `- item` reading of frontmatter YAML refused.
+    (
+        """Best-effort `key: value` and `- item` reading of frontmatter YAML refused.
 
-    Values lose the runs of quotes feed bots wrap them in (`"""'2015'"""` -> `2015`).
+    Values lose the runs of quotes feed bots wrap them in (`"""
+        "2015"
+        """` -> `2015`).
     """
+    )
     metadata: dict[str, Any] = {}
     current_key: str | None = None
     for line in frontmatter.split("\n"):

@@ -14,8 +14,20 @@ from pathlib import Path
 from .post import Post
 
 _COLUMNS = (
-    "path", "relative_path", "title", "timestamp", "utc_offset", "date_raw", "authors",
-    "categories", "tags", "image", "link", "body_format", "repaired", "notes",
+    "path",
+    "relative_path",
+    "title",
+    "timestamp",
+    "utc_offset",
+    "date_raw",
+    "authors",
+    "categories",
+    "tags",
+    "image",
+    "link",
+    "body_format",
+    "repaired",
+    "notes",
 )
 _ZONES: dict[int, timezone] = {}
 
@@ -50,7 +62,9 @@ class PostTable(Sequence[Post]):
             columns["utc_offset"].append(0)
         else:
             columns["timestamp"].append(post.date.timestamp())
-            columns["utc_offset"].append(int(post.date.utcoffset().total_seconds()))
+            offset = post.date.utcoffset()
+            assert offset is not None, "post dates always have a zone (fields.parse_date gives one)"
+            columns["utc_offset"].append(int(offset.total_seconds()))
         columns["date_raw"].append(post.date_raw)
         columns["authors"].append(self._intern(post.authors))
         columns["categories"].append(self._intern(post.categories))
@@ -62,7 +76,7 @@ class PostTable(Sequence[Post]):
         columns["notes"].append(self._intern(post.notes))
         columns["path"].append(str(post.path))  # last: len() counts complete rows only
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         c = self.columns

@@ -1,23 +1,23 @@
 """The query language: GitHub/Gmail-style search text -> a small AST, or a plain-words error.
 
-    信用 建设            every word must appear (substring: Chinese needs no spaces)
-    "exact phrase"       the words together, in order
-    -word  -"phrase"     exclude
-    a OR b               either (OR binds tighter than the spaces between terms)
-    (a OR b) -(c OR d)   parentheses group ORs (a space inside them is an error: say OR)
-    title: author: cat: tag: source:   look in one field (cat: matches any category level)
-    author:=ZAKER  cat:="新媒体/ZAKER"  the whole value, exactly (author:, cat:, tag:, source:)
-    date:2021  date:2021-12  date:2021-12-05  date:2021-01..2021-06
-    before:2021-06-01  after:2021-06-01     (before the day / after the day)
-    is:undated  is:repaired  is:read  is:unread  is:bookmarked
-    sort:date  sort:-date  sort:relevance  sort:title
+信用 建设            every word must appear (substring: Chinese needs no spaces)
+"exact phrase"       the words together, in order
+-word  -"phrase"     exclude
+a OR b               either (OR binds tighter than the spaces between terms)
+(a OR b) -(c OR d)   parentheses group ORs (a space inside them is an error: say OR)
+title: author: cat: tag: source:   look in one field (cat: matches any category level)
+author:=ZAKER  cat:="新媒体/ZAKER"  the whole value, exactly (author:, cat:, tag:, source:)
+date:2021  date:2021-12  date:2021-12-05  date:2021-01..2021-06
+before:2021-06-01  after:2021-06-01     (before the day / after the day)
+is:undated  is:repaired  is:read  is:unread  is:bookmarked
+sort:date  sort:-date  sort:relevance  sort:title
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 TEXT_FIELDS = ("title", "author", "cat", "tag", "source")
 EXACT_FIELDS = ("author", "cat", "tag", "source")
@@ -115,7 +115,7 @@ def _tokens(text: str) -> list[_Token]:
             unbalanced = bare.count(")") - bare.count("(")  # foo(bar) closes nothing
             closing = max(0, min(depth, len(bare) - len(bare.rstrip(")")), unbalanced))
             if 0 < closing < len(bare):  # the word without the parentheses that close groups
-                match = _TOKEN.match(text[: match.end() - closing], position)
+                match = _TOKEN.match(text[: match.end() - closing], position) or match  # always matches
         position = match.end()
         if match.group("space"):
             continue
@@ -138,11 +138,13 @@ def _tokens(text: str) -> list[_Token]:
                 f'to search for the text, put it in quotes: "{name}:{value}"'
             )
         exact = match.group("exact") is not None
-        if exact and name.lower() not in EXACT_FIELDS:
-            raise QueryError(f"{name.lower()}:= (the exact value) works with "
-                             f"{', '.join(f + ':' for f in EXACT_FIELDS)} only")
-        tokens.append(_Token(match.group(0), negated, name.lower() if name else None, value, quoted,
-                             match.start(), exact))
+        if exact and name is not None and name.lower() not in EXACT_FIELDS:  # `=` comes only after a name
+            raise QueryError(
+                f"{name.lower()}:= (the exact value) works with {', '.join(f + ':' for f in EXACT_FIELDS)} only"
+            )
+        tokens.append(
+            _Token(match.group(0), negated, name.lower() if name else None, value, quoted, match.start(), exact)
+        )
     return tokens
 
 
@@ -189,8 +191,9 @@ def parse(text: str) -> Query:
             if term is None:
                 continue
             if group and not group_pending_or:
-                raise QueryError("inside ( ) join terms with OR, for example (linux OR unix); "
-                                 "outside, a space means both")
+                raise QueryError(
+                    "inside ( ) join terms with OR, for example (linux OR unix); outside, a space means both"
+                )
             group.append(term)
             group_pending_or = False
             continue
@@ -203,7 +206,9 @@ def parse(text: str) -> Query:
             continue
         if token.name == "sort":
             if token.value.lower() not in SORTS:
-                raise QueryError(f"sort:{token.value} is not a sort order (use sort:date, sort:-date, sort:relevance or sort:title)")
+                raise QueryError(
+                    f"sort:{token.value} is not a sort order (use sort:date, sort:-date, sort:relevance or sort:title)"
+                )
             if pending_or:
                 raise QueryError("OR cannot join a sort: qualifier")
             sort = token.value.lower()
@@ -244,9 +249,16 @@ def _term(token: _Token) -> Term | None:
 
 
 _EXAMPLES = {
-    "title": "title:linux", "author": "author:ZAKER", "cat": "cat:编程", "tag": "tag:python",
-    "source": "source:github.com", "date": "date:2021-12", "before": "before:2021-06-01",
-    "after": "after:2021-06-01", "is": "is:undated", "sort": "sort:date",
+    "title": "title:linux",
+    "author": "author:ZAKER",
+    "cat": "cat:编程",
+    "tag": "tag:python",
+    "source": "source:github.com",
+    "date": "date:2021-12",
+    "before": "before:2021-06-01",
+    "after": "after:2021-06-01",
+    "is": "is:undated",
+    "sort": "sort:date",
 }
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -260,16 +272,16 @@ def _period(text: str, qualifier: str) -> tuple[datetime, datetime]:
     year, month, day = match.group(1), match.group(2), match.group(3)
     try:
         if day is not None:
-            start = datetime(int(year), int(month), int(day), tzinfo=timezone.utc)
-            following = datetime.fromordinal(start.toordinal() + 1).replace(tzinfo=timezone.utc)
+            start = datetime(int(year), int(month), int(day), tzinfo=UTC)
+            following = datetime.fromordinal(start.toordinal() + 1).replace(tzinfo=UTC)
         elif month is not None:
-            start = datetime(int(year), int(month), 1, tzinfo=timezone.utc)
-            following = datetime(int(year) + (int(month) == 12), int(month) % 12 + 1, 1, tzinfo=timezone.utc)
+            start = datetime(int(year), int(month), 1, tzinfo=UTC)
+            following = datetime(int(year) + (int(month) == 12), int(month) % 12 + 1, 1, tzinfo=UTC)
         else:
-            start = datetime(int(year), 1, 1, tzinfo=timezone.utc)
-            following = datetime(int(year) + 1, 1, 1, tzinfo=timezone.utc)
-    except (ValueError, OverflowError):
-        raise QueryError(f"{qualifier}:{text} is not a real date")
+            start = datetime(int(year), 1, 1, tzinfo=UTC)
+            following = datetime(int(year) + 1, 1, 1, tzinfo=UTC)
+    except (ValueError, OverflowError) as error:
+        raise QueryError(f"{qualifier}:{text} is not a real date") from error
     return start, following
 
 

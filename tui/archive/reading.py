@@ -18,7 +18,7 @@ def without_title_heading(markdown: str, title: str) -> str:
     if match and len(match.group(1)) > 4 * len(title) + 64:
         return markdown  # far longer than the title: not a repeat of it
     if match and title.strip() and fold(match.group(1).rstrip(" \t#").strip()) == fold(title.strip()):
-        return (markdown[:match.start()].rstrip("\n") + "\n\n" + markdown[match.end():].lstrip("\n")).lstrip("\n")
+        return (markdown[: match.start()].rstrip("\n") + "\n\n" + markdown[match.end() :].lstrip("\n")).lstrip("\n")
     return markdown
 
 
@@ -50,5 +50,7 @@ def markup_only(body: str) -> str:
     """What the reader shows of a body that converts to no text (Vue components after a
     `<script setup>`, scripts and styles only): that it has no text, and its source."""
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", body)), default=0))
-    return (f"*(This page is markup that shows no text here: scripts, styles or components. Its source:)*\n\n"
-            f"{fence}html\n{body.strip()}\n{fence}\n")
+    return (
+        f"*(This page is markup that shows no text here: scripts, styles or components. Its source:)*\n\n"
+        f"{fence}html\n{body.strip()}\n{fence}\n"
+    )

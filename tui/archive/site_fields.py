@@ -8,13 +8,11 @@ does bounded, linear work (these run on every post, hostile ones included).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
 from . import fields
-
-UTC = timezone.utc
 
 # ---------------------------------------------------------------- titles
 
@@ -22,8 +20,10 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*))?$")
 _SETEXT = re.compile(r"^[ \t]{0,3}(?:=+|-+)[ \t]*$")
 _RAW_START = re.compile(r"^[ \t]{0,3}<(script|style|template|pre|textarea|svg)\b|^[ \t]{0,3}<!--", re.IGNORECASE)
-_RAW_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
-            for name in ("script", "style", "template", "pre", "textarea", "svg")}
+_RAW_END = {
+    name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
+    for name in ("script", "style", "template", "pre", "textarea", "svg")
+}
 _RAW_END["--"] = re.compile("-->")
 _HTML_LINE = re.compile(r"^[ \t]{0,3}</?[A-Za-z][^\n]*$")
 _HTML_HEADING = re.compile(r"<h[1-3][\s>]", re.IGNORECASE)
@@ -138,7 +138,7 @@ def date_from_path(relative_path: str) -> datetime | None:
     return date_in_url("/".join(parts[:-1]) + "/")
 
 
-def date_in_url(text: str) -> datetime | None:
+def date_in_url(text: object) -> datetime | None:
     """A date kept in a URL path: `2022/04/07/slug` (Zola's `path`, aliases, permalinks)."""
     if not isinstance(text, str) or len(text) > 2000:
         return None
@@ -147,8 +147,8 @@ def date_in_url(text: str) -> datetime | None:
         if found is not None:
             return found
     last = text.rstrip("/").rsplit("/", 1)[-1]
-    match = _DATED_NAME.match(last)
-    return _plausible(*match.groups()) if match else None
+    named = _DATED_NAME.match(last)
+    return _plausible(*named.groups()) if named else None
 
 
 def post_date(metadata: dict[str, Any], relative_path: str) -> tuple[datetime | None, str, str]:
@@ -178,7 +178,11 @@ def post_date(metadata: dict[str, Any], relative_path: str) -> tuple[datetime | 
         value = metadata.get(key)
         date = None if isinstance(value, bool) else fields.parse_date(value)
         if date is not None:
-            return date, raw or fields.raw_date_text(value), f"dated by its last change ({key}): it gives no publication date"
+            return (
+                date,
+                raw or fields.raw_date_text(value),
+                f"dated by its last change ({key}): it gives no publication date",
+            )
     return None, raw, ""
 
 

@@ -22,8 +22,10 @@ SITE_CONTAINER = "postshelf-site"
 """The container name the reader draws as a dim label line."""
 
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_TOC_LINE = re.compile(r"^[ \t]*(?:\[\[?_?TOC_?\]\]?|\{:toc\}|\*[ \t]+TOC|\{\{[<%][ \t]*toc[ \t]*/?[>%]\}\}|@\[toc\](?:\([^)]*\))?)[ \t]*$",
-                       re.IGNORECASE)
+_TOC_LINE = re.compile(
+    r"^[ \t]*(?:\[\[?_?TOC_?\]\]?|\{:toc\}|\*[ \t]+TOC|\{\{[<%][ \t]*toc[ \t]*/?[>%]\}\}|@\[toc\](?:\([^)]*\))?)[ \t]*$",
+    re.IGNORECASE,
+)
 _HEADING_ATTRIBUTES = re.compile(r"^([ \t]{0,3}#{1,6}[ \t].*?)[ \t]*\{[ \t]*[#.][^{}\n]*\}[ \t]*$")
 _KRAMDOWN_LINE = re.compile(r"^[ \t]*\{[:.#][^{}\n]{0,200}\}[ \t]*$")  # `{: .class}`, `{.display-6}`
 
@@ -32,7 +34,9 @@ _KRAMDOWN_LINE = re.compile(r"^[ \t]*\{[:.#][^{}\n]{0,200}\}[ \t]*$")  # `{: .cl
 _ESCAPED = re.compile(r"\{\{([<%])/\*([^`]*?)\*/([>%])\}\}|\{\{/\*([^`]*?)\*/\}\}|\{%/\*([^`]*?)\*/%\}")
 # Hugo: {{< name args >}} / {{% name args %}} / {{< /name >}} / {{< name args />}}
 _HUGO_ARGUMENTS = r"((?:[^\n{}]|\{(?!\{)|\}(?!\}))*?)"  # up to the call's end, never into another call
-_HUGO = re.compile(r"\{\{([<%])[ \t]*(/?)[ \t]*([\w.-]+(?:/[\w.-]+)*)" + _HUGO_ARGUMENTS + r"[ \t]*(/?)[ \t]*([>%])\}\}")
+_HUGO = re.compile(
+    r"\{\{([<%])[ \t]*(/?)[ \t]*([\w.-]+(?:/[\w.-]+)*)" + _HUGO_ARGUMENTS + r"[ \t]*(/?)[ \t]*([>%])\}\}"
+)
 # Liquid (Jekyll, Hexo) and Zola body shortcodes: {% name args %}, {%- name -%}
 _LIQUID = re.compile(r"\{%-?[ \t]*([\w.-]+)((?:[^\n%]|%(?!\}))*?)[ \t]*-?%\}")
 # Zola inline shortcode alone on a line: {{ youtube(id="x") }}
@@ -138,8 +142,10 @@ def _inline_calls(line: str) -> str:
         line = _REF.sub(lambda m: m.group(1), line)
         line = _HUGO.sub(lambda m: "" if m.group(2) else _label(m.group(3), m.group(4)), line)
     if "{%" in line:
-        line = _LIQUID.sub(lambda m: "" if m.group(1) in _RAW_TAGS or m.group(1).startswith("end")
-                           else _label(m.group(1), m.group(2)), line)
+        line = _LIQUID.sub(
+            lambda m: "" if m.group(1) in _RAW_TAGS or m.group(1).startswith("end") else _label(m.group(1), m.group(2)),
+            line,
+        )
     return line
 
 
@@ -269,7 +275,7 @@ class _Rewriter:
             return closing + 1
         if tag.name in _RAW_TAGS:
             if closing is not None:
-                self.out.extend(self.lines[index + 1:closing])
+                self.out.extend(self.lines[index + 1 : closing])
                 return closing + 1
             return index + 1
         marker = ":" * (40 - min(len(self.open), 30))
@@ -280,7 +286,7 @@ class _Rewriter:
             self.out.append("")
             return index + 1
         if _holds_code(tag):
-            inner = [self._code_line(line) for line in self.lines[index + 1:closing]]
+            inner = [self._code_line(line) for line in self.lines[index + 1 : closing]]
             ticks = "`" * max(3, 1 + max((len(run) for line in inner for run in re.findall("`+", line)), default=0))
             self.out.append(f"{indent}{ticks}{_code_language(tag, inner)}")
             self.out.extend(inner)
@@ -312,10 +318,12 @@ def _join_calls(lines: list[str]) -> list[str]:
         elif opened:
             fence = opened.group(1)
         elif _CALL_START.match(line) and not _CALL_END.search(line):
-            end = next((at for at in range(index, min(len(lines), index + MAX_CALL_LINES))
-                        if _CALL_END.search(lines[at])), None)
+            end = next(
+                (at for at in range(index, min(len(lines), index + MAX_CALL_LINES)) if _CALL_END.search(lines[at])),
+                None,
+            )
             if end is not None:
-                line = " ".join([line.rstrip(), *(part.strip() for part in lines[index:end + 1])])
+                line = " ".join([line.rstrip(), *(part.strip() for part in lines[index : end + 1])])
                 index = end + 1
         result.append(line)
     return result
@@ -361,7 +369,7 @@ def _scan_blocks(lines: list[str]) -> tuple[set[int], set[int]]:
             if ending:  # types 1 and 2 of CommonMark: up to the end marker, blank lines and all
                 marker = "-->" if ending.group(1) is None else f"</{ending.group(1).lower()}>"
                 html.add(index)
-                if marker not in line.lower()[ending.end():]:
+                if marker not in line.lower()[ending.end() :]:
                     html_end = marker
                 previous_blank = False
                 continue

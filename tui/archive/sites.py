@@ -27,29 +27,69 @@ import yaml
 POST_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
-DOCUMENT_NAMES = frozenset({
-    "readme", "license", "licence", "changelog", "changes", "history", "contributing", "code_of_conduct",
-    "security", "agents", "claude", "gemini", "copying", "notice", "authors", "maintainers", "governance",
-    "support",
-})
+DOCUMENT_NAMES = frozenset(
+    {
+        "readme",
+        "license",
+        "licence",
+        "changelog",
+        "changes",
+        "history",
+        "contributing",
+        "code_of_conduct",
+        "security",
+        "agents",
+        "claude",
+        "gemini",
+        "copying",
+        "notice",
+        "authors",
+        "maintainers",
+        "governance",
+        "support",
+    }
+)
 """Stems of files that describe a repository (README.md, LICENSE.md…): not posts at its root."""
 
-REPOSITORY_MARKERS = frozenset({
-    ".git", "package.json", "cargo.toml", "pyproject.toml", "setup.py", "gemfile", "go.mod", "makefile",
-    "composer.json", "_config.yml", "_config.yaml", "hugo.toml", "hugo.yaml", "hugo.json", "config.toml",
-    "config.yaml", "config.yml",
-})
+REPOSITORY_MARKERS = frozenset(
+    {
+        ".git",
+        "package.json",
+        "cargo.toml",
+        "pyproject.toml",
+        "setup.py",
+        "gemfile",
+        "go.mod",
+        "makefile",
+        "composer.json",
+        "_config.yml",
+        "_config.yaml",
+        "hugo.toml",
+        "hugo.yaml",
+        "hugo.json",
+        "config.toml",
+        "config.yaml",
+        "config.yml",
+    }
+)
 """Names that make a folder a repository (or a site's root): a project, not a folder of posts."""
 DOCUMENT_MARKERS = REPOSITORY_MARKERS | {"readme.md", "readme.markdown", "readme", "license", "license.md", "licence"}
 """Names that make a folder's README, LICENSE… documents about it rather than posts."""
 
-DEPENDENCY_FOLDERS = {"node_modules": "dependencies (node_modules)", "__pycache__": "Python's cache",
-                      "site-packages": "Python packages"}
+DEPENDENCY_FOLDERS = {
+    "node_modules": "dependencies (node_modules)",
+    "__pycache__": "Python's cache",
+    "site-packages": "Python packages",
+}
 """Never content, at any depth."""
 
 PLAIN_ROOT_FOLDERS = {
-    "public": "generated output", "_site": "generated output", "themes": "themes", "scaffolds": "templates",
-    "resources": "generated resources", "vendor": "dependencies",
+    "public": "generated output",
+    "_site": "generated output",
+    "themes": "themes",
+    "scaffolds": "templates",
+    "resources": "generated resources",
+    "vendor": "dependencies",
 }
 """In a folder of no recognised generator: tooling when found at its root (and only there)."""
 
@@ -102,9 +142,14 @@ class Site:
     @property
     def pages(self) -> str:
         """Where its pages are, for people: `content/` (not its language folders too)."""
-        shown = [root for root in self.content
-                 if not any(other.categories and other is not root and _under(_split(root.path), _split(other.path))
-                            for other in self.content)]
+        shown = [
+            root
+            for root in self.content
+            if not any(
+                other.categories and other is not root and _under(_split(root.path), _split(other.path))
+                for other in self.content
+            )
+        ]
         return ", ".join(f"{root.path}/" if root.path else "./" for root in shown) or "none"
 
     @property
@@ -188,35 +233,59 @@ def _hexo(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     source_dir = _clean_relative(str(settings.get("source_dir") or "source")) or "source"
     if "collections" in settings or not (folder / source_dir).is_dir():
         return None  # a Jekyll site (which may have a folder called source)
-    marks = ((folder / source_dir / "_posts").is_dir() or _is_dir(folder, names.get("scaffolds"))
-             or ("package.json" in names and "hexo" in _read_text(folder / names["package.json"])))
+    marks = (
+        (folder / source_dir / "_posts").is_dir()
+        or _is_dir(folder, names.get("scaffolds"))
+        or ("package.json" in names and "hexo" in _read_text(folder / names["package.json"]))
+    )
     if not marks:
         return None
     public_dir = _clean_relative(str(settings.get("public_dir") or "public")) or "public"
     return Site(
-        "Hexo", relative,
-        tuple(ContentRoot(path, categories) for path, categories in (
-            (f"{source_dir}/_posts", True), (f"{source_dir}/_drafts", True), (source_dir, False))
-            if (folder / path).is_dir()),
-        tooling={"themes": "Hexo themes", "scaffolds": "Hexo scaffolds (templates for new posts)",
-                 public_dir: _OUTPUT, "node_modules": DEPENDENCY_FOLDERS["node_modules"]},
-        underscore=True, underscore_kept=frozenset({"_posts", "_drafts"}),
-        excluded=tuple(_clean_relative(f"{source_dir}/{pattern}")
-                       for pattern in _string_list(settings.get("skip_render"))),
+        "Hexo",
+        relative,
+        tuple(
+            ContentRoot(path, categories)
+            for path, categories in (
+                (f"{source_dir}/_posts", True),
+                (f"{source_dir}/_drafts", True),
+                (source_dir, False),
+            )
+            if (folder / path).is_dir()
+        ),
+        tooling={
+            "themes": "Hexo themes",
+            "scaffolds": "Hexo scaffolds (templates for new posts)",
+            public_dir: _OUTPUT,
+            "node_modules": DEPENDENCY_FOLDERS["node_modules"],
+        },
+        underscore=True,
+        underscore_kept=frozenset({"_posts", "_drafts"}),
+        excluded=tuple(
+            _clean_relative(f"{source_dir}/{pattern}") for pattern in _string_list(settings.get("skip_render"))
+        ),
     )
 
 
 _JEKYLL_TOOLING = {
-    "_layouts": "Jekyll layouts (templates)", "_includes": "Jekyll includes (template parts)",
-    "_sass": "Sass styles", "_data": "Jekyll data files", "_plugins": "Jekyll plugins", "_site": _OUTPUT,
-    ".jekyll-cache": "Jekyll's cache", "vendor": "dependencies", "node_modules": DEPENDENCY_FOLDERS["node_modules"],
+    "_layouts": "Jekyll layouts (templates)",
+    "_includes": "Jekyll includes (template parts)",
+    "_sass": "Sass styles",
+    "_data": "Jekyll data files",
+    "_plugins": "Jekyll plugins",
+    "_site": _OUTPUT,
+    ".jekyll-cache": "Jekyll's cache",
+    "vendor": "dependencies",
+    "node_modules": DEPENDENCY_FOLDERS["node_modules"],
 }
 
 
 def _jekyll(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     config = names.get("_config.yml") or names.get("_config.yaml") or names.get("_config.toml")
-    if config is None and not (_is_dir(folder, names.get("_posts"))
-                               and (_is_dir(folder, names.get("_layouts")) or _is_dir(folder, names.get("_includes")))):
+    if config is None and not (
+        _is_dir(folder, names.get("_posts"))
+        and (_is_dir(folder, names.get("_layouts")) or _is_dir(folder, names.get("_includes")))
+    ):
         return None
     settings = _read_mapping(folder / config) if config else {}
     collections_dir = _clean_relative(str(settings.get("collections_dir") or ""))
@@ -230,18 +299,29 @@ def _jekyll(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     content = [root for root in content if (folder / root.path).is_dir()]
     content.append(ContentRoot("", False))
     return Site(
-        "Jekyll", relative, tuple(content), tooling=dict(_JEKYLL_TOOLING),
-        underscore=True, underscore_kept=frozenset({"_posts", "_drafts"}),
-        excluded=tuple(_clean_relative(pattern) for pattern in _string_list(settings.get("exclude"))
-                       if _clean_relative(pattern)),
+        "Jekyll",
+        relative,
+        tuple(content),
+        tooling=dict(_JEKYLL_TOOLING),
+        underscore=True,
+        underscore_kept=frozenset({"_posts", "_drafts"}),
+        excluded=tuple(
+            _clean_relative(pattern) for pattern in _string_list(settings.get("exclude")) if _clean_relative(pattern)
+        ),
     )
 
 
 _HUGO_TOOLING = {
-    "layouts": "Hugo templates", "archetypes": "Hugo archetypes (templates for new pages)",
-    "themes": "Hugo themes", "static": _STATIC, "assets": "Hugo assets (styles, scripts)",
-    "resources": "Hugo's generated resources", "public": _OUTPUT, "data": "Hugo data files",
-    "i18n": "Hugo translation strings", "config": "Hugo configuration",
+    "layouts": "Hugo templates",
+    "archetypes": "Hugo archetypes (templates for new pages)",
+    "themes": "Hugo themes",
+    "static": _STATIC,
+    "assets": "Hugo assets (styles, scripts)",
+    "resources": "Hugo's generated resources",
+    "public": _OUTPUT,
+    "data": "Hugo data files",
+    "i18n": "Hugo translation strings",
+    "config": "Hugo configuration",
     "node_modules": DEPENDENCY_FOLDERS["node_modules"],
 }
 _HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
@@ -250,8 +330,10 @@ _HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 def _hugo(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     configs = [names[name] for name in _HUGO_CONFIGS if name in names]
     config_dir = names.get("config")
-    if _is_dir(folder, config_dir) and (folder / config_dir / "_default").is_dir():
-        configs += [f"{config_dir}/_default/{entry}" for entry in sorted(_names(folder / config_dir / "_default").values())]
+    if config_dir is not None and _is_dir(folder, config_dir) and (folder / config_dir / "_default").is_dir():
+        configs += [
+            f"{config_dir}/_default/{entry}" for entry in sorted(_names(folder / config_dir / "_default").values())
+        ]
     hugo_folders = any(_is_dir(folder, names.get(name)) for name in ("layouts", "archetypes", "content"))
     if not configs:
         old = [names[name] for name in ("config.toml", "config.yaml", "config.yml", "config.json") if name in names]
@@ -291,16 +373,26 @@ def _zola(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     if not _is_dir(folder, names.get("templates")) and "base_url" not in _read_text(folder / config):
         return None
     return Site(
-        "Zola", relative, (ContentRoot(names["content"]),), suffixes=MARKDOWN_SUFFIXES,
-        tooling={"templates": "Zola templates", "themes": "Zola themes", "static": _STATIC, "sass": "Sass styles",
-                 "public": _OUTPUT, "syntaxes": "Zola syntax definitions", "highlight_themes": "Zola highlighting themes",
-                 "node_modules": DEPENDENCY_FOLDERS["node_modules"]},
+        "Zola",
+        relative,
+        (ContentRoot(names["content"]),),
+        suffixes=MARKDOWN_SUFFIXES,
+        tooling={
+            "templates": "Zola templates",
+            "themes": "Zola themes",
+            "static": _STATIC,
+            "sass": "Sass styles",
+            "public": _OUTPUT,
+            "syntaxes": "Zola syntax definitions",
+            "highlight_themes": "Zola highlighting themes",
+            "node_modules": DEPENDENCY_FOLDERS["node_modules"],
+        },
     )
 
 
 def _vitepress(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     dot = names.get(".vitepress")
-    if not _is_dir(folder, dot):
+    if dot is None or not _is_dir(folder, dot):
         return None
     config_text = ""
     for name in sorted(_names(folder / dot).values()):
@@ -312,11 +404,16 @@ def _vitepress(folder: Path, names: dict[str, str], relative: str) -> Site | Non
     excluded: list[str] = []
     exclude_match = re.search(r"\bsrcExclude\s*:\s*\[([^\]]*)\]", config_text)
     if exclude_match:
-        excluded = [_clean_relative(f"{source}/{pattern}") for pattern in re.findall(r"""['"]([^'"]+)['"]""",
-                                                                                   exclude_match.group(1))]
+        excluded = [
+            _clean_relative(f"{source}/{pattern}")
+            for pattern in re.findall(r"""['"]([^'"]+)['"]""", exclude_match.group(1))
+        ]
     public = f"{source}/public" if source else "public"
     return Site(
-        "VitePress", relative, (ContentRoot(source),), suffixes=MARKDOWN_SUFFIXES,
+        "VitePress",
+        relative,
+        (ContentRoot(source),),
+        suffixes=MARKDOWN_SUFFIXES,
         tooling={public: _STATIC, "node_modules": DEPENDENCY_FOLDERS["node_modules"], "dist": _OUTPUT},
         excluded=tuple(pattern for pattern in excluded if pattern),
     )
@@ -327,9 +424,17 @@ def _docusaurus(folder: Path, names: dict[str, str], relative: str) -> Site | No
         return None
     content = tuple(ContentRoot(path) for path in ("docs", "blog", "src/pages") if (folder / path).is_dir())
     return Site(
-        "Docusaurus", relative, content, suffixes=MARKDOWN_SUFFIXES,
-        tooling={"static": _STATIC, "build": _OUTPUT, "i18n": "Docusaurus translations",
-                 "versioned_docs": "older versions of the docs", "node_modules": DEPENDENCY_FOLDERS["node_modules"]},
+        "Docusaurus",
+        relative,
+        content,
+        suffixes=MARKDOWN_SUFFIXES,
+        tooling={
+            "static": _STATIC,
+            "build": _OUTPUT,
+            "i18n": "Docusaurus translations",
+            "versioned_docs": "older versions of the docs",
+            "node_modules": DEPENDENCY_FOLDERS["node_modules"],
+        },
         underscore=True,
     )
 
@@ -343,12 +448,22 @@ def _mkdocs(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     site = re.search(r"^site_dir\s*:\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
     docs_dir = _clean_relative(docs.group(1)) if docs else "docs"
     site_dir = _clean_relative(site.group(1)) if site else "site"
-    return Site("MkDocs", relative, (ContentRoot(docs_dir or "docs"),), suffixes=MARKDOWN_SUFFIXES,
-                tooling={site_dir or "site": _OUTPUT, "node_modules": DEPENDENCY_FOLDERS["node_modules"]})
+    return Site(
+        "MkDocs",
+        relative,
+        (ContentRoot(docs_dir or "docs"),),
+        suffixes=MARKDOWN_SUFFIXES,
+        tooling={site_dir or "site": _OUTPUT, "node_modules": DEPENDENCY_FOLDERS["node_modules"]},
+    )
 
 
-_ELEVENTY_CONFIGS = (".eleventy.js", "eleventy.config.js", "eleventy.config.cjs", "eleventy.config.mjs",
-                     "eleventy.config.ts")
+_ELEVENTY_CONFIGS = (
+    ".eleventy.js",
+    "eleventy.config.js",
+    "eleventy.config.cjs",
+    "eleventy.config.mjs",
+    "eleventy.config.ts",
+)
 
 
 def _eleventy(folder: Path, names: dict[str, str], relative: str) -> Site | None:
@@ -360,9 +475,15 @@ def _eleventy(folder: Path, names: dict[str, str], relative: str) -> Site | None
     source = _clean_relative(found.group(1)) if found else ""
     inside = f"{source}/" if source else ""
     return Site(
-        "Eleventy", relative, (ContentRoot(source),),
-        tooling={f"{inside}_includes": "Eleventy includes and layouts", f"{inside}_data": "Eleventy data files",
-                 "_site": _OUTPUT, "node_modules": DEPENDENCY_FOLDERS["node_modules"]},
+        "Eleventy",
+        relative,
+        (ContentRoot(source),),
+        tooling={
+            f"{inside}_includes": "Eleventy includes and layouts",
+            f"{inside}_data": "Eleventy data files",
+            "_site": _OUTPUT,
+            "node_modules": DEPENDENCY_FOLDERS["node_modules"],
+        },
     )
 
 
@@ -371,7 +492,10 @@ def _astro(folder: Path, names: dict[str, str], relative: str) -> Site | None:
         return None
     content = tuple(ContentRoot(path) for path in ("src/content", "src/pages") if (folder / path).is_dir())
     return Site(
-        "Astro", relative, content, suffixes=MARKDOWN_SUFFIXES,
+        "Astro",
+        relative,
+        content,
+        suffixes=MARKDOWN_SUFFIXES,
         tooling={"public": _STATIC, "dist": _OUTPUT, "node_modules": DEPENDENCY_FOLDERS["node_modules"]},
         underscore=True,
     )
@@ -452,15 +576,19 @@ class Layout:
         if site is not None and site.content:
             return cls(root, (site,), documents_at_root=True)
         found: list[Site] = []
-        folders = [name for name in sorted(names.values(), key=natural_key)
-                   if not name.startswith(".") and name.lower() not in DEPENDENCY_FOLDERS and (root / name).is_dir()]
+        folders = [
+            name
+            for name in sorted(names.values(), key=natural_key)
+            if not name.startswith(".") and name.lower() not in DEPENDENCY_FOLDERS and (root / name).is_dir()
+        ]
         for name in folders:
             inner = detect_site(root / name, name)
             if inner is not None and inner.content:
                 found.append(inner)
         shown = [inner for inner in found if not _TEST_SITE.match(inner.folder)] or found
-        set_aside = {inner.folder: f"a {inner.generator} test site of the repository"
-                     for inner in found if inner not in shown}
+        set_aside = {
+            inner.folder: f"a {inner.generator} test site of the repository" for inner in found if inner not in shown
+        }
         if site is not None and not shown:  # a theme: templates and no content of its own
             return cls(root, (site,), documents_at_root=True)
         if shown and (repository or site is not None):
@@ -490,7 +618,7 @@ class Layout:
         for site in self.sites:
             prefix = _split(site.folder)
             if _under(parts, prefix):
-                return site, parts[len(prefix):]
+                return site, parts[len(prefix) :]
         return None
 
     def folder(self, parts: tuple[str, ...]) -> Descend | Ignore:
@@ -555,8 +683,12 @@ class Layout:
     @staticmethod
     def _excluded(site: Site, inner: tuple[str, ...], root: ContentRoot, name: str) -> str:
         """Why a folder or file inside a content folder is not a page ('' when it is one)."""
-        if site.underscore and name.startswith("_") and name not in site.underscore_kept \
-                and tuple(inner) != _split(root.path):
+        if (
+            site.underscore
+            and name.startswith("_")
+            and name not in site.underscore_kept
+            and tuple(inner) != _split(root.path)
+        ):
             return f"{site.generator} ignores names starting with _"
         if site.excluded:
             path = "/".join(inner)
@@ -632,6 +764,7 @@ class Zone:
             if suffix not in site.suffixes:
                 prefix = "/".join(self.parts[: self.keep.content_parts])
                 where = f"{prefix}/**/*{suffix}" if prefix else f"**/*{suffix}"
-                return Ignore(where, f"{site.generator} makes pages of Markdown files only; "
-                                     "the others are copied as they are")
+                return Ignore(
+                    where, f"{site.generator} makes pages of Markdown files only; the others are copied as they are"
+                )
         return self.keep

@@ -98,8 +98,10 @@ class _Tally:
             self.rules[key] = self.rules.get(key, 0) + files
 
     def ignored(self) -> list[Ignored]:
-        return [Ignored(str(root / rule) + ("/" if rule.endswith("/") else ""), rule, reason, files)
-                for (root, rule, reason), files in self.rules.items()]
+        return [
+            Ignored(str(root / rule) + ("/" if rule.endswith("/") else ""), rule, reason, files)
+            for (root, rule, reason), files in self.rules.items()
+        ]
 
 
 def survey(roots: Iterable[Path | str]) -> Survey:
@@ -154,14 +156,14 @@ def walk(root: Path, layout: Layout, start: Path, seen: set[Path], tally: _Tally
         verdicts = [(name, zone.file(name)) for name in names]
         pages = [name for name, verdict in verdicts if isinstance(verdict, Keep)]
         bundle = bool(parts) and _only_index(pages) and not any(count_post_files(folder_path / name) for name in kept)
-        for name, verdict in verdicts:
-            if isinstance(verdict, Ignore):
-                tally.add(root, verdict, 1)
+        for name, file_verdict in verdicts:
+            if isinstance(file_verdict, Ignore):
+                tally.add(root, file_verdict, 1)
                 continue
             path = folder_path / name
             if path not in seen:
                 seen.add(path)
-                yield _post_file(path, root, verdict, bundle)
+                yield _post_file(path, root, file_verdict, bundle)
 
 
 def _only_index(pages: list[str]) -> bool:
@@ -173,8 +175,14 @@ def is_index(name: str) -> bool:
 
 
 def _post_file(path: Path, root: Path, verdict: Keep, bundle: bool) -> PostFile:
-    return PostFile(path, root, generator=verdict.generator, content_parts=verdict.content_parts,
-                    folder_categories=verdict.folder_categories, bundle=bundle)
+    return PostFile(
+        path,
+        root,
+        generator=verdict.generator,
+        content_parts=verdict.content_parts,
+        folder_categories=verdict.folder_categories,
+        bundle=bundle,
+    )
 
 
 def _is_bundle(layout: Layout, parts: tuple[str, ...], folder: Path) -> bool:
@@ -198,7 +206,7 @@ def _is_bundle(layout: Layout, parts: tuple[str, ...], folder: Path) -> bool:
 
 def post_file_at(root: Path, layout: Layout, path: str) -> PostFile | None:
     """The PostFile for one path under a root, when it is a post file there (not ignored)."""
-    relative = path[len(str(root).rstrip(os.sep)) + 1:]
+    relative = path[len(str(root).rstrip(os.sep)) + 1 :]
     parts = tuple(relative.split(os.sep))
     if not is_post_file(parts[-1]):
         return None

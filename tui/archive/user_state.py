@@ -123,8 +123,9 @@ class UserState:
             state.read = {str(item) for item in data.get("read", [])}
             state.bookmarks = {str(key): float(value) for key, value in dict(data.get("bookmarks", {})).items()}
             state.history = [str(item) for item in data.get("history", [])][-HISTORY_LIMIT:]
-            state.history_position = min(int(data.get("history_position", len(state.history) - 1)),
-                                         len(state.history) - 1)
+            state.history_position = min(
+                int(data.get("history_position", len(state.history) - 1)), len(state.history) - 1
+            )
             state.last_query = str(data.get("last_query", ""))
             state.last_post = str(data.get("last_post", ""))
         except (ValueError, TypeError, AttributeError) as error:
@@ -220,7 +221,7 @@ class UserState:
         """A post was opened (not by going back or forward): it becomes the newest history entry."""
         if 0 <= self.history_position < len(self.history) and self.history[self.history_position] == path:
             return
-        del self.history[self.history_position + 1:]
+        del self.history[self.history_position + 1 :]
         self.history.append(path)
         if len(self.history) > HISTORY_LIMIT:
             del self.history[: len(self.history) - HISTORY_LIMIT]
@@ -257,8 +258,9 @@ class FlagMasks:
             members = self.state.read if name == "read" else self.state.bookmarks
             paths = self.paths
             if members:
-                mask = np.fromiter((paths[i] in members for i in range(min(size, len(paths)))), dtype=bool,
-                                   count=min(size, len(paths)))
+                mask = np.fromiter(
+                    (paths[i] in members for i in range(min(size, len(paths)))), dtype=bool, count=min(size, len(paths))
+                )
                 if len(mask) < size:
                     mask = np.concatenate((mask, np.zeros(size - len(mask), dtype=bool)))
             else:

@@ -33,18 +33,39 @@ from .inline import STRONG, Images, InlineRenderer
 from .linebreak import install_cjk_line_breaking, words
 
 HEADING_STYLES = {
-    "h1": Style(bold=True, color="bright_white"), "h2": Style(bold=True), "h3": Style(bold=True),
-    "h4": Style(bold=True, italic=True), "h5": Style(italic=True), "h6": Style(italic=True, dim=True),
+    "h1": Style(bold=True, color="bright_white"),
+    "h2": Style(bold=True),
+    "h3": Style(bold=True),
+    "h4": Style(bold=True, italic=True),
+    "h5": Style(italic=True),
+    "h6": Style(italic=True, dim=True),
 }
 QUOTE_BAR = Style(color="magenta")
 LABEL = Style(dim=True, italic=True)
 RULE = Style(dim=True)
 BOX_KINDS = {
-    "tip": "green", "hint": "green", "success": "green", "check": "green", "done": "green",
-    "info": "blue", "note": "blue", "abstract": "blue", "summary": "blue", "todo": "blue", "seealso": "blue",
-    "important": "magenta", "details": "magenta", "question": "magenta", "example": "magenta",
-    "warning": "yellow", "attention": "yellow", "caution": "red", "danger": "red", "error": "red",
-    "failure": "red", "bug": "red",
+    "tip": "green",
+    "hint": "green",
+    "success": "green",
+    "check": "green",
+    "done": "green",
+    "info": "blue",
+    "note": "blue",
+    "abstract": "blue",
+    "summary": "blue",
+    "todo": "blue",
+    "seealso": "blue",
+    "important": "magenta",
+    "details": "magenta",
+    "question": "magenta",
+    "example": "magenta",
+    "warning": "yellow",
+    "attention": "yellow",
+    "caution": "red",
+    "danger": "red",
+    "error": "red",
+    "failure": "red",
+    "bug": "red",
 }
 MAX_HTML_DEPTH = 3
 MAX_TABLE_WIDTH = 400
@@ -83,6 +104,10 @@ class Wide:
     def __init__(self, renderable: RenderableType, width: int) -> None:
         self.renderable = renderable
         self.width = width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Inside a list or a quote, where nothing scrolls sideways: drawn in the room there is."""
+        yield from console.render(self.renderable, options)
 
 
 class DocumentRenderer:
@@ -127,7 +152,7 @@ class DocumentRenderer:
         if kind == "blockquote":
             return self.blockquote(node, width)
         if kind in ("bullet_list", "ordered_list"):
-            return self.list(node, width)
+            return self.list_block(node, width)
         if kind == "hr":
             return [Text("─" * min(width, 40), RULE)]
         if kind == "table":
@@ -176,7 +201,7 @@ class DocumentRenderer:
         inner = self.blocks(node.children, width - 2)
         return [Prefixed(inner, Text("▌ ", QUOTE_BAR), Text("▌ ", QUOTE_BAR))] if inner else []
 
-    def list(self, node: SyntaxTreeNode, width: int) -> list[RenderableType]:
+    def list_block(self, node: SyntaxTreeNode, width: int) -> list[RenderableType]:
         ordered = node.type == "ordered_list"
         depth = sum(1 for parent in _ancestors(node) if parent.type in ("bullet_list", "ordered_list"))
         items = [child for child in node.children if child.type == "list_item"]
@@ -193,8 +218,9 @@ class DocumentRenderer:
             result.append(Prefixed(inner, Text(marker, style), Text(" " * marker_width)))
         return result
 
-    def titled(self, kind: str, name: str, title: str, children: Iterable[SyntaxTreeNode],
-               width: int) -> list[RenderableType]:
+    def titled(
+        self, kind: str, name: str, title: str, children: Iterable[SyntaxTreeNode], width: int
+    ) -> list[RenderableType]:
         """A container, admonition or alert: `TIP 前提条件`, then its blocks behind a bar."""
         color = BOX_KINDS.get(kind.lower(), "blue")
         heading = Text(name.upper(), Style(color=color, bold=True))
@@ -246,7 +272,9 @@ class DocumentRenderer:
             identifier = int(note.meta.get("id", 0)) if note.meta else 0
             number = self.footnotes.setdefault(identifier, len(self.footnotes) + 1)
             mark = f"[{number}] "
-            inner = self.blocks([c for c in note.children if c.type != "footnote_anchor"], width - len(mark), tight=True)
+            inner = self.blocks(
+                [c for c in note.children if c.type != "footnote_anchor"], width - len(mark), tight=True
+            )
             result.append(Prefixed(inner or [Text("")], Text(mark, Style(color="cyan", bold=True))))
         return result
 
@@ -274,9 +302,9 @@ class DocumentRenderer:
         rows: list[list[tuple[Text, str]]] = []
         header_rows = 0
         for section in node.children:
-            for row in section.children:
+            for row_node in section.children:
                 cells = []
-                for cell in row.children:
+                for cell in row_node.children:
                     style = str(cell.attrs.get("style", ""))
                     align = "center" if "center" in style else "right" if "right" in style else "left"
                     cells.append((self.inline(cell, width, in_table=True), align))
@@ -286,7 +314,7 @@ class DocumentRenderer:
         if not rows:
             return []
         columns = max(len(row) for row in rows)
-        widest = [0] * columns   # each column's longest line
+        widest = [0] * columns  # each column's longest line
         longest_word = [1] * columns
         for row in rows:
             for index, (text, _align) in enumerate(row):
@@ -298,9 +326,17 @@ class DocumentRenderer:
         # Words up to 10 cells stay whole; longer ones (URLs, paths) may fold inside their cell.
         needed = sum(min(word, 10) for word in longest_word) + chrome
         wraps = natural > width
-        table = Table(box=box.SQUARE if wraps else box.SIMPLE_HEAD, show_header=header_rows > 0,
-                      show_lines=wraps, border_style="dim", header_style="bold", padding=(0, 1),
-                      expand=False, collapse_padding=False, pad_edge=True)
+        table = Table(
+            box=box.SQUARE if wraps else box.SIMPLE_HEAD,
+            show_header=header_rows > 0,
+            show_lines=wraps,
+            border_style="dim",
+            header_style="bold",
+            padding=(0, 1),
+            expand=False,
+            collapse_padding=False,
+            pad_edge=True,
+        )
         header = rows[0] if header_rows else []
         for index in range(columns):
             text, align = header[index] if index < len(header) else (Text(""), "left")
@@ -360,12 +396,21 @@ def _plain_text(node: SyntaxTreeNode) -> str:
     return node.content
 
 
-def render_lines(markdown: str, width: int, code_theme: str = "monokai",
-                 links: Sequence[Link] | None = None) -> list[list[Segment]]:
+def render_lines(
+    markdown: str, width: int, code_theme: str = "monokai", links: Sequence[Link] | None = None
+) -> list[list[Segment]]:
     """Markdown -> lines of segments at `width` cells (a wide table may be wider). Thread-safe."""
     install_cjk_line_breaking()
-    console = Console(width=width, file=io.StringIO(), force_terminal=True, color_system="truecolor",
-                      legacy_windows=False, emoji=False, markup=False, highlight=False)
+    console = Console(
+        width=width,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
+        emoji=False,
+        markup=False,
+        highlight=False,
+    )
     renderer = DocumentRenderer(width, links, code_theme)
     tree = parse_tree(markdown)
     # Footnotes are listed last, whatever the parser's order of nodes.

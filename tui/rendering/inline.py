@@ -40,9 +40,24 @@ MATH = Style(color="cyan", italic=True)
 _KRAMDOWN_ATTRIBUTES = re.compile(r"^(?:\s*\{:[^{}\n]{0,200}\})+")
 _TAG = re.compile(r"^<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>\s*$", re.DOTALL)
 _HTML_STYLES = {
-    "b": STRONG, "strong": STRONG, "i": EMPHASIS, "em": EMPHASIS, "cite": EMPHASIS, "var": EMPHASIS,
-    "dfn": EMPHASIS, "s": STRIKE, "del": STRIKE, "strike": STRIKE, "u": UNDERLINE, "ins": UNDERLINE,
-    "code": CODE, "tt": CODE, "samp": CODE, "kbd": KEY, "mark": MARK, "small": Style(dim=True),
+    "b": STRONG,
+    "strong": STRONG,
+    "i": EMPHASIS,
+    "em": EMPHASIS,
+    "cite": EMPHASIS,
+    "var": EMPHASIS,
+    "dfn": EMPHASIS,
+    "s": STRIKE,
+    "del": STRIKE,
+    "strike": STRIKE,
+    "u": UNDERLINE,
+    "ins": UNDERLINE,
+    "code": CODE,
+    "tt": CODE,
+    "samp": CODE,
+    "kbd": KEY,
+    "mark": MARK,
+    "small": Style(dim=True),
 }
 
 

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 
 import rich._wrap
 import rich.text
 from rich.cells import cell_len, chop_cells
 
 CJK_RANGES = "\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-CLOSING = (
-    "，。、；：？！）」』】〕〉》〗〙〛”’・ー…‥％〟々ゝゞヽヾ｝］｠｡､･"
-    ",.;:?!)\\]}%"
-)
+CLOSING = "，。、；：？！）」』】〕〉》〗〙〛”’・ー…‥％〟々ゝゞヽヾ｝］｠｡､･,.;:?!)\\]}%"
 """Punctuation that must not start a line (it stays with what comes before it)."""
 OPENING = "（「『【〔〈《〖〘〚“‘［｛｟｢([{"
 """Brackets that must not end a line (they stay with what comes after them)."""
@@ -60,13 +58,13 @@ def fold_word(word: str, width: int) -> list[str]:
     start = 0
     text_end = len(word.rstrip())
     while start < text_end:
-        head = chop_cells(word[start:start + width + 1], width)
+        head = chop_cells(word[start : start + width + 1], width)
         cut = max(1, len(head[0]) if head else width + 1)  # a wide character in 1 cell: alone
         if start + cut >= text_end:
             break
         while 1 < cut and (word[start + cut] in CLOSING or word[start + cut - 1] in OPENING):
             cut -= 1
-        pieces.append(word[start:start + cut])
+        pieces.append(word[start : start + cut])
         start += cut
     pieces.append(word[start:])
     return [piece for piece in pieces if piece]
@@ -118,7 +116,7 @@ def kinsoku_breaks(lines: list[str]) -> int:
     """How many wrapped lines break kinsoku: start with closing punctuation after a line that
     ended in CJK or Latin text, or end with an opening bracket. For the fidelity benchmark."""
     count = 0
-    for previous, line in zip(lines, lines[1:]):
+    for previous, line in pairwise(lines):
         if previous.strip() and line.strip() and line.lstrip()[0] in CLOSING and line[:1] != " ":
             count += 1
     count += sum(1 for line in lines if line.rstrip() and line.rstrip()[-1] in OPENING)

@@ -12,8 +12,9 @@ from .document import render_lines
 NO_TEXT = "*(This post has no text: nothing follows its frontmatter.)*"
 
 
-def post_lines(markdown: str, width: int, header_links: tuple[str, str] = ("", ""),
-               code_theme: str = "monokai") -> tuple[list[list[Segment]], list[Link]]:
+def post_lines(
+    markdown: str, width: int, header_links: tuple[str, str] = ("", ""), code_theme: str = "monokai"
+) -> tuple[list[list[Segment]], list[Link]]:
     """(lines at `width` cells, the post's numbered links). `header_links`: the post's own link
     and cover image, numbered 1 and 2 like the links screen."""
     if not markdown.strip():

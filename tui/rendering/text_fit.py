@@ -55,7 +55,7 @@ def shorten_url(url: str, cells: int) -> str:
     if not head or cell_len(head) + 8 > cells:
         half = (cells - 1) // 2
         return fit(text, half + 1)[:-1] + "…" + _tail(text, cells - 1 - half)
-    return head + "…" + _tail(text[len(head):], cells - cell_len(head) - 1)
+    return head + "…" + _tail(text[len(head) :], cells - cell_len(head) - 1)
 
 
 def hyperlink_target(url: str) -> str:

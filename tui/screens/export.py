@@ -13,8 +13,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ..archive import Post
-from ..archive.export import (ExportError, TargetExists, default_export_name, inside_archive, post_as_markdown,
-                               write_export)
+from ..archive.export import (
+    ExportError,
+    TargetExists,
+    default_export_name,
+    inside_archive,
+    post_as_markdown,
+    write_export,
+)
 
 HINT = "Enter saves · Esc cancels · typing replaces the path, ← → edit it"
 
@@ -89,12 +95,10 @@ class ExportScreen(ModalScreen[Path | None]):
             return
         text = post_as_markdown(self.post, self.markdown)
         try:
-            written = write_export(text, target, archive_roots=self.archive_roots,
-                                   overwrite=self._confirmed == target)
+            written = write_export(text, target, archive_roots=self.archive_roots, overwrite=self._confirmed == target)
         except TargetExists:
             self._confirmed = target
-            self._say(f"{target.name} exists — press Enter again to overwrite it, or change the name.",
-                      "confirm")
+            self._say(f"{target.name} exists — press Enter again to overwrite it, or change the name.", "confirm")
             return
         except ExportError as error:
             self._confirmed = None

@@ -2,29 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.post_list import PostList
-from .links import LinksScreen
 from ..widgets.reader_body import ReaderBody
 from ..widgets.search_bar import SearchBar
+from .links import LinksScreen
 
 UNBOUND = "unbound"
 """The key shown for an action that has none left (another action took its key)."""
 KEY_NAMES = {
     UNBOUND: "(no key)",
-    "question_mark": "?", "exclamation_mark": "!", "slash": "/", "escape": "Esc", "enter": "Enter",
-    "tab": "Tab", "shift+tab": "Shift+Tab", "pageup": "PgUp", "pagedown": "PgDn", "space": "Space",
-    "home": "Home", "end": "End", "up": "↑", "down": "↓", "ctrl+p": "Ctrl+P", "ctrl+q": "Ctrl+Q",
-    "ctrl+c": "Ctrl+C", "full_stop": ".", "left_square_bracket": "[", "right_square_bracket": "]",
-    "backspace": "Backspace", "backslash": "\\",
+    "question_mark": "?",
+    "exclamation_mark": "!",
+    "slash": "/",
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "space": "Space",
+    "home": "Home",
+    "end": "End",
+    "up": "↑",
+    "down": "↓",
+    "ctrl+p": "Ctrl+P",
+    "ctrl+q": "Ctrl+Q",
+    "ctrl+c": "Ctrl+C",
+    "full_stop": ".",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "backspace": "Backspace",
+    "backslash": "\\",
 }
 
 SEARCH_INTRO = (
@@ -67,7 +86,7 @@ def key_label(keys: str) -> str:
     return " ".join(labels)
 
 
-def bound_keys(bindings: list[Binding], keymap: dict[str, str]) -> list[Binding]:
+def bound_keys(bindings: Sequence[BindingType], keymap: Mapping[str, str]) -> list[Binding]:
     """The bindings as they are in force, with the user's key overrides (config [keys]) applied,
     in their usual order; an action whose keys all went to another one is kept with no key."""
     bindings_map = BindingsMap(bindings)
@@ -109,10 +128,14 @@ class HelpScreen(ModalScreen[None]):
         from .main import MainScreen  # the keys of the screen underneath
 
         sections = [
-            ("Everywhere", list(MainScreen.BINDINGS) + [
-                Binding("ctrl+p", "command_palette", "Command palette"),
-                Binding("ctrl+q", "quit", "Quit (also from the search bar)"),
-            ]),
+            (
+                "Everywhere",
+                list(MainScreen.BINDINGS)
+                + [
+                    Binding("ctrl+p", "command_palette", "Command palette"),
+                    Binding("ctrl+q", "quit", "Quit (also from the search bar)"),
+                ],
+            ),
             ("Post list", PostList.BINDINGS),
             ("Reader", ReaderBody.BINDINGS),
             ("Facets (t)", FacetPanel.BINDINGS),
@@ -124,8 +147,10 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(Text("postshelf keys", style="bold"), id="help-title")
             if problems:
-                yield Static(Text("Problems in the settings file (those settings use their defaults)",
-                                  style="bold underline"), classes="help-section")
+                yield Static(
+                    Text("Problems in the settings file (those settings use their defaults)", style="bold underline"),
+                    classes="help-section",
+                )
                 yield Static(Text("\n".join(f"• {problem}" for problem in problems)), id="help-problems")
             for name, bindings in sections:
                 table = Table.grid(padding=(0, 2))
@@ -145,13 +170,18 @@ class HelpScreen(ModalScreen[None]):
                 search.add_row(example, meaning)
             yield Static(search, classes="help-search")
             yield Static(SEARCH_OUTRO)
-            yield Static(Text("The grey names are ids for [keys] in the config file. "
-                              "Esc, q or ? closes this screen.", style="dim"), id="help-close")
+            yield Static(
+                Text(
+                    "The grey names are ids for [keys] in the config file. Esc, q or ? closes this screen.", style="dim"
+                ),
+                id="help-close",
+            )
 
     def action_scroll(self, where: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)
-        {"down": body.scroll_down, "up": body.scroll_up, "home": body.scroll_home,
-         "end": body.scroll_end}[where](animate=False)
+        {"down": body.scroll_down, "up": body.scroll_up, "home": body.scroll_home, "end": body.scroll_end}[where](
+            animate=False
+        )
 
-    def action_dismiss(self) -> None:
+    async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

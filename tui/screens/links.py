@@ -57,8 +57,10 @@ class LinksScreen(ModalScreen[None]):
             yield Static(Content.assemble(("Links · ", "bold"), (self.post_title, "bold")), id="links-title")
             if count:
                 others = count - images
-                parts = [f"{others} link{'s' if others != 1 else ''}" if others else "",
-                         f"{images} image{'s' if images != 1 else ''}" if images else ""]
+                parts = [
+                    f"{others} link{'s' if others != 1 else ''}" if others else "",
+                    f"{images} image{'s' if images != 1 else ''}" if images else "",
+                ]
                 summary = " and ".join(part for part in parts if part)
                 yield Static(Content(summary), id="links-summary")
                 option_list = OptionList(id="links-list")
@@ -97,9 +99,12 @@ class LinksScreen(ModalScreen[None]):
         label += " " * (label_width - cell_len(label))
         kind_style = "bold $text-accent" if link.kind == "image" else "$text-muted"
         return Content.assemble(
-            (f" {link.number:>{number_width}}", "bold"), "  ",
-            (f"{link.kind:<{KIND_WIDTH}}", kind_style), "  ",
-            label, "  ",
+            (f" {link.number:>{number_width}}", "bold"),
+            "  ",
+            (f"{link.kind:<{KIND_WIDTH}}", kind_style),
+            "  ",
+            label,
+            "  ",
             (shorten_url(link.url, url_width), "underline"),
         )
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import time
-
 from dataclasses import replace
+from typing import Protocol, runtime_checkable
 
+import numpy as np
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,11 +17,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-import numpy as np
-
-from ..archive import Archive
-from ..archive.folding import fold
+from ..archive import Archive, Post
 from ..archive.facets import FacetData, selected_facets, with_facet
+from ..archive.folding import fold
+from ..archive.images import ImageCache
 from ..archive.index import SearchResult, highlight_spans
 from ..archive.query import SORTS, QueryError, parse
 from ..archive.user_state import FlagMasks, UserState, state_path_for
@@ -49,8 +49,16 @@ WIDE_FACETS_FROM = 160
 """Columns from which the facets get a wider column (long author and category names)."""
 READER_BESIDE_FACETS_FROM = 110
 """Below this many columns, showing the facets hides the reader (until a post is chosen)."""
-SORT_NAMES = {"date": "date, newest first", "-date": "date, oldest first", "title": "title",
-              "relevance": "relevance"}
+SORT_NAMES = {"date": "date, newest first", "-date": "date, oldest first", "title": "title", "relevance": "relevance"}
+
+
+@runtime_checkable
+class StopsLoading(Protocol):
+    """The app, which loads the archive (Esc stops it); the screen does not import the app."""
+
+    def stop_loading(self) -> None: ...
+
+
 _SORT_QUALIFIER = re.compile(r"(?<!\S)sort:\S*")
 
 
@@ -110,12 +118,12 @@ class MainScreen(Screen):
         self.default_sort = "date"
         self.mark_read_on_open = True
         self._facets: FacetData | None = None
-        self._facet_ids = None
+        self._facet_ids: np.ndarray | None = None
         """The ids of the last complete result: what the facet counts are about."""
         self._facets_toggled = False
         self._mark_all_asked = 0.0
         self._match_note = ""
-        self.images = None
+        self.images: ImageCache | None = None
         """An ImageCache when the user turned images on (settings: images = "auto")."""
 
     def compose(self) -> ComposeResult:
@@ -171,8 +179,7 @@ class MainScreen(Screen):
         self._flags = FlagMasks(state, archive.posts.columns["path"])
         archive.index.flags = self._flags
         paths = archive.posts.columns["path"]
-        self.query_one(PostList).show_flags(
-            lambda doc: (paths[doc] not in state.read, paths[doc] in state.bookmarks))
+        self.query_one(PostList).show_flags(lambda doc: (paths[doc] not in state.read, paths[doc] in state.bookmarks))
         self._restore_post = state.last_post
         if state.last_query and not self.query_text:
             self.query_one(SearchBar).value = state.last_query  # runs the search
@@ -194,8 +201,9 @@ class MainScreen(Screen):
         try:
             state.write(snapshot)
         except OSError as error:
-            self.app.call_later(self.notify, f"Could not save your reading state: {error}",
-                                severity="error", timeout=10)
+            self.app.call_later(
+                self.notify, f"Could not save your reading state: {error}", severity="error", timeout=10
+            )
 
     def _id_for_path(self, path: str) -> int | None:
         archive = self.archive
@@ -221,8 +229,7 @@ class MainScreen(Screen):
             return
         state = self.user_state
         bookmarked = state is not None and archive.posts.columns["path"][index] in state.bookmarks
-        self.query_one(ReaderHeader).show_post(archive.posts[index], bookmarked=bookmarked,
-                                               highlight=self._highlight)
+        self.query_one(ReaderHeader).show_post(archive.posts[index], bookmarked=bookmarked, highlight=self._highlight)
 
     def refresh_posts(self) -> None:
         """Posts were added or removed (loading, live reload): refresh the list or the search."""
@@ -325,8 +332,13 @@ class MainScreen(Screen):
         self._shown_query = text
         self._counting = not result.complete
         message = f"No post matches {text.strip()!r}" if text.strip() else "No posts"
-        post_list.show(self.archive.posts, result.ids, keep_index=self._keep_index(),
-                       empty_message=message, highlight=self._highlight)
+        post_list.show(
+            self.archive.posts,
+            result.ids,
+            keep_index=self._keep_index(),
+            empty_message=message,
+            highlight=self._highlight,
+        )
         self.query_one(ReaderBody).set_highlight(self._highlight)
         self._refresh_header()
         if not self._highlight:
@@ -404,8 +416,11 @@ class MainScreen(Screen):
         self._match_note = ""
         if self._match == (0, 0) and self._open_index is not None and self.archive is not None:
             title = self.archive.posts[self._open_index].title
-            self._match_note = ("the title matches, not the text" if highlight_spans(title, self._highlight)
-                                else "no match in the text (a field matched)")
+            self._match_note = (
+                "the title matches, not the text"
+                if highlight_spans(title, self._highlight)
+                else "no match in the text (a field matched)"
+            )
         self._update_status()
 
     # ------------------------------------------------------------ actions
@@ -442,8 +457,11 @@ class MainScreen(Screen):
             return
         if post_list.count > CONFIRM_MARKING_FROM and time.monotonic() - self._mark_all_asked > 5:
             self._mark_all_asked = time.monotonic()
-            self.notify(f"Mark all {post_list.count:,} listed posts read? Press A again to confirm "
-                        "(narrow the list with a search or a facet first to mark fewer)", timeout=5)
+            self.notify(
+                f"Mark all {post_list.count:,} listed posts read? Press A again to confirm "
+                "(narrow the list with a search or a facet first to mark fewer)",
+                timeout=5,
+            )
             return
         self._mark_all_asked = 0.0
         paths = archive.posts.columns["path"]
@@ -457,7 +475,7 @@ class MainScreen(Screen):
         if archive is None or flags is None or not post_list.count:
             return
         unread = flags("unread", archive.index.size)[post_list.order_ids()]
-        after = np.flatnonzero(unread[post_list.cursor + 1:])
+        after = np.flatnonzero(unread[post_list.cursor + 1 :])
         if len(after):
             position = post_list.cursor + 1 + int(after[0])
         else:
@@ -484,8 +502,7 @@ class MainScreen(Screen):
             return
         path = state.step(offset, exists=lambda candidate: self._id_for_path(candidate) is not None)
         if path is None:
-            self.notify("No earlier post in the history" if offset < 0 else "No later post in the history",
-                        timeout=2)
+            self.notify("No earlier post in the history" if offset < 0 else "No later post in the history", timeout=2)
             return
         index = self._id_for_path(path)
         self._show_post(index)  # first: the cursor move below then finds it open already
@@ -565,8 +582,10 @@ class MainScreen(Screen):
         extra = {}
         if flags is not None and len(ids):
             size = archive.index.size
-            extra = {"bookmarked": int(flags("bookmarked", size)[ids].sum()),
-                     "unread": int(flags("unread", size)[ids].sum())}
+            extra = {
+                "bookmarked": int(flags("bookmarked", size)[ids].sum()),
+                "unread": int(flags("unread", size)[ids].sum()),
+            }
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.query_one(FacetPanel).show_counts, counts, extra)
 
@@ -584,13 +603,16 @@ class MainScreen(Screen):
             self.query_one(PostList).focus()
 
     def action_escape(self) -> None:
-        if self._progress is not None and self.query_one(PostList).has_focus:
+        if self._progress is not None and self.query_one(PostList).has_focus and isinstance(self.app, StopsLoading):
             self.app.stop_loading()
         self.query_one(PostList).focus()
 
-    def _reader_markdown(self, post) -> str:
+    def _reader_markdown(self, post: Post) -> str:
         """The Markdown the reader shows; the links screen numbers the same text."""
-        return self.archive.reader_markdown(post)
+        archive = self.archive
+        if archive is None:  # never: posts are shown from an open archive
+            return ""
+        return archive.reader_markdown(post)
 
     @work(thread=True, exclusive=True, group="links")
     def action_links(self) -> None:

@@ -49,44 +49,106 @@ def parser() -> argparse.ArgumentParser:
         description="Serve an archive to many readers: each gets their own postshelf, over SSH "
         "(key login, read-only, their own read marks and bookmarks) or in a browser.",
         epilog="Addresses bind to 127.0.0.1 unless a host is given (0.0.0.0 for every interface). "
-        "See the README, \"Serving an archive to a team\".",
+        'See the README, "Serving an archive to a team".',
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="archive folders or post files")
     p.add_argument("--ssh", type=parse_address, metavar="[HOST:]PORT", help="serve over SSH here")
-    p.add_argument("--web", type=parse_address, metavar="[HOST:]PORT",
-                   help="serve to browsers here (login with the token printed at start)")
-    p.add_argument("--authorized-keys", type=Path, metavar="FILE",
-                   help="public keys allowed in (default: ~/.ssh/authorized_keys of the user serving); "
-                   "re-read when it changes")
-    p.add_argument("--allow-anonymous", action="store_true",
-                   help="let anyone in, with any key or none (they share the 'anonymous' reading state)")
-    p.add_argument("--host-key", type=Path, metavar="FILE",
-                   help="the server's private host key (default: one made on first start in the data folder)")
-    p.add_argument("--max-sessions", type=int, default=20, metavar="N", help="readers at once, per front end (default 20)")
-    p.add_argument("--max-sessions-per-key", type=int, default=3, metavar="N",
-                   help="sessions at once per SSH key, or per web login (default 3)")
-    p.add_argument("--max-sessions-per-connection", type=int, default=1, metavar="N",
-                   help="session channels at once on one SSH connection (default 1)")
-    p.add_argument("--unused-timeout", default="60s", metavar="TIME",
-                   help="close an SSH connection that has no session this long (default 60s)")
-    p.add_argument("--login-grace", default="10s", metavar="TIME",
-                   help="time from connecting to logged in over SSH (default 10s)")
-    p.add_argument("--max-startups", type=int, default=30, metavar="N",
-                   help="SSH connections logging in at once, in all (default 30; random early drop from a third)")
-    p.add_argument("--max-startups-per-source", type=int, default=10, metavar="N",
-                   help="SSH connections logging in at once from one address (default 10)")
-    p.add_argument("--web-token-file", type=Path, metavar="FILE",
-                   help="web: read the login token from FILE (default: a random one, printed at start)")
-    p.add_argument("--web-no-login", action="store_true",
-                   help="web: no login at all (only behind a proxy that authenticates)")
-    p.add_argument("--idle-timeout", default="30m", metavar="TIME",
-                   help="close a session after this long without a key press: minutes, or 90s, 2h; 0 never (default 30m)")
-    p.add_argument("--session-memory", type=int, default=1024, metavar="MB",
-                   help="memory a session may add to the shared archive (RLIMIT_AS; default 1024, 0 no limit)")
-    p.add_argument("--session-cpu", default="1h", metavar="TIME",
-                   help="CPU time a session may use: seconds, or 30m, 2h (RLIMIT_CPU; default 1h, 0 no limit)")
-    p.add_argument("--public-url", metavar="URL",
-                   help="web: the address browsers reach this server at, when behind a proxy (default: the one they used)")
+    p.add_argument(
+        "--web",
+        type=parse_address,
+        metavar="[HOST:]PORT",
+        help="serve to browsers here (login with the token printed at start)",
+    )
+    p.add_argument(
+        "--authorized-keys",
+        type=Path,
+        metavar="FILE",
+        help="public keys allowed in (default: ~/.ssh/authorized_keys of the user serving); re-read when it changes",
+    )
+    p.add_argument(
+        "--allow-anonymous",
+        action="store_true",
+        help="let anyone in, with any key or none (they share the 'anonymous' reading state)",
+    )
+    p.add_argument(
+        "--host-key",
+        type=Path,
+        metavar="FILE",
+        help="the server's private host key (default: one made on first start in the data folder)",
+    )
+    p.add_argument(
+        "--max-sessions", type=int, default=20, metavar="N", help="readers at once, per front end (default 20)"
+    )
+    p.add_argument(
+        "--max-sessions-per-key",
+        type=int,
+        default=3,
+        metavar="N",
+        help="sessions at once per SSH key, or per web login (default 3)",
+    )
+    p.add_argument(
+        "--max-sessions-per-connection",
+        type=int,
+        default=1,
+        metavar="N",
+        help="session channels at once on one SSH connection (default 1)",
+    )
+    p.add_argument(
+        "--unused-timeout",
+        default="60s",
+        metavar="TIME",
+        help="close an SSH connection that has no session this long (default 60s)",
+    )
+    p.add_argument(
+        "--login-grace", default="10s", metavar="TIME", help="time from connecting to logged in over SSH (default 10s)"
+    )
+    p.add_argument(
+        "--max-startups",
+        type=int,
+        default=30,
+        metavar="N",
+        help="SSH connections logging in at once, in all (default 30; random early drop from a third)",
+    )
+    p.add_argument(
+        "--max-startups-per-source",
+        type=int,
+        default=10,
+        metavar="N",
+        help="SSH connections logging in at once from one address (default 10)",
+    )
+    p.add_argument(
+        "--web-token-file",
+        type=Path,
+        metavar="FILE",
+        help="web: read the login token from FILE (default: a random one, printed at start)",
+    )
+    p.add_argument(
+        "--web-no-login", action="store_true", help="web: no login at all (only behind a proxy that authenticates)"
+    )
+    p.add_argument(
+        "--idle-timeout",
+        default="30m",
+        metavar="TIME",
+        help="close a session after this long without a key press: minutes, or 90s, 2h; 0 never (default 30m)",
+    )
+    p.add_argument(
+        "--session-memory",
+        type=int,
+        default=1024,
+        metavar="MB",
+        help="memory a session may add to the shared archive (RLIMIT_AS; default 1024, 0 no limit)",
+    )
+    p.add_argument(
+        "--session-cpu",
+        default="1h",
+        metavar="TIME",
+        help="CPU time a session may use: seconds, or 30m, 2h (RLIMIT_CPU; default 1h, 0 no limit)",
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="web: the address browsers reach this server at, when behind a proxy (default: the one they used)",
+    )
     p.add_argument("--rebuild", action="store_true", help="ignore the cache: read every file again")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     return p
@@ -121,8 +183,10 @@ def main(argv: list[str]) -> int:
     if args.ssh is not None and not args.allow_anonymous:
         authorized = (args.authorized_keys or Path.home() / ".ssh" / "authorized_keys").expanduser()
         if not authorized.is_file():
-            p.error(f"no authorized keys file at {authorized}: nobody could log in. "
-                    "Give one with --authorized-keys FILE (or, knowingly, --allow-anonymous)")
+            p.error(
+                f"no authorized keys file at {authorized}: nobody could log in. "
+                "Give one with --authorized-keys FILE (or, knowingly, --allow-anonymous)"
+            )
     elif args.authorized_keys is not None:
         authorized = args.authorized_keys.expanduser()
     if args.host_key is not None and not args.host_key.is_file():
@@ -154,8 +218,10 @@ def main(argv: list[str]) -> int:
             except (OSError, UnicodeDecodeError) as error:
                 p.error(f"cannot read the token file {args.web_token_file}: {error}")
             if len(args.token) < 16:
-                p.error(f"the token in {args.web_token_file} is too short: 16 characters at least (22 random "
-                        "ones are 128 bits)")
+                p.error(
+                    f"the token in {args.web_token_file} is too short: 16 characters at least (22 random "
+                    "ones are 128 bits)"
+                )
         else:
             args.token = new_token()
 
@@ -173,8 +239,10 @@ def main(argv: list[str]) -> int:
         say("stopped while loading")
         return 130
     roots = list(archive.roots)
-    say(f"{archive.post_count:,} posts, {len(archive.skipped):,} skipped, from "
-        f"{', '.join(str(root) for root in roots)} ({time.perf_counter() - started:.1f} s)")
+    say(
+        f"{archive.post_count:,} posts, {len(archive.skipped):,} skipped, from "
+        f"{', '.join(str(root) for root in roots)} ({time.perf_counter() - started:.1f} s)"
+    )
     from . import session_app  # noqa: F401 - Textual and the app imported once, shared by every session
 
     gc.collect()
@@ -199,8 +267,9 @@ async def _follow_changes(roots: list[Path], factory, stop: asyncio.Event) -> No
     if not folders:
         return
     try:
-        async for changes in watchfiles.awatch(*folders, stop_event=stop, debounce=400, step=100,
-                                               rust_timeout=500, yield_on_timeout=False):
+        async for changes in watchfiles.awatch(
+            *folders, stop_event=stop, debounce=400, step=100, rust_timeout=500, yield_on_timeout=False
+        ):
             paths = sorted({path for _, path in changes})
             try:
                 await asyncio.to_thread(factory.changed, paths)
@@ -211,10 +280,10 @@ async def _follow_changes(roots: list[Path], factory, stop: asyncio.Event) -> No
 
 
 async def _serve(args, factory, authorized: Path | None, idle: float, roots: list[Path]) -> int:
+    import resource
+
     from ..archive.user_state import data_root
     from . import ssh
-
-    import resource
 
     # Room for a flood of sockets before login (gate.CEILING) besides every reader's.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -225,10 +294,19 @@ async def _serve(args, factory, authorized: Path | None, idle: float, roots: lis
     stop = asyncio.Event()
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         loop.add_signal_handler(number, stop.set)
-    hub = ssh.Hub(factory=factory, keys=ssh.AuthorizedKeys(authorized, say), allow_anonymous=args.allow_anonymous,
-                  max_sessions=args.max_sessions, idle_timeout=idle, per_key=args.max_sessions_per_key,
-                  per_connection=args.max_sessions_per_connection, unused_timeout=args.unused, grace=args.grace,
-                  max_startups=args.max_startups, per_source_startups=args.max_startups_per_source)
+    hub = ssh.Hub(
+        factory=factory,
+        keys=ssh.AuthorizedKeys(authorized, say),
+        allow_anonymous=args.allow_anonymous,
+        max_sessions=args.max_sessions,
+        idle_timeout=idle,
+        per_key=args.max_sessions_per_key,
+        per_connection=args.max_sessions_per_connection,
+        unused_timeout=args.unused,
+        grace=args.grace,
+        max_startups=args.max_startups,
+        per_source_startups=args.max_startups_per_source,
+    )
     listener = web_server = None
     try:
         if args.ssh is not None:
@@ -245,29 +323,46 @@ async def _serve(args, factory, authorized: Path | None, idle: float, roots: lis
             if hub.keys.current() is not None:
                 say(f"readers: {hub.keys.count} key{'s' if hub.keys.count != 1 else ''} in {authorized}")
             if args.allow_anonymous:
-                _shout(f"--allow-anonymous: ANYONE who can reach {shown_host}:{listener.get_port()} can read "
-                       "this archive, with any key or none.")
+                _shout(
+                    f"--allow-anonymous: ANYONE who can reach {shown_host}:{listener.get_port()} can read "
+                    "this archive, with any key or none."
+                )
         if args.web is not None:
             from .web import WebServer
 
             host, port = args.web
-            web_server = WebServer(factory, host, port, title="postshelf", max_sessions=args.max_sessions,
-                                   public_url=args.public_url, log=hub.log, token=args.token,
-                                   per_login=args.max_sessions_per_key, idle_timeout=idle)
+            web_server = WebServer(
+                factory,
+                host,
+                port,
+                title="postshelf",
+                max_sessions=args.max_sessions,
+                public_url=args.public_url,
+                log=hub.log,
+                token=args.token,
+                per_login=args.max_sessions_per_key,
+                idle_timeout=idle,
+            )
             bound = await web_server.start()
             shown_host = f"[{host}]" if ":" in host else host
             base = (args.public_url.rstrip("/") if args.public_url else f"http://{shown_host}:{bound}") + "/"
             if args.token is not None:
                 say(f"web {base}?token={args.token}")
-                say(f"web http://{shown_host}:{bound}/ needs the token above (once per browser; "
-                    f"{'from ' + str(args.web_token_file) if args.web_token_file else 'a new one at every start'})")
+                say(
+                    f"web http://{shown_host}:{bound}/ needs the token above (once per browser; "
+                    f"{'from ' + str(args.web_token_file) if args.web_token_file else 'a new one at every start'})"
+                )
             else:
                 say(f"web http://{shown_host}:{bound}/ (no login: every browser reads as 'web')")
-                _shout(f"--web-no-login: the web mode has NO LOGIN: ANYONE who can reach {shown_host}:{bound} "
-                       "(and any web page open in their browser) can read this archive. Only behind a proxy "
-                       "that authenticates.")
-        say(f"at most {args.max_sessions} sessions; idle ones closed after "
-            f"{ssh._duration(idle) if idle else 'never'}; ready (pid {os.getpid()}, sessions under pid {factory.pid})")
+                _shout(
+                    f"--web-no-login: the web mode has NO LOGIN: ANYONE who can reach {shown_host}:{bound} "
+                    "(and any web page open in their browser) can read this archive. Only behind a proxy "
+                    "that authenticates."
+                )
+        say(
+            f"at most {args.max_sessions} sessions; idle ones closed after "
+            f"{ssh._duration(idle) if idle else 'never'}; ready (pid {os.getpid()}, sessions under pid {factory.pid})"
+        )
         idle_task = asyncio.create_task(hub.watch_idle())
         stop_following = asyncio.Event()
         follow_task = asyncio.create_task(_follow_changes(roots, factory, stop_following))
@@ -275,7 +370,7 @@ async def _serve(args, factory, authorized: Path | None, idle: float, roots: lis
         while not stop.is_set():
             try:
                 await asyncio.wait_for(stop.wait(), 1.0)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 if not factory.alive():
                     say("the session process stopped unexpectedly; stopping")
                     status = 1

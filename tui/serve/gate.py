@@ -140,8 +140,7 @@ class Gate:
             if len(self.pending) >= CEILING:
                 self._refuse(pending, "too many connections logging in")
                 continue
-            pending.held = (len(self.held()) < self.overall
-                            and len(self.held(address)) < self.per_source)
+            pending.held = len(self.held()) < self.overall and len(self.held(address)) < self.per_source
             self.pending.add(pending)
             seconds = self.grace if pending.held else PROBATION
             pending.timer = self.loop.call_later(seconds, self._silent_too_long, pending)

@@ -25,10 +25,29 @@ from .logs import clean
 HOST_KEY_NAME = "ssh_host_ed25519_key"
 
 SSHD_OPTIONS = {
-    "agent-forwarding", "cert-authority", "command", "environment", "expiry-time", "from",
-    "no-agent-forwarding", "no-port-forwarding", "no-pty", "no-user-rc", "no-x11-forwarding",
-    "permitlisten", "permitopen", "port-forwarding", "principals", "pty", "no-touch-required",
-    "restrict", "tunnel", "user-rc", "verify-required", "x11-forwarding", "touch-required",
+    "agent-forwarding",
+    "cert-authority",
+    "command",
+    "environment",
+    "expiry-time",
+    "from",
+    "no-agent-forwarding",
+    "no-port-forwarding",
+    "no-pty",
+    "no-user-rc",
+    "no-x11-forwarding",
+    "permitlisten",
+    "permitopen",
+    "port-forwarding",
+    "principals",
+    "pty",
+    "no-touch-required",
+    "restrict",
+    "tunnel",
+    "user-rc",
+    "verify-required",
+    "x11-forwarding",
+    "touch-required",
 }
 """Every option OpenSSH's authorized_keys knows (sshd(8), AUTHORIZED_KEYS FILE FORMAT)."""
 
@@ -51,11 +70,15 @@ def check_private(path: Path, what: str) -> str | None:
     except OSError as error:
         raise KeyFileError(f"{what} {path}: {error.strerror}") from None
     if mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise KeyFileError(f"{what} {path} can be written by others (mode {stat.S_IMODE(mode):04o}): "
-                           f"anyone could change it. chmod go-w {path}")
+        raise KeyFileError(
+            f"{what} {path} can be written by others (mode {stat.S_IMODE(mode):04o}): "
+            f"anyone could change it. chmod go-w {path}"
+        )
     if what == "host key" and mode & (stat.S_IRGRP | stat.S_IROTH):
-        return (f"host key {path} can be read by others (mode {stat.S_IMODE(mode):04o}): they could "
-                f"pretend to be this server. chmod 600 {path}")
+        return (
+            f"host key {path} can be read by others (mode {stat.S_IMODE(mode):04o}): they could "
+            f"pretend to be this server. chmod 600 {path}"
+        )
     return None
 
 
@@ -85,7 +108,7 @@ def split_options(line: str) -> tuple[list[tuple[str, str | None]], str]:
 
     Returns ([(lowercased name, value or None)], the rest of the line). Raises ValueError."""
     options: list[tuple[str, str | None]] = []
-    name, value, in_value, quoted, index = "", None, False, False, 0
+    name, value, in_value, quoted, index = "", "", False, False, 0  # value counts only in_value
     while index < len(line):
         char = line[index]
         if quoted:
@@ -101,8 +124,8 @@ def split_options(line: str) -> tuple[list[tuple[str, str | None]], str]:
         elif char in " \t":
             break
         elif char == ",":
-            options.append((name.lower(), value))
-            name, value, in_value = "", None, False
+            options.append((name.lower(), value if in_value else None))
+            name, value, in_value = "", "", False
         elif char == "=" and not in_value:
             in_value, value = True, ""
         elif in_value:
@@ -112,7 +135,7 @@ def split_options(line: str) -> tuple[list[tuple[str, str | None]], str]:
         index += 1
     if quoted:
         raise ValueError("unbalanced quote in the options")
-    options.append((name.lower(), value))
+    options.append((name.lower(), value if in_value else None))
     return options, line[index:].strip()
 
 
@@ -123,8 +146,14 @@ def parse_expiry(text: str) -> float:
     if not digits.isdigit() or len(digits) not in (8, 12, 14):
         raise ValueError(f"expiry-time not YYYYMMDD[HHMM[SS]][Z]: {clean(text, 30)}")
     digits = digits.ljust(14, "0")
-    fields = (int(digits[0:4]), int(digits[4:6]), int(digits[6:8]), int(digits[8:10]), int(digits[10:12]),
-              int(digits[12:14]))
+    fields = (
+        int(digits[0:4]),
+        int(digits[4:6]),
+        int(digits[6:8]),
+        int(digits[8:10]),
+        int(digits[10:12]),
+        int(digits[12:14]),
+    )
     stamp = time.struct_time((*fields, 0, 0, -1))
     return float(calendar.timegm(stamp) if utc else time.mktime(stamp))
 
@@ -197,14 +226,14 @@ class AuthorizedKeys:
             stamp = None
         if stamp != self._stamp:
             self._stamp = stamp
-            self._entries = self._read()
+            self._entries = self._read(self.path)
             self.count = len(self._entries)
         return self._entries or None
 
-    def _read(self) -> list[Entry]:
+    def _read(self, path: Path) -> list[Entry]:
         try:
-            check_private(self.path, "authorized keys file")
-            text = self.path.read_text(encoding="utf-8", errors="replace")
+            check_private(path, "authorized keys file")
+            text = path.read_text(encoding="utf-8", errors="replace")
         except KeyFileError as error:
             self.say(f"{error}; nobody can log in until it is fixed")
             return []

@@ -28,8 +28,9 @@ REFUSED_ACTIONS = {"suspend_process"}
 
 
 class ServedApp(PostshelfApp):
-    def __init__(self, roots: list[Path], archive, *, profile: str, web: bool,
-                 messages: socket.socket | None = None) -> None:
+    def __init__(
+        self, roots: list[Path], archive, *, profile: str, web: bool, messages: socket.socket | None = None
+    ) -> None:
         super().__init__(roots, archive=archive, watch=False)
         self.profile = profile
         self.web = web
@@ -40,7 +41,7 @@ class ServedApp(PostshelfApp):
     hung_up = False
     """SIGHUP or SIGTERM came before the app's loop ran: quit once mounted."""
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         # Textual runs PostshelfApp.on_mount after this one (every class's handler is called):
         # what follows waits until the main screen is there.
         self.call_after_refresh(self._after_mount)
@@ -49,14 +50,16 @@ class ServedApp(PostshelfApp):
         if self.hung_up:
             self.exit()
         elif self.messages is not None:
-            threading.Thread(target=self._follow_messages, name="postshelf-messages", daemon=True).start()
+            threading.Thread(
+                target=self._follow_messages, args=(self.messages,), name="postshelf-messages", daemon=True
+            ).start()
 
-    def _follow_messages(self) -> None:
+    def _follow_messages(self, messages: socket.socket) -> None:
         from ..archive.loader import apply_file_changes
 
         while True:
             try:
-                data = self.messages.recv(65536)
+                data = messages.recv(65536)
             except InterruptedError:
                 continue
             except OSError:
@@ -66,11 +69,13 @@ class ServedApp(PostshelfApp):
             try:
                 message = json.loads(data)
                 if message.get("changed"):
-                    if apply_file_changes(self.archive, set(message["changed"])):
+                    archive = self.archive  # the served archive, given when the app was made
+                    if archive is not None and apply_file_changes(archive, set(message["changed"])):
                         self.call_from_thread(self.main_screen.refresh_posts)
                 elif message.get("notice"):
-                    self.call_from_thread(self.notify, str(message["notice"]), title="postshelf", timeout=10,
-                                          markup=False)
+                    self.call_from_thread(
+                        self.notify, str(message["notice"]), title="postshelf", timeout=10, markup=False
+                    )
             except RuntimeError:  # the app has stopped
                 return
             except (ValueError, AttributeError, TypeError, OSError):
@@ -87,12 +92,20 @@ class ServedApp(PostshelfApp):
 
     def _export_for_reader(self, screen: ExportScreen) -> None:
         if not self.web:
-            self.notify("Export writes files on the server, so it is off here. "
-                        "`c` copies the post's link to your clipboard.", title="Export", severity="warning")
+            self.notify(
+                "Export writes files on the server, so it is off here. `c` copies the post's link to your clipboard.",
+                title="Export",
+                severity="warning",
+            )
             return
         text = post_as_markdown(screen.post, screen.markdown)
-        self.deliver_text(io.StringIO(text), save_filename=screen.default_name, open_method="download",
-                          mime_type="text/markdown", encoding="utf-8")
+        self.deliver_text(
+            io.StringIO(text),
+            save_filename=screen.default_name,
+            open_method="download",
+            mime_type="text/markdown",
+            encoding="utf-8",
+        )
         self.notify(f"Downloading {screen.default_name}", title="Export", markup=False)
 
     def get_system_commands(self, screen):
@@ -177,4 +190,3 @@ def finish_saving(app: PostshelfApp, timeout: float = 10.0) -> None:
             state.save()
         except OSError:
             pass
-

@@ -50,9 +50,18 @@ EXIT_MEMORY = 86
 FOLDER_PREFIX = "postshelf-serve-"
 
 KEPT_ENVIRONMENT = (
-    "PATH", "HOME", "USER", "LOGNAME", "TZ", "TMPDIR",
-    "POSTSHELF_CACHE_DIR", "POSTSHELF_DATA_DIR", "POSTSHELF_CONFIG",
-    "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "TZ",
+    "TMPDIR",
+    "POSTSHELF_CACHE_DIR",
+    "POSTSHELF_DATA_DIR",
+    "POSTSHELF_CONFIG",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "XDG_CACHE_HOME",
 )
 """What a session keeps of the server's environment: where settings and state live. Not
 DISPLAY, SSH_AUTH_SOCK or the like: nothing of the server's desktop or agent."""
@@ -154,7 +163,7 @@ def remove_stale_folders(parent: str | None = None) -> list[str]:
     """Folders of servers that are gone (killed with their session factory): nobody listens on
     their socket any more. Only this user's; a folder made in the last minute is left alone."""
     parent = parent or tempfile.gettempdir()
-    removed = []
+    removed: list[str] = []
     try:
         names = [name for name in os.listdir(parent) if name.startswith(FOLDER_PREFIX)]
     except OSError:
@@ -262,7 +271,7 @@ class _Zygote:
                         os.read(self.wake_r, 4096)
                     except BlockingIOError:
                         pass
-                else:
+                elif isinstance(key.fileobj, socket.socket):  # a session's connection
                     self._message(key.fileobj)
             self._reap()
             self._kill_overdue()
@@ -395,8 +404,7 @@ class _Zygote:
                 session.notify = None
             if session is not None and session.conn is not None:
                 try:
-                    send(session.conn, {"exit": os.waitstatus_to_exitcode(status),
-                                        "memory_mb": self.limits.memory_mb})
+                    send(session.conn, {"exit": os.waitstatus_to_exitcode(status), "memory_mb": self.limits.memory_mb})
                 except OSError:
                     pass
 
@@ -448,8 +456,9 @@ class _Zygote:
 # ---------------------------------------------------------------- a session process
 
 
-def run_session(archive, roots: list[Path], request: dict, fds: list[int], limits: Limits,
-                notify: socket.socket | None = None) -> int:
+def run_session(
+    archive, roots: list[Path], request: dict, fds: list[int], limits: Limits, notify: socket.socket | None = None
+) -> int:
     """Become the reader's process: own session and terminal, their environment, limits; run."""
     os.setsid()  # its own process group: the zygote can signal the session and all it started
     if request["kind"] == "tty":
@@ -471,8 +480,9 @@ def run_session(archive, roots: list[Path], request: dict, fds: list[int], limit
     apply_limits(limits)
     from .session_app import run_app
 
-    return run_app(archive, roots, profile=str(request.get("profile", "anonymous")),
-                   web=request["kind"] == "pipe", messages=notify)
+    return run_app(
+        archive, roots, profile=str(request.get("profile", "anonymous")), web=request["kind"] == "pipe", messages=notify
+    )
 
 
 _replaced_streams: list = []
@@ -484,9 +494,14 @@ def _standard_streams() -> None:
     for number, name in enumerate(("stdin", "stdout", "stderr")):
         _replaced_streams.append(getattr(sys, f"__{name}__"))
         _replaced_streams.append(getattr(sys, name))
-        stream = open(number, "r" if number == 0 else "w", encoding="utf-8", closefd=False,
-                      errors="surrogateescape" if number == 0 else "replace",
-                      buffering=-1 if number == 0 else 1)
+        stream = open(
+            number,
+            "r" if number == 0 else "w",
+            encoding="utf-8",
+            closefd=False,
+            errors="surrogateescape" if number == 0 else "replace",
+            buffering=-1 if number == 0 else 1,
+        )
         setattr(sys, f"__{name}__", stream)
         setattr(sys, name, stream)
 

@@ -20,6 +20,7 @@ import fcntl
 import json
 import os
 import re
+import socket
 import struct
 import termios
 import time
@@ -33,8 +34,23 @@ from .logs import clean, log
 from .sessions import EXIT_MEMORY, MAX_MESSAGE, SessionFactory, send
 
 TERM_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
-FEW_COLOURS = {"dumb", "linux", "vt100", "vt102", "vt220", "ansi", "xterm", "xterm-color", "screen",
-               "tmux", "rxvt", "cons25", "sun", "xterm-16color", "screen-16color"}
+FEW_COLOURS = {
+    "dumb",
+    "linux",
+    "vt100",
+    "vt102",
+    "vt220",
+    "ansi",
+    "xterm",
+    "xterm-color",
+    "screen",
+    "tmux",
+    "rxvt",
+    "cons25",
+    "sun",
+    "xterm-16color",
+    "screen-16color",
+}
 """Terminal types that do not mean a modern terminal: no COLORTERM=truecolor for them."""
 EXIT_WAIT = 15.0
 """Seconds to wait for a session's exit status once its terminal has closed (the factory
@@ -112,8 +128,10 @@ class Hub:
             now = time.monotonic()
             for session in list(self.sessions):
                 if now - session.last_input >= self.idle_timeout:
-                    session.stop(f"postshelf: closed after {_duration(self.idle_timeout)} without a key press.",
-                                 f"idle {_duration(self.idle_timeout)}")
+                    session.stop(
+                        f"postshelf: closed after {_duration(self.idle_timeout)} without a key press.",
+                        f"idle {_duration(self.idle_timeout)}",
+                    )
 
     def start_handshake(self, pending: Pending, seconds_left: float) -> None:
         task = asyncio.ensure_future(self._handshake(pending, seconds_left))
@@ -122,8 +140,12 @@ class Hub:
 
     async def _handshake(self, pending: Pending, seconds_left: float) -> None:
         try:
-            await asyncssh.run_server(pending.sock, options=self.options, login_timeout=seconds_left,
-                                      server_factory=lambda: ReaderServer(self, pending))
+            await asyncssh.run_server(
+                pending.sock,
+                options=self.options,
+                login_timeout=seconds_left,
+                server_factory=lambda: ReaderServer(self, pending),
+            )
         except Exception:  # noqa: BLE001 - the connection's own line says what happened
             pass
         finally:
@@ -187,6 +209,13 @@ class ReaderServer(asyncssh.SSHServer):
         if self.identity and self.identity != "anonymous":
             return self.identity
         return f"anonymous:{self.offered or self.peer[0]}"
+
+    @property
+    def connection(self) -> asyncssh.SSHServerConnection:
+        """The connection: asyncssh hands it over (connection_made) before anything happens on it."""
+        if self.conn is None:
+            raise RuntimeError("the SSH connection is not made yet")
+        return self.conn
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
@@ -300,8 +329,9 @@ class ReaderServer(asyncssh.SSHServer):
         if self.hub.gate is not None:
             self.hub.gate.done(self.pending)
         if self.hub.authenticated() > self.hub.max_connections:
-            self.close("server full", f"postshelf: the server is full ({self.hub.max_sessions} readers); "
-                       "try again in a while")
+            self.close(
+                "server full", f"postshelf: the server is full ({self.hub.max_sessions} readers); try again in a while"
+            )
             return
         self._arm_unused()
 
@@ -310,13 +340,14 @@ class ReaderServer(asyncssh.SSHServer):
             self.notes.append("refused: another session on the same connection")
             raise asyncssh.ChannelOpenError(
                 asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED,
-                f"postshelf: {self.hub.per_connection} session(s) per connection; open another connection")
+                f"postshelf: {self.hub.per_connection} session(s) per connection; open another connection",
+            )
         session = ReaderSession(self)
         self.channels.add(session)
         if self._unused_timer is not None:
             self._unused_timer.cancel()
             self._unused_timer = None
-        channel = self.conn.create_server_channel()
+        channel = self.connection.create_server_channel()
         if type(channel) is asyncssh.SSHServerChannel:
             channel.__class__ = _BoundedChannel  # same object, bounded environment requests
         return channel, session
@@ -379,7 +410,7 @@ class ReaderSession(asyncssh.SSHServerSession):
         self.size = (80, 24, 0, 0)
         self.refusal: str | None = None
         self.master: int | None = None
-        self.sock = None
+        self.sock: socket.socket | None = None
         self.pid: int | None = None
         self.exit_status: int | None = None
         self.output_closed = False
@@ -392,6 +423,13 @@ class ReaderSession(asyncssh.SSHServerSession):
         self.told_clamped = False
         self.end_reason: str | None = None
         self.loop = asyncio.get_running_loop()
+
+    @property
+    def channel(self) -> asyncssh.SSHServerChannel:
+        """The session's channel: asyncssh hands it over (connection_made) before any other call."""
+        if self.chan is None:
+            raise RuntimeError("the session has no channel yet")
+        return self.chan
 
     # ------------------------------------------------------------ requests
 
@@ -416,8 +454,10 @@ class ReaderSession(asyncssh.SSHServerSession):
 
     def exec_requested(self, command: str) -> bool:
         shown = command if len(command) <= 60 else command[:59] + "…"
-        self.refusal = (f"postshelf: this server runs no commands (asked: {shown!r}).\n"
-                        "Connect without a command to browse the archive: ssh -t ...")
+        self.refusal = (
+            f"postshelf: this server runs no commands (asked: {shown!r}).\n"
+            "Connect without a command to browse the archive: ssh -t ..."
+        )
         self.server.notes.append(f"refused command '{clean(command, 60)}'")
         return True  # accepted only to say why, then closed
 
@@ -432,19 +472,26 @@ class ReaderSession(asyncssh.SSHServerSession):
         if self.refusal is not None:  # an exec request, noted when it came
             self._refuse(self.refusal)
         elif self.term is None:
-            self._refuse("postshelf: this server shows an archive in a terminal; it needs one. "
-                         "Connect with `ssh -t ...` (not -T).", "no terminal")
+            self._refuse(
+                "postshelf: this server shows an archive in a terminal; it needs one. "
+                "Connect with `ssh -t ...` (not -T).",
+                "no terminal",
+            )
         elif self.hub.stopping:
             self._refuse("postshelf: the server is shutting down.", "shutting down")
         elif len(self.hub.sessions) >= self.hub.max_sessions:
-            self._refuse(f"postshelf: all {self.hub.max_sessions} sessions are in use; try again in a while.",
-                         "all sessions in use")
+            self._refuse(
+                f"postshelf: all {self.hub.max_sessions} sessions are in use; try again in a while.",
+                "all sessions in use",
+            )
         elif self.hub.sessions_of(self.server.owner) >= self.hub.per_key:
-            self._refuse(f"postshelf: this key already has {self.hub.per_key} sessions open here; "
-                         "close one first.", f"{self.hub.per_key} sessions for this key already")
+            self._refuse(
+                f"postshelf: this key already has {self.hub.per_key} sessions open here; close one first.",
+                f"{self.hub.per_key} sessions for this key already",
+            )
         else:
             try:
-                self._start()
+                self._start(self.term)
             except OSError as error:
                 self._cleanup()
                 self._refuse(f"postshelf: could not start a session ({error}).", f"session not started: {error}")
@@ -453,34 +500,41 @@ class ReaderSession(asyncssh.SSHServerSession):
         if note:
             self.server.notes.append(f"refused: {note}")
         newline = "\r\n" if self.term else "\n"
-        self.chan.write_stderr((message.replace("\n", newline) + newline).encode())
-        self.chan.exit(1)
+        self.channel.write_stderr((message.replace("\n", newline) + newline).encode())
+        self.channel.exit(1)
         self.server.channel_finished(self)
 
-    def _environment(self) -> dict[str, str]:
-        sent = self.chan.get_environment()
-        env = {"TERM": self.term, "LANG": "C.UTF-8"}
+    def _environment(self, term: str) -> dict[str, str]:
+        sent = self.channel.get_environment()
+        env = {"TERM": term, "LANG": "C.UTF-8"}
         colorterm = sent.get("COLORTERM")
         if colorterm is not None:
             if colorterm in ("truecolor", "24bit"):
                 env["COLORTERM"] = colorterm  # otherwise left out: the client said no
-        elif self.term not in FEW_COLOURS:
+        elif term not in FEW_COLOURS:
             env["COLORTERM"] = "truecolor"
         if "NO_COLOR" in sent:
             env["NO_COLOR"] = "1"
-        local = self.server.conn.get_extra_info("sockname") or ("?", 0)
+        local = self.server.connection.get_extra_info("sockname") or ("?", 0)
         # Tells the app it is remote: `o` copies links (OSC 52) instead of opening a browser here.
         env["SSH_CONNECTION"] = f"{self.server.peer[0]} {self.server.peer[1]} {local[0]} {local[1]}"
         return env
 
-    def _start(self) -> None:
+    def _start(self, term: str) -> None:
         master, slave = os.openpty()
         try:
             _set_size(master, self.size)
             sock = self.hub.factory.connect()
             try:
-                send(sock, {"kind": "tty", "env": self._environment(),
-                            "profile": profile_for(self.server.identity or "anonymous")}, [slave])
+                send(
+                    sock,
+                    {
+                        "kind": "tty",
+                        "env": self._environment(term),
+                        "profile": profile_for(self.server.identity or "anonymous"),
+                    },
+                    [slave],
+                )
             except OSError:
                 sock.close()
                 raise
@@ -507,8 +561,13 @@ class ReaderSession(asyncssh.SSHServerSession):
             self.told_clamped = True
             self.server.notes.append(f"terminal size cut to {MAX_SIZE[0]}x{MAX_SIZE[1]}")
             try:
-                send(self.sock, {"notice": f"Your terminal is larger than this server draws: the screen is cut "
-                                           f"to {MAX_SIZE[0]}×{MAX_SIZE[1]}."})
+                send(
+                    self.sock,
+                    {
+                        "notice": f"Your terminal is larger than this server draws: the screen is cut "
+                        f"to {MAX_SIZE[0]}×{MAX_SIZE[1]}."
+                    },
+                )
             except OSError:
                 pass
 
@@ -536,22 +595,25 @@ class ReaderSession(asyncssh.SSHServerSession):
             return
         if self.pending_input:
             self.loop.add_writer(self.master, self._write_input)
-            self.chan.pause_reading()
+            self.channel.pause_reading()
         else:
             self.loop.remove_writer(self.master)
-            self.chan.resume_reading()
+            self.channel.resume_reading()
 
     def _on_output(self) -> None:
+        master = self.master
+        if master is None:  # the session was cleaned up
+            return
         try:
-            data = os.read(self.master, 65536)
+            data = os.read(master, 65536)
         except BlockingIOError:
             return
         except OSError:  # EIO: every process holding the terminal has gone
             data = b""
         if data:
-            self.chan.write(data)
+            self.channel.write(data)
             return
-        self.loop.remove_reader(self.master)
+        self.loop.remove_reader(master)
         self.output_closed = True
         # The channel ends when the session process has exited (its reading state written),
         # not merely when its terminal closed; EXIT_WAIT only covers a factory that never answers.
@@ -577,14 +639,17 @@ class ReaderSession(asyncssh.SSHServerSession):
                 pass
 
     def _on_factory(self) -> None:
+        sock = self.sock
+        if sock is None:  # the session was cleaned up
+            return
         try:
-            data = self.sock.recv(MAX_MESSAGE)
+            data = sock.recv(MAX_MESSAGE)
         except BlockingIOError:
             return
         except OSError:
             data = b""
         if not data:  # the factory is gone: so is the session
-            self.loop.remove_reader(self.sock)
+            self.loop.remove_reader(sock)
             if self.exit_status is None:
                 self.exit_status = 1
             self._finish()
@@ -595,8 +660,10 @@ class ReaderSession(asyncssh.SSHServerSession):
         if "exit" in message:
             status = int(message["exit"])
             if status == EXIT_MEMORY:
-                self._ended(f"memory: used its {message.get('memory_mb', '?')} MB",
-                            "postshelf: this session used all the memory it may use here and was closed.")
+                self._ended(
+                    f"memory: used its {message.get('memory_mb', '?')} MB",
+                    "postshelf: this session used all the memory it may use here and was closed.",
+                )
             elif status == -24:  # SIGXCPU
                 self._ended("cpu time used up", "postshelf: this session used all its CPU time and was closed.")
             self.exit_status = status if status >= 0 else 128 - status  # killed by a signal
@@ -608,10 +675,10 @@ class ReaderSession(asyncssh.SSHServerSession):
             return
         self.finished = True
         if self.farewell:
-            self.chan.write(("\r\n" + self.farewell + "\r\n").encode())
+            self.channel.write(("\r\n" + self.farewell + "\r\n").encode())
         self._cleanup()
         self.server.notes.append(f"session ended: {self.end_reason or 'quit'}")
-        self.chan.exit(self.exit_status if self.exit_status is not None else 0)
+        self.channel.exit(self.exit_status if self.exit_status is not None else 0)
 
     def _ended(self, reason: str, farewell: str | None = None) -> None:
         if self.end_reason is None:
@@ -626,10 +693,13 @@ class ReaderSession(asyncssh.SSHServerSession):
         if self.farewell is not None or self.finished:
             return
         self._ended(reason, farewell)
-        try:
-            send(self.sock, {"signal": "TERM"})
-        except (OSError, AttributeError):  # no session process (any more)
-            self.chan.close()
+        if self.sock is not None:
+            try:
+                send(self.sock, {"signal": "TERM"})
+                return
+            except OSError:
+                pass
+        self.channel.close()  # no session process (any more)
 
     def eof_received(self) -> bool:
         return False

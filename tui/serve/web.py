@@ -30,6 +30,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
@@ -85,9 +86,20 @@ class WebServer(Server):
     """textual-serve's Server with a login, Host and Origin checks, session limits, idle
     timeout, bounded terminal sizes, a log line per browser and per refusal, and our own start."""
 
-    def __init__(self, factory: SessionFactory, host: str, port: int, *, title: str, max_sessions: int,
-                 public_url: str | None, log, token: str | None, per_login: int = 3,
-                 idle_timeout: float = 0.0) -> None:
+    def __init__(
+        self,
+        factory: SessionFactory,
+        host: str,
+        port: int,
+        *,
+        title: str,
+        max_sessions: int,
+        public_url: str | None,
+        log,
+        token: str | None,
+        per_login: int = 3,
+        idle_timeout: float = 0.0,
+    ) -> None:
         super().__init__(session_command(factory), host=host, port=port, title=title, public_url=public_url)
         self.fixed_public_url = public_url
         self.max_sessions = max_sessions
@@ -129,7 +141,9 @@ class WebServer(Server):
         return origin.lower().rstrip("/") in allowed
 
     def _valid_token(self, given: str | None) -> bool:
-        return bool(given) and self.token is not None and hmac.compare_digest(given.encode(), self.token.encode())
+        if not given or self.token is None:
+            return False
+        return hmac.compare_digest(given.encode(), self.token.encode())
 
     def _login_of(self, request: web.Request) -> str | None:
         cookie = request.cookies.get(COOKIE)
@@ -138,12 +152,13 @@ class WebServer(Server):
         return None
 
     def _refuse(self, request: web.Request, status: int, reason: str) -> web.Response:
-        self.log(f"web {clean(request.remote or '?', 45)} refused ({status}): {reason} "
-                 f"[{clean(request.method, 10)} {clean(request.path, 60)} host={clean(request.host, 60)} "
-                 f"origin={clean(request.headers.get('Origin', '-'), 60)}]")
+        self.log(
+            f"web {clean(request.remote or '?', 45)} refused ({status}): {reason} "
+            f"[{clean(request.method, 10)} {clean(request.path, 60)} host={clean(request.host, 60)} "
+            f"origin={clean(request.headers.get('Origin', '-'), 60)}]"
+        )
         if status == 401:
-            text = ("postshelf: log in with the address the server printed when it started "
-                    "(http://…/?token=…).\n")
+            text = "postshelf: log in with the address the server printed when it started (http://…/?token=…).\n"
         else:
             text = f"postshelf: refused: {reason}\n"
         return web.Response(status=status, text=text)
@@ -196,7 +211,8 @@ class WebServer(Server):
             self.public_url = f"{request.scheme}://{request.host}"
         return await super().handle_index(request)
 
-    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+    # textual-serve declares a WebSocketResponse; aiohttp takes any response, and a refusal is plain HTTP.
+    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
         login = request.get("login", "open")
         if self.active >= self.max_sessions:
             return self._refuse(request, 503, f"all {self.max_sessions} sessions are in use; try again later")
@@ -207,7 +223,7 @@ class WebServer(Server):
         started = time.monotonic()
         remote = clean(request.remote or "?", 45)
         self.log(f"web {remote} open")
-        state = {"last_input": time.monotonic(), "reason": None}
+        state: dict[str, Any] = {"last_input": time.monotonic(), "reason": None}
         try:
             await self._run_session(request, state)
         finally:
@@ -215,8 +231,10 @@ class WebServer(Server):
             self.by_login[login] -= 1
             if self.by_login[login] <= 0:
                 del self.by_login[login]
-            self.log(f"web {remote} {WEB_PROFILE} {time.monotonic() - started:.1f}s "
-                     f"closed: {state['reason'] or 'client closed'}")
+            self.log(
+                f"web {remote} {WEB_PROFILE} {time.monotonic() - started:.1f}s "
+                f"closed: {state['reason'] or 'client closed'}"
+            )
         return state.get("websocket") or web.Response(status=500)
 
     async def _run_session(self, request: web.Request, state: dict) -> None:
@@ -229,9 +247,15 @@ class WebServer(Server):
         watcher = None
         try:
             await websocket.prepare(request)
-            app_service = AppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                                     close=websocket.close, download_manager=self.download_manager,
-                                     debug=self.debug)
+            # `close` as textual-serve passes it: AppService awaits it and ignores what it returns.
+            app_service = AppService(
+                self.command,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,  # type: ignore[arg-type]
+                download_manager=self.download_manager,
+                debug=self.debug,
+            )
             await app_service.start(width, height)
             if self.idle_timeout:
                 watcher = asyncio.ensure_future(self._close_when_idle(websocket, state))
@@ -256,7 +280,7 @@ class WebServer(Server):
         the factory then ends it, saved or after a grace time)."""
         try:
             await asyncio.wait_for(asyncio.shield(app_service.stop()), 15)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             process = getattr(app_service, "_process", None)
             if process is not None and process.returncode is None:
                 process.kill()

@@ -104,8 +104,9 @@ class FacetPanel(ScrollView, can_focus=True):
             self.kind = kind
             self.value = value
 
-    def __init__(self, *, expanded: Iterable[str] = ("is", "cat"), id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, *, expanded: Iterable[str] = ("is", "cat"), id: str | None = None, classes: str | None = None
+    ) -> None:
         """`expanded`: the sections open at first (kinds: is, cat, source, author, date)."""
         super().__init__(id=id, classes=classes)
         self._counts: FacetCounts | None = None
@@ -185,27 +186,30 @@ class FacetPanel(ScrollView, can_focus=True):
             rows.append(FacetRow(key, 0, kind, None, title, header, True, expanded))
             if expanded:
                 if kind == "is":
-                    for name, count in self._extra.items():
+                    for name, count in (self._extra or {}).items():  # never None here: see above
                         label = EXTRA_LABELS.get(name, one_line(name))
                         rows.append(FacetRow(("is", name), 1, "is", name, label, count))
                 else:
-                    self._add_children(rows, counts, kind, None, 1)
+                    self._add_child_rows(rows, counts, kind, None, 1)
         return rows
 
-    def _add_children(self, rows: list[FacetRow], counts: FacetCounts, kind: str, parent: str | None,
-                      depth: int) -> None:
+    def _add_child_rows(
+        self, rows: list[FacetRow], counts: FacetCounts, kind: str, parent: str | None, depth: int
+    ) -> None:
         total = counts.size(kind, parent)
         limit = self._limits.get((kind, parent), PAGE)
         for entry in counts.entries(kind, parent, 0, limit):
             key = (kind, entry.value)
             expanded = entry.has_children and key in self._expanded
-            rows.append(FacetRow(key, depth, kind, entry.value, entry.label, entry.count,
-                                 entry.has_children, expanded, parent))
+            rows.append(
+                FacetRow(key, depth, kind, entry.value, entry.label, entry.count, entry.has_children, expanded, parent)
+            )
             if expanded:
-                self._add_children(rows, counts, kind, entry.value, depth + 1)
+                self._add_child_rows(rows, counts, kind, entry.value, depth + 1)
         if total > limit:
-            rows.append(FacetRow(("more", kind, parent), depth, kind, None, f"… {total - limit:,} more",
-                                 None, parent=parent))
+            rows.append(
+                FacetRow(("more", kind, parent), depth, kind, None, f"… {total - limit:,} more", None, parent=parent)
+            )
         if kind == "date" and parent is None and (counts.without("date") or self._selection.get("date") == UNDATED):
             rows.append(FacetRow(("date", UNDATED), depth, "date", UNDATED, "Undated", counts.without("date")))
 
@@ -328,8 +332,9 @@ class FacetPanel(ScrollView, can_focus=True):
         style = self._styles.get(name)
         if style is None:
             full = self.get_component_rich_style(name)
-            style = self._styles[name] = Style(color=full.color, bold=full.bold, italic=full.italic,
-                                               underline=full.underline, dim=full.dim)
+            style = self._styles[name] = Style(
+                color=full.color, bold=full.bold, italic=full.italic, underline=full.underline, dim=full.dim
+            )
         return style
 
     def on_resize(self) -> None:
@@ -354,7 +359,7 @@ class FacetPanel(ScrollView, can_focus=True):
         if chosen == row.value:
             return True, False
         separator = "-" if row.kind == "date" else "/"
-        return False, row.expandable and chosen.startswith(row.value + separator)
+        return False, row.expandable and row.value is not None and chosen.startswith(row.value + separator)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -363,8 +368,7 @@ class FacetPanel(ScrollView, can_focus=True):
         if self._counts is None or not self._rows:
             if y == 0:
                 message = "Loading…" if self._counts is None else "No facets"
-                return self._strip(Text(f" {message}", style=self._style("facet-panel--message"), end=""),
-                                   width, base)
+                return self._strip(Text(f" {message}", style=self._style("facet-panel--message"), end=""), width, base)
             return Strip.blank(width, base)
         if index >= len(self._rows):
             return Strip.blank(width, base)

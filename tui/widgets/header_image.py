@@ -30,12 +30,12 @@ class HeaderImage(Container):
         self.remove_children()
         self.display = False
         if url and self.images is not None:
-            self._fetch(url)
+            self._fetch(url, self.images)
 
     @work(thread=True, exclusive=True, group="header-image")
-    def _fetch(self, url: str) -> None:
+    def _fetch(self, url: str, images: ImageCache) -> None:
         try:
-            image = decode(self.images.get(url))
+            image = decode(images.get(url))
         except (ImageFetchError, ImageDecodeError):
             return
         if not get_current_worker().is_cancelled:

@@ -73,7 +73,7 @@ class PostList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._posts: Sequence[Post] = ()
-        self._order: Sequence[int] = ()
+        self._order: Sequence[int] | np.ndarray = ()
         self._highlight: tuple[str, ...] = ()
         self._empty_message = "Loading…"
         self._row_cache: LRUCache[tuple, tuple[Strip, Strip]] = LRUCache(512)
@@ -109,8 +109,15 @@ class PostList(ScrollView, can_focus=True):
             return int(self._order[self.cursor])
         return None
 
-    def show(self, posts: Sequence[Post], order: Sequence[int], *, keep_index: int | None = None,
-             empty_message: str = "No posts", highlight: tuple[str, ...] = ()) -> None:
+    def show(
+        self,
+        posts: Sequence[Post],
+        order: Sequence[int] | np.ndarray,
+        *,
+        keep_index: int | None = None,
+        empty_message: str = "No posts",
+        highlight: tuple[str, ...] = (),
+    ) -> None:
         """Show `posts[i] for i in order`; the cursor stays on post `keep_index` if it is shown."""
         self._posts = posts
         self._order = order

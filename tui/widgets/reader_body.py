@@ -22,8 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from ..archive.index import highlight_spans
 from ..archive.images import ImageCache, ImageFetchError
+from ..archive.index import highlight_spans
 from ..rendering import render_markdown
 from ..rendering.linebreak import is_cjk
 from ..rendering.post import post_lines
@@ -60,7 +60,8 @@ def match_spans(texts: list[str], terms: tuple[str, ...]) -> tuple[list[list[tup
     position = 0
     previous = ""
     for text in texts:
-        skip = _DECORATION.match(text).end()
+        decoration = _DECORATION.match(text)  # always matches (perhaps nothing)
+        skip = decoration.end() if decoration else 0
         body = text[skip:].rstrip()
         joint = "\n" if not body or not previous else "" if is_cjk(previous[-1]) and is_cjk(body[0]) else " "
         pieces.append(joint)
@@ -106,15 +107,15 @@ def mark_spans(segments: list[Segment], spans: list[tuple[int, int]], style: Sty
                 continue
             lo, hi = max(span_start, cut), min(span_end, end)
             if lo > cut:
-                result.append(Segment(segment.text[cut - start:lo - start], segment.style))
-            result.append(Segment(segment.text[lo - start:hi - start], (segment.style or Style()) + style))
+                result.append(Segment(segment.text[cut - start : lo - start], segment.style))
+            result.append(Segment(segment.text[lo - start : hi - start], (segment.style or Style()) + style))
             cut = hi
             if span_end <= end:
                 span_index += 1
             else:
                 break
         if cut < end:
-            result.append(Segment(segment.text[cut - start:], segment.style))
+            result.append(Segment(segment.text[cut - start :], segment.style))
     return result
 
 
@@ -176,8 +177,12 @@ class ReaderBody(ScrollView, can_focus=True):
     def match_lines(self) -> list[int]:
         return list(self._match_lines)
 
-    def show(self, load_markdown: Callable[[], str], highlight: tuple[str, ...] = (),
-             header_links: tuple[str, str] = ("", "")) -> None:
+    def show(
+        self,
+        load_markdown: Callable[[], str],
+        highlight: tuple[str, ...] = (),
+        header_links: tuple[str, str] = ("", ""),
+    ) -> None:
         """Show a post; `load_markdown` reads and converts it, so it runs off the event loop.
         `header_links`: the post's link and image, numbered 1 and 2 like the links screen."""
         self._load_markdown = load_markdown
@@ -219,13 +224,18 @@ class ReaderBody(ScrollView, can_focus=True):
         width = self._text_width()
         self._rendered_width = width
         style = self.get_component_rich_style("reader-body--match", partial=True)
-        self._render_in_thread(self._load_markdown, width, self._highlight, style, self._generation,
-                               self._header_links)
+        self._render_in_thread(self._load_markdown, width, self._highlight, style, self._generation, self._header_links)
 
     @work(thread=True, exclusive=True, group="reader-render")
-    def _render_in_thread(self, load_markdown: Callable[[], str], width: int,
-                          highlight: tuple[str, ...], style: Style, generation: int,
-                          header_links: tuple[str, str] = ("", "")) -> None:
+    def _render_in_thread(
+        self,
+        load_markdown: Callable[[], str],
+        width: int,
+        highlight: tuple[str, ...],
+        style: Style,
+        generation: int,
+        header_links: tuple[str, str] = ("", ""),
+    ) -> None:
         worker = get_current_worker()
         try:
             markdown = load_markdown()
@@ -245,25 +255,33 @@ class ReaderBody(ScrollView, can_focus=True):
         self.app.call_from_thread(self._set_lines, strips, match_lines, generation, True, lines)
 
     @work(thread=True, exclusive=True, group="reader-render")
-    def _highlight_in_thread(self, lines: list[list[Segment]], highlight: tuple[str, ...],
-                             style: Style, generation: int) -> None:
+    def _highlight_in_thread(
+        self, lines: list[list[Segment]], highlight: tuple[str, ...], style: Style, generation: int
+    ) -> None:
         strips, match_lines = self._finish_lines(lines, highlight, style)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._set_lines, strips, match_lines, generation, True, lines)
 
     @staticmethod
-    def _finish_lines(lines: list[list[Segment]], highlight: tuple[str, ...],
-                      style: Style) -> tuple[list[Strip], list[int]]:
-        match_lines = []
+    def _finish_lines(
+        lines: list[list[Segment]], highlight: tuple[str, ...], style: Style
+    ) -> tuple[list[Strip], list[int]]:
+        match_lines: list[int] = []
         marked = lines
         if highlight:
             texts = ["".join(segment.text for segment in line if not segment.control) for line in lines]
             spans_of_lines, match_lines = match_spans(texts, highlight)
-            marked = [mark_spans(line, spans, style) for line, spans in zip(lines, spans_of_lines)]
+            marked = [mark_spans(line, spans, style) for line, spans in zip(lines, spans_of_lines, strict=True)]
         return [Strip(line).simplify() for line in marked] + [Strip([])], match_lines
 
-    def _set_lines(self, strips: list[Strip], match_lines: list[int], generation: int, complete: bool,
-                   plain_lines: list[list[Segment]] | None = None) -> None:
+    def _set_lines(
+        self,
+        strips: list[Strip],
+        match_lines: list[int],
+        generation: int,
+        complete: bool,
+        plain_lines: list[list[Segment]] | None = None,
+    ) -> None:
         if generation != self._generation:
             return
         if complete:
@@ -284,12 +302,21 @@ class ReaderBody(ScrollView, can_focus=True):
         if self.images is not None and self._images_started != self._render_id and plain_lines:
             self._images_started = self._render_id
             style = self.get_component_rich_style("reader-body--match", partial=True)
-            self._draw_images(plain_lines, list(self._links), self._rendered_width, self._highlight, style,
-                              generation)
+            self._draw_images(
+                self.images, plain_lines, list(self._links), self._rendered_width, self._highlight, style, generation
+            )
 
     @work(thread=True, exclusive=True, group="reader-images")
-    def _draw_images(self, lines: list[list[Segment]], links: list, width: int, highlight: tuple[str, ...],
-                     style: Style, generation: int) -> None:
+    def _draw_images(
+        self,
+        images: ImageCache,
+        lines: list[list[Segment]],
+        links: list,
+        width: int,
+        highlight: tuple[str, ...],
+        style: Style,
+        generation: int,
+    ) -> None:
         """Fetch the post's images one by one and draw each under its placeholder line."""
         from ..image_rendering import ImageDecodeError, decode, half_cell_lines
 
@@ -305,7 +332,7 @@ class ReaderBody(ScrollView, can_focus=True):
             if not found or int(found.group(2)) not in by_number:
                 continue
             try:
-                image = decode(self.images.get(by_number[int(found.group(2))].url))
+                image = decode(images.get(by_number[int(found.group(2))].url))
             except (ImageFetchError, ImageDecodeError):
                 continue  # the placeholder stays: it names the image and its address
             if worker.is_cancelled:
@@ -318,8 +345,9 @@ class ReaderBody(ScrollView, can_focus=True):
             strips, match_lines = self._finish_lines(lines, highlight, style)
             self.app.call_from_thread(self._show_images, strips, match_lines, generation, list(lines))
 
-    def _show_images(self, strips: list[Strip], match_lines: list[int], generation: int,
-                     plain_lines: list[list[Segment]]) -> None:
+    def _show_images(
+        self, strips: list[Strip], match_lines: list[int], generation: int, plain_lines: list[list[Segment]]
+    ) -> None:
         """Lines with an image drawn in: keep the reader where it is (no Rendered, no match reset)."""
         if generation != self._generation:
             return

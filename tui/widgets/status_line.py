@@ -12,10 +12,23 @@ def _duration(seconds: float) -> str:
 
 
 class StatusLine(Static):
-    def show_counts(self, *, loaded: int, shown: int, skipped: int, query: str, position: int | None,
-                    progress: tuple[int, int, float, float | None] | None = None, opening: bool = False,
-                    counting: bool = False, match: tuple[int, int] | None = None, note: str = "",
-                    query_error: bool = False, match_note: str = "", loading: bool = False) -> None:
+    def show_counts(
+        self,
+        *,
+        loaded: int,
+        shown: int,
+        skipped: int,
+        query: str,
+        position: int | None,
+        progress: tuple[int, int, float, float | None] | None = None,
+        opening: bool = False,
+        counting: bool = False,
+        match: tuple[int, int] | None = None,
+        note: str = "",
+        query_error: bool = False,
+        match_note: str = "",
+        loading: bool = False,
+    ) -> None:
         text = Text()
         if opening or (loading and not loaded and progress is None):
             text.append("Opening…" if opening else "Loading…", style="bold")
@@ -31,8 +44,9 @@ class StatusLine(Static):
                 text.append(f" · {_duration(remaining)} left")
             text.append(" (Esc stops) · ")
         if query.strip():
-            text.append(f"{shown:,}{'+' if counting else ''} of {loaded:,} post{'' if loaded == 1 else 's'}",
-                        style="bold")
+            text.append(
+                f"{shown:,}{'+' if counting else ''} of {loaded:,} post{'' if loaded == 1 else 's'}", style="bold"
+            )
             text.append(f" match {query.strip()!r}")
             if counting:
                 text.append(" (counting…)")
