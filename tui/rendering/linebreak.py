@@ -62,12 +62,18 @@ def fold_word(word: str, width: int) -> list[str]:
         cut = max(1, len(head[0]) if head else width + 1)  # a wide character in 1 cell: alone
         if start + cut >= text_end:
             break
-        while 1 < cut and (word[start + cut] in CLOSING or word[start + cut - 1] in OPENING):
+        while 1 < cut and (word[start + cut] in CLOSING or _ends_open(word[start : start + cut])):
             cut -= 1
         pieces.append(word[start : start + cut])
         start += cut
     pieces.append(word[start:])
     return [piece for piece in pieces if piece]
+
+
+def _ends_open(piece: str) -> bool:
+    """The piece would end its line with an opening bracket (spaces after it do not count)."""
+    last = piece.rstrip()[-1:]
+    return bool(last) and last in OPENING
 
 
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
