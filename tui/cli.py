@@ -135,7 +135,7 @@ def _main(argv: list[str] | None = None) -> int:
         if command == "show":
             from .show import main as show_main
 
-            return show_main(rest, _json)
+            return show_main(rest, _json, _existing_paths)
         if command == "serve":
             from .serve.command import main as serve_main
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from pathlib import Path
 
 from .archive.archive import Skipped, find_post_files, load_file
 from .archive.convert import to_markdown
@@ -67,17 +66,12 @@ def _header(post: Post) -> list[str]:
     return lines
 
 
-def main(argv: list[str], json_line) -> int:
+def main(argv: list[str], json_line, existing_paths) -> int:
     parser = show_parser()
     args = parser.parse_args(argv)
     if args.width is not None and not 10 <= args.width <= 1000:
         parser.error("--width must be between 10 and 1000")
-    paths = []
-    for path in args.paths:
-        candidate = Path(path).expanduser()
-        if not candidate.exists():
-            parser.error(f"no such file or folder: {path}")
-        paths.append(candidate)
+    paths = existing_paths(parser, args.paths)
     terminal = sys.stdout.isatty()
     width = args.width or (shutil.get_terminal_size((80, 24)).columns if terminal else 80)
     console = None
