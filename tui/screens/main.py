@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
@@ -22,8 +22,11 @@ from ..archive.facets import FacetData, selected_facets, with_facet
 from ..archive.folding import fold
 from ..archive.images import ImageCache
 from ..archive.index import SearchResult, highlight_spans
+from ..archive.links import links_in
 from ..archive.query import SORTS, QueryError, parse
 from ..archive.user_state import FlagMasks, UserState, state_path_for
+from ..keymap import MAIN_BINDINGS
+from ..open_link import copy_link, open_link
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.header_image import HeaderImage
 from ..widgets.post_list import PostList
@@ -31,6 +34,10 @@ from ..widgets.reader_body import ReaderBody
 from ..widgets.reader_header import ReaderHeader
 from ..widgets.search_bar import SearchBar
 from ..widgets.status_line import StatusLine
+from .export import ExportScreen
+from .help import HelpScreen
+from .links import LinksScreen
+from .skipped import SkippedScreen
 
 OPEN_DELAY = 0.08
 """Seconds the cursor must rest on a post before it opens: holding j never queues renders."""
@@ -52,6 +59,24 @@ READER_BESIDE_FACETS_FROM = 110
 SORT_NAMES = {"date": "date, newest first", "-date": "date, oldest first", "title": "title", "relevance": "relevance"}
 
 
+@dataclass(frozen=True)
+class MainOptions:
+    """The user's settings that concern the main screen, given when it is made."""
+
+    default_sort: str = "date"
+    """The list order when the query has no sort: qualifier (config `sort`)."""
+    mark_read_on_open: bool = True
+    """Whether a post that stays open counts as read (config `mark_read`)."""
+    images: ImageCache | None = None
+    """An ImageCache when the user turned images on (settings: images = "auto")."""
+    profile: str = "default"
+    """Whose reading state this is (the SSH server gives each key its own)."""
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    """The user's key overrides in force (config [keys]): binding id -> keys."""
+    settings_problems: tuple[str, ...] = ()
+    """What was wrong in the settings file (the help screen lists it)."""
+
+
 @runtime_checkable
 class StopsLoading(Protocol):
     """The app, which loads the archive (Esc stops it); the screen does not import the app."""
@@ -71,33 +96,11 @@ def with_sort(query_text: str, sort: str, default: str = "date") -> str:
 
 
 class MainScreen(Screen):
-    BINDINGS = [
-        Binding("/", "focus_search", "Search", id="search"),
-        Binding("tab", "app.focus_next", "Next pane", show=False),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False),
-        Binding("escape", "escape", "Back to list / stop loading", show=False),
-        Binding("n", "next_match", "Next match", show=False, id="next_match"),
-        Binding("N", "previous_match", "Previous match", show=False, id="previous_match"),
-        Binding("full_stop", "next_unread", "Next unread", show=False, id="next_unread"),
-        Binding("u", "toggle_read", "Read/unread", show=False, id="toggle_read"),
-        Binding("A", "mark_all_read", "Mark all listed read", show=False, id="mark_all_read"),
-        Binding("m", "toggle_bookmark", "Bookmark", id="bookmark"),
-        Binding("left_square_bracket,backspace", "back", "Back (history)", show=False, id="back"),
-        Binding("right_square_bracket", "forward", "Forward (history)", show=False, id="forward"),
-        Binding("s", "cycle_sort", "Sort", show=False, id="sort"),
-        Binding("f", "toggle_sidebar", "Full-width reader", show=False, id="toggle_sidebar"),
-        Binding("t", "toggle_facets", "Facets", id="facets"),
-        Binding("e", "export", "Export as Markdown", show=False, id="export"),
-        Binding("exclamation_mark", "skipped", "Skipped and ignored files", show=False, id="skipped"),
-        Binding("L", "links", "Links and images", id="links"),
-        Binding("c", "copy_link", "Copy the post's link", show=False, id="copy_link"),
-        Binding("o", "open_link", "Open the post's link (copies over SSH)", show=False, id="open_link"),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("q", "app.quit", "Quit", id="quit"),
-    ]
+    BINDINGS = MAIN_BINDINGS
 
-    def __init__(self) -> None:
+    def __init__(self, options: MainOptions | None = None) -> None:
         super().__init__()
+        self.options = options or MainOptions()
         self.archive: Archive | None = None
         self.query_text = ""
         self._open_timer: Timer | None = None
@@ -115,16 +118,12 @@ class MainScreen(Screen):
         self._flags: FlagMasks | None = None
         self._restore_post = ""
         self._read_timer: Timer | None = None
-        self.default_sort = "date"
-        self.mark_read_on_open = True
         self._facets: FacetData | None = None
         self._facet_ids: np.ndarray | None = None
         """The ids of the last complete result: what the facet counts are about."""
         self._facets_toggled = False
         self._mark_all_asked = 0.0
         self._match_note = ""
-        self.images: ImageCache | None = None
-        """An ImageCache when the user turned images on (settings: images = "auto")."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -142,8 +141,8 @@ class MainScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(ReaderBody).images = self.images
-        self.query_one(HeaderImage).images = self.images
+        self.query_one(ReaderBody).images = self.options.images
+        self.query_one(HeaderImage).images = self.options.images
         self.query_one(PostList).focus()
         self._update_status()
         self.set_interval(SAVE_EVERY, self.save_state)
@@ -170,8 +169,7 @@ class MainScreen(Screen):
 
     def _open_user_state(self, archive: Archive) -> None:
         """Read marks, bookmarks and where the reader left off (per archive and profile)."""
-        profile = getattr(self.app, "profile", "default")
-        state, notice = UserState.load(state_path_for(archive.roots, profile))
+        state, notice = UserState.load(state_path_for(archive.roots, self.options.profile))
         state.roots = [str(root) for root in archive.roots]
         if notice:
             self.notify(notice, title="postshelf", severity="warning", timeout=15)
@@ -238,7 +236,7 @@ class MainScreen(Screen):
             self._update_status()
             return
         self._shown_generation = archive.generation
-        if self.query_text.strip() or self.default_sort != "date":
+        if self.query_text.strip() or self.options.default_sort != "date":
             self._run_search(self.query_text)
         else:
             self._shown_query = ""
@@ -301,8 +299,8 @@ class MainScreen(Screen):
         except QueryError as error:
             self.app.call_from_thread(self._show_query_error, text, str(error))
             return
-        if self.default_sort != "date" and not _SORT_QUALIFIER.search(text):
-            query = replace(query, sort=self.default_sort)
+        if self.options.default_sort != "date" and not _SORT_QUALIFIER.search(text):
+            query = replace(query, sort=self.options.default_sort)
         for result in archive.index.search(query, limit=FIRST_PAGE, should_stop=lambda: worker.is_cancelled):
             if worker.is_cancelled:
                 return
@@ -407,7 +405,7 @@ class MainScreen(Screen):
         path = archive.posts.columns["path"][index]
         if not from_history:
             state.visit(path)
-        if self.mark_read_on_open and state.set_read([path]):
+        if self.options.mark_read_on_open and state.set_read([path]):
             self._flags_changed()
 
     @on(ReaderBody.MatchMoved)
@@ -518,14 +516,14 @@ class MainScreen(Screen):
         try:
             query = parse(self.query_text)
         except QueryError:
-            return self.default_sort
-        return query.sort if _SORT_QUALIFIER.search(self.query_text) else self.default_sort
+            return self.options.default_sort
+        return query.sort if _SORT_QUALIFIER.search(self.query_text) else self.options.default_sort
 
     def set_sort(self, sort: str) -> None:
         if sort not in SORTS:
             return
         bar = self.query_one(SearchBar)
-        bar.value = with_sort(bar.value, sort, self.default_sort)
+        bar.value = with_sort(bar.value, sort, self.options.default_sort)
         self.notify(f"Sorted by {SORT_NAMES[sort]}", timeout=2)
 
     def action_cycle_sort(self) -> None:
@@ -537,8 +535,6 @@ class MainScreen(Screen):
         index, archive = self._current_post_id(), self.archive
         if index is None or archive is None:
             return
-        from .export import ExportScreen
-
         post = archive.posts[index]
         self.app.push_screen(ExportScreen(post, archive.read_markdown(post), archive.roots))
 
@@ -618,9 +614,6 @@ class MainScreen(Screen):
     def action_links(self) -> None:
         """L: the post's links and images by number, read off the event loop (a long post may
         need converting first)."""
-        from ..archive.links import links_in
-        from .links import LinksScreen
-
         archive, index = self.archive, self._open_index
         if archive is None or index is None:
             self.app.call_from_thread(self.app.notify, "Open a post first: L lists its links", markup=False)
@@ -639,25 +632,17 @@ class MainScreen(Screen):
         return link
 
     def action_copy_link(self) -> None:
-        from ..open_link import copy_link
-
         if link := self._post_link():
             copy_link(self.app, link)
 
     def action_open_link(self) -> None:
-        from ..open_link import open_link
-
         if link := self._post_link():
             open_link(self.app, link)
 
     def action_help(self) -> None:
-        from .help import HelpScreen
-
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(self.options.keymap, self.options.settings_problems))
 
     def action_skipped(self) -> None:
-        from .skipped import SkippedScreen
-
         archive = self.archive
         if archive is None:
             self.app.push_screen(SkippedScreen([]))
