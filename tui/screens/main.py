@@ -24,7 +24,8 @@ from ..archive.images import ImageCache
 from ..archive.index import SearchResult, highlight_spans
 from ..archive.links import links_in
 from ..archive.query import SORTS, QueryError, parse
-from ..archive.user_state import FlagMasks, UserState, state_path_for
+from ..archive.reading_session import ReadingSession
+from ..archive.user_state import FlagMasks, UserState
 from ..keymap import MAIN_BINDINGS
 from ..open_link import copy_link, open_link
 from ..widgets.facet_panel import FacetPanel
@@ -48,8 +49,8 @@ READ_AFTER = 1.0
 passing over a post does neither."""
 CONFIRM_MARKING_FROM = 50
 """Marking more listed posts read than this asks for A a second time."""
-SAVE_EVERY = 2.0
-"""Seconds between writes of the reading state (only when it changed)."""
+SAVE_CHECK_EVERY = 0.5
+"""Seconds between asking the reading session whether a save is due (it decides when)."""
 FACETS_BESIDE_FROM = 140
 """Columns from which the facets show at start, beside the list and the reader."""
 WIDE_FACETS_FROM = 160
@@ -114,7 +115,8 @@ class MainScreen(Screen):
         self._shown_query = ""
         self._query_error = False
         self._loading = True
-        self.user_state: UserState | None = None
+        self.reading: ReadingSession | None = None
+        """Read marks, bookmarks, history: opened with the archive."""
         self._flags: FlagMasks | None = None
         self._restore_post = ""
         self._read_timer: Timer | None = None
@@ -145,7 +147,7 @@ class MainScreen(Screen):
         self.query_one(HeaderImage).images = self.options.images
         self.query_one(PostList).focus()
         self._update_status()
-        self.set_interval(SAVE_EVERY, self.save_state)
+        self.set_interval(SAVE_CHECK_EVERY, self.save_state)
         self._place_facets()
 
     def on_resize(self) -> None:
@@ -162,46 +164,56 @@ class MainScreen(Screen):
         self.archive = archive
         if first:
             self._facets = FacetData()
-            self._open_user_state(archive)
+            self._open_reading_session(archive)
         self.refresh_posts()
 
     # ------------------------------------------------------------ reading state
 
-    def _open_user_state(self, archive: Archive) -> None:
+    @property
+    def user_state(self) -> UserState | None:
+        """The reading state itself (what the session has saved or will save)."""
+        return self.reading.state if self.reading is not None else None
+
+    def _open_reading_session(self, archive: Archive) -> None:
         """Read marks, bookmarks and where the reader left off (per archive and profile)."""
-        state, notice = UserState.load(state_path_for(archive.roots, self.options.profile))
-        state.roots = [str(root) for root in archive.roots]
+        session, notice = ReadingSession.open(
+            archive.roots, self.options.profile, mark_read_on_open=self.options.mark_read_on_open
+        )
         if notice:
             self.notify(notice, title="postshelf", severity="warning", timeout=15)
-        self.user_state = state
-        self._flags = FlagMasks(state, archive.posts.columns["path"])
-        archive.index.flags = self._flags
+        self.reading = session
         paths = archive.posts.columns["path"]
-        self.query_one(PostList).show_flags(lambda doc: (paths[doc] not in state.read, paths[doc] in state.bookmarks))
-        self._restore_post = state.last_post
-        if state.last_query and not self.query_text:
-            self.query_one(SearchBar).value = state.last_query  # runs the search
+        self._flags = session.flag_masks(paths)
+        archive.index.flags = self._flags
+        self.query_one(PostList).show_flags(
+            lambda doc: (not session.is_read(paths[doc]), session.is_bookmarked(paths[doc]))
+        )
+        self._restore_post = session.last_post
+        if session.last_query and not self.query_text:
+            self.query_one(SearchBar).value = session.last_query  # runs the search
 
     def save_state(self, now: bool = False) -> None:
-        state = self.user_state
-        if state is None or not state.dirty:
+        """Write the reading state when the session says it is due (in a thread), or `now`."""
+        session = self.reading
+        if session is None:
             return
         if now:
-            self._write_state(state, state.snapshot())
-        else:
-            self._write_state_in_thread(state, state.snapshot())
+            try:
+                session.save()
+            except OSError as error:
+                self._save_failed(error)
+        elif (snapshot := session.snapshot_due()) is not None:
+            self._write_state_in_thread(session, snapshot)
 
     @work(thread=True, exclusive=True, group="save-state")
-    def _write_state_in_thread(self, state: UserState, snapshot: tuple[int, dict]) -> None:
-        self._write_state(state, snapshot)
-
-    def _write_state(self, state: UserState, snapshot: tuple[int, dict]) -> None:
+    def _write_state_in_thread(self, session: ReadingSession, snapshot: tuple[int, dict]) -> None:
         try:
-            state.write(snapshot)
+            session.write(snapshot)
         except OSError as error:
-            self.app.call_later(
-                self.notify, f"Could not save your reading state: {error}", severity="error", timeout=10
-            )
+            self.app.call_from_thread(self._save_failed, error)
+
+    def _save_failed(self, error: OSError) -> None:
+        self.app.call_later(self.notify, f"Could not save your reading state: {error}", severity="error", timeout=10)
 
     def _id_for_path(self, path: str) -> int | None:
         archive = self.archive
@@ -225,8 +237,8 @@ class MainScreen(Screen):
         archive, index = self.archive, self._open_index
         if archive is None or index is None:
             return
-        state = self.user_state
-        bookmarked = state is not None and archive.posts.columns["path"][index] in state.bookmarks
+        reading = self.reading
+        bookmarked = reading is not None and reading.is_bookmarked(archive.posts.columns["path"][index])
         self.query_one(ReaderHeader).show_post(archive.posts[index], bookmarked=bookmarked, highlight=self._highlight)
 
     def refresh_posts(self) -> None:
@@ -281,8 +293,8 @@ class MainScreen(Screen):
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
         self.query_text = event.value
-        if self.user_state is not None:
-            self.user_state.remember(query=event.value)
+        if self.reading is not None:
+            self.reading.remember_query(event.value)
         self.query_one(FacetPanel).select(selected_facets(event.value, self._facets))
         if self.archive is not None:
             self._run_search(event.value)
@@ -392,20 +404,18 @@ class MainScreen(Screen):
         self._refresh_header()
         self.query_one(HeaderImage).show(post.image)
         body.show(lambda: self._reader_markdown(post), self._highlight, header_links=(post.link, post.image))
-        if self.user_state is not None:
-            self.user_state.remember(post=archive.posts.columns["path"][index])
+        if self.reading is not None:
+            self.reading.remember_post(archive.posts.columns["path"][index])
         if by_user:
             self._read_timer = self.set_timer(READ_AFTER, lambda: self._count_as_read(index))
 
-    def _count_as_read(self, index: int, from_history: bool = False) -> None:
-        """The reader stayed on the post (or chose it): mark it read and add it to the history."""
-        state, archive = self.user_state, self.archive
-        if state is None or archive is None or index != self._open_index:
+    def _count_as_read(self, index: int) -> None:
+        """The reader stayed on the post (or chose it): the session adds it to the history and
+        marks it read."""
+        reading, archive = self.reading, self.archive
+        if reading is None or archive is None or index != self._open_index:
             return
-        path = archive.posts.columns["path"][index]
-        if not from_history:
-            state.visit(path)
-        if self.options.mark_read_on_open and state.set_read([path]):
+        if reading.stayed_on(archive.posts.columns["path"][index]):
             self._flags_changed()
 
     @on(ReaderBody.MatchMoved)
@@ -439,19 +449,17 @@ class MainScreen(Screen):
         return self.query_one(PostList).current_index
 
     def action_toggle_read(self) -> None:
-        index, state = self._current_post_id(), self.user_state
-        if index is None or state is None or self.archive is None:
+        index, reading = self._current_post_id(), self.reading
+        if index is None or reading is None or self.archive is None:
             return
-        path = self.archive.posts.columns["path"][index]
-        now_read = path not in state.read
-        state.set_read([path], now_read)
+        now_read = reading.toggle_read(self.archive.posts.columns["path"][index])
         self._flags_changed()
         self.notify("Marked read" if now_read else "Marked unread", timeout=2)
 
     def action_mark_all_read(self) -> None:
-        state, archive = self.user_state, self.archive
+        reading, archive = self.reading, self.archive
         post_list = self.query_one(PostList)
-        if state is None or archive is None or not post_list.count:
+        if reading is None or archive is None or not post_list.count:
             return
         if post_list.count > CONFIRM_MARKING_FROM and time.monotonic() - self._mark_all_asked > 5:
             self._mark_all_asked = time.monotonic()
@@ -463,7 +471,7 @@ class MainScreen(Screen):
             return
         self._mark_all_asked = 0.0
         paths = archive.posts.columns["path"]
-        changed = state.set_read([paths[doc] for doc in post_list.order_ids()])
+        changed = reading.mark_read([paths[doc] for doc in post_list.order_ids()])
         self._flags_changed()
         self.notify(f"Marked {changed:,} post{'s' if changed != 1 else ''} read", timeout=3)
 
@@ -487,18 +495,19 @@ class MainScreen(Screen):
         post_list.focus()
 
     def action_toggle_bookmark(self) -> None:
-        index, state = self._current_post_id(), self.user_state
-        if index is None or state is None or self.archive is None:
+        index, reading = self._current_post_id(), self.reading
+        if index is None or reading is None or self.archive is None:
             return
-        marked = state.toggle_bookmark(self.archive.posts.columns["path"][index])
+        marked = reading.toggle_bookmark(self.archive.posts.columns["path"][index])
         self._flags_changed()
         self.notify("Bookmarked (is:bookmarked lists them)" if marked else "Bookmark removed", timeout=3)
 
     def _step_history(self, offset: int) -> None:
-        state, archive = self.user_state, self.archive
-        if state is None or archive is None:
+        reading = self.reading
+        if reading is None or self.archive is None:
             return
-        path = state.step(offset, exists=lambda candidate: self._id_for_path(candidate) is not None)
+        step = reading.back if offset < 0 else reading.forward
+        path = step(lambda candidate: self._id_for_path(candidate) is not None)
         if path is None:
             self.notify("No earlier post in the history" if offset < 0 else "No later post in the history", timeout=2)
             return
