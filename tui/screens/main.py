@@ -107,13 +107,7 @@ class MainScreen(Screen):
         self._open_timer: Timer | None = None
         self._open_index: int | None = None
         self._highlight: tuple[str, ...] = ()
-        self._counting = False
-        self._match: tuple[int, int] | None = None
         self._shown_generation = -1
-        self._progress: tuple[int, int, float] | None = None
-        self._load_note = ""
-        self._shown_query = ""
-        self._query_error = False
         self._loading = True
         self.reading: ReadingSession | None = None
         """Read marks, bookmarks, history: opened with the archive."""
@@ -125,7 +119,6 @@ class MainScreen(Screen):
         """The ids of the last complete result: what the facet counts are about."""
         self._facets_toggled = False
         self._mark_all_asked = 0.0
-        self._match_note = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -146,7 +139,6 @@ class MainScreen(Screen):
         self.query_one(ReaderBody).images = self.options.images
         self.query_one(HeaderImage).images = self.options.images
         self.query_one(PostList).focus()
-        self._update_status()
         self.set_interval(SAVE_CHECK_EVERY, self.save_state)
         self._place_facets()
 
@@ -162,6 +154,7 @@ class MainScreen(Screen):
         """Show the archive (possibly still loading) and keep the view in step with it."""
         first = self.archive is None
         self.archive = archive
+        self._status.opening = False
         if first:
             self._facets = FacetData()
             self._open_reading_session(archive)
@@ -230,7 +223,6 @@ class MainScreen(Screen):
         # The list is not searched again (is:unread would drop the post being read from under
         # the reader); it changes when the search does, as in newsboat.
         self._count_facets()
-        self._update_status()
 
     def _refresh_header(self) -> None:
         """The open post's header again: its bookmark star and the search highlight changed."""
@@ -244,20 +236,33 @@ class MainScreen(Screen):
     def refresh_posts(self) -> None:
         """Posts were added or removed (loading, live reload): refresh the list or the search."""
         archive = self.archive
-        if archive is None or archive.generation == self._shown_generation:
-            self._update_status()
+        if archive is None:
+            return
+        self._status.loaded = archive.post_count
+        self._status.skipped = len(archive.skipped)
+        if archive.generation == self._shown_generation:
             return
         self._shown_generation = archive.generation
         if self.query_text.strip() or self.options.default_sort != "date":
             self._run_search(self.query_text)
         else:
-            self._shown_query = ""
+            self._status.results_query = ""
             post_list = self.query_one(PostList)
             empty = "Loading…" if self._loading else "No posts found here (see `postshelf index PATH`)."
             post_list.show(archive.posts, archive.order, keep_index=self._keep_index(), empty_message=empty)
+            self._list_shown()
             self._facet_ids = archive.order
             self._count_facets()
-        self._update_status()
+
+    @property
+    def _status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def _list_shown(self) -> None:
+        """The status line follows the list: how many posts it shows, where the cursor is."""
+        post_list = self.query_one(PostList)
+        self._status.shown = post_list.count
+        self._status.position = post_list.cursor if post_list.count else None
 
     def _keep_index(self) -> int | None:
         """The post the cursor should stay on: the current one, or where the reader left off."""
@@ -276,15 +281,17 @@ class MainScreen(Screen):
         return current
 
     def show_progress(self, done: int, total: int, started: float) -> None:
-        self._progress = (done, total, started)
+        self._status.progress = (done, total, started)
         self.refresh_posts()
 
     def loading_finished(self, complete: bool) -> None:
         self._loading = False
-        if self._progress is not None and not complete:
-            done, total, _ = self._progress
-            self._load_note = f"loading stopped at {done:,} of {total:,} files"
-        self._progress = None
+        status = self._status
+        status.archive_loading = False
+        if status.progress is not None and not complete:
+            done, total, _ = status.progress
+            status.note = f"loading stopped at {done:,} of {total:,} files"
+        status.progress = None
         self._shown_generation = -1
         self.refresh_posts()
 
@@ -324,12 +331,11 @@ class MainScreen(Screen):
         error = self.query_one("#search-error", Static)
         error.update(f"⚠ {message}")
         error.display = True
-        self._query_error = True
-        self._update_status()
+        self._status.query_error = True
         self.query_one(SearchBar).add_class("-invalid")
 
     def _clear_query_error(self) -> None:
-        self._query_error = False
+        self._status.query_error = False
         self.query_one("#search-error", Static).display = False
         self.query_one(SearchBar).remove_class("-invalid")
 
@@ -339,8 +345,8 @@ class MainScreen(Screen):
         self._clear_query_error()
         post_list = self.query_one(PostList)
         self._highlight = tuple(fold(term) for term in result.query.highlight_terms)
-        self._shown_query = text
-        self._counting = not result.complete
+        self._status.results_query = text
+        self._status.counting = not result.complete
         message = f"No post matches {text.strip()!r}" if text.strip() else "No posts"
         post_list.show(
             self.archive.posts,
@@ -351,12 +357,12 @@ class MainScreen(Screen):
         )
         self.query_one(ReaderBody).set_highlight(self._highlight)
         self._refresh_header()
+        self._list_shown()
         if not self._highlight:
-            self._match = None
+            self._status.match = None
         if result.complete:
             self._facet_ids = result.ids
             self._count_facets()
-        self._update_status()
 
     @on(SearchBar.Left)
     def _search_left(self) -> None:
@@ -366,7 +372,7 @@ class MainScreen(Screen):
 
     @on(PostList.Highlighted)
     def _post_highlighted(self, event: PostList.Highlighted) -> None:
-        self._update_status()
+        self._list_shown()
         if self._open_timer is not None:
             self._open_timer.stop()
         index = event.index
@@ -390,7 +396,7 @@ class MainScreen(Screen):
     def _show_post(self, index: int | None, by_user: bool = True) -> None:
         """Show a post in the reader; one the user went to counts as read after READ_AFTER."""
         self._open_index = index
-        self._match = None
+        self._status.match = None
         archive = self.archive
         body = self.query_one(ReaderBody)
         if self._read_timer is not None:
@@ -420,16 +426,17 @@ class MainScreen(Screen):
 
     @on(ReaderBody.MatchMoved)
     def _match_moved(self, event: ReaderBody.MatchMoved) -> None:
-        self._match = (event.current, event.total) if self._highlight else None
-        self._match_note = ""
-        if self._match == (0, 0) and self._open_index is not None and self.archive is not None:
+        match = (event.current, event.total) if self._highlight else None
+        note = ""
+        if match == (0, 0) and self._open_index is not None and self.archive is not None:
             title = self.archive.posts[self._open_index].title
-            self._match_note = (
+            note = (
                 "the title matches, not the text"
                 if highlight_spans(title, self._highlight)
                 else "no match in the text (a field matched)"
             )
-        self._update_status()
+        self._status.match_note = note
+        self._status.match = match
 
     # ------------------------------------------------------------ actions
 
@@ -608,7 +615,11 @@ class MainScreen(Screen):
             self.query_one(PostList).focus()
 
     def action_escape(self) -> None:
-        if self._progress is not None and self.query_one(PostList).has_focus and isinstance(self.app, StopsLoading):
+        if (
+            self._status.progress is not None
+            and self.query_one(PostList).has_focus
+            and isinstance(self.app, StopsLoading)
+        ):
             self.app.stop_loading()
         self.query_one(PostList).focus()
 
@@ -658,29 +669,3 @@ class MainScreen(Screen):
             return
         sites = [site.described for layout in archive.layouts.values() for site in layout.all_sites]
         self.app.push_screen(SkippedScreen(list(archive.skipped), list(archive.ignored), sites))
-
-    def _update_status(self) -> None:
-        archive = self.archive
-        post_list = self.query_one(PostList)
-        progress = None
-        if self._progress is not None:
-            done, total, started = self._progress
-            elapsed = max(1e-6, time.perf_counter() - started)
-            rate = done / elapsed
-            remaining = (total - done) / rate if rate > 0 else None
-            progress = (done, total, rate, remaining)
-        self.query_one(StatusLine).show_counts(
-            loaded=archive.post_count if archive else 0,
-            shown=post_list.count,
-            skipped=len(archive.skipped) if archive else 0,
-            query=self._shown_query if self.query_text.strip() else "",
-            query_error=self._query_error,
-            position=post_list.cursor if post_list.count else None,
-            progress=progress,
-            opening=archive is None,
-            counting=self._counting,
-            match=self._match,
-            match_note=self._match_note,
-            note=self._load_note,
-            loading=self._loading,
-        )
