@@ -21,7 +21,7 @@ from ..archive import Archive, Post
 from ..archive.facets import FacetData, selected_facets, with_facet
 from ..archive.folding import fold
 from ..archive.images import ImageCache
-from ..archive.index import SearchResult, highlight_spans
+from ..archive.index import highlight_spans
 from ..archive.links import links_in
 from ..archive.query import SORTS, QueryError, parse
 from ..archive.reading_session import ReadingSession
@@ -39,6 +39,7 @@ from .export import ExportScreen
 from .help import HelpScreen
 from .links import LinksScreen
 from .skipped import SkippedScreen
+from .worker_results import FacetsCounted, LinksFound, SaveFailed, SearchFailed, SearchResults
 
 OPEN_DELAY = 0.08
 """Seconds the cursor must rest on a post before it opens: holding j never queues renders."""
@@ -119,6 +120,8 @@ class MainScreen(Screen):
         """The ids of the last complete result: what the facet counts are about."""
         self._facets_toggled = False
         self._mark_all_asked = 0.0
+        self._facet_request = 0
+        """Numbers the facet count requests: only the newest one's counts are shown."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -203,7 +206,11 @@ class MainScreen(Screen):
         try:
             session.write(snapshot)
         except OSError as error:
-            self.app.call_from_thread(self._save_failed, error)
+            self.post_message(SaveFailed(error))
+
+    @on(SaveFailed)
+    def _save_failed_in_thread(self, message: SaveFailed) -> None:
+        self._save_failed(message.error)
 
     def _save_failed(self, error: OSError) -> None:
         self.app.call_later(self.notify, f"Could not save your reading state: {error}", severity="error", timeout=10)
@@ -316,20 +323,21 @@ class MainScreen(Screen):
         try:
             query = parse(text)
         except QueryError as error:
-            self.app.call_from_thread(self._show_query_error, text, str(error))
+            self.post_message(SearchFailed(text, str(error)))
             return
         if self.options.default_sort != "date" and not _SORT_QUALIFIER.search(text):
             query = replace(query, sort=self.options.default_sort)
         for result in archive.index.search(query, limit=FIRST_PAGE, should_stop=lambda: worker.is_cancelled):
             if worker.is_cancelled:
                 return
-            self.app.call_from_thread(self._show_results, text, result)
+            self.post_message(SearchResults(text, result))
 
-    def _show_query_error(self, text: str, message: str) -> None:
-        if text != self.query_text:
+    @on(SearchFailed)
+    def _show_query_error(self, message: SearchFailed) -> None:
+        if message.text != self.query_text:
             return
         error = self.query_one("#search-error", Static)
-        error.update(f"⚠ {message}")
+        error.update(f"⚠ {message.error}")
         error.display = True
         self._status.query_error = True
         self.query_one(SearchBar).add_class("-invalid")
@@ -339,7 +347,9 @@ class MainScreen(Screen):
         self.query_one("#search-error", Static).display = False
         self.query_one(SearchBar).remove_class("-invalid")
 
-    def _show_results(self, text: str, result: SearchResult) -> None:
+    @on(SearchResults)
+    def _show_results(self, found: SearchResults) -> None:
+        text, result = found.text, found.result
         if text != self.query_text or self.archive is None:
             return  # a newer keystroke is on its way
         self._clear_query_error()
@@ -583,12 +593,20 @@ class MainScreen(Screen):
             return
         self._show_facets(not panel.display)
 
-    @work(thread=True, exclusive=True, group="facets")
     def _count_facets(self) -> None:
-        """Facet counts for the current result, off the UI thread (a few ms at 100k posts)."""
-        archive, facets, ids, flags = self.archive, self._facets, self._facet_ids, self._flags
+        """Facet counts for the current result, when the panel shows: counted in a thread, and
+        only the newest request's counts are shown."""
+        self._facet_request += 1
+        archive, facets, ids = self.archive, self._facets, self._facet_ids
         if archive is None or facets is None or ids is None or not self.query_one(FacetPanel).display:
             return
+        self._count_facets_in_thread(self._facet_request, archive, facets, ids, self._flags)
+
+    @work(thread=True, exclusive=True, group="facets")
+    def _count_facets_in_thread(
+        self, request: int, archive: Archive, facets: FacetData, ids: np.ndarray, flags: FlagMasks | None
+    ) -> None:
+        """A few ms at 100k posts: off the UI thread."""
         facets.extend(archive.posts)
         counts = facets.counts(ids, universe=archive.order)
         extra = {}
@@ -599,7 +617,12 @@ class MainScreen(Screen):
                 "unread": int(flags("unread", size)[ids].sum()),
             }
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.query_one(FacetPanel).show_counts, counts, extra)
+            self.post_message(FacetsCounted(request, counts, extra))
+
+    @on(FacetsCounted)
+    def _show_facet_counts(self, message: FacetsCounted) -> None:
+        if message.generation == self._facet_request:
+            self.query_one(FacetPanel).show_counts(message.counts, message.extra)
 
     @on(FacetPanel.Chosen)
     def _facet_chosen(self, event: FacetPanel.Chosen) -> None:
@@ -630,17 +653,22 @@ class MainScreen(Screen):
             return ""
         return archive.reader_markdown(post)
 
-    @work(thread=True, exclusive=True, group="links")
     def action_links(self) -> None:
-        """L: the post's links and images by number, read off the event loop (a long post may
-        need converting first)."""
+        """L: the open post's links and images by number."""
         archive, index = self.archive, self._open_index
         if archive is None or index is None:
-            self.app.call_from_thread(self.app.notify, "Open a post first: L lists its links", markup=False)
+            self.notify("Open a post first: L lists its links", markup=False)
             return
-        post = archive.posts[index]
-        links = links_in(self._reader_markdown(post), post.link, post.image)
-        self.app.call_from_thread(self.app.push_screen, LinksScreen(post.title, links))
+        self._find_links(archive, archive.posts[index])
+
+    @work(thread=True, exclusive=True, group="links")
+    def _find_links(self, archive: Archive, post: Post) -> None:
+        """Off the event loop: a long post may need converting first."""
+        self.post_message(LinksFound(post.title, links_in(archive.reader_markdown(post), post.link, post.image)))
+
+    @on(LinksFound)
+    def _show_links(self, message: LinksFound) -> None:
+        self.app.push_screen(LinksScreen(message.title, message.links))
 
     def _post_link(self) -> str:
         index, archive = self._current_post_id(), self.archive
