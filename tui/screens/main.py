@@ -3,31 +3,24 @@
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
-import numpy as np
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ..archive import Archive, Post
-from ..archive.facets import FacetData, selected_facets, with_facet
+from ..archive.facets import FacetData, selected_facets
 from ..archive.folding import fold
-from ..archive.images import ImageCache
 from ..archive.index import highlight_spans
-from ..archive.links import links_in
 from ..archive.query import SORTS, QueryError, parse
 from ..archive.reading_session import ReadingSession
 from ..archive.user_state import FlagMasks, UserState
 from ..keymap import MAIN_BINDINGS
-from ..open_link import copy_link, open_link
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.header_image import HeaderImage
 from ..widgets.post_list import PostList
@@ -35,11 +28,11 @@ from ..widgets.reader_body import ReaderBody
 from ..widgets.reader_header import ReaderHeader
 from ..widgets.search_bar import SearchBar
 from ..widgets.status_line import StatusLine
-from .export import ExportScreen
-from .help import HelpScreen
-from .links import LinksScreen
-from .skipped import SkippedScreen
-from .worker_results import FacetsCounted, LinksFound, SaveFailed, SearchFailed, SearchResults
+from .facet_actions import FacetActions
+from .main_options import MainOptions
+from .post_actions import PostActions
+from .reading_actions import ReadingActions
+from .worker_results import SaveFailed, SearchFailed, SearchResults
 
 OPEN_DELAY = 0.08
 """Seconds the cursor must rest on a post before it opens: holding j never queues renders."""
@@ -48,35 +41,9 @@ FIRST_PAGE = 200
 READ_AFTER = 1.0
 """Seconds a post must stay open to count as read (and enter the history): the cursor merely
 passing over a post does neither."""
-CONFIRM_MARKING_FROM = 50
-"""Marking more listed posts read than this asks for A a second time."""
 SAVE_CHECK_EVERY = 0.5
 """Seconds between asking the reading session whether a save is due (it decides when)."""
-FACETS_BESIDE_FROM = 140
-"""Columns from which the facets show at start, beside the list and the reader."""
-WIDE_FACETS_FROM = 160
-"""Columns from which the facets get a wider column (long author and category names)."""
-READER_BESIDE_FACETS_FROM = 110
-"""Below this many columns, showing the facets hides the reader (until a post is chosen)."""
 SORT_NAMES = {"date": "date, newest first", "-date": "date, oldest first", "title": "title", "relevance": "relevance"}
-
-
-@dataclass(frozen=True)
-class MainOptions:
-    """The user's settings that concern the main screen, given when it is made."""
-
-    default_sort: str = "date"
-    """The list order when the query has no sort: qualifier (config `sort`)."""
-    mark_read_on_open: bool = True
-    """Whether a post that stays open counts as read (config `mark_read`)."""
-    images: ImageCache | None = None
-    """An ImageCache when the user turned images on (settings: images = "auto")."""
-    profile: str = "default"
-    """Whose reading state this is (the SSH server gives each key its own)."""
-    keymap: Mapping[str, str] = field(default_factory=dict)
-    """The user's key overrides in force (config [keys]): binding id -> keys."""
-    settings_problems: tuple[str, ...] = ()
-    """What was wrong in the settings file (the help screen lists it)."""
 
 
 @runtime_checkable
@@ -97,7 +64,7 @@ def with_sort(query_text: str, sort: str, default: str = "date") -> str:
     return text
 
 
-class MainScreen(Screen):
+class MainScreen(ReadingActions, FacetActions, PostActions):
     BINDINGS = MAIN_BINDINGS
 
     def __init__(self, options: MainOptions | None = None) -> None:
@@ -112,16 +79,9 @@ class MainScreen(Screen):
         self._loading = True
         self.reading: ReadingSession | None = None
         """Read marks, bookmarks, history: opened with the archive."""
-        self._flags: FlagMasks | None = None
+        self.flags: FlagMasks | None = None
         self._restore_post = ""
         self._read_timer: Timer | None = None
-        self._facets: FacetData | None = None
-        self._facet_ids: np.ndarray | None = None
-        """The ids of the last complete result: what the facet counts are about."""
-        self._facets_toggled = False
-        self._mark_all_asked = 0.0
-        self._facet_request = 0
-        """Numbers the facet count requests: only the newest one's counts are shown."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -143,10 +103,10 @@ class MainScreen(Screen):
         self.query_one(HeaderImage).images = self.options.images
         self.query_one(PostList).focus()
         self.set_interval(SAVE_CHECK_EVERY, self.save_state)
-        self._place_facets()
+        self.place_facets()
 
     def on_resize(self) -> None:
-        self._place_facets()
+        self.place_facets()
 
     def on_unmount(self) -> None:
         self.save_state(now=True)
@@ -159,7 +119,7 @@ class MainScreen(Screen):
         self.archive = archive
         self._status.opening = False
         if first:
-            self._facets = FacetData()
+            self.facet_data = FacetData()
             self._open_reading_session(archive)
         self.refresh_posts()
 
@@ -179,8 +139,8 @@ class MainScreen(Screen):
             self.notify(notice, title="postshelf", severity="warning", timeout=15)
         self.reading = session
         paths = archive.posts.columns["path"]
-        self._flags = session.flag_masks(paths)
-        archive.index.flags = self._flags
+        self.flags = session.flag_masks(paths)
+        archive.index.flags = self.flags
         self.query_one(PostList).show_flags(
             lambda doc: (not session.is_read(paths[doc]), session.is_bookmarked(paths[doc]))
         )
@@ -215,7 +175,7 @@ class MainScreen(Screen):
     def _save_failed(self, error: OSError) -> None:
         self.app.call_later(self.notify, f"Could not save your reading state: {error}", severity="error", timeout=10)
 
-    def _id_for_path(self, path: str) -> int | None:
+    def post_id_for_path(self, path: str) -> int | None:
         archive = self.archive
         if archive is None or not path:
             return None
@@ -224,12 +184,12 @@ class MainScreen(Screen):
             return None
         return record[2]
 
-    def _flags_changed(self) -> None:
+    def flags_changed(self) -> None:
         self.query_one(PostList).refresh_flags()
         self._refresh_header()
         # The list is not searched again (is:unread would drop the post being read from under
         # the reader); it changes when the search does, as in newsboat.
-        self._count_facets()
+        self.count_facets()
 
     def _refresh_header(self) -> None:
         """The open post's header again: its bookmark star and the search highlight changed."""
@@ -258,8 +218,8 @@ class MainScreen(Screen):
             empty = "Loading…" if self._loading else "No posts found here (see `postshelf index PATH`)."
             post_list.show(archive.posts, archive.order, keep_index=self._keep_index(), empty_message=empty)
             self._list_shown()
-            self._facet_ids = archive.order
-            self._count_facets()
+            self.facet_ids = archive.order
+            self.count_facets()
 
     @property
     def _status(self) -> StatusLine:
@@ -275,7 +235,7 @@ class MainScreen(Screen):
         """The post the cursor should stay on: the current one, or where the reader left off."""
         post_list = self.query_one(PostList)
         if self._restore_post:
-            restored = self._id_for_path(self._restore_post)
+            restored = self.post_id_for_path(self._restore_post)
             if restored is not None:
                 self._restore_post = ""
                 return restored
@@ -284,7 +244,7 @@ class MainScreen(Screen):
         current = post_list.current_index
         if current is not None and self.archive is not None and not self.archive.index.state.alive[current]:
             # Its file changed on disk (live reload): stay on the new version of the same post.
-            return self._id_for_path(self.archive.posts.columns["path"][current])
+            return self.post_id_for_path(self.archive.posts.columns["path"][current])
         return current
 
     def show_progress(self, done: int, total: int, started: float) -> None:
@@ -309,7 +269,7 @@ class MainScreen(Screen):
         self.query_text = event.value
         if self.reading is not None:
             self.reading.remember_query(event.value)
-        self.query_one(FacetPanel).select(selected_facets(event.value, self._facets))
+        self.query_one(FacetPanel).select(selected_facets(event.value, self.facet_data))
         if self.archive is not None:
             self._run_search(event.value)
 
@@ -371,8 +331,8 @@ class MainScreen(Screen):
         if not self._highlight:
             self._status.match = None
         if result.complete:
-            self._facet_ids = result.ids
-            self._count_facets()
+            self.facet_ids = result.ids
+            self.count_facets()
 
     @on(SearchBar.Left)
     def _search_left(self) -> None:
@@ -387,23 +347,23 @@ class MainScreen(Screen):
             self._open_timer.stop()
         index = event.index
         if index is None:
-            self._show_post(None)
+            self.show_post(None)
         elif index != self._open_index:
             by_user = event.by_user
-            self._open_timer = self.set_timer(OPEN_DELAY, lambda: self._show_post(index, by_user=by_user))
+            self._open_timer = self.set_timer(OPEN_DELAY, lambda: self.show_post(index, by_user=by_user))
 
     @on(PostList.Chosen)
     def _post_chosen(self, event: PostList.Chosen) -> None:
         if self._open_timer is not None:
             self._open_timer.stop()
         if event.index != self._open_index:
-            self._show_post(event.index)
+            self.show_post(event.index)
         self._count_as_read(event.index)
         if self.has_class("-facets-only"):  # narrow: the reader comes back in place of the facets
-            self._show_facets(False)
+            self.show_facets(False)
         self.query_one(ReaderBody).focus()
 
-    def _show_post(self, index: int | None, by_user: bool = True) -> None:
+    def show_post(self, index: int | None, by_user: bool = True) -> None:
         """Show a post in the reader; one the user went to counts as read after READ_AFTER."""
         self._open_index = index
         self._status.match = None
@@ -432,7 +392,7 @@ class MainScreen(Screen):
         if reading is None or archive is None or index != self._open_index:
             return
         if reading.stayed_on(archive.posts.columns["path"][index]):
-            self._flags_changed()
+            self.flags_changed()
 
     @on(ReaderBody.MatchMoved)
     def _match_moved(self, event: ReaderBody.MatchMoved) -> None:
@@ -459,84 +419,15 @@ class MainScreen(Screen):
     def action_focus_search(self) -> None:
         self.query_one(SearchBar).focus()
 
-    def _current_post_id(self) -> int | None:
+    @property
+    def open_post_id(self) -> int | None:
+        return self._open_index
+
+    def current_post_id(self) -> int | None:
         """The post being read, else the one under the cursor."""
         if self._open_index is not None:
             return self._open_index
         return self.query_one(PostList).current_index
-
-    def action_toggle_read(self) -> None:
-        index, reading = self._current_post_id(), self.reading
-        if index is None or reading is None or self.archive is None:
-            return
-        now_read = reading.toggle_read(self.archive.posts.columns["path"][index])
-        self._flags_changed()
-        self.notify("Marked read" if now_read else "Marked unread", timeout=2)
-
-    def action_mark_all_read(self) -> None:
-        reading, archive = self.reading, self.archive
-        post_list = self.query_one(PostList)
-        if reading is None or archive is None or not post_list.count:
-            return
-        if post_list.count > CONFIRM_MARKING_FROM and time.monotonic() - self._mark_all_asked > 5:
-            self._mark_all_asked = time.monotonic()
-            self.notify(
-                f"Mark all {post_list.count:,} listed posts read? Press A again to confirm "
-                "(narrow the list with a search or a facet first to mark fewer)",
-                timeout=5,
-            )
-            return
-        self._mark_all_asked = 0.0
-        paths = archive.posts.columns["path"]
-        changed = reading.mark_read([paths[doc] for doc in post_list.order_ids()])
-        self._flags_changed()
-        self.notify(f"Marked {changed:,} post{'s' if changed != 1 else ''} read", timeout=3)
-
-    def action_next_unread(self) -> None:
-        archive, flags = self.archive, self._flags
-        post_list = self.query_one(PostList)
-        if archive is None or flags is None or not post_list.count:
-            return
-        unread = flags("unread", archive.index.size)[post_list.order_ids()]
-        after = np.flatnonzero(unread[post_list.cursor + 1 :])
-        if len(after):
-            position = post_list.cursor + 1 + int(after[0])
-        else:
-            before = np.flatnonzero(unread[: post_list.cursor + 1])
-            if not len(before):
-                self.notify("No unread posts in this list", timeout=3)
-                return
-            position = int(before[0])
-            self.notify("Back to the first unread post", timeout=2)
-        post_list.move_to(position)
-        post_list.focus()
-
-    def action_toggle_bookmark(self) -> None:
-        index, reading = self._current_post_id(), self.reading
-        if index is None or reading is None or self.archive is None:
-            return
-        marked = reading.toggle_bookmark(self.archive.posts.columns["path"][index])
-        self._flags_changed()
-        self.notify("Bookmarked (is:bookmarked lists them)" if marked else "Bookmark removed", timeout=3)
-
-    def _step_history(self, offset: int) -> None:
-        reading = self.reading
-        if reading is None or self.archive is None:
-            return
-        step = reading.back if offset < 0 else reading.forward
-        path = step(lambda candidate: self._id_for_path(candidate) is not None)
-        if path is None:
-            self.notify("No earlier post in the history" if offset < 0 else "No later post in the history", timeout=2)
-            return
-        index = self._id_for_path(path)
-        self._show_post(index)  # first: the cursor move below then finds it open already
-        self.query_one(PostList).move_to_id(index)  # when it is in the list; else read it anyway
-
-    def action_back(self) -> None:
-        self._step_history(-1)
-
-    def action_forward(self) -> None:
-        self._step_history(+1)
 
     def current_sort(self) -> str:
         try:
@@ -556,78 +447,6 @@ class MainScreen(Screen):
         order = ["date", "-date", "title", "relevance"]
         current = self.current_sort()
         self.set_sort(order[(order.index(current) + 1) % len(order)] if current in order else "date")
-
-    def action_export(self) -> None:
-        index, archive = self._current_post_id(), self.archive
-        if index is None or archive is None:
-            return
-        post = archive.posts[index]
-        self.app.push_screen(ExportScreen(post, archive.read_markdown(post), archive.roots))
-
-    # ------------------------------------------------------------ facets
-
-    def _place_facets(self) -> None:
-        """At start, facets show on wide terminals only; after `t`, where the user put them."""
-        if not self._facets_toggled:
-            self._show_facets(self.size.width >= FACETS_BESIDE_FROM, focus=False)
-        else:
-            self._show_facets(self.query_one(FacetPanel).display, focus=False)
-
-    def _show_facets(self, show: bool, focus: bool = True) -> None:
-        panel = self.query_one(FacetPanel)
-        panel.display = show
-        self.set_class(self.size.width >= WIDE_FACETS_FROM, "-wide")
-        self.set_class(show and self.size.width < READER_BESIDE_FACETS_FROM, "-facets-only")
-        if show:
-            self._count_facets()
-            if focus:
-                panel.focus()
-        elif focus and panel.has_focus:
-            self.query_one(PostList).focus()
-
-    def action_toggle_facets(self) -> None:
-        self._facets_toggled = True
-        panel = self.query_one(FacetPanel)
-        if panel.display and not panel.has_focus:
-            panel.focus()
-            return
-        self._show_facets(not panel.display)
-
-    def _count_facets(self) -> None:
-        """Facet counts for the current result, when the panel shows: counted in a thread, and
-        only the newest request's counts are shown."""
-        self._facet_request += 1
-        archive, facets, ids = self.archive, self._facets, self._facet_ids
-        if archive is None or facets is None or ids is None or not self.query_one(FacetPanel).display:
-            return
-        self._count_facets_in_thread(self._facet_request, archive, facets, ids, self._flags)
-
-    @work(thread=True, exclusive=True, group="facets")
-    def _count_facets_in_thread(
-        self, request: int, archive: Archive, facets: FacetData, ids: np.ndarray, flags: FlagMasks | None
-    ) -> None:
-        """A few ms at 100k posts: off the UI thread."""
-        facets.extend(archive.posts)
-        counts = facets.counts(ids, universe=archive.order)
-        extra = {}
-        if flags is not None and len(ids):
-            size = archive.index.size
-            extra = {
-                "bookmarked": int(flags("bookmarked", size)[ids].sum()),
-                "unread": int(flags("unread", size)[ids].sum()),
-            }
-        if not get_current_worker().is_cancelled:
-            self.post_message(FacetsCounted(request, counts, extra))
-
-    @on(FacetsCounted)
-    def _show_facet_counts(self, message: FacetsCounted) -> None:
-        if message.generation == self._facet_request:
-            self.query_one(FacetPanel).show_counts(message.counts, message.extra)
-
-    @on(FacetPanel.Chosen)
-    def _facet_chosen(self, event: FacetPanel.Chosen) -> None:
-        bar = self.query_one(SearchBar)
-        bar.value = with_facet(bar.value, event.kind, event.value, self._facets)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")
@@ -652,48 +471,3 @@ class MainScreen(Screen):
         if archive is None:  # never: posts are shown from an open archive
             return ""
         return archive.reader_markdown(post)
-
-    def action_links(self) -> None:
-        """L: the open post's links and images by number."""
-        archive, index = self.archive, self._open_index
-        if archive is None or index is None:
-            self.notify("Open a post first: L lists its links", markup=False)
-            return
-        self._find_links(archive, archive.posts[index])
-
-    @work(thread=True, exclusive=True, group="links")
-    def _find_links(self, archive: Archive, post: Post) -> None:
-        """Off the event loop: a long post may need converting first."""
-        self.post_message(LinksFound(post.title, links_in(archive.reader_markdown(post), post.link, post.image)))
-
-    @on(LinksFound)
-    def _show_links(self, message: LinksFound) -> None:
-        self.app.push_screen(LinksScreen(message.title, message.links))
-
-    def _post_link(self) -> str:
-        index, archive = self._current_post_id(), self.archive
-        if index is None or archive is None:
-            return ""
-        link = archive.posts[index].link
-        if not link:
-            self.notify("This post has no link of its own (L lists the links in it)", timeout=3)
-        return link
-
-    def action_copy_link(self) -> None:
-        if link := self._post_link():
-            copy_link(self.app, link)
-
-    def action_open_link(self) -> None:
-        if link := self._post_link():
-            open_link(self.app, link)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.options.keymap, self.options.settings_problems))
-
-    def action_skipped(self) -> None:
-        archive = self.archive
-        if archive is None:
-            self.app.push_screen(SkippedScreen([]))
-            return
-        sites = [site.described for layout in archive.layouts.values() for site in layout.all_sites]
-        self.app.push_screen(SkippedScreen(list(archive.skipped), list(archive.ignored), sites))
