@@ -109,7 +109,7 @@ async def measure(archive_root: Path, launched: float, detail: bool, expected: i
             generation = body._generation
             tick = asyncio.create_task(ticker())
             started = time.perf_counter()
-            screen._show_post(index)
+            screen.show_post(index)
             first = None
             while not (body._generation > generation and body._rendered_generation == body._generation):
                 if first is None and body._generation > generation and body._shown_generation == body._generation:

@@ -20,8 +20,10 @@ from .archive.images import ImageCache
 from .archive.loader import apply_file_changes, open_archive
 from .archive.user_state import load_settings, save_settings
 from .config import load_config
+from .keymap import MAIN_BINDINGS, binding_ids, binding_rows, bound_keys, key_clashes
 from .rendering import install_cjk_line_breaking
 from .screens.main import SORT_NAMES, MainScreen
+from .screens.main_options import MainOptions
 from .widgets.facet_panel import FacetPanel
 from .widgets.post_list import PostList
 from .widgets.reader_body import ReaderBody
@@ -38,30 +40,6 @@ def _stylesheets() -> list[Path]:
         if (folder / "postshelf.tcss").exists():
             return sorted(folder.glob("*.tcss"), key=lambda path: (path.name != "postshelf.tcss", path.name))
     raise FileNotFoundError("postshelf.tcss not found: the package is incomplete")
-
-
-def key_clashes(keymap: dict[str, str], widgets) -> list[str]:
-    """[keys] overrides that take a key another action answers to (Textual then drops it there)."""
-    problems = []
-    for widget in widgets:
-        defaults: dict[str, list[str]] = {}
-        for binding in Binding.make_bindings(widget.BINDINGS):
-            if binding.id:
-                defaults.setdefault(binding.id, []).append(binding.key)
-        for binding_id, keys in keymap.items():
-            if binding_id not in defaults:
-                continue
-            for key in keys.split(","):
-                for other, other_keys in defaults.items():
-                    if other == binding_id or key not in other_keys or other in keymap:
-                        continue
-                    left = [k for k in other_keys if k not in keys.split(",")]
-                    problems.append(
-                        f'[keys] {binding_id} = "{keys}": "{key}" was the key of {other}, '
-                        f"which now has {', '.join(left) if left else 'no key'} "
-                        f'(give it one in [keys], e.g. {other} = "…")'
-                    )
-    return list(dict.fromkeys(problems))
 
 
 class PostshelfApp(App):
@@ -91,25 +69,24 @@ class PostshelfApp(App):
         self.loading_complete = False
         self._loading_stop = threading.Event()
         self._shutting_down = threading.Event()
+        self.config_problems: list[str] = []
+        """What was wrong in the settings file: each is shown, none is fatal."""
         self._load_config()
         self.profile = "default"
         """Whose reading state this session uses (the SSH server gives each key its own)."""
 
     def _load_config(self) -> None:
         """Read the settings before the app starts: images need the terminal queried first."""
-        widgets = (MainScreen, PostList, ReaderBody, SearchBar, FacetPanel)
-        known_actions = {
-            binding.id for widget in widgets for binding in Binding.make_bindings(widget.BINDINGS) if binding.id
-        }
-        self.config, self._config_problems = load_config(
-            known_themes=set(self.available_themes), known_actions=known_actions
+        binding_lists = [MAIN_BINDINGS] + [widget.BINDINGS for widget in (PostList, ReaderBody, SearchBar, FacetPanel)]
+        self.config, problems = load_config(
+            known_themes=set(self.available_themes), known_actions=binding_ids(binding_lists)
         )
-        self._config_problems += key_clashes(self.config.keys, widgets)
+        self.config_problems = problems + key_clashes(self.config.keys, binding_lists)
         if self.config.images == "auto":
             try:  # asks the terminal which graphics it draws: only possible before Textual starts
                 import textual_image.widget  # noqa: F401
             except Exception as error:  # no terminal to ask, or no graphics library
-                self._config_problems.append(f'images = "auto": images cannot be drawn here ({error})')
+                self.config_problems.append(f'images = "auto": images cannot be drawn here ({error})')
                 self.config = replace(self.config, images="off")
 
     def _apply_config(self) -> None:
@@ -120,7 +97,7 @@ class PostshelfApp(App):
             self.theme = theme
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        problems = self._config_problems
+        problems = self.config_problems
         if len(problems) > 2:  # one notice, not a wall of them at 80x24; ? lists them all
             self.notify(
                 f"{problems[0]}\n…and {len(problems) - 1} more: press ? to see them all",
@@ -134,6 +111,11 @@ class PostshelfApp(App):
                 self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
         self._theme_ready = True
 
+    @property
+    def keymap(self) -> dict[str, str]:
+        """The user's key overrides in force (config [keys]): binding id -> Textual key names."""
+        return dict(self.config.keys)
+
     def watch_theme(self, theme: str) -> None:
         """A theme chosen in the app is remembered (unless the config file names one)."""
         if getattr(self, "_theme_ready", False) and not self.config.theme:
@@ -144,10 +126,15 @@ class PostshelfApp(App):
 
     async def on_mount(self) -> None:
         self._apply_config()
-        self.main_screen = MainScreen()
-        self.main_screen.default_sort = self.config.sort
-        self.main_screen.mark_read_on_open = self.config.mark_read == "open"
-        self.main_screen.images = ImageCache() if self.config.images == "auto" else None
+        options = MainOptions(
+            default_sort=self.config.sort,
+            mark_read_on_open=self.config.mark_read == "open",
+            images=ImageCache() if self.config.images == "auto" else None,
+            profile=self.profile,
+            keymap=self.keymap,
+            settings_problems=tuple(self.config_problems),
+        )
+        self.main_screen = MainScreen(options)
         await self.push_screen(self.main_screen)
         if self._given_archive is not None:
             self._archive_opened(self._given_archive)
@@ -160,10 +147,8 @@ class PostshelfApp(App):
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MainScreen):
             return
-        from .screens.help import binding_rows, bound_keys
-
-        for keys, description, binding_id in binding_rows(bound_keys(list(screen.BINDINGS), self._keymap)):
-            bindings = Binding.make_bindings(screen.BINDINGS)
+        for keys, description, binding_id in binding_rows(bound_keys(MAIN_BINDINGS, self.keymap)):
+            bindings = Binding.make_bindings(MAIN_BINDINGS)
             binding = next(b for b in bindings if b.id == binding_id) if binding_id else None
             if binding is None or binding.action.startswith("app."):
                 continue

@@ -7,44 +7,17 @@ from collections.abc import Mapping, Sequence
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap, BindingType
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..keymap import APP_WIDE_BINDINGS, MAIN_BINDINGS, binding_rows, bound_keys
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.post_list import PostList
 from ..widgets.reader_body import ReaderBody
 from ..widgets.search_bar import SearchBar
 from .links import LinksScreen
-
-UNBOUND = "unbound"
-"""The key shown for an action that has none left (another action took its key)."""
-KEY_NAMES = {
-    UNBOUND: "(no key)",
-    "question_mark": "?",
-    "exclamation_mark": "!",
-    "slash": "/",
-    "escape": "Esc",
-    "enter": "Enter",
-    "tab": "Tab",
-    "shift+tab": "Shift+Tab",
-    "pageup": "PgUp",
-    "pagedown": "PgDn",
-    "space": "Space",
-    "home": "Home",
-    "end": "End",
-    "up": "↑",
-    "down": "↓",
-    "ctrl+p": "Ctrl+P",
-    "ctrl+q": "Ctrl+Q",
-    "ctrl+c": "Ctrl+C",
-    "full_stop": ".",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "backspace": "Backspace",
-    "backslash": "\\",
-}
 
 SEARCH_INTRO = (
     "Type in the search bar; the list follows as you type. Every word must appear, as a "
@@ -69,52 +42,6 @@ SEARCH_ROWS = (
 SEARCH_OUTRO = "In the reader, n and N go to the next and previous match."
 
 
-def key_label(keys: str) -> str:
-    """Textual key names as people write them: ctrl+n -> Ctrl+N, question_mark -> ?."""
-    labels = []
-    for key in keys.split(","):
-        key = key.strip()
-        if key in KEY_NAMES:
-            labels.append(KEY_NAMES[key])
-            continue
-        *modifiers, last = key.split("+")
-        if last in KEY_NAMES:
-            last = KEY_NAMES[last]
-        elif (modifiers and len(last) == 1) or (last[:1] == "f" and last[1:].isdigit()):
-            last = last.upper()
-        labels.append("+".join([modifier.capitalize() for modifier in modifiers] + [last]))
-    return " ".join(labels)
-
-
-def bound_keys(bindings: Sequence[BindingType], keymap: Mapping[str, str]) -> list[Binding]:
-    """The bindings as they are in force, with the user's key overrides (config [keys]) applied,
-    in their usual order; an action whose keys all went to another one is kept with no key."""
-    bindings_map = BindingsMap(bindings)
-    if keymap:
-        bindings_map.apply_keymap(keymap)
-    bound = [binding for key_bindings in bindings_map.key_to_bindings.values() for binding in key_bindings]
-    order = {binding.action: position for position, binding in enumerate(Binding.make_bindings(bindings))}
-    bound.sort(key=lambda binding: order.get(binding.action, len(order)))
-    present = {binding.action for binding in bound}
-    for binding in Binding.make_bindings(bindings):
-        if binding.action not in present and binding.description:
-            bound.append(Binding(UNBOUND, binding.action, binding.description, show=False, id=binding.id))
-            present.add(binding.action)
-    return bound
-
-
-def binding_rows(bindings: list[Binding]) -> list[tuple[str, str, str]]:
-    """(keys, description, binding id) for each binding, merging the keys of equal actions."""
-    rows: dict[str, tuple[list[str], str]] = {}
-    for binding in bindings:
-        if binding.description:
-            keys, _ = rows.setdefault(binding.description, ([], binding.id or ""))
-            label = key_label(binding.key)
-            if label not in keys:
-                keys.append(label)
-    return [(" ".join(keys), description, binding_id) for description, (keys, binding_id) in rows.items()]
-
-
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
@@ -124,26 +51,23 @@ class HelpScreen(ModalScreen[None]):
         Binding("G,end", "scroll('end')", "End", show=False),
     ]
 
-    def compose(self) -> ComposeResult:
-        from .main import MainScreen  # the keys of the screen underneath
+    def __init__(self, keymap: Mapping[str, str], settings_problems: Sequence[str] = ()) -> None:
+        """`keymap`: the user's key overrides, shown as they are in force; `settings_problems`:
+        what was wrong in the settings file."""
+        super().__init__()
+        self.keymap = dict(keymap)
+        self.settings_problems = list(settings_problems)
 
+    def compose(self) -> ComposeResult:
         sections = [
-            (
-                "Everywhere",
-                list(MainScreen.BINDINGS)
-                + [
-                    Binding("ctrl+p", "command_palette", "Command palette"),
-                    Binding("ctrl+q", "quit", "Quit (also from the search bar)"),
-                ],
-            ),
+            ("Everywhere", MAIN_BINDINGS + APP_WIDE_BINDINGS),
             ("Post list", PostList.BINDINGS),
             ("Reader", ReaderBody.BINDINGS),
             ("Facets (t)", FacetPanel.BINDINGS),
             ("Links screen (L)", LinksScreen.BINDINGS),
             ("Search bar", SearchBar.BINDINGS + [Binding("enter", "submit", "Search and go to the list")]),
         ]
-        keymap = dict(getattr(self.app, "_keymap", {}) or {})
-        problems = list(getattr(self.app, "_config_problems", []))
+        keymap, problems = self.keymap, self.settings_problems
         with VerticalScroll(id="help-body"):
             yield Static(Text("postshelf keys", style="bold"), id="help-title")
             if problems:

@@ -1,7 +1,7 @@
 """Facets beside the post list: bookmarks, categories, sources, authors and a timeline, each
 value with how many posts of the current search have it. Choosing one narrows the search.
 
-A virtual tree, like PostList: it lays out only what is expanded (long lists a page at a time,
+A virtual tree (a VirtualList, like PostList): it lays out only what is expanded (long lists a page at a time,
 ending in a "… N more" row) and paints only the rows on screen, so thousands of authors cost
 nothing until looked at, and new counts re-label rows without rebuilding widgets.
 
@@ -16,19 +16,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..archive.facets import UNDATED, FacetCounts
 from ..archive.sanitize import one_line
+from .virtual_list import VirtualList
 
 PAGE = 50
 """Entries listed under one parent before a "… N more" row (each press on it shows more)."""
@@ -67,7 +64,7 @@ class FacetRow:
         return self.key[0] == "more"
 
 
-class FacetPanel(ScrollView, can_focus=True):
+class FacetPanel(VirtualList):
     """Sections of facet values with counts; Enter filters by the value under the cursor."""
 
     BINDINGS = [
@@ -92,8 +89,6 @@ class FacetPanel(ScrollView, can_focus=True):
         "facet-panel--more",
         "facet-panel--message",
     }
-
-    cursor: reactive[int] = reactive(0, init=False, always_update=True)
 
     class Chosen(Message):
         """The user chose a facet: filter by `value`, or by none of this kind when None
@@ -130,6 +125,13 @@ class FacetPanel(ScrollView, can_focus=True):
         return dict(self._selection)
 
     @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def forget_drawn_rows(self) -> None:
+        self._strips.clear()
+
+    @property
     def current_row(self) -> FacetRow | None:
         return self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
 
@@ -153,7 +155,7 @@ class FacetPanel(ScrollView, can_focus=True):
         current = self.current_row
         self._rows = self._layout()
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(self._rows))
+        self.update_virtual_size()
         position = min(self.cursor, max(0, len(self._rows) - 1))
         if current is not None:
             for index, row in enumerate(self._rows):
@@ -219,7 +221,7 @@ class FacetPanel(ScrollView, can_focus=True):
         self._limits[(row.kind, row.parent)] = limit + max(PAGE, limit)  # doubling: 5k in 7 steps
         self._relayout()
         if self.current_row is not None and self.current_row.key == row.key:
-            self._move_to(position)  # onto the first of the entries just shown
+            self.move_to(position)  # onto the first of the entries just shown
 
     def _set_expanded(self, row: FacetRow, expanded: bool) -> None:
         if expanded:
@@ -229,40 +231,6 @@ class FacetPanel(ScrollView, can_focus=True):
         self._relayout()
 
     # ------------------------------------------------------------ cursor
-
-    def watch_cursor(self, old: int, cursor: int) -> None:
-        self._scroll_cursor_into_view()
-        self.refresh_lines(old)
-        self.refresh_lines(cursor)
-
-    def _move_to(self, position: int) -> None:
-        if self._rows:
-            self.cursor = max(0, min(len(self._rows) - 1, position))
-
-    def _scroll_cursor_into_view(self) -> None:
-        height = max(1, self.scrollable_content_region.height)
-        if self.cursor < self.scroll_y:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= self.scroll_y + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False)
-
-    def action_cursor_down(self) -> None:
-        self._move_to(self.cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        self._move_to(self.cursor - 1)
-
-    def action_first(self) -> None:
-        self._move_to(0)
-
-    def action_last(self) -> None:
-        self._move_to(len(self._rows) - 1)
-
-    def action_page_down(self) -> None:
-        self._move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
-
-    def action_page_up(self) -> None:
-        self._move_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
 
     def action_choose(self) -> None:
         row = self.current_row
@@ -292,7 +260,7 @@ class FacetPanel(ScrollView, can_focus=True):
         elif row.expandable and not row.expanded:
             self._set_expanded(row, True)
         elif row.expanded:
-            self._move_to(self.cursor + 1)
+            self.move_to(self.cursor + 1)
 
     def action_collapse(self) -> None:
         row = self.current_row
@@ -303,7 +271,7 @@ class FacetPanel(ScrollView, can_focus=True):
             return
         for index in range(self.cursor - 1, -1, -1):  # to the parent
             if self._rows[index].depth < row.depth:
-                self._move_to(index)
+                self.move_to(index)
                 return
 
     async def _on_click(self, event: events.Click) -> None:
@@ -322,7 +290,6 @@ class FacetPanel(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strips.clear()
         self._styles.clear()
 
     def _style(self, name: str) -> Style:
@@ -336,18 +303,6 @@ class FacetPanel(ScrollView, can_focus=True):
                 color=full.color, bold=full.bold, italic=full.italic, underline=full.underline, dim=full.dim
             )
         return style
-
-    def on_resize(self) -> None:
-        self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(self._rows))
-
-    def on_focus(self) -> None:
-        self._strips.clear()
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self._strips.clear()
-        self.refresh()
 
     def _marks(self, row: FacetRow) -> tuple[bool, bool]:
         """(selected, contains the selection): the chosen node, and the parents leading to it."""
@@ -368,7 +323,7 @@ class FacetPanel(ScrollView, can_focus=True):
         if self._counts is None or not self._rows:
             if y == 0:
                 message = "Loading…" if self._counts is None else "No facets"
-                return self._strip(Text(f" {message}", style=self._style("facet-panel--message"), end=""), width, base)
+                return self.strip(Text(f" {message}", style=self._style("facet-panel--message"), end=""), width, base)
             return Strip.blank(width, base)
         if index >= len(self._rows):
             return Strip.blank(width, base)
@@ -413,8 +368,4 @@ class FacetPanel(ScrollView, can_focus=True):
             if not row.is_section and row.count and not selected:
                 count_style = style + self._style("facet-panel--count")
             text.append(" " + count, count_style)
-        return self._strip(text, width, base)
-
-    def _strip(self, text: Text, width: int, base: Style) -> Strip:
-        segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
-        return Strip(segments).crop_extend(0, width, base).simplify()
+        return self.strip(text, width, base)

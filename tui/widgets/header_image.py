@@ -7,8 +7,9 @@ and when that fails, nothing is shown here (the body keeps its placeholder line)
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 from textual.containers import Container
+from textual.message import Message
 from textual.worker import get_current_worker
 
 from ..archive.images import ImageCache, ImageFetchError
@@ -16,6 +17,14 @@ from ..image_rendering import ImageDecodeError, decode
 
 
 class HeaderImage(Container):
+    class Fetched(Message, bubble=False):
+        """The worker fetched and decoded the image at `url`."""
+
+        def __init__(self, url: str, image) -> None:
+            super().__init__()
+            self.url = url
+            self.image = image
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.images: ImageCache | None = None
@@ -39,11 +48,13 @@ class HeaderImage(Container):
         except (ImageFetchError, ImageDecodeError):
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._mount_image, url, image)
+            self.post_message(self.Fetched(url, image))
 
-    def _mount_image(self, url: str, image) -> None:
-        if url != self.url:
+    @on(Fetched)
+    def _mount_image(self, fetched: Fetched) -> None:
+        if fetched.url != self.url:
             return
+        image = fetched.image
         from textual_image.widget import Image
 
         self.remove_children()

@@ -1,8 +1,7 @@
 """The sidebar list of posts: a virtual list that renders only the rows on screen.
 
-Textual's ListView/OptionList build a widget or a renderable per row and freeze for seconds
-at 100k posts (see docs/architecture.md); this list keeps a sequence of post indices and draws
-the visible rows on demand, so filling, filtering and scrolling cost the same at any size.
+It keeps a sequence of post indices and draws the visible rows on demand (see VirtualList), so
+filling, filtering and scrolling cost the same at any size.
 """
 
 from __future__ import annotations
@@ -10,26 +9,25 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..archive import Post
 from ..archive.index import highlight_spans
+from .virtual_list import VirtualList
 
 ROW_HEIGHT = 2
 
 
-class PostList(ScrollView, can_focus=True):
+class PostList(VirtualList):
     """Two lines a post: the title, then date and source."""
+
+    ROW_HEIGHT = ROW_HEIGHT
 
     BINDINGS = [
         Binding("j,down", "cursor_down", "Next post", show=False, id="down"),
@@ -51,8 +49,6 @@ class PostList(ScrollView, can_focus=True):
         "post-list--unread",
         "post-list--bookmark",
     }
-
-    cursor: reactive[int] = reactive(0, init=False, always_update=True)
 
     class Highlighted(Message):
         """The cursor moved to a post (sent on every move; the screen debounces)."""
@@ -97,6 +93,13 @@ class PostList(ScrollView, can_focus=True):
         return len(self._order)
 
     @property
+    def row_count(self) -> int:
+        return len(self._order)
+
+    def forget_drawn_rows(self) -> None:
+        self._row_cache.clear()
+
+    @property
     def current_post(self) -> Post | None:
         if 0 <= self.cursor < len(self._order):
             return self._posts[self._order[self.cursor]]
@@ -124,7 +127,7 @@ class PostList(ScrollView, can_focus=True):
         self._empty_message = empty_message
         self._highlight = highlight
         self._row_cache.clear()
-        self.virtual_size = Size(self.size.width, len(order) * ROW_HEIGHT)
+        self.update_virtual_size()
         new_cursor = 0
         if keep_index is not None and len(order):
             found = np.flatnonzero(np.asarray(order) == keep_index)
@@ -141,21 +144,12 @@ class PostList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------ cursor
 
-    def watch_cursor(self, old: int, cursor: int) -> None:
-        # Rows are cached per (row, width, is-cursor, focus): only the two changed rows repaint.
-        self._scroll_cursor_into_view()
-        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
-        self.refresh_lines(cursor * ROW_HEIGHT, ROW_HEIGHT)
+    def cursor_moved(self) -> None:
         self.post_message(self.Highlighted(self.current_index, by_user=not self._showing))
 
     def order_ids(self) -> np.ndarray:
         """The ids of the listed posts, in list order."""
         return np.asarray(self._order, dtype=np.int64)
-
-    def move_to(self, position: int) -> None:
-        if not len(self._order):
-            return
-        self.cursor = max(0, min(len(self._order) - 1, position))
 
     def move_to_id(self, post_id: int | None) -> bool:
         """Put the cursor on a post if it is listed; returns whether it is."""
@@ -166,38 +160,6 @@ class PostList(ScrollView, can_focus=True):
             self.move_to(int(found[0]))
             return True
         return False
-
-    def _scroll_cursor_into_view(self) -> None:
-        top = self.cursor * ROW_HEIGHT
-        height = max(ROW_HEIGHT, self.scrollable_content_region.height)
-        if top < self.scroll_y:
-            self.scroll_to(y=top, animate=False)
-        elif top + ROW_HEIGHT > self.scroll_y + height:
-            # Whole posts at the top: never a date line without its title.
-            lowest = top + ROW_HEIGHT - height
-            self.scroll_to(y=-(-lowest // ROW_HEIGHT) * ROW_HEIGHT, animate=False)
-
-    @property
-    def _page_rows(self) -> int:
-        return max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
-
-    def action_cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)
-
-    def action_first(self) -> None:
-        self.move_to(0)
-
-    def action_last(self) -> None:
-        self.move_to(len(self._order) - 1)
-
-    def action_page_down(self) -> None:
-        self.move_to(self.cursor + self._page_rows)
-
-    def action_page_up(self) -> None:
-        self.move_to(self.cursor - self._page_rows)
 
     def action_read(self) -> None:
         index = self.current_index
@@ -212,14 +174,6 @@ class PostList(ScrollView, can_focus=True):
                 self.action_read()
 
     # ------------------------------------------------------------ rendering
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._row_cache.clear()
-
-    def on_resize(self) -> None:
-        self._row_cache.clear()
-        self.virtual_size = Size(self.size.width, len(self._order) * ROW_HEIGHT)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -278,13 +232,4 @@ class PostList(ScrollView, can_focus=True):
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         text.truncate(max(1, width - 1), overflow="ellipsis")
-        segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
-        return Strip(segments).crop_extend(0, width, base).simplify()
-
-    def on_focus(self) -> None:
-        self._row_cache.clear()
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self._row_cache.clear()
-        self.refresh()
+        return self.strip(text, width, base)

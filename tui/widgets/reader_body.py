@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import work
+from textual import on, work
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -144,6 +144,39 @@ class ReaderBody(ScrollView, can_focus=True):
             self.current = current
             self.total = total
 
+    class LinesDrawn(Message, bubble=False):
+        """A worker drew the post's lines: all of them (`complete`), or a long post's first screens."""
+
+        def __init__(
+            self,
+            generation: int,
+            strips: list[Strip],
+            match_lines: list[int],
+            complete: bool,
+            plain_lines: list[list[Segment]] | None = None,
+            links: list | None = None,
+        ) -> None:
+            super().__init__()
+            self.generation = generation
+            self.strips = strips
+            self.match_lines = match_lines
+            self.complete = complete
+            self.plain_lines = plain_lines
+            self.links = links
+            """The post's numbered links, when the Markdown was rendered (not on a re-highlight)."""
+
+    class ImageDrawn(Message, bubble=False):
+        """A worker drew one more inline image into the lines."""
+
+        def __init__(
+            self, generation: int, strips: list[Strip], match_lines: list[int], plain_lines: list[list[Segment]]
+        ) -> None:
+            super().__init__()
+            self.generation = generation
+            self.strips = strips
+            self.match_lines = match_lines
+            self.plain_lines = plain_lines
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._load_markdown: Callable[[], str] | None = None
@@ -245,14 +278,15 @@ class ReaderBody(ScrollView, can_focus=True):
                 preview = self._finish_lines(opening, highlight, style)
                 if worker.is_cancelled:
                     return
-                self.app.call_from_thread(self._set_lines, *preview, generation, False)
-            lines, self._links = post_lines(markdown, width, header_links)
+                self.post_message(self.LinesDrawn(generation, *preview, complete=False))
+            lines, links = post_lines(markdown, width, header_links)
         except Exception as error:  # a renderer bug must not take the app down
             lines = render_markdown(f"*This post could not be displayed: {type(error).__name__}.*", width)
+            links = []
         if worker.is_cancelled:
             return
         strips, match_lines = self._finish_lines(lines, highlight, style)
-        self.app.call_from_thread(self._set_lines, strips, match_lines, generation, True, lines)
+        self.post_message(self.LinesDrawn(generation, strips, match_lines, True, lines, links))
 
     @work(thread=True, exclusive=True, group="reader-render")
     def _highlight_in_thread(
@@ -260,7 +294,7 @@ class ReaderBody(ScrollView, can_focus=True):
     ) -> None:
         strips, match_lines = self._finish_lines(lines, highlight, style)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._set_lines, strips, match_lines, generation, True, lines)
+            self.post_message(self.LinesDrawn(generation, strips, match_lines, True, lines))
 
     @staticmethod
     def _finish_lines(
@@ -274,16 +308,14 @@ class ReaderBody(ScrollView, can_focus=True):
             marked = [mark_spans(line, spans, style) for line, spans in zip(lines, spans_of_lines, strict=True)]
         return [Strip(line).simplify() for line in marked] + [Strip([])], match_lines
 
-    def _set_lines(
-        self,
-        strips: list[Strip],
-        match_lines: list[int],
-        generation: int,
-        complete: bool,
-        plain_lines: list[list[Segment]] | None = None,
-    ) -> None:
+    @on(LinesDrawn)
+    def _set_lines(self, drawn: LinesDrawn) -> None:
+        strips, match_lines, generation = drawn.strips, drawn.match_lines, drawn.generation
+        complete, plain_lines = drawn.complete, drawn.plain_lines
         if generation != self._generation:
             return
+        if drawn.links is not None:
+            self._links = drawn.links
         if complete:
             self._plain_lines = plain_lines
         self._shown_generation = generation
@@ -343,17 +375,16 @@ class ReaderBody(ScrollView, can_focus=True):
             position += len(drawn_lines)
             drawn += 1
             strips, match_lines = self._finish_lines(lines, highlight, style)
-            self.app.call_from_thread(self._show_images, strips, match_lines, generation, list(lines))
+            self.post_message(self.ImageDrawn(generation, strips, match_lines, list(lines)))
 
-    def _show_images(
-        self, strips: list[Strip], match_lines: list[int], generation: int, plain_lines: list[list[Segment]]
-    ) -> None:
+    @on(ImageDrawn)
+    def _show_images(self, drawn: ImageDrawn) -> None:
         """Lines with an image drawn in: keep the reader where it is (no Rendered, no match reset)."""
-        if generation != self._generation:
+        if drawn.generation != self._generation:
             return
-        self._plain_lines = plain_lines
-        self._lines = strips
-        self._match_lines = match_lines
+        self._plain_lines = drawn.plain_lines
+        self._lines = strips = drawn.strips
+        self._match_lines = drawn.match_lines
         self.virtual_size = Size(max([self._rendered_width, *(strip.cell_length for strip in strips)]), len(strips))
         self.refresh()
 

@@ -1,8 +1,15 @@
-"""One line under the panes: posts loaded, shown and skipped; loading progress; match position."""
+"""One line under the panes: posts loaded, shown and skipped; loading progress; match position.
+
+The screen sets what it knows (each attribute where that fact changes) and the line is drawn
+from all of them together, so no caller has to know what the others last said.
+"""
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widgets import Static
 
 
@@ -12,64 +19,77 @@ def _duration(seconds: float) -> str:
 
 
 class StatusLine(Static):
-    def show_counts(
-        self,
-        *,
-        loaded: int,
-        shown: int,
-        skipped: int,
-        query: str,
-        position: int | None,
-        progress: tuple[int, int, float, float | None] | None = None,
-        opening: bool = False,
-        counting: bool = False,
-        match: tuple[int, int] | None = None,
-        note: str = "",
-        query_error: bool = False,
-        match_note: str = "",
-        loading: bool = False,
-    ) -> None:
+    opening: reactive[bool] = reactive(True)
+    """No archive yet."""
+    archive_loading: reactive[bool] = reactive(True)
+    """The archive is still being read."""
+    progress: reactive[tuple[int, int, float] | None] = reactive(None)
+    """(files done, files in all, when loading started by time.perf_counter) while loading."""
+    note: reactive[str] = reactive("")
+    """A remark on the archive, e.g. where loading was stopped."""
+    loaded: reactive[int] = reactive(0)
+    skipped: reactive[int] = reactive(0)
+    results_query: reactive[str] = reactive("")
+    """The query whose results are listed ("" when the list is not a search)."""
+    query_error: reactive[bool] = reactive(False)
+    """The query being typed does not parse (the last good results stay)."""
+    counting: reactive[bool] = reactive(False)
+    """Only the first hits are known: the count is still growing."""
+    shown: reactive[int] = reactive(0)
+    position: reactive[int | None] = reactive(None)
+    """The cursor's row in the list."""
+    match: reactive[tuple[int, int] | None] = reactive(None)
+    """(current, total) matches in the open post, while searching."""
+    match_note: reactive[str] = reactive("")
+    """Why an open post that matched shows no match in its text."""
+
+    def render(self) -> Text:
         text = Text()
-        if opening or (loading and not loaded and progress is None):
-            text.append("Opening…" if opening else "Loading…", style="bold")
-            self.update(text)
-            return
-        if loading and not loaded:
+        loaded, query = self.loaded, self.results_query
+        if self.opening or (self.archive_loading and not loaded and self.progress is None):
+            text.append("Opening…" if self.opening else "Loading…", style="bold")
+            return text
+        if self.archive_loading and not loaded:
             query = ""  # nothing to match yet: never "0 of 0 posts match"
-        if progress is not None:
-            done, total, rate, remaining = progress
-            text.append(f"Loading {done:,}/{total:,}", style="bold")
-            text.append(f" · {rate:,.0f}/s")
-            if remaining is not None and done < total:
-                text.append(f" · {_duration(remaining)} left")
-            text.append(" (Esc stops) · ")
+        if self.progress is not None:
+            self._append_progress(text, *self.progress)
+        shown, counting, more = self.shown, self.counting, "+" if self.counting else ""
         if query.strip():
-            text.append(
-                f"{shown:,}{'+' if counting else ''} of {loaded:,} post{'' if loaded == 1 else 's'}", style="bold"
-            )
+            text.append(f"{shown:,}{more} of {loaded:,} post{'' if loaded == 1 else 's'}", style="bold")
             text.append(f" match {query.strip()!r}")
             if counting:
                 text.append(" (counting…)")
-            if query_error:
+            if self.query_error:
                 text.append(" (the query being typed has an error)", style="italic")
-        elif progress is None:
+        elif self.progress is None:
             text.append(f"{loaded:,} post{'' if loaded == 1 else 's'}", style="bold")
-        if query.strip() or progress is None:
+        if query.strip() or self.progress is None:
             text.append(" · ")
-        text.append(f"{skipped:,} skipped", style="bold" if skipped else "")
-        if skipped:
+        text.append(f"{self.skipped:,} skipped", style="bold" if self.skipped else "")
+        if self.skipped:
             text.append(" (! to see why)")
-        if note:
-            text.append(f" · {note}")
-        if position is not None and shown:
-            text.append(f" · {position + 1:,}/{shown:,}{'+' if counting else ''}")
-        if match is not None:
-            current, total = match
-            text.append(" · ")
-            if not total:
-                text.append(match_note or "no match in this post")
-            elif current:
-                text.append(f"match {current} of {total}", style="bold")
-            else:
-                text.append(f"{total} match{'es' if total != 1 else ''} in this post (n: next)")
-        self.update(text)
+        if self.note:
+            text.append(f" · {self.note}")
+        if self.position is not None and shown:
+            text.append(f" · {self.position + 1:,}/{shown:,}{more}")
+        if self.match is not None:
+            self._append_match(text, *self.match)
+        return text
+
+    @staticmethod
+    def _append_progress(text: Text, done: int, total: int, started: float) -> None:
+        rate = done / max(1e-6, time.perf_counter() - started)
+        text.append(f"Loading {done:,}/{total:,}", style="bold")
+        text.append(f" · {rate:,.0f}/s")
+        if rate > 0 and done < total:
+            text.append(f" · {_duration((total - done) / rate)} left")
+        text.append(" (Esc stops) · ")
+
+    def _append_match(self, text: Text, current: int, total: int) -> None:
+        text.append(" · ")
+        if not total:
+            text.append(self.match_note or "no match in this post")
+        elif current:
+            text.append(f"match {current} of {total}", style="bold")
+        else:
+            text.append(f"{total} match{'es' if total != 1 else ''} in this post (n: next)")

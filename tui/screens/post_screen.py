@@ -1,0 +1,45 @@
+"""What the main screen's key handlers in other files may use of it.
+
+MainScreen is put together from a few parts (the reading keys, the post's links and files),
+each in its own file; they share this base, which names what MainScreen provides, so none of
+them reaches into another's private state.
+"""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+
+from ..archive import Archive
+from ..archive.reading_session import ReadingSession
+from ..archive.user_state import FlagMasks
+from .main_options import MainOptions
+
+
+class PostScreen(Screen):
+    archive: Archive | None
+    reading: ReadingSession | None
+    """Read marks, bookmarks, history: opened with the archive."""
+    flags: FlagMasks | None
+    """is:read, is:unread and is:bookmarked over post ids."""
+    options: MainOptions
+
+    @property
+    def open_post_id(self) -> int | None:
+        """The post in the reader."""
+        raise NotImplementedError
+
+    def current_post_id(self) -> int | None:
+        """The post being read, else the one under the cursor."""
+        raise NotImplementedError
+
+    def post_id_for_path(self, path: str) -> int | None:
+        """The live post loaded from `path`, if there is one."""
+        raise NotImplementedError
+
+    def show_post(self, index: int | None, by_user: bool = True) -> None:
+        """Show a post in the reader (None: an empty reader)."""
+        raise NotImplementedError
+
+    def flags_changed(self) -> None:
+        """Read marks or bookmarks changed: everything that shows them follows."""
+        raise NotImplementedError
