@@ -49,7 +49,7 @@ def timed(function, repeat: int) -> dict[str, float]:
 
 def open_archive(path: str):
     from tui.archive import cache
-    from tui.archive.loader import open_archive as load
+    from tui.archive.opening import open_archive as load
 
     started = time.perf_counter()
     try:

@@ -10,7 +10,8 @@ import pytest
 
 from tui.archive import cache
 from tui.archive.archive import Archive
-from tui.archive.loader import apply_file_changes, load_archive, open_archive
+from tui.archive.loader import apply_file_changes, load_archive
+from tui.archive.opening import open_archive
 from tui.archive.sites import natural_key
 
 
@@ -22,7 +23,7 @@ def state(archive: Archive) -> set:
 
 
 def fresh(root: Path) -> set:
-    return state(Archive.load([root]))
+    return state(load_archive([root]))
 
 
 def opened(root: Path, notices: list[str] | None = None) -> Archive:
@@ -163,8 +164,8 @@ def test_parallel_load_matches_the_in_process_load(tmp_path: Path) -> None:
         (root / f"{number:04d}.md").write_text(
             f"---\ntitle: Post {number}\ndate: 2020-01-{number % 28 + 1:02d}\n---\nbody {number}\n"
         )
-    parallel = load_archive(Archive([root]), workers=2)
-    serial = load_archive(Archive([root]), workers=0)
+    parallel = load_archive([root], workers=2)
+    serial = load_archive([root], workers=0)
     assert state(parallel) == state(serial) and parallel.post_count == 3100
 
 

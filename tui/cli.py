@@ -153,7 +153,7 @@ def _main(argv: list[str] | None = None) -> int:
 
 def _open(paths: list[Path], *, rebuild: bool = False, use_cache: bool = True) -> Archive:
     """Open through the cache, saying on stderr when the cache could not be used."""
-    from .archive.loader import open_archive
+    from .archive.opening import open_archive
 
     def notice(message: str) -> None:
         print(f"postshelf: {message}", file=sys.stderr)

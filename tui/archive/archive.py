@@ -3,7 +3,8 @@
 Nothing here knows about the UI. Loading never raises for a bad file: it becomes a `Skipped`
 entry with the reason, and the rest loads. Posts get ids in the order they load; the index
 keeps the display order. Big archives load in batches that are searchable as they arrive
-(see loader.py), and a cache (cache.py) makes the next start nearly free.
+(see loader.py), and a cache (cache.py) makes the next start nearly free; opening.py
+puts the two together.
 """
 
 from __future__ import annotations
@@ -211,13 +212,6 @@ class Archive:
         self._files, self._files_loader = None, loader
 
     # ------------------------------------------------------------ loading
-
-    @classmethod
-    def load(cls, roots: Iterable[Path | str], progress: Callable[[int, int], None] | None = None) -> Archive:
-        """Load everything, in this process (the CLI and tests). See loader.py for the app."""
-        from .loader import load_archive
-
-        return load_archive(cls(roots), progress=progress)
 
     def add_loaded(self, loaded: list[Loaded]) -> None:
         """Add read files: posts to the table and the index, skips to the list."""

@@ -226,7 +226,7 @@ def main(argv: list[str]) -> int:
             args.token = new_token()
 
     from ..archive.cache import release_free_memory
-    from ..archive.loader import open_archive
+    from ..archive.opening import open_archive
     from .sessions import Limits, remove_stale_folders, start_factory
 
     for folder in remove_stale_folders():
