@@ -27,6 +27,7 @@ from tui.archive import cache
 from tui.archive.archive import Archive, find_post_files
 from tui.archive.fields import MAX_FIELD_CHARACTERS
 from tui.archive.loader import load_archive, load_files, refresh
+from tui.archive.locations import cache_dir_for
 from tui.archive.opening import open_archive
 from tui.archive.sanitize import one_line
 
@@ -432,7 +433,7 @@ def test_a_kill_mid_save_never_breaks_the_next_start(tmp_path: Path, point: str)
             encoding="utf-8",
         )
     (root / "broken.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
-    directory = cache.cache_dir_for([root])
+    directory = cache_dir_for([root])
 
     # The first save, killed: the next start reads everything and caches it.
     assert kill_while_saving(root, point) or point == "rename2"  # a first save renames once

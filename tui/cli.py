@@ -276,19 +276,20 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
 
 def _cache(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     from .archive import cache
+    from .archive.locations import cache_dir_for, cache_root
 
     args = parser.parse_args(argv)
     if args.clear:
         if args.paths:
-            removed = sum(cache.clear(cache.cache_dir_for([path])) for path in _existing_paths(parser, args.paths))
+            removed = sum(cache.clear(cache_dir_for([path])) for path in _existing_paths(parser, args.paths))
         else:
             removed = cache.clear()
-        print(f"removed {removed} cache{'s' if removed != 1 else ''} from {cache.cache_root()}")
+        print(f"removed {removed} cache{'s' if removed != 1 else ''} from {cache_root()}")
         return 0
     if args.paths:
         parser.error("PATH is only used with --clear")
     entries = cache.describe()
-    print(f"caches in {cache.cache_root()}: {len(entries)}")
+    print(f"caches in {cache_root()}: {len(entries)}")
     total = 0
     for entry in entries:
         total += entry["bytes"]

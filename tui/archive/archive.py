@@ -9,7 +9,6 @@ puts the two together.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import threading
@@ -48,12 +47,6 @@ class Loaded:
     post: Post | None
     text: str
     skipped: Skipped | None
-
-
-def archive_key(roots: Iterable[Path | str]) -> str:
-    """A short name for an archive (its set of roots): its cache folder and state file use it."""
-    key = "\0".join(sorted(str(normalize_root(root)) for root in roots))
-    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
 def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:

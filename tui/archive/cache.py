@@ -1,6 +1,6 @@
 """The warm-start cache: an archive's posts, skipped files, file table and search index on disk.
 
-Kept in the user's cache directory (platformdirs), one folder per set of archive roots. Arrays
+Kept in the user's cache directory (locations.py), one folder per set of archive roots. Arrays
 are .npy files and the folded texts one blob, all memory-mapped on load, so a 100k-post archive
 opens in well under a second and pages in only what searches touch. A cache that is missing,
 from another format, truncated or inconsistent is reported and rebuilt, never trusted: every
@@ -25,8 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from .archive import Archive, Skipped, archive_key
+from .archive import Archive, Skipped
 from .index import IndexState, Segment, _display_order
+from .locations import cache_dir_for, cache_root
 from .post_table import PostTable
 
 CACHE_FORMAT = 7  # 7: posts keep their authors one by one (authors column)
@@ -48,19 +49,6 @@ _CHECKED_FILES = ("posts.pickle", "meta.pickle", "files.pickle")
 
 class CacheError(Exception):
     """The cache cannot be used; the message says why (shown as a notice)."""
-
-
-def cache_root() -> Path:
-    override = os.environ.get("POSTSHELF_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("postshelf", appauthor=False))
-
-
-def cache_dir_for(roots: Iterable[Path | str]) -> Path:
-    return cache_root() / archive_key(roots)
 
 
 # ---------------------------------------------------------------- saving

@@ -198,7 +198,7 @@ def main(argv: list[str]) -> int:
         if authorized is not None:
             AuthorizedKeys(authorized, say).check()
         if args.ssh is not None:
-            from ..archive.user_state import data_root
+            from ..archive.locations import data_root
 
             host_key = args.host_key or data_root() / HOST_KEY_NAME
             if host_key.exists():
@@ -282,7 +282,7 @@ async def _follow_changes(roots: list[Path], factory, stop: asyncio.Event) -> No
 async def _serve(args, factory, authorized: Path | None, idle: float, roots: list[Path]) -> int:
     import resource
 
-    from ..archive.user_state import data_root
+    from ..archive.locations import data_root
     from . import ssh
 
     # Room for a flood of sockets before login (gate.CEILING) besides every reader's.
