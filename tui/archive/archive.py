@@ -13,7 +13,8 @@ import os
 import stat
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,6 +201,13 @@ class Archive:
     @files.setter
     def files(self, value: dict[str, tuple[int, int, int]]) -> None:
         self._files = value
+
+    @contextmanager
+    def changes_paused(self) -> Iterator[None]:
+        """No post is added or removed while this is held: for reading parts that must agree
+        (the cache writer) or swapping the index's storage for the same posts (after a save)."""
+        with self._lock:
+            yield
 
     def load_files_table_later(self, loader: Callable[[], dict[str, tuple[int, int, int]]]) -> None:
         self._files, self._files_loader = None, loader

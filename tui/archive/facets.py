@@ -24,7 +24,7 @@ import numpy as np
 
 from .folding import fold
 from .index import host_of
-from .query import QueryError, _Token, _tokens, parse
+from .query import QueryError, Token, parse, tokenize
 from .sanitize import one_line
 
 KINDS = ("cat", "author", "source", "date", "is")
@@ -634,11 +634,11 @@ def facet_qualifier(kind: str, value: str, facets: FacetData | None = None) -> s
     return _qualifier(kind, value)
 
 
-def _is_or(token: _Token) -> bool:
+def _is_or(token: Token) -> bool:
     return token.name is None and not token.quoted and not token.negated and token.value == "OR"
 
 
-def _facet_kind(tokens: list[_Token], position: int) -> str | None:
+def _facet_kind(tokens: list[Token], position: int) -> str | None:
     """The facet kind a token selects, or None (plain words, negations, OR operands...)."""
     token = tokens[position]
     if token.name is None or token.negated:
@@ -658,7 +658,7 @@ def _facet_kind(tokens: list[_Token], position: int) -> str | None:
     return None
 
 
-def _token_value(kind: str, token: _Token) -> str:
+def _token_value(kind: str, token: Token) -> str:
     value = token.value.strip()
     if token.name == "is":
         return value.lower()
@@ -677,7 +677,7 @@ def with_facet(query_text: str, kind: str, value: str | None, facets: FacetData 
     gets the qualifier appended (or is returned unchanged when removing)."""
     qualifier = None if value is None else facet_qualifier(kind, value, facets)
     try:
-        tokens = _tokens(query_text)
+        tokens = tokenize(query_text)
     except QueryError:
         if qualifier is None:
             return query_text
@@ -703,7 +703,7 @@ def selected_facets(query_text: str, facets: FacetData | None = None) -> dict[st
     wins. Dates are normalised ('2021-1' -> '2021-01'), `is:undated` is the timeline's
     'undated'. With `facets`, values typed by hand map to the node they name."""
     try:
-        tokens = _tokens(query_text)
+        tokens = tokenize(query_text)
         # is:bookmarked/is:unread may be newer than the parser: check the rest only.
         parse(" ".join(token.text for position, token in enumerate(tokens) if _facet_kind(tokens, position) != "is"))
     except QueryError:

@@ -113,6 +113,57 @@ class IndexState:
     def blob_for(self, doc: int):
         return self.main_blob if doc < self.main_docs else self.delta_blob
 
+    @classmethod
+    def restored(
+        cls,
+        *,
+        segments: tuple[Segment, ...],
+        blob: Blob,
+        starts: np.ndarray,
+        title_ends: np.ndarray,
+        ends: np.ndarray,
+        alive: np.ndarray,
+        timestamps: np.ndarray,
+        local_timestamps: np.ndarray,
+        repaired: np.ndarray,
+        titles: list[str],
+        fields: dict[str, dict[str, list[np.ndarray]]],
+    ) -> IndexState:
+        """A state read back from a cache: every post's text in one blob, the order recomputed."""
+        size = len(starts)
+        return cls(
+            size=size,
+            segments=segments,
+            main_blob=blob,
+            main_docs=size,
+            delta_blob=bytearray(),
+            starts=starts,
+            title_ends=title_ends,
+            ends=ends,
+            alive=alive,
+            timestamps=timestamps,
+            local_timestamps=local_timestamps,
+            repaired=repaired,
+            order=display_order(alive, timestamps),
+            titles=titles,
+            fields=fields,
+        )
+
+    def with_storage_of(self, other: IndexState) -> IndexState:
+        """This state with another's texts and posting lists, for the same posts (the
+        memory-mapped ones of a cache just written), so the in-memory copies can be freed."""
+        return replace(
+            self,
+            segments=other.segments,
+            main_blob=other.main_blob,
+            main_docs=other.main_docs,
+            delta_blob=bytearray(),
+            starts=other.starts,
+            title_ends=other.title_ends,
+            ends=other.ends,
+            derived={},
+        )
+
 
 @dataclass
 class SearchResult:
@@ -251,7 +302,7 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
 # ---------------------------------------------------------------- the index
 
 
-def _display_order(alive: np.ndarray, timestamps: np.ndarray) -> np.ndarray:
+def display_order(alive: np.ndarray, timestamps: np.ndarray) -> np.ndarray:
     """Alive ids, newest first, undated last; ties in load order (file path order)."""
     ids = np.flatnonzero(alive)
     stamps = timestamps[ids]
@@ -290,6 +341,16 @@ class SearchIndex:
     def size(self) -> int:
         return self.state.size
 
+    def restore(self, state: IndexState) -> None:
+        """Start from a saved state (the cache's) instead of the current one."""
+        with self._lock:
+            self.state = state
+
+    def use_storage_of(self, saved: IndexState) -> None:
+        """Serve the same posts from another state's texts and postings (see IndexState.with_storage_of)."""
+        with self._lock:
+            self.state = self.state.with_storage_of(saved)
+
     @property
     def order(self) -> np.ndarray:
         return self.state.order
@@ -319,7 +380,7 @@ class SearchIndex:
                 timestamps=timestamps,
                 local_timestamps=np.concatenate((state.local_timestamps, batch.local_timestamps)),
                 repaired=np.concatenate((state.repaired, batch.repaired)),
-                order=_display_order(alive, timestamps),
+                order=display_order(alive, timestamps),
                 titles=state.titles + batch.titles,
                 derived={},
             )
@@ -332,7 +393,7 @@ class SearchIndex:
             state = self.state
             alive = state.alive.copy()
             alive[np.asarray(list(ids), dtype=np.int64)] = False
-            self.state = replace(state, alive=alive, order=_display_order(alive, state.timestamps), derived={})
+            self.state = replace(state, alive=alive, order=display_order(alive, state.timestamps), derived={})
 
     # ------------------------------------------------------------ candidates
 
