@@ -13,8 +13,8 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from tui.archive import Archive
-from tui.archive.facets import UNDATED, FacetData, _hosts, facet_qualifier, selected_facets, with_facet
-from tui.archive.index import host_of
+from tui.archive.facets import UNDATED, FacetData, facet_qualifier, selected_facets, with_facet
+from tui.archive.field_values import host_of, source_hosts
 from tui.archive.loader import load_archive
 from tui.archive.query import parse
 from tui.widgets.facet_panel import PAGE, FacetPanel
@@ -259,7 +259,7 @@ def test_hosts_are_what_the_index_calls_hosts() -> None:
         "https://a.b/c/e",
         "https://a.com:99999/",
     ]
-    assert _hosts(links) == [host_of(link) for link in links]
+    assert source_hosts(links) == [host_of(link) for link in links]
 
 
 def test_counts_of_kinds_the_caller_counts() -> None:

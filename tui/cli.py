@@ -18,6 +18,7 @@ from .archive import Archive
 from .archive.many_queries import run_queries
 from .archive.query import QueryError, parse
 from .archive.sanitize import one_line
+from .cli_options import add_cache_options
 
 COMMANDS = ("index", "search", "show", "cache", "serve")
 
@@ -36,12 +37,6 @@ def _existing_paths(parser: argparse.ArgumentParser, paths: list[str]) -> list[P
     return result
 
 
-def _with_cache_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.add_argument("--rebuild", action="store_true", help="ignore the cache: read every file again")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    return parser
-
-
 def _open_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="postshelf",
@@ -55,7 +50,7 @@ def _open_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="folders (searched recursively) or post files")
     parser.add_argument("--version", action="version", version=f"postshelf {__version__}")
-    return _with_cache_options(parser)
+    return add_cache_options(parser)
 
 
 def _index_parser() -> argparse.ArgumentParser:
@@ -64,7 +59,7 @@ def _index_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    return _with_cache_options(parser)
+    return add_cache_options(parser)
 
 
 def _cache_parser() -> argparse.ArgumentParser:
@@ -87,7 +82,7 @@ def _search_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="hits printed per query (default 20)")
     parser.add_argument("--json", action="store_true", help="one JSON object per query and line")
-    return _with_cache_options(parser)
+    return add_cache_options(parser)
 
 
 def _attach_query_values(argv: list[str]) -> list[str]:

@@ -22,9 +22,10 @@ from typing import Any
 
 import numpy as np
 
+from .field_values import category_values, source_hosts
 from .folding import fold
-from .index import host_of
 from .query import QueryError, Token, parse, tokenize
+from .query_text import with_terms_replaced
 from .sanitize import one_line
 
 KINDS = ("cat", "author", "source", "date", "is")
@@ -152,11 +153,10 @@ class _Dimension:
             key = self.set_keys[code]
             if self.kind == "author":
                 items = list(key)  # a tuple of authors
-            elif self.kind != "cat":
-                items = [key]
+            elif self.kind == "cat":
+                items = category_values(key)  # a tuple of category paths
             else:
-                items = [level for path in key for level in path]
-                items += ["/".join(path) for path in key if len(path) > 1]
+                items = [key]
             for item in dict.fromkeys(items):
                 if not item:
                     continue
@@ -330,41 +330,6 @@ class FacetCounts:
 # ---------------------------------------------------------------- the data
 
 
-def _host(link: str) -> str:
-    """host_of(link), without urlsplit for the plain http(s)://host/... links most posts have."""
-    if not link:
-        return ""
-    if link.startswith("https://"):
-        host = link[8:].split("/", 1)[0]
-    elif link.startswith("http://"):
-        host = link[7:].split("/", 1)[0]
-    else:
-        return host_of(link)
-    if host.isascii() and host.replace(".", "").replace("-", "").isalnum():
-        return host.lower()  # no port, user, query or odd characters: what urlsplit would say
-    return host_of(link)
-
-
-def _hosts(links: list[str]) -> list[str]:
-    """_host of each link, computed once per distinct start (links of one site share it).
-
-    The start of an http(s) link is the link cut at its first '/' after 'https://': never
-    inside the host, which ends at the first '/', '?' or '#'."""
-    known: dict[str, str] = {}
-    hosts = []
-    for link in links:
-        if not link.startswith(("https://", "http://")):
-            hosts.append(_host(link))
-            continue
-        end = link.find("/", 8)
-        start = link if end < 0 else link[:end]
-        host = known.get(start)
-        if host is None:
-            host = known[start] = _host(start)
-        hosts.append(host)
-    return hosts
-
-
 def _local_months(timestamps: list, offsets: list) -> np.ndarray:
     """Months since 1970-01 of each date as the post shows it (its own zone); -1 << 40 if none."""
     stamps = np.array(timestamps, dtype=np.float64)  # None -> nan
@@ -408,7 +373,7 @@ class FacetData:
             dims = self._dimensions
             self._add_rows(dims["cat"], columns["categories"][start:stop], self._category_nodes)
             self._add_rows(dims["author"], columns["authors"][start:stop], self._author_nodes(dims["author"]))
-            hosts = _hosts(columns["link"][start:stop])
+            hosts = source_hosts(columns["link"][start:stop])
             self._add_rows(dims["source"], hosts, self._flat_nodes(dims["source"]))
             self._add_months(columns["timestamp"][start:stop], columns["utc_offset"][start:stop])
             self.size = stop
@@ -676,24 +641,7 @@ def with_facet(query_text: str, kind: str, value: str | None, facets: FacetData 
     else as typed; spaces between terms become single spaces. A query that cannot be read
     gets the qualifier appended (or is returned unchanged when removing)."""
     qualifier = None if value is None else facet_qualifier(kind, value, facets)
-    try:
-        tokens = tokenize(query_text)
-    except QueryError:
-        if qualifier is None:
-            return query_text
-        return f"{query_text.rstrip()} {qualifier}".lstrip()
-    parts: list[str] = []
-    pending = qualifier  # placed where the first qualifier of this kind was, else at the end
-    for position, token in enumerate(tokens):
-        if _facet_kind(tokens, position) == kind:
-            if pending is not None:
-                parts.append(pending)
-                pending = None
-            continue
-        parts.append(token.text)
-    if pending is not None:
-        parts.append(pending)
-    return " ".join(parts)
+    return with_terms_replaced(query_text, lambda tokens, position: _facet_kind(tokens, position) == kind, qualifier)
 
 
 def selected_facets(query_text: str, facets: FacetData | None = None) -> dict[str, str]:

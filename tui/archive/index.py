@@ -26,10 +26,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC
 from itertools import compress, repeat
-from urllib.parse import urlsplit
 
 import numpy as np
 
+from .field_values import category_values, source_host
 from .folding import code_points, fold, fold_code_points
 from .post import Post
 from .query import Query, QueryError, Term, parse
@@ -198,13 +198,6 @@ def doc_text(post: Post, body_text: str) -> str:
     return "\n".join((post.title, post.author, levels, " ".join(post.tags), body_text))
 
 
-def host_of(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
 # ---------------------------------------------------------------- building a batch
 
 
@@ -283,10 +276,9 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
         repaired[doc] = post.repaired
         entries = {
             "author": post.authors,
-            "cat": [level for path in post.categories for level in path]
-            + ["/".join(path[:depth]) for path in post.categories for depth in range(2, len(path) + 1)],
+            "cat": category_values(post.categories),
             "tag": post.tags,
-            "source": (host_of(post.link),) if post.link else (),
+            "source": (source_host(post.link),) if post.link else (),
         }
         for name, items in entries.items():
             for item in set(items):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import replace
 from typing import Protocol, runtime_checkable
@@ -23,6 +22,7 @@ from ..archive.folding import fold
 from ..archive.images import ImageCache
 from ..archive.index import SearchResult, highlight_spans
 from ..archive.query import SORTS, QueryError, parse
+from ..archive.query_text import has_sort, with_sort
 from ..archive.user_state import FlagMasks, UserState, state_path_for
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.header_image import HeaderImage
@@ -57,17 +57,6 @@ class StopsLoading(Protocol):
     """The app, which loads the archive (Esc stops it); the screen does not import the app."""
 
     def stop_loading(self) -> None: ...
-
-
-_SORT_QUALIFIER = re.compile(r"(?<!\S)sort:\S*")
-
-
-def with_sort(query_text: str, sort: str, default: str = "date") -> str:
-    """The query text with its sort: qualifier replaced (dropped when it is the default)."""
-    text = " ".join(_SORT_QUALIFIER.sub("", query_text).split())
-    if sort != default:
-        text = f"{text} sort:{sort}".strip()
-    return text
 
 
 class MainScreen(Screen):
@@ -301,7 +290,7 @@ class MainScreen(Screen):
         except QueryError as error:
             self.app.call_from_thread(self._show_query_error, text, str(error))
             return
-        if self.default_sort != "date" and not _SORT_QUALIFIER.search(text):
+        if self.default_sort != "date" and not has_sort(text):
             query = replace(query, sort=self.default_sort)
         for result in archive.index.search(query, limit=FIRST_PAGE, should_stop=lambda: worker.is_cancelled):
             if worker.is_cancelled:
@@ -519,7 +508,7 @@ class MainScreen(Screen):
             query = parse(self.query_text)
         except QueryError:
             return self.default_sort
-        return query.sort if _SORT_QUALIFIER.search(self.query_text) else self.default_sort
+        return query.sort if has_sort(self.query_text) else self.default_sort
 
     def set_sort(self, sort: str) -> None:
         if sort not in SORTS:

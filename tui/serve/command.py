@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from ..cli_options import add_cache_options
+
 DEFAULT_HOST = "127.0.0.1"
 
 
@@ -149,9 +151,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="web: the address browsers reach this server at, when behind a proxy (default: the one they used)",
     )
-    p.add_argument("--rebuild", action="store_true", help="ignore the cache: read every file again")
-    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    return p
+    return add_cache_options(p)
 
 
 def main(argv: list[str]) -> int:
