@@ -13,7 +13,9 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from tui.archive import Archive
-from tui.archive.facets import UNDATED, FacetData, facet_qualifier, selected_facets, with_facet
+from tui.archive.facet_query import facet_qualifier, selected_facets, with_facet
+from tui.archive.facet_storage import UNDATED
+from tui.archive.facets import FacetData
 from tui.archive.field_values import host_of, source_hosts
 from tui.archive.loader import load_archive
 from tui.archive.query import parse

@@ -17,7 +17,8 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ..archive import Archive, Post
-from ..archive.facets import FacetData, selected_facets, with_facet
+from ..archive.facet_query import selected_facets, with_facet
+from ..archive.facets import FacetData
 from ..archive.folding import fold
 from ..archive.images import ImageCache
 from ..archive.index import SearchResult, highlight_spans
