@@ -17,8 +17,8 @@ from tui.archive import Archive
 from tui.archive.archive import find_post_files, load_file
 from tui.archive.field_values import host_of as _host
 from tui.archive.folding import fold
-from tui.archive.index import doc_text as _doc_text
 from tui.archive.index import highlight_spans
+from tui.archive.index_batch import doc_text as _doc_text
 from tui.archive.loader import load_archive
 from tui.archive.query import Query, Term, parse
 from tui.archive.sites import natural_key

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from . import fields
 from .convert import to_markdown
-from .index import IndexBatch, SearchIndex, SearchResult, build_batch
+from .index import SearchIndex, SearchResult
+from .index_batch import IndexBatch, build_batch
 from .parse import NotAPost, RawPost, not_regular_reason, read_post_file
 from .post import Post
 from .post_table import PostTable

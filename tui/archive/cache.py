@@ -25,7 +25,8 @@ import numpy as np
 
 from .. import __version__
 from .archive import Archive, Skipped
-from .index import IndexState, Segment
+from .index_batch import Segment
+from .index_state import IndexState
 from .locations import cache_dir_for, cache_root
 from .post_table import PostTable
 
