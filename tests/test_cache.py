@@ -12,8 +12,8 @@ from tui.archive import cache
 from tui.archive.archive import Archive
 from tui.archive.loader import apply_file_changes, load_archive
 from tui.archive.locations import cache_dir_for
+from tui.archive.natural_order import natural_key
 from tui.archive.opening import open_archive
-from tui.archive.sites import natural_key
 
 
 def state(archive: Archive) -> set:

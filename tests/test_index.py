@@ -20,8 +20,8 @@ from tui.archive.folding import fold
 from tui.archive.index import highlight_spans
 from tui.archive.index_batch import doc_text as _doc_text
 from tui.archive.loader import load_archive
+from tui.archive.natural_order import natural_key
 from tui.archive.query import Query, Term, parse
-from tui.archive.sites import natural_key
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate_archive import generate  # noqa: E402

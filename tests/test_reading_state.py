@@ -8,7 +8,7 @@ from pathlib import Path
 from test_app import header, screen_text, settle, status
 from tui.app import PostshelfApp
 from tui.archive.loader import load_archive
-from tui.archive.sites import natural_key
+from tui.archive.natural_order import natural_key
 from tui.archive.user_state import FlagMasks, UserState, state_path_for
 from tui.widgets.post_list import PostList
 from tui.widgets.search_bar import SearchBar

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tui.archive import Archive
 from tui.archive.loader import load_archive
-from tui.archive.sites import POST_SUFFIXES
+from tui.archive.site_generators import POST_SUFFIXES
 
 
 def write_site(root: Path, files: dict[str, str]) -> Path:

@@ -28,7 +28,8 @@ from .post_table import PostTable
 from .reading import reader_markdown
 from .sanitize import one_line
 from .site_fields import author_names, post_date, title_from_markdown_heading, title_from_path
-from .sites import MARKDOWN_SUFFIXES, Layout
+from .site_generators import MARKDOWN_SUFFIXES
+from .sites import Layout
 from .survey import Ignored, PostFile, find_post_files, normalize_root
 
 

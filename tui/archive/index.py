@@ -31,8 +31,8 @@ import numpy as np
 from .folding import code_points, fold
 from .index_batch import GRAM_SHIFT, LAST_INVISIBLE, SPACE, IndexBatch
 from .index_state import IndexState, display_order
+from .natural_order import natural_key
 from .query import Query, QueryError, Term, parse
-from .sites import natural_key
 
 _STOP_CHECK_EVERY = 2048
 
