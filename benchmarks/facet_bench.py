@@ -27,7 +27,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui.archive.facets import FacetData, selected_facets, with_facet  # noqa: E402
+from tui.archive.facet_query import selected_facets, with_facet  # noqa: E402
+from tui.archive.facets import FacetData  # noqa: E402
 from tui.archive.folding import fold_table  # noqa: E402
 from tui.archive.post import Post  # noqa: E402
 from tui.archive.post_table import PostTable  # noqa: E402
@@ -49,7 +50,7 @@ def timed(function, repeat: int) -> dict[str, float]:
 
 def open_archive(path: str):
     from tui.archive import cache
-    from tui.archive.loader import open_archive as load
+    from tui.archive.opening import open_archive as load
 
     started = time.perf_counter()
     try:

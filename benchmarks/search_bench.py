@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_archive import COMMON_HANZI, ENGLISH, Writer  # noqa: E402
 from tui.archive import Archive  # noqa: E402
+from tui.archive.loader import load_archive  # noqa: E402
 
 
 def resident_mb() -> float:
@@ -88,7 +89,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    archive = Archive.load([args.archive])
+    archive = load_archive([args.archive])
     load_seconds = time.perf_counter() - started
     index = archive.index
     report = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from test_app import screen_text, settle
 from tui.app import PostshelfApp
-from tui.archive.sites import natural_key
+from tui.archive.natural_order import natural_key
 from tui.screens.help import HelpScreen
 from tui.widgets.post_list import PostList
 from tui.widgets.search_bar import SearchBar

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from conftest import ENCODED_POSTS, FIXTURE_POSTS, IGNORED_FILES, SKIPPED_FILES
 from tui.archive import Archive
+from tui.archive.loader import load_archive
 
 
 def by_title(archive: Archive) -> dict:
@@ -14,14 +15,14 @@ def by_title(archive: Archive) -> dict:
 
 
 def test_every_fixture_post_loads_and_every_bad_file_is_skipped(archive_dir: Path) -> None:
-    archive = Archive.load([archive_dir])
+    archive = load_archive([archive_dir])
     assert archive.post_count == len(FIXTURE_POSTS) + len(ENCODED_POSTS)
     assert sorted(s.relative_path for s in archive.skipped) == sorted(SKIPPED_FILES)
     assert archive.files_seen == len(FIXTURE_POSTS) + len(ENCODED_POSTS) + len(SKIPPED_FILES)
 
 
 def test_skipped_files_say_why(archive_dir: Path) -> None:
-    reasons = {s.relative_path: s.reason for s in Archive.load([archive_dir]).skipped}
+    reasons = {s.relative_path: s.reason for s in load_archive([archive_dir]).skipped}
     assert reasons["binary.md"] == "binary file: looks like a PNG image, not text"
     assert reasons["empty.md"] == "empty file"
     assert "never closed" in reasons["unclosed.md"]
@@ -29,7 +30,7 @@ def test_skipped_files_say_why(archive_dir: Path) -> None:
 
 
 def test_generated_output_tooling_and_hidden_folders_are_ignored(archive_dir: Path) -> None:
-    paths = {post.relative_path for post in Archive.load([archive_dir]).ordered_posts()}
+    paths = {post.relative_path for post in load_archive([archive_dir]).ordered_posts()}
     for ignored in IGNORED_FILES:
         assert ignored not in paths
 
@@ -39,11 +40,11 @@ def test_site_root_documents_are_not_posts(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# About this site\n")
     (tmp_path / "source" / "_posts").mkdir(parents=True)
     (tmp_path / "source" / "_posts" / "a.md").write_text("---\ntitle: A\n---\n")
-    assert [post.title for post in Archive.load([tmp_path]).ordered_posts()] == ["A"]
+    assert [post.title for post in load_archive([tmp_path]).ordered_posts()] == ["A"]
 
 
 def test_fields_of_the_feed_bot_post(archive_dir: Path) -> None:
-    post = by_title(Archive.load([archive_dir]))["信用建设示范区典型经验"]
+    post = by_title(load_archive([archive_dir]))["信用建设示范区典型经验"]
     assert post.author == "ZAKER"
     assert post.categories == (("新媒体", "ZAKER", "channel"),)
     assert post.date_raw == "Sun, 05 Dec 2021 04:17:18 GMT"
@@ -53,7 +54,7 @@ def test_fields_of_the_feed_bot_post(archive_dir: Path) -> None:
 
 
 def test_titles_fall_back_in_order(archive_dir: Path) -> None:
-    titles = by_title(Archive.load([archive_dir]))
+    titles = by_title(load_archive([archive_dir]))
     assert "111111" in titles  # an int title
     assert "Heading Title" in titles  # no frontmatter: first heading
     assert "plain-no-heading" in titles  # no heading: file name
@@ -62,14 +63,14 @@ def test_titles_fall_back_in_order(archive_dir: Path) -> None:
 
 
 def test_repaired_post_is_flagged(archive_dir: Path) -> None:
-    post = by_title(Archive.load([archive_dir]))["P232. 非减数组 _ AlgoCasts 视频更新"]
+    post = by_title(load_archive([archive_dir]))["P232. 非减数组 _ AlgoCasts 视频更新"]
     assert post.repaired
     assert post.categories == (("编程", "AlgoCasts"),)
     assert post.date is not None and post.date.year == 2021
 
 
 def test_encodings_and_formats_load(archive_dir: Path) -> None:
-    titles = by_title(Archive.load([archive_dir]))
+    titles = by_title(load_archive([archive_dir]))
     for title in (
         "UTF-8 with BOM",
         "UTF-16 文章",
@@ -87,7 +88,7 @@ def test_encodings_and_formats_load(archive_dir: Path) -> None:
 
 
 def test_newest_first_undated_last_wrong_years_kept(archive_dir: Path) -> None:
-    posts = Archive.load([archive_dir]).ordered_posts()
+    posts = load_archive([archive_dir]).ordered_posts()
     dated = [post for post in posts if post.date is not None]
     assert posts[: len(dated)] == dated
     assert [p.date for p in dated] == sorted((p.date for p in dated), reverse=True)
@@ -95,7 +96,7 @@ def test_newest_first_undated_last_wrong_years_kept(archive_dir: Path) -> None:
 
 
 def test_control_sequences_never_reach_fields(archive_dir: Path) -> None:
-    archive = Archive.load([archive_dir])
+    archive = load_archive([archive_dir])
     post = next(p for p in archive.ordered_posts() if p.title.startswith("Evil"))
     assert post.title == "Evil title red"
     assert post.author == "mallory"
@@ -104,7 +105,7 @@ def test_control_sequences_never_reach_fields(archive_dir: Path) -> None:
 
 
 def test_search_is_substring_and_case_insensitive(archive_dir: Path) -> None:
-    archive = Archive.load([archive_dir])
+    archive = load_archive([archive_dir])
     titles = lambda query: {archive.posts[i].title for i in archive.search(query).ids}  # noqa: E731
     assert titles("信用 建设") == {"信用建设示范区典型经验"}
     assert titles("HUGO body") == {"Hugo TOML"}
@@ -114,7 +115,7 @@ def test_search_is_substring_and_case_insensitive(archive_dir: Path) -> None:
 
 
 def test_same_file_through_two_roots_is_listed_once(archive_dir: Path) -> None:
-    archive = Archive.load([archive_dir, archive_dir / "json.md"])
+    archive = load_archive([archive_dir, archive_dir / "json.md"])
     assert sum(1 for p in archive.ordered_posts() if p.title == "JSON frontmatter") == 1
 
 
@@ -127,7 +128,7 @@ def test_loading_never_writes_into_the_archive(archive_dir: Path) -> None:
         }
 
     before = snapshot()
-    archive = Archive.load([archive_dir])
+    archive = load_archive([archive_dir])
     for post in archive.ordered_posts():
         archive.read_markdown(post)
     assert snapshot() == before
@@ -137,7 +138,7 @@ def test_loading_never_writes_into_the_archive(archive_dir: Path) -> None:
 
 
 def test_real_corpus_loads_completely(real_corpus: Path, seed_corpus: Path) -> None:
-    archive = Archive.load([real_corpus, seed_corpus])
+    archive = load_archive([real_corpus, seed_corpus])
     assert archive.post_count == 66
     assert archive.skipped == []
     assert sum(post.repaired for post in archive.ordered_posts()) == 3
@@ -148,7 +149,7 @@ def test_real_corpus_loads_completely(real_corpus: Path, seed_corpus: Path) -> N
 
 
 def test_real_corpus_oddities(real_corpus: Path) -> None:
-    titles = by_title(Archive.load([real_corpus]))
+    titles = by_title(load_archive([real_corpus]))
     assert titles["2015"].repaired
     assert titles["Linus Torvalds 警告不要用 Linux 5.12-rc1"].repaired
     assert titles["111111"].date_label == "2021-01-07"

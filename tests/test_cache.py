@@ -10,8 +10,10 @@ import pytest
 
 from tui.archive import cache
 from tui.archive.archive import Archive
-from tui.archive.loader import apply_file_changes, load_archive, open_archive
-from tui.archive.sites import natural_key
+from tui.archive.loader import apply_file_changes, load_archive
+from tui.archive.locations import cache_dir_for
+from tui.archive.natural_order import natural_key
+from tui.archive.opening import open_archive
 
 
 def state(archive: Archive) -> set:
@@ -22,7 +24,7 @@ def state(archive: Archive) -> set:
 
 
 def fresh(root: Path) -> set:
-    return state(Archive.load([root]))
+    return state(load_archive([root]))
 
 
 def opened(root: Path, notices: list[str] | None = None) -> Archive:
@@ -34,7 +36,7 @@ def opened(root: Path, notices: list[str] | None = None) -> Archive:
 
 def test_second_open_comes_from_the_cache(archive_dir: Path, monkeypatch) -> None:
     first = opened(archive_dir)
-    assert cache.cache_dir_for([archive_dir]).is_dir()
+    assert cache_dir_for([archive_dir]).is_dir()
     read = []
     monkeypatch.setattr(
         "tui.archive.archive.read_post_file", lambda path: read.append(path) or pytest.fail("a file was re-read")
@@ -97,7 +99,7 @@ def test_cache_follows_touch_edit_delete_add(archive_dir: Path) -> None:
 )
 def test_damaged_cache_is_rebuilt_with_a_notice(archive_dir: Path, damage, words: str) -> None:
     opened(archive_dir)
-    damage(cache.cache_dir_for([archive_dir]))
+    damage(cache_dir_for([archive_dir]))
     notices: list[str] = []
     archive = opened(archive_dir, notices)
     assert state(archive) == fresh(archive_dir)
@@ -109,7 +111,7 @@ def test_inconsistent_arrays_are_not_trusted(archive_dir: Path) -> None:
     import numpy as np
 
     opened(archive_dir)
-    directory = cache.cache_dir_for([archive_dir])
+    directory = cache_dir_for([archive_dir])
     ends = np.load(directory / "ends.npy")
     ends[-1] = 10**12  # a text offset past the end of the texts
     np.save(directory / "ends.npy", ends)
@@ -130,7 +132,7 @@ def test_unwritable_cache_is_bypassed(archive_dir: Path, tmp_path: Path, monkeyp
 
 def test_interrupted_save_leaves_a_usable_cache(archive_dir: Path) -> None:
     opened(archive_dir)
-    directory = cache.cache_dir_for([archive_dir])
+    directory = cache_dir_for([archive_dir])
     # A crash between the two renames of a save: only the retired copy is left.
     os.rename(directory, directory.with_name(directory.name + ".old-1-1"))
     # ... and a crash in the middle of writing leaves a temporary folder behind.
@@ -151,7 +153,7 @@ def test_stopping_a_load_keeps_what_was_read(tmp_path: Path) -> None:
     )
     assert not complete
     assert 0 < archive.post_count < 2500
-    assert not cache.cache_dir_for([root]).exists()  # an incomplete load is never cached
+    assert not cache_dir_for([root]).exists()  # an incomplete load is never cached
     archive, complete = open_archive([root])
     assert complete and archive.post_count == 2500
 
@@ -163,8 +165,8 @@ def test_parallel_load_matches_the_in_process_load(tmp_path: Path) -> None:
         (root / f"{number:04d}.md").write_text(
             f"---\ntitle: Post {number}\ndate: 2020-01-{number % 28 + 1:02d}\n---\nbody {number}\n"
         )
-    parallel = load_archive(Archive([root]), workers=2)
-    serial = load_archive(Archive([root]), workers=0)
+    parallel = load_archive([root], workers=2)
+    serial = load_archive([root], workers=0)
     assert state(parallel) == state(serial) and parallel.post_count == 3100
 
 

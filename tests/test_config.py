@@ -9,8 +9,9 @@ import platformdirs
 import pytest
 from textual.theme import BUILTIN_THEMES
 
+from tui.archive.locations import config_path
 from tui.archive.query import SORTS
-from tui.config import Config, config_path, load_config, normalize_key
+from tui.config import Config, load_config, normalize_key
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "docs" / "config.example.toml"

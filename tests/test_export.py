@@ -11,8 +11,9 @@ import frontmatter
 import pytest
 
 from tui.app import PostshelfApp
-from tui.archive import Archive, Post
+from tui.archive import Post
 from tui.archive.export import ExportError, TargetExists, default_export_name, post_as_markdown, write_export
+from tui.archive.loader import load_archive
 from tui.screens.export import ExportScreen
 
 
@@ -38,7 +39,7 @@ def listing(folder: Path) -> dict[str, bytes]:
 
 
 def test_every_real_post_round_trips_through_frontmatter(real_corpus: Path) -> None:
-    archive = Archive.load([real_corpus])
+    archive = load_archive([real_corpus])
     assert archive.post_count == 65
     for post in archive.ordered_posts():
         body = archive.read_markdown(post)
@@ -66,7 +67,7 @@ def test_every_real_post_round_trips_through_frontmatter(real_corpus: Path) -> N
 
 
 def test_exported_posts_load_back_into_postshelf_unchanged(real_corpus: Path, tmp_path: Path) -> None:
-    archive = Archive.load([real_corpus])
+    archive = load_archive([real_corpus])
     out = tmp_path / "out"
     out.mkdir()
     originals = {}
@@ -78,7 +79,7 @@ def test_exported_posts_load_back_into_postshelf_unchanged(real_corpus: Path, tm
             overwrite=False,
         )
         originals[target] = post
-    reloaded = Archive.load([out])
+    reloaded = load_archive([out])
     assert reloaded.post_count == 65 and not reloaded.skipped
     for again in reloaded.ordered_posts():
         post = originals[again.path]
@@ -163,7 +164,7 @@ def test_long_names_are_capped_in_characters_and_bytes() -> None:
 
 
 def test_every_real_post_gets_a_name_the_file_system_takes(real_corpus: Path, tmp_path: Path) -> None:
-    archive = Archive.load([real_corpus])
+    archive = load_archive([real_corpus])
     for post in archive.ordered_posts():
         name = default_export_name(post)
         assert name.endswith(".md") and not name.startswith(".")

@@ -13,8 +13,11 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from tui.archive import Archive
-from tui.archive.facets import UNDATED, FacetData, _hosts, facet_qualifier, selected_facets, with_facet
-from tui.archive.index import host_of
+from tui.archive.facet_query import facet_qualifier, selected_facets, with_facet
+from tui.archive.facet_storage import UNDATED
+from tui.archive.facets import FacetData
+from tui.archive.field_values import host_of, source_hosts
+from tui.archive.loader import load_archive
 from tui.archive.query import parse
 from tui.widgets.facet_panel import PAGE, FacetPanel
 
@@ -82,7 +85,7 @@ def real() -> tuple[Archive, FacetData]:
 
     if not REAL.is_dir():
         pytest.skip(f"the real corpus is not here ({REAL})")
-    archive = Archive.load([REAL])
+    archive = load_archive([REAL])
     return archive, FacetData.build(archive.posts)
 
 
@@ -126,7 +129,7 @@ def test_prefixes_count_once_and_dates_in_the_posts_own_zone(tmp_path: Path) -> 
     write_post(tmp_path, "new-year.md", date="2021-12-31T23:30:00-05:00")  # 2022-01 in UTC
     write_post(tmp_path, "before-epoch.md", date="1969-12-31T23:59:59Z")
     write_post(tmp_path, "undated.md", date=None)
-    archive = Archive.load([tmp_path])
+    archive = load_archive([tmp_path])
     data = FacetData.build(archive.posts)
     counts = data.counts(archive.order)
     assert counts.count("cat", "指南") == 2
@@ -175,7 +178,7 @@ def test_extending_in_batches_equals_building_at_once(real) -> None:
 
 def test_labels_are_one_line_without_control_sequences(tmp_path: Path) -> None:
     write_post(tmp_path, "evil.md", author='"\\e]0;pwned\\a Mallory\\n  and  co"', categories='[["bad\\e[31m\\tred"]]')
-    archive = Archive.load([tmp_path])
+    archive = load_archive([tmp_path])
     counts = FacetData.build(archive.posts).counts(archive.order)
     for kind in ("author", "cat"):
         for entry in counts.entries(kind):
@@ -220,7 +223,7 @@ def test_author_date_and_source_qualifiers_against_the_index(real, archive_dir: 
     write_post(archive_dir, "linked-1.md", link="https://News.Example.org/a?b=1")
     write_post(archive_dir, "linked-2.md", link="http://user@news.example.org:8080/x")
     write_post(archive_dir, "linked-3.md", link="https://github.com/x/y")
-    fixture = Archive.load([archive_dir])
+    fixture = load_archive([archive_dir])
     facets = FacetData.build(fixture.posts)
     counts = facets.counts(fixture.order)
     assert counts.sources()[0] == ("news.example.org", 2)
@@ -258,7 +261,7 @@ def test_hosts_are_what_the_index_calls_hosts() -> None:
         "https://a.b/c/e",
         "https://a.com:99999/",
     ]
-    assert _hosts(links) == [host_of(link) for link in links]
+    assert source_hosts(links) == [host_of(link) for link in links]
 
 
 def test_counts_of_kinds_the_caller_counts() -> None:
@@ -471,7 +474,7 @@ async def test_panel_long_lists_come_a_page_at_a_time(tmp_path: Path) -> None:
             author=f"author {number:03d}",
             date=None if number % 2 else f"20{10 + number % 12}-0{1 + number % 9}-01 00:00:00",
         )
-    archive = Archive.load([tmp_path])
+    archive = load_archive([tmp_path])
     app = PanelApp(archive)
     async with app.run_test(size=(80, 24)) as pilot:
         panel = app.query_one(FacetPanel)

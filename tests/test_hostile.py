@@ -26,7 +26,9 @@ from hostile_corpus import build_hostile_corpus, restore_permissions
 from tui.archive import cache
 from tui.archive.archive import Archive, find_post_files
 from tui.archive.fields import MAX_FIELD_CHARACTERS
-from tui.archive.loader import load_files, open_archive, refresh
+from tui.archive.loader import load_archive, load_files, refresh
+from tui.archive.locations import cache_dir_for
+from tui.archive.opening import open_archive
 from tui.archive.sanitize import one_line
 
 # What must never be displayed: C0 (tab and newline aside: they never reach a one-line field
@@ -48,7 +50,7 @@ def hostile(tmp_path_factory) -> dict:
 @pytest.fixture(scope="module")
 def loaded(hostile: dict) -> Archive:
     """The hostile corpus loaded once for the tests that only read it."""
-    return Archive.load([hostile["root"]])
+    return load_archive([hostile["root"]])
 
 
 def posts_by_path(archive: Archive) -> dict[str, object]:
@@ -159,10 +161,10 @@ def test_huge_posts_are_cut_for_the_reader_not_lost(hostile: dict, loaded: Archi
 
 
 def test_symbolic_links_inside_are_followed_outside_never(hostile: dict) -> None:
-    archive = Archive.load([hostile["root"]])
+    archive = load_archive([hostile["root"]])
     assert posts_by_path(archive)["links/inside.md"].title == "Normal post one"
     # A file named on the command line is read wherever it points: the user chose it.
-    explicit = Archive.load([hostile["root"] / "links/outside.md"])
+    explicit = load_archive([hostile["root"] / "links/outside.md"])
     assert [post.title for post in explicit.ordered_posts()] == ["Secret outside the archive"]
 
 
@@ -206,7 +208,7 @@ def test_unreadable_files_are_skipped_with_the_reason(tmp_path: Path) -> None:
     (root / "secret.md").write_text("---\ntitle: x\n---\n")
     (root / "secret.md").chmod(0)
     try:
-        archive = Archive.load([root])
+        archive = load_archive([root])
         assert [entry.reason for entry in archive.skipped] == ["cannot be read: Permission denied"]
     finally:
         (root / "secret.md").chmod(0o644)
@@ -325,7 +327,7 @@ async def test_nothing_writes_into_the_archive(tmp_path: Path) -> None:
 KILL_CHILD = r"""
 import os, shutil, sys, time
 from tui.archive import cache
-from tui.archive.loader import open_archive
+from tui.archive.opening import open_archive
 
 root, point = sys.argv[1], sys.argv[2]
 
@@ -431,13 +433,13 @@ def test_a_kill_mid_save_never_breaks_the_next_start(tmp_path: Path, point: str)
             encoding="utf-8",
         )
     (root / "broken.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
-    directory = cache.cache_dir_for([root])
+    directory = cache_dir_for([root])
 
     # The first save, killed: the next start reads everything and caches it.
     assert kill_while_saving(root, point) or point == "rename2"  # a first save renames once
     notices: list[str] = []
     archive, complete = open_archive([root], notice=notices.append)
-    assert complete and state(archive) == state(Archive.load([root]))
+    assert complete and state(archive) == state(load_archive([root]))
     assert not [n for n in notices if "not written" in n]
     assert cache.load([root]).post_count == 300
 
@@ -446,7 +448,7 @@ def test_a_kill_mid_save_never_breaks_the_next_start(tmp_path: Path, point: str)
     assert kill_while_saving(root, point)
     notices = []
     archive, complete = open_archive([root], notice=notices.append)
-    assert complete and state(archive) == state(Archive.load([root]))
+    assert complete and state(archive) == state(load_archive([root]))
     assert notices == [], notices  # the previous cache was intact: no "Cache not used"
     assert "Changed title" in {post.title for post in archive.ordered_posts()}
     leftovers = [p.name for p in directory.parent.iterdir() if p.name != directory.name]

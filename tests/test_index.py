@@ -15,12 +15,13 @@ from hypothesis import strategies as st
 from conftest import REAL, REPO
 from tui.archive import Archive
 from tui.archive.archive import find_post_files, load_file
+from tui.archive.field_values import host_of as _host
 from tui.archive.folding import fold
-from tui.archive.index import doc_text as _doc_text
 from tui.archive.index import highlight_spans
-from tui.archive.index import host_of as _host
+from tui.archive.index_batch import doc_text as _doc_text
+from tui.archive.loader import load_archive
+from tui.archive.natural_order import natural_key
 from tui.archive.query import Query, Term, parse
-from tui.archive.sites import natural_key
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate_archive import generate  # noqa: E402
@@ -32,7 +33,7 @@ def corpus() -> tuple[Archive, list[str]]:
     generated = Path(tempfile.mkdtemp(prefix="postshelf-index-")) / "generated"
     generate(generated, 150, seed=3)
     roots = [generated] + ([REAL] if REAL.is_dir() else [])
-    archive = Archive.load(roots)
+    archive = load_archive(roots)
     texts_by_path = {}
     for post_file in find_post_files(roots):
         loaded = load_file(post_file)
@@ -177,7 +178,7 @@ def test_sort_title() -> None:
 def test_traditional_simplified_and_width_folding(tmp_path: Path) -> None:
     for name, text in (("traditional", "新番動畫推薦"), ("simplified", "新番动画推荐"), ("wide", "ＬＩＮＵＸ 内核")):
         (tmp_path / f"{name}.md").write_text(f"---\ntitle: {name}\n---\n{text}\n", encoding="utf-8")
-    folded = Archive.load([tmp_path])
+    folded = load_archive([tmp_path])
     assert folded.index.run("動畫").count == folded.index.run("动画").count == 2
     assert folded.index.run("linux").count == folded.index.run("Ｌｉｎｕｘ").count == 1
     archive, _ = corpus()
@@ -202,7 +203,7 @@ def test_highlight_spans_map_to_original_text() -> None:
 
 
 def test_empty_archive_searches() -> None:
-    archive = Archive.load([])
+    archive = load_archive([])
     assert archive.index.run("anything").count == 0
     assert archive.index.run("").ids.tolist() == []
 
@@ -214,7 +215,7 @@ def test_ids_are_numpy_ints() -> None:
 
 def test_date_qualifiers_use_the_date_the_post_shows(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("---\ntitle: east\ndate: 2021-06-01T05:00:00+08:00\n---\nx")
-    archive = Archive.load([tmp_path])
+    archive = load_archive([tmp_path])
     assert archive.posts[int(archive.order[0])].date_label == "2021-06-01"
     assert archive.index.run("date:2021-06-01").count == 1
     assert archive.index.run("date:2021-05-31").count == 0

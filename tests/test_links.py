@@ -31,7 +31,7 @@ SSH_VARIABLES = ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY")
 
 
 def load(real_corpus: Path) -> Archive:
-    from tui.archive.loader import open_archive
+    from tui.archive.opening import open_archive
 
     archive, complete = open_archive([real_corpus], use_cache=False)
     assert complete

@@ -331,7 +331,7 @@ async def test_a_match_split_by_line_breaking_is_found_by_n(tmp_path: Path) -> N
 
 
 def test_search_indexes_what_the_reader_shows_not_markup(tmp_path: Path) -> None:
-    from tui.archive.loader import open_archive
+    from tui.archive.opening import open_archive
 
     (tmp_path / "page.md").write_text(
         "---\ntitle: Page\n---\n\n<script setup>\nimport hiddenscript from 'x'\n</script>\n\n"
@@ -357,7 +357,7 @@ def test_a_page_of_markup_only_shows_its_source_with_a_note() -> None:
 
 
 def test_search_skips_template_markup_the_reader_does_not_show(tmp_path: Path) -> None:
-    from tui.archive.loader import open_archive
+    from tui.archive.opening import open_archive
 
     (tmp_path / "hugo.md").write_text(
         '---\ntitle: Hugo\n---\n\nSee [the guide]({{< ref "hiddentarget" >}}).\n\n'

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from test_app import header, screen_text, settle, status
 from tui.app import PostshelfApp
-from tui.archive import Archive
-from tui.archive.sites import natural_key
+from tui.archive.loader import load_archive
+from tui.archive.natural_order import natural_key
 from tui.archive.user_state import FlagMasks, UserState, state_path_for
 from tui.widgets.post_list import PostList
 from tui.widgets.search_bar import SearchBar
@@ -66,7 +66,7 @@ def test_a_corrupt_state_file_is_set_aside_with_a_notice(tmp_path: Path) -> None
 
 
 def test_flag_masks_answer_is_queries(real_corpus: Path) -> None:
-    archive = Archive.load([real_corpus])
+    archive = load_archive([real_corpus])
     state = UserState()
     archive.index.flags = FlagMasks(state, archive.posts.columns["path"])
     paths = archive.posts.columns["path"]

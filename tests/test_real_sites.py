@@ -14,6 +14,7 @@ import pytest
 from conftest import CORPUS
 from test_sites import post_like_files
 from tui.archive import Archive
+from tui.archive.loader import load_archive
 
 SITES = CORPUS / "sites"
 NAMES = ("jekyll", "zola", "docs-cn", "mkdocs", "docsy")
@@ -71,7 +72,7 @@ DATED_NAME = re.compile(r"(^|/)\d{4}-\d{2}-\d{2}-[^/]*$")
 def sites() -> dict[str, Archive]:
     if not SITES.is_dir():
         pytest.skip(f"the real site repositories are not here ({SITES}); these tests run inside the workplace only")
-    return {name: Archive.load([SITES / name]) for name in NAMES}
+    return {name: load_archive([SITES / name]) for name in NAMES}
 
 
 def content_files(name: str) -> set[str]:
@@ -168,7 +169,7 @@ def test_index_json_adds_up(sites, name: str) -> None:
 
 
 def test_a_folder_of_these_repositories(sites) -> None:
-    archive = Archive.load([SITES])
+    archive = load_archive([SITES])
     assert archive.post_count + len(archive.skipped) + archive.files_ignored == post_like_files(SITES)
     assert archive.post_count == sum(site.post_count for site in sites.values())
     zola = next(

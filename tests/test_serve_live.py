@@ -81,7 +81,8 @@ def test_a_live_change_keeps_cached_titles_lazy_and_right(archive_dir):
     """A live change to an archive read from its cache must not fold every title again: at
     100k posts that cost 1.5 s in the server and again in every open session."""
     from tui.archive.folding import fold
-    from tui.archive.loader import apply_file_changes, open_archive
+    from tui.archive.loader import apply_file_changes
+    from tui.archive.opening import open_archive
 
     open_archive([archive_dir])  # writes the cache
     archive, _ = open_archive([archive_dir])  # reads it: titles are folded when first needed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
+from tui.archive.natural_order import natural_key
 from tui.archive.site_fields import (
     author_names,
     date_from_path,
@@ -13,7 +14,6 @@ from tui.archive.site_fields import (
     title_from_markdown_heading,
     title_from_path,
 )
-from tui.archive.sites import natural_key
 
 
 def test_the_first_heading_of_the_markdown_is_the_title() -> None:

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.archive import Archive
-from tui.archive.sites import POST_SUFFIXES
+from tui.archive.loader import load_archive
+from tui.archive.site_generators import POST_SUFFIXES
 
 
 def write_site(root: Path, files: dict[str, str]) -> Path:
@@ -33,7 +34,7 @@ def post_like_files(root: Path) -> int:
 
 
 def load(root: Path) -> Archive:
-    archive = Archive.load([root])
+    archive = load_archive([root])
     assert archive.post_count + len(archive.skipped) + archive.files_ignored == post_like_files(root)
     return archive
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from test_app import header, screen_text, settle, status
 from test_sites import write_site
 from tui.app import PostshelfApp
-from tui.archive import loader
+from tui.archive import opening
 from tui.archive.user_state import UserState, state_path_for
 from tui.screens.skipped import SkippedScreen
 from tui.widgets.post_list import PostList
@@ -51,13 +51,13 @@ async def test_the_status_line_never_says_0_of_0_while_loading(tmp_path: Path, m
     state.remember(query="first")
     state.save()
     release = threading.Event()
-    survey_files = loader.survey_files
+    survey_files = opening.survey_files
 
     def slow_survey(archive):
         release.wait(10)
         return survey_files(archive)
 
-    monkeypatch.setattr(loader, "survey_files", slow_survey)
+    monkeypatch.setattr(opening, "survey_files", slow_survey)
     app = PostshelfApp([root], use_cache=False)
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(50):  # the archive is shown (empty) and the remembered search has run

@@ -17,7 +17,8 @@ from textual.screen import Screen
 from .archive import Archive
 from .archive.cache import release_free_memory
 from .archive.images import ImageCache
-from .archive.loader import apply_file_changes, open_archive
+from .archive.loader import apply_file_changes
+from .archive.opening import open_archive
 from .archive.user_state import load_settings, save_settings
 from .config import load_config
 from .keymap import MAIN_BINDINGS, binding_ids, binding_rows, bound_keys, key_clashes

@@ -18,6 +18,7 @@ from .archive import Archive
 from .archive.many_queries import run_queries
 from .archive.query import QueryError, parse
 from .archive.sanitize import one_line
+from .cli_options import add_cache_options
 
 COMMANDS = ("index", "search", "show", "cache", "serve")
 
@@ -36,12 +37,6 @@ def _existing_paths(parser: argparse.ArgumentParser, paths: list[str]) -> list[P
     return result
 
 
-def _with_cache_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.add_argument("--rebuild", action="store_true", help="ignore the cache: read every file again")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    return parser
-
-
 def _open_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="postshelf",
@@ -55,7 +50,7 @@ def _open_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="folders (searched recursively) or post files")
     parser.add_argument("--version", action="version", version=f"postshelf {__version__}")
-    return _with_cache_options(parser)
+    return add_cache_options(parser)
 
 
 def _index_parser() -> argparse.ArgumentParser:
@@ -64,7 +59,7 @@ def _index_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    return _with_cache_options(parser)
+    return add_cache_options(parser)
 
 
 def _cache_parser() -> argparse.ArgumentParser:
@@ -87,7 +82,7 @@ def _search_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="hits printed per query (default 20)")
     parser.add_argument("--json", action="store_true", help="one JSON object per query and line")
-    return _with_cache_options(parser)
+    return add_cache_options(parser)
 
 
 def _attach_query_values(argv: list[str]) -> list[str]:
@@ -153,7 +148,7 @@ def _main(argv: list[str] | None = None) -> int:
 
 def _open(paths: list[Path], *, rebuild: bool = False, use_cache: bool = True) -> Archive:
     """Open through the cache, saying on stderr when the cache could not be used."""
-    from .archive.loader import open_archive
+    from .archive.opening import open_archive
 
     def notice(message: str) -> None:
         print(f"postshelf: {message}", file=sys.stderr)
@@ -276,19 +271,20 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
 
 def _cache(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     from .archive import cache
+    from .archive.locations import cache_dir_for, cache_root
 
     args = parser.parse_args(argv)
     if args.clear:
         if args.paths:
-            removed = sum(cache.clear(cache.cache_dir_for([path])) for path in _existing_paths(parser, args.paths))
+            removed = sum(cache.clear(cache_dir_for([path])) for path in _existing_paths(parser, args.paths))
         else:
             removed = cache.clear()
-        print(f"removed {removed} cache{'s' if removed != 1 else ''} from {cache.cache_root()}")
+        print(f"removed {removed} cache{'s' if removed != 1 else ''} from {cache_root()}")
         return 0
     if args.paths:
         parser.error("PATH is only used with --clear")
     entries = cache.describe()
-    print(f"caches in {cache.cache_root()}: {len(entries)}")
+    print(f"caches in {cache_root()}: {len(entries)}")
     total = 0
     for entry in entries:
         total += entry["bytes"]

@@ -8,7 +8,6 @@ message for the app to show, because a typo in a config file must never stop the
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import tomllib
 import unicodedata
@@ -17,21 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .archive.locations import config_path
 from .archive.query import SORTS
 
 MARK_READ = ("open", "never")
 IMAGES = ("off", "auto")
 SETTINGS = ("theme", "sort", "mark_read", "images", "keys")
-
-
-def config_path() -> Path:
-    """$POSTSHELF_CONFIG, else config.toml in the platform's config folder."""
-    override = os.environ.get("POSTSHELF_CONFIG")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("postshelf")) / "config.toml"
 
 
 @dataclass(frozen=True)
@@ -377,4 +367,4 @@ def _read_keys(reader: _Reader, table: dict[str, Any], known_actions: Collection
     return keys
 
 
-__all__ = ["Config", "config_path", "load_config", "normalize_key"]
+__all__ = ["Config", "load_config", "normalize_key"]

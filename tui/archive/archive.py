@@ -3,30 +3,33 @@
 Nothing here knows about the UI. Loading never raises for a bad file: it becomes a `Skipped`
 entry with the reason, and the rest loads. Posts get ids in the order they load; the index
 keeps the display order. Big archives load in batches that are searchable as they arrive
-(see loader.py), and a cache (cache.py) makes the next start nearly free.
+(see loader.py), and a cache (cache.py) makes the next start nearly free; opening.py
+puts the two together.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import fields
 from .convert import to_markdown
-from .index import IndexBatch, SearchIndex, SearchResult, build_batch
+from .index import SearchIndex, SearchResult
+from .index_batch import IndexBatch, build_batch
 from .parse import NotAPost, RawPost, not_regular_reason, read_post_file
 from .post import Post
 from .post_table import PostTable
 from .reading import reader_markdown
 from .sanitize import one_line
 from .site_fields import author_names, post_date, title_from_markdown_heading, title_from_path
-from .sites import MARKDOWN_SUFFIXES, Layout
+from .site_generators import MARKDOWN_SUFFIXES
+from .sites import Layout
 from .survey import Ignored, PostFile, find_post_files, normalize_root
 
 
@@ -47,12 +50,6 @@ class Loaded:
     post: Post | None
     text: str
     skipped: Skipped | None
-
-
-def archive_key(roots: Iterable[Path | str]) -> str:
-    """A short name for an archive (its set of roots): its cache folder and state file use it."""
-    key = "\0".join(sorted(str(normalize_root(root)) for root in roots))
-    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
 def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
@@ -207,17 +204,17 @@ class Archive:
     def files(self, value: dict[str, tuple[int, int, int]]) -> None:
         self._files = value
 
+    @contextmanager
+    def changes_paused(self) -> Iterator[None]:
+        """No post is added or removed while this is held: for reading parts that must agree
+        (the cache writer) or swapping the index's storage for the same posts (after a save)."""
+        with self._lock:
+            yield
+
     def load_files_table_later(self, loader: Callable[[], dict[str, tuple[int, int, int]]]) -> None:
         self._files, self._files_loader = None, loader
 
     # ------------------------------------------------------------ loading
-
-    @classmethod
-    def load(cls, roots: Iterable[Path | str], progress: Callable[[int, int], None] | None = None) -> Archive:
-        """Load everything, in this process (the CLI and tests). See loader.py for the app."""
-        from .loader import load_archive
-
-        return load_archive(cls(roots), progress=progress)
 
     def add_loaded(self, loaded: list[Loaded]) -> None:
         """Add read files: posts to the table and the index, skips to the list."""

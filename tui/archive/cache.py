@@ -1,6 +1,6 @@
 """The warm-start cache: an archive's posts, skipped files, file table and search index on disk.
 
-Kept in the user's cache directory (platformdirs), one folder per set of archive roots. Arrays
+Kept in the user's cache directory (locations.py), one folder per set of archive roots. Arrays
 are .npy files and the folded texts one blob, all memory-mapped on load, so a 100k-post archive
 opens in well under a second and pages in only what searches touch. A cache that is missing,
 from another format, truncated or inconsistent is reported and rebuilt, never trusted: every
@@ -19,14 +19,15 @@ import shutil
 import time
 import zlib
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from .. import __version__
-from .archive import Archive, Skipped, archive_key
-from .index import IndexState, Segment, _display_order
+from .archive import Archive, Skipped
+from .index_batch import Segment
+from .index_state import IndexState
+from .locations import cache_dir_for, cache_root
 from .post_table import PostTable
 
 CACHE_FORMAT = 7  # 7: posts keep their authors one by one (authors column)
@@ -50,19 +51,6 @@ class CacheError(Exception):
     """The cache cannot be used; the message says why (shown as a notice)."""
 
 
-def cache_root() -> Path:
-    override = os.environ.get("POSTSHELF_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("postshelf", appauthor=False))
-
-
-def cache_dir_for(roots: Iterable[Path | str]) -> Path:
-    return cache_root() / archive_key(roots)
-
-
 # ---------------------------------------------------------------- saving
 
 
@@ -74,7 +62,7 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
     temporary = directory.with_name(f"{directory.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
     temporary.mkdir()
     try:
-        with archive._lock:
+        with archive.changes_paused():
             state = archive.index.state
             columns = {name: list(values[: state.size]) for name, values in archive.posts.state().items()}
             skipped = [(str(s.path), s.relative_path, s.reason) for s in archive.skipped]
@@ -252,28 +240,20 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
         )
         for (base, count, n_keys, n_ids), key_at, start_at, ids_at in _segment_offsets(arrays["segment_table"])
     )
-    alive = np.array(arrays["alive"])
-    timestamps = np.array(arrays["timestamps"])
-    state = archive.index.state
-    archive.index.state = replace(
-        state,
-        size=size,
+    restored = IndexState.restored(
         segments=segments,
-        main_blob=blob,
-        main_docs=size,
-        delta_blob=bytearray(),
+        blob=blob,
         starts=np.array(arrays["starts"]),
         title_ends=np.array(arrays["title_ends"]),
         ends=np.array(arrays["ends"]),
-        alive=alive,
-        timestamps=timestamps,
+        alive=np.array(arrays["alive"]),
+        timestamps=np.array(arrays["timestamps"]),
         local_timestamps=np.array(arrays["local_timestamps"]),
         repaired=np.array(arrays["repaired"]),
-        order=_display_order(alive, timestamps),
         titles=FoldedTitles(columns["title"]),
         fields={name: {value: [ids] for value, ids in values.items()} for name, values in meta["fields"].items()},
-        derived={},
     )
+    archive.index.restore(restored)
     return archive
 
 
@@ -412,26 +392,14 @@ def clear(directory: Path | None = None) -> int:
 def adopt_saved(archive: Archive, directory: Path) -> None:
     """After a save, use the memory-mapped cache files instead of the in-memory index, as a warm
     start would: the texts and posting lists (most of the memory) are then paged in on demand."""
-    with archive._lock:
-        state = archive.index.state
+    with archive.changes_paused():
         try:
             saved = load(archive.roots, directory)
         except CacheError:
             return
-        if saved.index.state.size != state.size:
+        if saved.index.size != archive.index.size:
             return  # more posts arrived meanwhile; keep the in-memory index
-        fresh = saved.index.state
-        archive.index.state = replace(
-            state,
-            segments=fresh.segments,
-            main_blob=fresh.main_blob,
-            main_docs=fresh.main_docs,
-            delta_blob=bytearray(),
-            starts=fresh.starts,
-            title_ends=fresh.title_ends,
-            ends=fresh.ends,
-            derived={},
-        )
+        archive.index.use_storage_of(saved.index.state)
     release_free_memory()
 
 

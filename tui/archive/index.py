@@ -13,105 +13,28 @@ display order (newest first) is a separate array, and results are produced by wa
 the first screen of hits is found without looking at the rest. Removed or changed posts are
 masked out (`alive`), never rewritten.
 
-Measured on 100k generated posts: see benchmarks/ and the README.
+Batches are built in index_batch.py (where files are read); the state searches run on is
+index_state.py. Measured on 100k generated posts: see benchmarks/ and the README.
 """
 
 from __future__ import annotations
 
-import mmap
 import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC
+from dataclasses import dataclass, replace
 from itertools import compress, repeat
-from urllib.parse import urlsplit
 
 import numpy as np
 
-from .folding import code_points, fold, fold_code_points
-from .post import Post
+from .folding import code_points, fold
+from .index_batch import GRAM_SHIFT, LAST_INVISIBLE, SPACE, IndexBatch
+from .index_state import IndexState, display_order
+from .natural_order import natural_key
 from .query import Query, QueryError, Term, parse
-from .sites import natural_key
 
-_GRAM_SHIFT = 21  # code points fit in 21 bits; a bigram key is (first << 21) | second
-SEGMENT_DOCS = 2048
-_DOC_BITS = 11
-_DOC_SEPARATOR = 0x1E  # never in post text: control characters are stripped on load
-_LAST_INVISIBLE = 0x20  # spaces, newlines and controls are not indexed alone...
-_SPACE = 0x20  # ... but a space is, as half of a bigram, so phrases narrow well
 _STOP_CHECK_EVERY = 2048
-
-Blob = bytes | bytearray | mmap.mmap
-"""Folded post texts: bytes, a read-only map of the cache's file, or a growing bytearray."""
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """Posting lists for posts base .. base+size-1, ids stored relative to base."""
-
-    base: int
-    size: int
-    keys: np.ndarray  # uint64, sorted
-    starts: np.ndarray  # uint32, len(keys) + 1
-    ids: np.ndarray  # uint16 local ids, grouped by key
-
-    def local_ids(self, key: int) -> np.ndarray:
-        where = int(np.searchsorted(self.keys, np.uint64(key)))
-        if where < len(self.keys) and int(self.keys[where]) == key:
-            return self.ids[self.starts[where] : self.starts[where + 1]]
-        return self.ids[:0]
-
-
-@dataclass(frozen=True, slots=True)
-class TextBatch:
-    """Folded texts of a batch of posts, ready to append to the text store."""
-
-    blob: bytes
-    starts: np.ndarray  # int64, relative to the batch blob
-    title_ends: np.ndarray
-    ends: np.ndarray
-
-
-@dataclass(frozen=True, slots=True)
-class IndexBatch:
-    """Everything the index needs about a batch of posts; built off the UI thread."""
-
-    size: int
-    segments: tuple[Segment, ...]  # bases relative to the batch
-    texts: TextBatch
-    timestamps: np.ndarray
-    local_timestamps: np.ndarray
-    repaired: np.ndarray
-    titles: list[str]  # folded
-    fields: dict[str, dict[str, list[int]]]  # name -> folded value -> batch-relative ids
-
-
-@dataclass(frozen=True)
-class IndexState:
-    """An immutable view of the index; searches run on the state they started with."""
-
-    size: int
-    segments: tuple[Segment, ...]
-    main_blob: Blob  # of posts < main_docs
-    main_docs: int
-    delta_blob: bytearray  # posts >= main_docs (appended only while holding the index lock)
-    starts: np.ndarray
-    title_ends: np.ndarray
-    ends: np.ndarray
-    alive: np.ndarray
-    timestamps: np.ndarray
-    local_timestamps: np.ndarray
-    repaired: np.ndarray
-    order: np.ndarray  # alive ids, newest first, undated last
-    titles: list[str]
-    fields: dict[str, dict[str, list[np.ndarray]]]
-    derived: dict = field(default_factory=dict)
-    """Values computed from this state on demand (title ranks)."""
-
-    def blob_for(self, doc: int):
-        return self.main_blob if doc < self.main_docs else self.delta_blob
 
 
 @dataclass
@@ -142,122 +65,7 @@ class _Evaluated:
         return [doc for doc in ids if matches(doc)]
 
 
-def doc_text(post: Post, body_text: str) -> str:
-    levels = " ".join(level for path in post.categories for level in path)
-    return "\n".join((post.title, post.author, levels, " ".join(post.tags), body_text))
-
-
-def host_of(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
-# ---------------------------------------------------------------- building a batch
-
-
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """np.unique without the hash table numpy 2 builds first (8x slower here on 10M keys)."""
-    values.sort()
-    if len(values) < 2:
-        return values
-    keep = np.empty(len(values), dtype=bool)
-    keep[0] = True
-    np.not_equal(values[1:], values[:-1], out=keep[1:])
-    return values[keep]
-
-
-def _segment(base: int, folded: np.ndarray, size: int) -> Segment:
-    """Posting lists for `size` posts whose folded code points are `folded` (separated)."""
-    local_doc = np.cumsum(folded == _DOC_SEPARATOR, dtype=np.uint64)
-    visible = folded > _LAST_INVISIBLE
-    in_pairs = folded >= _SPACE
-    wide = folded.astype(np.uint64)
-    unigrams = (wide[visible] << np.uint64(_DOC_BITS)) | local_doc[visible]
-    pair = in_pairs[:-1] & in_pairs[1:]
-    bigram_keys = (wide[:-1][pair] << np.uint64(_GRAM_SHIFT)) | wide[1:][pair]
-    bigrams = (bigram_keys << np.uint64(_DOC_BITS)) | local_doc[:-1][pair]
-    del wide, bigram_keys
-    entries = _sorted_unique(np.concatenate((unigrams, bigrams)))
-    del unigrams, bigrams
-    keys = entries >> np.uint64(_DOC_BITS)
-    ids = (entries & np.uint64((1 << _DOC_BITS) - 1)).astype(np.uint16)
-    if len(keys):
-        group_starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        unique_keys = keys[group_starts]
-        starts = np.append(group_starts, len(keys)).astype(np.uint32)  # < 2048 docs x grams
-    else:
-        unique_keys, starts = keys, np.zeros(1, dtype=np.uint32)
-    return Segment(base, size, unique_keys, starts, ids)
-
-
-def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
-    """Fold, store and index a batch of posts. CPU-heavy: call it off the UI thread."""
-    size = len(posts)
-    segments = []
-    blob_parts: list[bytes] = []
-    starts = np.zeros(size, dtype=np.int64)
-    title_ends = np.zeros(size, dtype=np.int64)
-    ends = np.zeros(size, dtype=np.int64)
-    offset = 0
-    folded_titles: list[str] = []
-    for first in range(0, size, SEGMENT_DOCS):
-        last = min(first + SEGMENT_DOCS, size)
-        joined = "\x1e".join(doc_text(posts[i], body_texts[i]) for i in range(first, last))
-        folded = fold_code_points(code_points(joined))
-        parts = folded.tobytes().decode("utf-32-le", "surrogatepass").split("\x1e")
-        for position, part in enumerate(parts):
-            doc = first + position
-            title = part[: len(posts[doc].title)]
-            folded_titles.append(title)
-            encoded = part.encode("utf-8", "surrogatepass")
-            starts[doc] = offset
-            title_ends[doc] = offset + len(title.encode("utf-8", "surrogatepass"))
-            offset += len(encoded)
-            ends[doc] = offset
-            blob_parts.append(encoded)
-        segments.append(_segment(first, folded, last - first))
-
-    timestamps = np.full(size, np.nan)
-    local_timestamps = np.full(size, np.nan)
-    repaired = np.zeros(size, dtype=bool)
-    fields: dict[str, dict[str, list[int]]] = {"author": {}, "cat": {}, "tag": {}, "source": {}}
-    folded_values: dict[str, str] = {}
-    for doc, post in enumerate(posts):
-        if post.date is not None:
-            timestamps[doc] = post.date.timestamp()
-            # date:/before:/after: compare the date as the post shows it (its own zone).
-            local_timestamps[doc] = post.date.replace(tzinfo=UTC).timestamp()
-        repaired[doc] = post.repaired
-        entries = {
-            "author": post.authors,
-            "cat": [level for path in post.categories for level in path]
-            + ["/".join(path[:depth]) for path in post.categories for depth in range(2, len(path) + 1)],
-            "tag": post.tags,
-            "source": (host_of(post.link),) if post.link else (),
-        }
-        for name, items in entries.items():
-            for item in set(items):
-                if item:
-                    folded_item = folded_values.get(item)
-                    if folded_item is None:
-                        folded_item = folded_values[item] = fold(item)
-                    fields[name].setdefault(folded_item, []).append(doc)
-    texts = TextBatch(b"".join(blob_parts), starts, title_ends, ends)
-    return IndexBatch(size, tuple(segments), texts, timestamps, local_timestamps, repaired, folded_titles, fields)
-
-
 # ---------------------------------------------------------------- the index
-
-
-def _display_order(alive: np.ndarray, timestamps: np.ndarray) -> np.ndarray:
-    """Alive ids, newest first, undated last; ties in load order (file path order)."""
-    ids = np.flatnonzero(alive)
-    stamps = timestamps[ids]
-    undated = np.isnan(stamps)
-    newest_first = np.where(undated, 0.0, -stamps)
-    return ids[np.lexsort((ids, newest_first, undated))]
 
 
 class SearchIndex:
@@ -290,6 +98,16 @@ class SearchIndex:
     def size(self) -> int:
         return self.state.size
 
+    def restore(self, state: IndexState) -> None:
+        """Start from a saved state (the cache's) instead of the current one."""
+        with self._lock:
+            self.state = state
+
+    def use_storage_of(self, saved: IndexState) -> None:
+        """Serve the same posts from another state's texts and postings (see IndexState.with_storage_of)."""
+        with self._lock:
+            self.state = self.state.with_storage_of(saved)
+
     @property
     def order(self) -> np.ndarray:
         return self.state.order
@@ -319,7 +137,7 @@ class SearchIndex:
                 timestamps=timestamps,
                 local_timestamps=np.concatenate((state.local_timestamps, batch.local_timestamps)),
                 repaired=np.concatenate((state.repaired, batch.repaired)),
-                order=_display_order(alive, timestamps),
+                order=display_order(alive, timestamps),
                 titles=state.titles + batch.titles,
                 derived={},
             )
@@ -332,7 +150,7 @@ class SearchIndex:
             state = self.state
             alive = state.alive.copy()
             alive[np.asarray(list(ids), dtype=np.int64)] = False
-            self.state = replace(state, alive=alive, order=_display_order(alive, state.timestamps), derived={})
+            self.state = replace(state, alive=alive, order=display_order(alive, state.timestamps), derived={})
 
     # ------------------------------------------------------------ candidates
 
@@ -348,16 +166,16 @@ class SearchIndex:
         """Mask of posts that may contain the term (None: any post), and whether exactly."""
         state = state or self.state
         points = [int(c) for c in code_points(folded_term)]
-        pairable = [point >= _SPACE for point in points]
+        pairable = [point >= SPACE for point in points]
         keys: set[int] = set()
         for position, point in enumerate(points):
             if position + 1 < len(points) and pairable[position] and pairable[position + 1]:
-                keys.add((point << _GRAM_SHIFT) | points[position + 1])
+                keys.add((point << GRAM_SHIFT) | points[position + 1])
         if not keys:
-            keys.update(point for point in points if point > _LAST_INVISIBLE)
+            keys.update(point for point in points if point > LAST_INVISIBLE)
         if not keys:
             return None, False
-        exact = (len(points) == 1 and points[0] > _LAST_INVISIBLE) or (len(points) == 2 and all(pairable))
+        exact = (len(points) == 1 and points[0] > LAST_INVISIBLE) or (len(points) == 2 and all(pairable))
         mask = None
         for key in keys:
             gram = self._gram_mask(state, key)

@@ -13,12 +13,12 @@ import os
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 from .archive import Archive, PostFile, read_batch
-from .folding import fold_table
 from .survey import folder_is_read, post_file_at, survey, walk
 
 BATCH_FILES = 1024
@@ -116,12 +116,15 @@ def _load_in_workers(
 
 
 def load_archive(
-    archive: Archive,
+    roots: Iterable[Path | str],
     progress: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     workers: int | None = None,
 ) -> Archive:
+    """Read every file of the archive at these roots, in this process, without the cache (the CLI
+    without a cache, tests, benchmarks). See opening.py for opening through the cache."""
     started = time.perf_counter()
+    archive = Archive(roots)
     files = survey_files(archive)
     load_files(archive, files, progress, should_stop, workers)
     archive.load_seconds = time.perf_counter() - started
@@ -230,56 +233,3 @@ def apply_file_changes(archive: Archive, paths: set[str]) -> int:
     if to_load:
         load_files(archive, to_load, workers=0)
     return len(gone) + len(to_load)
-
-
-def open_archive(
-    roots,
-    *,
-    rebuild: bool = False,
-    use_cache: bool = True,
-    on_archive: Callable[[Archive], None] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
-    notice: Callable[[str], None] | None = None,
-) -> tuple[Archive, bool]:
-    """Open an archive from its cache (then catch up with the disk) or by reading every file.
-
-    Returns the archive and whether it is complete (False when stopped while loading).
-    `on_archive` gets the archive as soon as it exists, so a UI can show it while it fills.
-    """
-    from . import cache
-
-    say = notice or (lambda message: None)
-    started = time.perf_counter()
-    archive = None
-    if use_cache and not rebuild:
-        try:
-            archive = cache.load(roots)
-        except cache.CacheError as error:
-            if str(error) != "no cache yet":
-                say(f"Cache not used: {error}. Reading every file again.")
-        except Exception as error:  # a damaged cache must never stop postshelf from starting
-            say(f"Cache not used: it could not be read ({type(error).__name__}). Reading every file again.")
-    from_cache = archive is not None
-    if archive is None:
-        archive = Archive(roots)
-    if on_archive is not None:
-        on_archive(archive)
-    fold_table()  # built once per process (~0.1 s): now, rather than on the first keystroke
-    if from_cache:
-        changed, removed = refresh(archive, progress, should_stop)
-        complete = not (should_stop is not None and should_stop())
-        dirty = bool(changed or removed)
-    else:
-        files = survey_files(archive)
-        complete = load_files(archive, files, progress, should_stop)
-        dirty = True
-    archive.load_seconds = time.perf_counter() - started
-    if use_cache and complete and dirty:
-        try:
-            directory = cache.save(archive)
-            cache.adopt_saved(archive, directory)
-        except Exception as error:  # OSError mostly (disk full, read-only); the cache is optional
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else type(error).__name__
-            say(f"Cache not written ({reason}); the next start reads every file again.")
-    return archive, complete

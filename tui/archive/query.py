@@ -77,7 +77,12 @@ _TOKEN = re.compile(
 
 
 @dataclass
-class _Token:
+class Token:
+    """One term of query text as typed: a word, a phrase, a qualifier or a parenthesis.
+
+    `text` is exactly what was typed for it, starting at `position`, so query text can be
+    edited term by term (query_text.py) without re-spacing the rest."""
+
     text: str
     negated: bool = False
     name: str | None = None
@@ -89,8 +94,9 @@ class _Token:
     """'(' or ')' for a grouping parenthesis (then negated applies to the group)."""
 
 
-def _tokens(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
+def tokenize(text: str) -> list[Token]:
+    """The terms of query text, in order. Raises QueryError (for the user) when it cannot be read."""
+    tokens: list[Token] = []
     position = 0
     depth = 0
     while position < len(text):
@@ -98,12 +104,12 @@ def _tokens(text: str) -> list[_Token]:
         # foo(bar) stays a word.
         opening = re.compile(r"-?\(").match(text, position)
         if opening:
-            tokens.append(_Token(opening.group(0), opening.group(0).startswith("-"), position=position, paren="("))
+            tokens.append(Token(opening.group(0), opening.group(0).startswith("-"), position=position, paren="("))
             depth += 1
             position = opening.end()
             continue
         if text[position] == ")" and depth:
-            tokens.append(_Token(")", position=position, paren=")"))
+            tokens.append(Token(")", position=position, paren=")"))
             depth -= 1
             position += 1
             continue
@@ -143,14 +149,14 @@ def _tokens(text: str) -> list[_Token]:
                 f"{name.lower()}:= (the exact value) works with {', '.join(f + ':' for f in EXACT_FIELDS)} only"
             )
         tokens.append(
-            _Token(match.group(0), negated, name.lower() if name else None, value, quoted, match.start(), exact)
+            Token(match.group(0), negated, name.lower() if name else None, value, quoted, match.start(), exact)
         )
     return tokens
 
 
 def parse(text: str) -> Query:
     """Parse a query. Raises QueryError with a message meant for the user."""
-    tokens = _tokens(text)
+    tokens = tokenize(text)
     sort = "date"
     groups: list[list[Term]] = []
     pending_or = False
@@ -228,7 +234,7 @@ def parse(text: str) -> Query:
     return Query(tuple(tuple(group) for group in groups), sort, text)
 
 
-def _term(token: _Token) -> Term | None:
+def _term(token: Token) -> Term | None:
     name, value, negated = token.name, token.value, token.negated
     if name is None:
         if not value.strip():

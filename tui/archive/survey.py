@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sites import Ignore, Keep, Layout, is_post_file, natural_key
+from .natural_order import natural_key
+from .sites import Ignore, Keep, Layout, is_post_file
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,21 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .archive import archive_key
+from .locations import archive_key, data_root
 
 STATE_VERSION = 1
 HISTORY_LIMIT = 500
 FLAGS = ("read", "unread", "bookmarked")
 """The `is:` values answered from this state."""
-
-
-def data_root() -> Path:
-    override = os.environ.get("POSTSHELF_DATA_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("postshelf", appauthor=False))
 
 
 def state_path_for(roots: Iterable[Path | str], profile: str = "default") -> Path:

@@ -9,7 +9,8 @@ from textual import on, work
 from textual.worker import get_current_worker
 
 from ..archive import Archive
-from ..archive.facets import FacetData, with_facet
+from ..archive.facet_query import with_facet
+from ..archive.facets import FacetData
 from ..archive.user_state import FlagMasks
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.post_list import PostList

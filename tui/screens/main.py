@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
@@ -14,10 +13,12 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ..archive import Archive, Post
-from ..archive.facets import FacetData, selected_facets
+from ..archive.facet_query import selected_facets
+from ..archive.facets import FacetData
 from ..archive.folding import fold
 from ..archive.index import highlight_spans
 from ..archive.query import SORTS, QueryError, parse
+from ..archive.query_text import has_sort, with_sort
 from ..archive.reading_session import ReadingSession
 from ..archive.user_state import FlagMasks, UserState
 from ..keymap import MAIN_BINDINGS
@@ -51,17 +52,6 @@ class StopsLoading(Protocol):
     """The app, which loads the archive (Esc stops it); the screen does not import the app."""
 
     def stop_loading(self) -> None: ...
-
-
-_SORT_QUALIFIER = re.compile(r"(?<!\S)sort:\S*")
-
-
-def with_sort(query_text: str, sort: str, default: str = "date") -> str:
-    """The query text with its sort: qualifier replaced (dropped when it is the default)."""
-    text = " ".join(_SORT_QUALIFIER.sub("", query_text).split())
-    if sort != default:
-        text = f"{text} sort:{sort}".strip()
-    return text
 
 
 class MainScreen(ReadingActions, FacetActions, PostActions):
@@ -285,7 +275,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         except QueryError as error:
             self.post_message(SearchFailed(text, str(error)))
             return
-        if self.options.default_sort != "date" and not _SORT_QUALIFIER.search(text):
+        if self.options.default_sort != "date" and not has_sort(text):
             query = replace(query, sort=self.options.default_sort)
         for result in archive.index.search(query, limit=FIRST_PAGE, should_stop=lambda: worker.is_cancelled):
             if worker.is_cancelled:
@@ -434,7 +424,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
             query = parse(self.query_text)
         except QueryError:
             return self.options.default_sort
-        return query.sort if _SORT_QUALIFIER.search(self.query_text) else self.options.default_sort
+        return query.sort if has_sort(self.query_text) else self.options.default_sort
 
     def set_sort(self, sort: str) -> None:
         if sort not in SORTS:

@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from ..cli_options import add_cache_options
+
 DEFAULT_HOST = "127.0.0.1"
 
 
@@ -149,9 +151,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="web: the address browsers reach this server at, when behind a proxy (default: the one they used)",
     )
-    p.add_argument("--rebuild", action="store_true", help="ignore the cache: read every file again")
-    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    return p
+    return add_cache_options(p)
 
 
 def main(argv: list[str]) -> int:
@@ -198,7 +198,7 @@ def main(argv: list[str]) -> int:
         if authorized is not None:
             AuthorizedKeys(authorized, say).check()
         if args.ssh is not None:
-            from ..archive.user_state import data_root
+            from ..archive.locations import data_root
 
             host_key = args.host_key or data_root() / HOST_KEY_NAME
             if host_key.exists():
@@ -226,7 +226,7 @@ def main(argv: list[str]) -> int:
             args.token = new_token()
 
     from ..archive.cache import release_free_memory
-    from ..archive.loader import open_archive
+    from ..archive.opening import open_archive
     from .sessions import Limits, remove_stale_folders, start_factory
 
     for folder in remove_stale_folders():
@@ -282,7 +282,7 @@ async def _follow_changes(roots: list[Path], factory, stop: asyncio.Event) -> No
 async def _serve(args, factory, authorized: Path | None, idle: float, roots: list[Path]) -> int:
     import resource
 
-    from ..archive.user_state import data_root
+    from ..archive.locations import data_root
     from . import ssh
 
     # Room for a flood of sockets before login (gate.CEILING) besides every reader's.

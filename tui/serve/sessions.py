@@ -69,10 +69,14 @@ DISPLAY, SSH_AUTH_SOCK or the like: nothing of the server's desktop or agent."""
 
 def caused_by_memory(error: BaseException | None) -> bool:
     """A MemoryError, or an error raised while handling one: Pygments, for one, turns a
-    MemoryError while compiling a lexer's patterns into a ValueError."""
+    MemoryError while compiling a lexer's patterns into a ValueError. C code that fails to
+    allocate can also return without a MemoryError (`re` compiling a pattern, at the limit):
+    CPython then raises SystemError('error return without exception set'), which counts too."""
     seen = 0
     while error is not None and seen < 20:
         if isinstance(error, MemoryError):
+            return True
+        if isinstance(error, SystemError) and "error return without exception set" in str(error):
             return True
         error = error.__cause__ or error.__context__
         seen += 1

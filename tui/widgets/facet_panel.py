@@ -6,7 +6,7 @@ ending in a "… N more" row) and paints only the rows on screen, so thousands o
 nothing until looked at, and new counts re-label rows without rebuilding widgets.
 
 The panel never filters by itself. It posts `Chosen(kind, value)`; the screen writes the
-qualifier into the query (tui.archive.facets.with_facet), then tells the panel what the query
+qualifier into the query (tui.archive.facet_query.with_facet), then tells the panel what the query
 selects (`select`) and what its results count (`show_counts`).
 """
 
@@ -23,7 +23,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 
-from ..archive.facets import UNDATED, FacetCounts
+from ..archive.facet_counts import FacetCounts
+from ..archive.facet_storage import UNDATED
 from ..archive.sanitize import one_line
 from .virtual_list import VirtualList
 
@@ -144,7 +145,7 @@ class FacetPanel(VirtualList):
         self._relayout()
 
     def select(self, selection: dict[str, str]) -> None:
-        """Mark the facets the query selects ({kind: value}, see facets.selected_facets)."""
+        """Mark the facets the query selects ({kind: value}, see facet_query.selected_facets)."""
         if selection != self._selection:
             self._selection = dict(selection)
             self._relayout()

@@ -1,0 +1,162 @@
+"""Building the index of a batch of posts: fold their texts, store them, list their grams.
+
+CPU-heavy, so it runs where the files were read (a loader process for big archives); the
+result (an IndexBatch) is cheap to append to the SearchIndex (index.py). Each batch of up to
+2,048 posts becomes a segment with its own small posting lists: for each character and each
+pair of adjacent characters, the posts (2-byte local ids) whose folded text contains it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC
+
+import numpy as np
+
+from .field_values import category_values, source_host
+from .folding import code_points, fold, fold_code_points
+from .post import Post
+
+GRAM_SHIFT = 21  # code points fit in 21 bits; a bigram key is (first << 21) | second
+SEGMENT_DOCS = 2048
+_DOC_BITS = 11
+_DOC_SEPARATOR = 0x1E  # never in post text: control characters are stripped on load
+LAST_INVISIBLE = 0x20  # spaces, newlines and controls are not indexed alone...
+SPACE = 0x20  # ... but a space is, as half of a bigram, so phrases narrow well
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Posting lists for posts base .. base+size-1, ids stored relative to base."""
+
+    base: int
+    size: int
+    keys: np.ndarray  # uint64, sorted
+    starts: np.ndarray  # uint32, len(keys) + 1
+    ids: np.ndarray  # uint16 local ids, grouped by key
+
+    def local_ids(self, key: int) -> np.ndarray:
+        where = int(np.searchsorted(self.keys, np.uint64(key)))
+        if where < len(self.keys) and int(self.keys[where]) == key:
+            return self.ids[self.starts[where] : self.starts[where + 1]]
+        return self.ids[:0]
+
+
+@dataclass(frozen=True, slots=True)
+class TextBatch:
+    """Folded texts of a batch of posts, ready to append to the text store."""
+
+    blob: bytes
+    starts: np.ndarray  # int64, relative to the batch blob
+    title_ends: np.ndarray
+    ends: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class IndexBatch:
+    """Everything the index needs about a batch of posts; built off the UI thread."""
+
+    size: int
+    segments: tuple[Segment, ...]  # bases relative to the batch
+    texts: TextBatch
+    timestamps: np.ndarray
+    local_timestamps: np.ndarray
+    repaired: np.ndarray
+    titles: list[str]  # folded
+    fields: dict[str, dict[str, list[int]]]  # name -> folded value -> batch-relative ids
+
+
+def doc_text(post: Post, body_text: str) -> str:
+    levels = " ".join(level for path in post.categories for level in path)
+    return "\n".join((post.title, post.author, levels, " ".join(post.tags), body_text))
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique without the hash table numpy 2 builds first (8x slower here on 10M keys)."""
+    values.sort()
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def _segment(base: int, folded: np.ndarray, size: int) -> Segment:
+    """Posting lists for `size` posts whose folded code points are `folded` (separated)."""
+    local_doc = np.cumsum(folded == _DOC_SEPARATOR, dtype=np.uint64)
+    visible = folded > LAST_INVISIBLE
+    in_pairs = folded >= SPACE
+    wide = folded.astype(np.uint64)
+    unigrams = (wide[visible] << np.uint64(_DOC_BITS)) | local_doc[visible]
+    pair = in_pairs[:-1] & in_pairs[1:]
+    bigram_keys = (wide[:-1][pair] << np.uint64(GRAM_SHIFT)) | wide[1:][pair]
+    bigrams = (bigram_keys << np.uint64(_DOC_BITS)) | local_doc[:-1][pair]
+    del wide, bigram_keys
+    entries = _sorted_unique(np.concatenate((unigrams, bigrams)))
+    del unigrams, bigrams
+    keys = entries >> np.uint64(_DOC_BITS)
+    ids = (entries & np.uint64((1 << _DOC_BITS) - 1)).astype(np.uint16)
+    if len(keys):
+        group_starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        unique_keys = keys[group_starts]
+        starts = np.append(group_starts, len(keys)).astype(np.uint32)  # < 2048 docs x grams
+    else:
+        unique_keys, starts = keys, np.zeros(1, dtype=np.uint32)
+    return Segment(base, size, unique_keys, starts, ids)
+
+
+def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
+    """Fold, store and index a batch of posts. CPU-heavy: call it off the UI thread."""
+    size = len(posts)
+    segments = []
+    blob_parts: list[bytes] = []
+    starts = np.zeros(size, dtype=np.int64)
+    title_ends = np.zeros(size, dtype=np.int64)
+    ends = np.zeros(size, dtype=np.int64)
+    offset = 0
+    folded_titles: list[str] = []
+    for first in range(0, size, SEGMENT_DOCS):
+        last = min(first + SEGMENT_DOCS, size)
+        joined = "\x1e".join(doc_text(posts[i], body_texts[i]) for i in range(first, last))
+        folded = fold_code_points(code_points(joined))
+        parts = folded.tobytes().decode("utf-32-le", "surrogatepass").split("\x1e")
+        for position, part in enumerate(parts):
+            doc = first + position
+            title = part[: len(posts[doc].title)]
+            folded_titles.append(title)
+            encoded = part.encode("utf-8", "surrogatepass")
+            starts[doc] = offset
+            title_ends[doc] = offset + len(title.encode("utf-8", "surrogatepass"))
+            offset += len(encoded)
+            ends[doc] = offset
+            blob_parts.append(encoded)
+        segments.append(_segment(first, folded, last - first))
+
+    timestamps = np.full(size, np.nan)
+    local_timestamps = np.full(size, np.nan)
+    repaired = np.zeros(size, dtype=bool)
+    fields: dict[str, dict[str, list[int]]] = {"author": {}, "cat": {}, "tag": {}, "source": {}}
+    folded_values: dict[str, str] = {}
+    for doc, post in enumerate(posts):
+        if post.date is not None:
+            timestamps[doc] = post.date.timestamp()
+            # date:/before:/after: compare the date as the post shows it (its own zone).
+            local_timestamps[doc] = post.date.replace(tzinfo=UTC).timestamp()
+        repaired[doc] = post.repaired
+        entries = {
+            "author": post.authors,
+            "cat": category_values(post.categories),
+            "tag": post.tags,
+            "source": (source_host(post.link),) if post.link else (),
+        }
+        for name, items in entries.items():
+            for item in set(items):
+                if item:
+                    folded_item = folded_values.get(item)
+                    if folded_item is None:
+                        folded_item = folded_values[item] = fold(item)
+                    fields[name].setdefault(folded_item, []).append(doc)
+    texts = TextBatch(b"".join(blob_parts), starts, title_ends, ends)
+    return IndexBatch(size, tuple(segments), texts, timestamps, local_timestamps, repaired, folded_titles, fields)

@@ -1,0 +1,104 @@
+"""The search index's data: an immutable state that searches run on while batches are added.
+
+Post ids are positions in load order; the display order (newest first, undated last) is a
+separate array, recomputed when posts are added or removed. Texts live in one blob for the
+posts read from a cache (memory-mapped) and a growing one for the posts added since.
+"""
+
+from __future__ import annotations
+
+import mmap
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .index_batch import Segment
+
+Blob = bytes | bytearray | mmap.mmap
+"""Folded post texts: bytes, a read-only map of the cache's file, or a growing bytearray."""
+
+
+def display_order(alive: np.ndarray, timestamps: np.ndarray) -> np.ndarray:
+    """Alive ids, newest first, undated last; ties in load order (file path order)."""
+    ids = np.flatnonzero(alive)
+    stamps = timestamps[ids]
+    undated = np.isnan(stamps)
+    newest_first = np.where(undated, 0.0, -stamps)
+    return ids[np.lexsort((ids, newest_first, undated))]
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """An immutable view of the index; searches run on the state they started with."""
+
+    size: int
+    segments: tuple[Segment, ...]
+    main_blob: Blob  # of posts < main_docs
+    main_docs: int
+    delta_blob: bytearray  # posts >= main_docs (appended only while holding the index lock)
+    starts: np.ndarray
+    title_ends: np.ndarray
+    ends: np.ndarray
+    alive: np.ndarray
+    timestamps: np.ndarray
+    local_timestamps: np.ndarray
+    repaired: np.ndarray
+    order: np.ndarray  # alive ids, newest first, undated last
+    titles: list[str]
+    fields: dict[str, dict[str, list[np.ndarray]]]
+    derived: dict = field(default_factory=dict)
+    """Values computed from this state on demand (title ranks)."""
+
+    def blob_for(self, doc: int):
+        return self.main_blob if doc < self.main_docs else self.delta_blob
+
+    @classmethod
+    def restored(
+        cls,
+        *,
+        segments: tuple[Segment, ...],
+        blob: Blob,
+        starts: np.ndarray,
+        title_ends: np.ndarray,
+        ends: np.ndarray,
+        alive: np.ndarray,
+        timestamps: np.ndarray,
+        local_timestamps: np.ndarray,
+        repaired: np.ndarray,
+        titles: list[str],
+        fields: dict[str, dict[str, list[np.ndarray]]],
+    ) -> IndexState:
+        """A state read back from a cache: every post's text in one blob, the order recomputed."""
+        size = len(starts)
+        return cls(
+            size=size,
+            segments=segments,
+            main_blob=blob,
+            main_docs=size,
+            delta_blob=bytearray(),
+            starts=starts,
+            title_ends=title_ends,
+            ends=ends,
+            alive=alive,
+            timestamps=timestamps,
+            local_timestamps=local_timestamps,
+            repaired=repaired,
+            order=display_order(alive, timestamps),
+            titles=titles,
+            fields=fields,
+        )
+
+    def with_storage_of(self, other: IndexState) -> IndexState:
+        """This state with another's texts and posting lists, for the same posts (the
+        memory-mapped ones of a cache just written), so the in-memory copies can be freed."""
+        return replace(
+            self,
+            segments=other.segments,
+            main_blob=other.main_blob,
+            main_docs=other.main_docs,
+            delta_blob=bytearray(),
+            starts=other.starts,
+            title_ends=other.title_ends,
+            ends=other.ends,
+            derived={},
+        )
