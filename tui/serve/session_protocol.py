@@ -17,6 +17,7 @@ Kept apart (and free of imports from the rest of the package) so that the sessio
 from __future__ import annotations
 
 import json
+import resource
 import socket
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ GRACE = 5.0
 MAX_MESSAGE = 65536
 EXIT_MEMORY = 86
 """A session's exit status when it ran out of its memory (RLIMIT_AS: a MemoryError)."""
+MEMORY_HEADROOM = 8 * 1024 * 1024
+"""Bytes below its address-space limit at which a session counts as having run out of memory."""
 
 
 def caused_by_memory(error: BaseException | None) -> bool:
@@ -37,6 +40,28 @@ def caused_by_memory(error: BaseException | None) -> bool:
         error = error.__cause__ or error.__context__
         seen += 1
     return False
+
+
+def ran_out_of_memory(error: BaseException | None) -> bool:
+    """Whether a session's error means it ran out of memory: caused by a MemoryError, or any
+    error once the process came within MEMORY_HEADROOM of its address-space limit. A C
+    extension whose allocation fails may raise SystemError ("error return without exception
+    set") instead of MemoryError: Rich's rendering did, under a 1 MB limit."""
+    if error is None:
+        return False
+    return caused_by_memory(error) or reached_memory_limit()
+
+
+def reached_memory_limit() -> bool:
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return False
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            peak = next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmPeak:")), 0)
+    except OSError:
+        return False
+    return peak >= soft - MEMORY_HEADROOM
 
 
 @dataclass(frozen=True)

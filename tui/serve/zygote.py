@@ -19,7 +19,7 @@ import time
 import traceback
 
 from .session_process import run_session
-from .session_protocol import EXIT_MEMORY, GRACE, MAX_MESSAGE, Limits, caused_by_memory, send
+from .session_protocol import EXIT_MEMORY, GRACE, MAX_MESSAGE, Limits, ran_out_of_memory, send
 
 
 class ZygoteSession:
@@ -231,7 +231,7 @@ class Zygote:
             self._leave_zygote([*fds, notify.fileno()])
             status = run_session(self.archive, self.roots, request, fds, self.limits, notify)
         except BaseException as error:  # noqa: BLE001 - shown on the reader's terminal, then gone
-            if caused_by_memory(error):
+            if ran_out_of_memory(error):
                 status = EXIT_MEMORY
             else:
                 traceback.print_exc()
