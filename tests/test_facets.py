@@ -77,12 +77,8 @@ def write_post(
 
 
 @pytest.fixture(scope="module")
-def real() -> tuple[Archive, FacetData]:
-    from tests.conftest import REAL
-
-    if not REAL.is_dir():
-        pytest.skip(f"the real corpus is not here ({REAL})")
-    archive = Archive.load([REAL])
+def real(real_corpus) -> tuple[Archive, FacetData]:
+    archive = Archive.load([real_corpus])
     return archive, FacetData.build(archive.posts)
 
 
