@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import settle
 from hostile_corpus import build_hostile_corpus, restore_permissions
 from tui.archive import cache
 from tui.archive.archive import Archive, find_post_files
@@ -313,8 +314,7 @@ async def test_nothing_writes_into_the_archive(tmp_path: Path) -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_until(pilot, lambda: app.loading_complete)
             await pilot.press("j", "j", "enter", "escape", "exclamation_mark")
-            await pilot.pause(0.3)
-            await app.workers.wait_for_complete()
+            await settle(pilot)
         assert snapshot(root, corpus["outside"]) == before
     finally:
         restore_permissions(root)
@@ -331,7 +331,7 @@ root, point = sys.argv[1], sys.argv[2]
 
 def pause():
     print("PAUSED", flush=True)
-    time.sleep(120)
+    time.sleep(120)  # the subject: frozen mid-save until the test kills it
 
 def half_then_pause(path, data):
     with open(path, "wb") as file:
@@ -474,7 +474,7 @@ def check_strips(strips, where: str) -> None:
 
 async def test_app_opens_every_hostile_post(hostile: dict) -> None:
     from tui.app import PostshelfApp
-    from tui.screens.main import OPEN_DELAY
+    from tui.screens.skipped import SkippedScreen
     from tui.widgets.post_list import PostList
     from tui.widgets.reader_body import ReaderBody
 
@@ -490,8 +490,8 @@ async def test_app_opens_every_hostile_post(hostile: dict) -> None:
         for position in range(expected):
             if position:
                 await pilot.press("j" if position % 2 else "down")
-            await pilot.pause(OPEN_DELAY + 0.02)
-            # The reader renders in a thread: wait until it shows this post, completely.
+            # The post opens after a debounce and renders in a thread: wait until the reader
+            # shows this post (not the one before), completely.
             await wait_until(
                 pilot,
                 lambda: (
@@ -508,7 +508,8 @@ async def test_app_opens_every_hostile_post(hostile: dict) -> None:
         assert len(set(seen)) == expected
 
         await pilot.press("exclamation_mark")  # the skipped files, with their reasons
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: isinstance(app.screen, SkippedScreen))
+        await pilot.pause()
         check_strips(app.screen._compositor.render_strips(), "skipped screen")
         screen = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "outside the archive" in screen or "not a regular file" in screen

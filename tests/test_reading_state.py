@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_app import header, screen_text, settle, status
+from helpers import header, screen_text, settle, status, wait_for
 from tui.app import PostshelfApp
 from tui.archive import Archive
 from tui.archive.sites import natural_key
 from tui.archive.user_state import FlagMasks, UserState, state_path_for
+from tui.screens.main import READ_AFTER
 from tui.widgets.post_list import PostList
 from tui.widgets.search_bar import SearchBar
 
@@ -92,7 +93,7 @@ async def test_reading_marks_bookmarks_and_restart(real_corpus: Path) -> None:
         post_list = app.screen.query_one(PostList)
         lines = screen_text(post_list).splitlines()
         assert lines[0].lstrip().startswith("●")  # everything starts unread
-        await pilot.pause(1.2)
+        await pilot.pause(READ_AFTER + 0.2)  # the subject: longer than a post takes to count as read
         assert app.screen.user_state.read == set()  # the post opened at start is not "read"
 
         await pilot.press("j", "enter")
@@ -227,8 +228,8 @@ async def test_reading_an_unread_list_keeps_the_post_in_place(real_corpus: Path)
         post_list = app.screen.query_one(PostList)
         await pilot.press("g", "j", "j", "enter")
         await settle(pilot)
-        await pilot.pause(1.2)
         third = app.archive.posts[int(post_list.order_ids()[2])]
+        await wait_for(pilot, lambda: app.screen.user_state.read, "the post to count as read")
         assert app.screen.user_state.read == {str(third.path)}
         assert post_list.count == 65 and post_list.cursor == 2  # still listed, cursor kept
         assert third.title in header(app)

@@ -33,7 +33,7 @@ def test_killing_the_writer_never_leaves_a_broken_state_file(tmp_path: Path) -> 
             [sys.executable, "-c", WRITER, str(path)], cwd=REPO, stdout=subprocess.PIPE, text=True
         )
         assert writer.stdout.readline()  # at least one complete write
-        time.sleep(delay)
+        time.sleep(delay)  # the subject: kill the writer at different points of its saves
         writer.send_signal(signal.SIGKILL)
         writer.wait()
         state, notice = UserState.load(path)
