@@ -134,8 +134,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
     ]
     if missing:
         terminalreporter.write_line(
-            f"{len(missing)} tests skipped: they {MISSING_CORPUS} at {CORPUS} (not in this checkout; "
-            "set POSTSHELF_CORPUS to its folder)",
+            f"{len(missing)} tests skipped: the sample corpus is not at {CORPUS} "
+            "(it sits beside the checkout in the workplace; set POSTSHELF_CORPUS to use another folder)",
             yellow=True,
         )
 

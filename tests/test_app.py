@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC
 from pathlib import Path
 
+import pytest
+
 from helpers import header, screen_text, settle, status, wait_for, wait_for_live_reload
 from tui.app import PostshelfApp
 from tui.archive.archive import Archive
@@ -192,6 +194,7 @@ async def test_search_highlights_and_n_moves_between_matches(real_corpus: Path) 
         assert f"match {total} of {total}" in status(app)
 
 
+@pytest.mark.slow
 async def test_bad_query_is_explained_and_results_stay(real_corpus: Path) -> None:
     app = PostshelfApp([real_corpus])
     async with app.run_test(size=(100, 30)) as pilot:
@@ -211,6 +214,7 @@ async def test_bad_query_is_explained_and_results_stay(real_corpus: Path) -> Non
         assert post_list.count == 0
 
 
+@pytest.mark.slow
 async def test_qualifiers_and_folding_in_the_app(real_corpus: Path) -> None:
     app = PostshelfApp([real_corpus])
     async with app.run_test(size=(100, 30)) as pilot:
@@ -256,6 +260,7 @@ def big_archive(count: int) -> Archive:
     return archive
 
 
+@pytest.mark.slow
 async def test_virtual_list_with_100k_rows() -> None:
     archive = big_archive(100_000)
     app = PostshelfApp([], archive=archive)
@@ -298,6 +303,7 @@ async def test_new_files_appear_while_the_app_runs(archive_dir: Path) -> None:
         assert "JSON frontmatter" not in {p.title for p in app.archive.ordered_posts()}
 
 
+@pytest.mark.slow
 async def test_loading_progress_and_stop(tmp_path: Path) -> None:
     root = tmp_path / "many"
     root.mkdir()

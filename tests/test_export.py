@@ -372,6 +372,7 @@ async def test_an_existing_file_needs_a_second_enter(real_corpus: Path, tmp_path
         assert target.read_text(encoding="utf-8") == post_as_markdown(post, app.archive.read_markdown(post))
 
 
+@pytest.mark.slow
 async def test_writing_into_the_archive_is_refused_on_screen(archive_copy: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     before = listing(archive_copy)

@@ -459,6 +459,7 @@ async def test_panel_show_counts_relabels_in_place(real) -> None:
         assert not any(segment.style.bold for segment in zero_strip if "二次元" in segment.text)
 
 
+@pytest.mark.slow
 async def test_panel_long_lists_come_a_page_at_a_time(tmp_path: Path) -> None:
     for number in range(130):
         write_post(

@@ -237,6 +237,7 @@ RSS 234 MB), see docs/robustness.md. A billion-laughs expansion or an unbounded 
 need gigabytes."""
 
 
+@pytest.mark.slow
 def test_index_json_lists_every_skip_and_adds_up(hostile: dict) -> None:
     result, peak_mb = run_cli("index", "--json", "--no-cache", str(hostile["root"]), trace=True)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -249,6 +250,7 @@ def test_index_json_lists_every_skip_and_adds_up(hostile: dict) -> None:
     assert peak_mb < MEMORY_CEILING_MB, f"peak {peak_mb:.0f} MB allocated"
 
 
+@pytest.mark.slow
 def test_undecodable_file_names_round_trip_through_json(hostile: dict) -> None:
     result, _ = run_cli("search", "--json", "--no-cache", str(hostile["root"]), "-q", "title:Undecodable")
     assert result.returncode == 0, result.stderr[-2000:]
@@ -289,6 +291,7 @@ def make_read_only(folder: Path) -> None:
     os.chmod(folder, os.lstat(folder).st_mode & ~0o222)
 
 
+@pytest.mark.slow
 async def test_nothing_writes_into_the_archive(tmp_path: Path) -> None:
     from tui.app import PostshelfApp
 
@@ -472,6 +475,7 @@ def check_strips(strips, where: str) -> None:
             assert not link or (SAFE_LINK.match(link) and not FORBIDDEN.search(link)), (where, link)
 
 
+@pytest.mark.slow
 async def test_app_opens_every_hostile_post(hostile: dict) -> None:
     from tui.app import PostshelfApp
     from tui.screens.skipped import SkippedScreen

@@ -673,6 +673,7 @@ def test_every_key_has_a_description_for_help() -> None:
     assert rows["Close"] == "Esc q"
 
 
+@pytest.mark.slow
 async def test_main_screen_keys_copy_open_and_list_links(tmp_path: Path, monkeypatch) -> None:
     from test_app import header, settle
     from tui.cli import demo_path

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from helpers import header, screen_text, settle, status, wait_for
 from tui.app import PostshelfApp
 from tui.archive import Archive
@@ -85,6 +87,7 @@ def test_flag_masks_answer_is_queries(real_corpus: Path) -> None:
 # ---------------------------------------------------------------- in the app
 
 
+@pytest.mark.slow
 async def test_reading_marks_bookmarks_and_restart(real_corpus: Path) -> None:
     archive_before = _snapshot_files(real_corpus)
     app = PostshelfApp([real_corpus], watch=False)
@@ -134,6 +137,7 @@ async def test_reading_marks_bookmarks_and_restart(real_corpus: Path) -> None:
     assert saved["read"] == [] and list(saved["bookmarks"]) == [str(second.path)]
 
 
+@pytest.mark.slow
 async def test_next_unread_mark_all_read_history_sort_and_full_width(real_corpus: Path) -> None:
     app = PostshelfApp([real_corpus], watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -219,6 +223,7 @@ async def test_a_corrupt_state_file_does_not_stop_the_app(real_corpus: Path) -> 
     assert len(list(path.parent.glob("*.corrupt-*.json"))) == 1
 
 
+@pytest.mark.slow
 async def test_reading_an_unread_list_keeps_the_post_in_place(real_corpus: Path) -> None:
     app = PostshelfApp([real_corpus], watch=False)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -100,6 +100,7 @@ async def open_session(conn, term_size=(80, 24), until: str | None = SMALL_SHOWN
 # ---------------------------------------------------------------- before login
 
 
+@pytest.mark.slow
 def test_idle_sockets_do_not_keep_a_reader_out(serve, keys, small_archive):
     """50 silent sockets, re-opened as they are dropped, while an authorized `ssh` gets in."""
     server = serve(corpus=small_archive)
@@ -231,6 +232,7 @@ async def test_one_session_per_connection_and_a_few_per_key(serve, keys, small_a
     server.wait_for(r"refused: 2 sessions for this key already")
 
 
+@pytest.mark.slow
 async def test_connections_without_a_session_are_closed(serve, keys, small_archive):
     server = serve("--unused-timeout", "2s", "--max-sessions", "1", corpus=small_archive)
     idle = await connect(server.port, keys["alice"])  # logged in, never asks for a session
@@ -274,6 +276,7 @@ async def test_a_huge_window_is_cut_to_size(serve, keys, small_archive):
     server.wait_for(r"terminal size cut to 500x200")
 
 
+@pytest.mark.slow
 async def test_an_environment_flood_is_discarded(serve, keys, small_archive):
     server = serve(corpus=small_archive)
     conn = await connect(server.port, keys["alice"])

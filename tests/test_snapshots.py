@@ -59,6 +59,7 @@ def test_help_screen(snap_compare, size) -> None:
     assert snap_compare(PostshelfApp([demo_path()]), terminal_size=size, run_before=help_screen)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_links_screen(snap_compare, size) -> None:
     async def links(pilot) -> None:

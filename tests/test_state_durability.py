@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO
 from tui.archive.user_state import UserState
 
@@ -26,6 +28,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_killing_the_writer_never_leaves_a_broken_state_file(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     for delay in (0.15, 0.3, 0.45, 0.6, 0.75):
