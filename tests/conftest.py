@@ -108,6 +108,13 @@ E2E_SIGNS = ("run_test(", "snap_compare", "run_cli(", "subprocess.")
 """What a test's source shows when it drives the real app (Pilot, snapshots) or runs the CLI."""
 
 
+def pytest_configure(config) -> None:
+    """Snapshots are updated in one process: a worker of pytest-xdist sees only the snapshots of
+    its own tests, and syrupy deletes the others as unused on --snapshot-update."""
+    if config.getoption("--snapshot-update", default=False) and config.getoption("numprocesses", default=None):
+        raise pytest.UsageError("--snapshot-update needs a run in one process: add -n 0")
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
