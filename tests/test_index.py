@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import sys
 import tempfile
 from datetime import UTC
@@ -30,7 +32,9 @@ from generate_archive import generate  # noqa: E402
 @lru_cache(maxsize=1)
 def corpus() -> tuple[Archive, list[str]]:
     """The real corpus (when present) plus 150 generated posts, and each post's plain text."""
-    generated = Path(tempfile.mkdtemp(prefix="postshelf-index-")) / "generated"
+    folder = tempfile.mkdtemp(prefix="postshelf-index-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # built once per process, removed with it
+    generated = Path(folder) / "generated"
     generate(generated, 150, seed=3)
     roots = [generated] + ([REAL] if REAL.is_dir() else [])
     archive = Archive.load(roots)
