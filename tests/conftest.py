@@ -1,8 +1,15 @@
 """Shared fixtures: a small archive written file by file with every case the loader handles,
-and the real corpus from ../shared when this checkout sits in the workplace."""
+and the real corpus from ../shared when this checkout sits in the workplace.
+
+Every test runs in its own HOME, XDG folders and postshelf cache/data/config folders, so tests
+can run in parallel (pytest-xdist) and never touch the user's files. Markers are added here by
+what a test uses: `corpus` (a fixture of ../shared), `e2e` (the real app through Pilot or a
+snapshot, or a subprocess of the CLI; every `serve` test is one too).
+"""
 
 from __future__ import annotations
 
+import inspect
 import os
 from pathlib import Path
 
@@ -94,13 +101,69 @@ IGNORED_FILES: dict[str, str] = {
 }
 
 
+MISSING_CORPUS = "needs the sample corpus"
+"""How the skip reason of a test without ../shared starts (counted in one line of the summary)."""
+CORPUS_FIXTURES = {"real_corpus", "sites_corpus", "seed_corpus"}
+E2E_SIGNS = ("run_test(", "snap_compare", "run_cli(", "subprocess.")
+"""What a test's source shows when it drives the real app (Pilot, snapshots) or runs the CLI."""
+
+
+def pytest_configure(config) -> None:
+    """Snapshots are updated in one process: a worker of pytest-xdist sees only the snapshots of
+    its own tests, and syrupy deletes the others as unused on --snapshot-update."""
+    if config.getoption("--snapshot-update", default=False) and config.getoption("numprocesses", default=None):
+        raise pytest.UsageError("--snapshot-update needs a run in one process: add -n 0")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.corpus)
+        if item.get_closest_marker("serve") or _drives_the_app(item):
+            item.add_marker(pytest.mark.e2e)
+
+
+def _drives_the_app(item) -> bool:
+    function = getattr(item, "function", None)
+    try:
+        source = inspect.getsource(function) if function is not None else ""
+    except (OSError, TypeError):
+        return False
+    return "snap_compare" in getattr(item, "fixturenames", ()) or any(sign in source for sign in E2E_SIGNS)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line, whatever the options: how many tests skipped for want of ../shared."""
+    missing = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and MISSING_CORPUS in str(report.longrepr[2])
+    ]
+    if missing:
+        terminalreporter.write_line(
+            f"{len(missing)} tests skipped: the sample corpus is not at {CORPUS} "
+            "(it sits beside the checkout in the workplace; set POSTSHELF_CORPUS to use another folder)",
+            yellow=True,
+        )
+
+
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory, monkeypatch) -> Path:
-    """Every test gets its own cache, state and config: never the user's, never another test's."""
+    """Every test gets its own cache, state, config, HOME and XDG folders: never the user's,
+    never another test's (tests run in parallel)."""
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("POSTSHELF_CACHE_DIR", str(folder))
     monkeypatch.setenv("POSTSHELF_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("POSTSHELF_CONFIG", str(tmp_path_factory.mktemp("config") / "config.toml"))
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for name, relative in (
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_STATE_HOME", ".local/state"),
+    ):
+        monkeypatch.setenv(name, str(home / relative))
     return folder
 
 
@@ -119,23 +182,23 @@ def archive_dir(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture()
+@pytest.fixture(scope="session")
 def real_corpus() -> Path:
     if not REAL.is_dir():
-        pytest.skip(f"the real corpus is not here ({REAL}); these tests run inside the workplace only")
+        pytest.skip(f"{MISSING_CORPUS}: the real posts are not here ({REAL})")
     return REAL
 
 
-@pytest.fixture()
+@pytest.fixture(scope="session")
 def sites_corpus() -> Path:
     sites = CORPUS / "sites"
     if not sites.is_dir():
-        pytest.skip(f"the site repositories are not here ({sites}); these tests run inside the workplace only")
+        pytest.skip(f"{MISSING_CORPUS}: the site repositories are not here ({sites})")
     return sites
 
 
-@pytest.fixture()
+@pytest.fixture(scope="session")
 def seed_corpus() -> Path:
     if not SEED.is_dir():
-        pytest.skip(f"the seed post is not here ({SEED})")
+        pytest.skip(f"{MISSING_CORPUS}: the seed post is not here ({SEED})")
     return SEED

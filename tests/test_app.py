@@ -5,45 +5,17 @@ from __future__ import annotations
 from datetime import UTC
 from pathlib import Path
 
-from textual.pilot import Pilot
+import pytest
 
+from helpers import header, screen_text, settle, status, wait_for, wait_for_live_reload
 from tui.app import PostshelfApp
 from tui.archive.archive import Archive
 from tui.screens.help import HelpScreen
-from tui.screens.main import OPEN_DELAY
 from tui.screens.skipped import SkippedScreen
 from tui.widgets.post_list import PostList
 from tui.widgets.reader_body import ReaderBody
 from tui.widgets.reader_header import ReaderHeader
 from tui.widgets.search_bar import SearchBar
-from tui.widgets.status_line import StatusLine
-
-
-async def settle(pilot: Pilot) -> None:
-    """Wait for loading, searching, the open debounce and rendering to finish."""
-    app = pilot.app
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause(OPEN_DELAY + 0.05)
-        await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def screen_text(widget) -> str:
-    """What the terminal shows in the widget's region, composed exactly as it is painted."""
-    strips = widget.app.screen._compositor.render_strips()
-    region = widget.region
-    return "\n".join(strips[y].crop(region.x, region.right).text for y in range(region.y, region.bottom))
-
-
-def status(app) -> str:
-    return screen_text(app.screen.query_one(StatusLine)).strip()
-
-
-def header(app) -> str:
-    """The header's text with wrapped lines joined back."""
-    return " ".join(line.strip() for line in screen_text(app.screen.query_one(ReaderHeader)).splitlines())
 
 
 async def test_opens_the_real_corpus_and_reads_posts(real_corpus: Path) -> None:
@@ -222,6 +194,7 @@ async def test_search_highlights_and_n_moves_between_matches(real_corpus: Path) 
         assert f"match {total} of {total}" in status(app)
 
 
+@pytest.mark.slow
 async def test_bad_query_is_explained_and_results_stay(real_corpus: Path) -> None:
     app = PostshelfApp([real_corpus])
     async with app.run_test(size=(100, 30)) as pilot:
@@ -241,6 +214,7 @@ async def test_bad_query_is_explained_and_results_stay(real_corpus: Path) -> Non
         assert post_list.count == 0
 
 
+@pytest.mark.slow
 async def test_qualifiers_and_folding_in_the_app(real_corpus: Path) -> None:
     app = PostshelfApp([real_corpus])
     async with app.run_test(size=(100, 30)) as pilot:
@@ -286,6 +260,7 @@ def big_archive(count: int) -> Archive:
     return archive
 
 
+@pytest.mark.slow
 async def test_virtual_list_with_100k_rows() -> None:
     archive = big_archive(100_000)
     app = PostshelfApp([], archive=archive)
@@ -314,9 +289,9 @@ async def test_new_files_appear_while_the_app_runs(archive_dir: Path) -> None:
     app = PostshelfApp([archive_dir])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await wait_for_live_reload(pilot, archive_dir)
         post_list = app.screen.query_one(PostList)
         before = post_list.count
-        await pilot.pause(0.5)  # let the watcher start
         (archive_dir / "arrived.md").write_text("---\ntitle: Arrived while running\ndate: 2099-01-01\n---\nhello\n")
         (archive_dir / "json.md").unlink()
         for _ in range(100):
@@ -328,6 +303,7 @@ async def test_new_files_appear_while_the_app_runs(archive_dir: Path) -> None:
         assert "JSON frontmatter" not in {p.title for p in app.archive.ordered_posts()}
 
 
+@pytest.mark.slow
 async def test_loading_progress_and_stop(tmp_path: Path) -> None:
     root = tmp_path / "many"
     root.mkdir()
@@ -344,7 +320,7 @@ async def test_loading_progress_and_stop(tmp_path: Path) -> None:
         assert seen_progress, status(app)
         await pilot.press("escape")
         await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: "loading stopped at" in status(app), "the status line to say loading stopped")
         loaded = app.archive.post_count
         assert 0 < loaded < 12000
         assert "loading stopped at" in status(app)
@@ -402,7 +378,7 @@ async def test_the_open_post_stays_open_when_its_file_changes(tmp_path: Path) ->
         await pilot.press("j", "j")  # Post 3
         await settle(pilot)
         assert "Post 3" in header(app)
-        await pilot.pause(0.5)  # let the watcher start
+        await wait_for_live_reload(pilot, tmp_path)
         (tmp_path / "post-3.md").write_text(
             "---\ntitle: Post 3\ndate: 2021-01-03\n---\nSecond version.\n", encoding="utf-8"
         )

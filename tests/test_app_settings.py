@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from test_app import screen_text, settle
+from textual.command import CommandList
+
+from helpers import screen_text, settle, wait_for
 from tui.app import PostshelfApp
 from tui.archive.natural_order import natural_key
 from tui.screens.help import HelpScreen
@@ -69,6 +71,14 @@ async def test_a_theme_chosen_in_the_app_is_remembered(real_corpus: Path) -> Non
         assert app.theme == "gruvbox"
 
 
+def highlighted_command(app) -> str | None:
+    """The title of the palette's highlighted command, once it has searched (None before)."""
+    commands = app.screen.query_one(CommandList)
+    if not commands.option_count or commands.highlighted is None:
+        return None
+    return str(commands.get_option_at_index(commands.highlighted).prompt).splitlines()[0]
+
+
 async def test_command_palette_offers_the_actions(real_corpus: Path) -> None:
     app = PostshelfApp([real_corpus], watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -87,7 +97,7 @@ async def test_command_palette_offers_the_actions(real_corpus: Path) -> None:
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"sort by title")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: highlighted_command(app) == "Sort by title", "the palette to offer the command")
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one(SearchBar).value == "sort:title"

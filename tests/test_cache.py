@@ -158,6 +158,7 @@ def test_stopping_a_load_keeps_what_was_read(tmp_path: Path) -> None:
     assert complete and archive.post_count == 2500
 
 
+@pytest.mark.slow
 def test_parallel_load_matches_the_in_process_load(tmp_path: Path) -> None:
     root = tmp_path / "many"
     root.mkdir()

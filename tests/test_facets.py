@@ -80,12 +80,8 @@ def write_post(
 
 
 @pytest.fixture(scope="module")
-def real() -> tuple[Archive, FacetData]:
-    from tests.conftest import REAL
-
-    if not REAL.is_dir():
-        pytest.skip(f"the real corpus is not here ({REAL})")
-    archive = load_archive([REAL])
+def real(real_corpus) -> tuple[Archive, FacetData]:
+    archive = load_archive([real_corpus])
     return archive, FacetData.build(archive.posts)
 
 
@@ -466,6 +462,7 @@ async def test_panel_show_counts_relabels_in_place(real) -> None:
         assert not any(segment.style.bold for segment in zero_strip if "二次元" in segment.text)
 
 
+@pytest.mark.slow
 async def test_panel_long_lists_come_a_page_at_a_time(tmp_path: Path) -> None:
     for number in range(130):
         write_post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app import screen_text, settle, status
+from helpers import screen_text, settle, status
 from tui.app import PostshelfApp
 from tui.widgets.facet_panel import FacetPanel
 from tui.widgets.post_list import PostList

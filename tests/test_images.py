@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from test_app import settle
+from helpers import settle
 from tui.app import PostshelfApp
 from tui.archive import images as images_module
 from tui.archive.images import ImageCache, ImageFetchError, fetch_image

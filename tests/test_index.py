@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import sys
 import tempfile
 from datetime import UTC
@@ -9,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +33,9 @@ from generate_archive import generate  # noqa: E402
 @lru_cache(maxsize=1)
 def corpus() -> tuple[Archive, list[str]]:
     """The real corpus (when present) plus 150 generated posts, and each post's plain text."""
-    generated = Path(tempfile.mkdtemp(prefix="postshelf-index-")) / "generated"
+    folder = tempfile.mkdtemp(prefix="postshelf-index-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # built once per process, removed with it
+    generated = Path(folder) / "generated"
     generate(generated, 150, seed=3)
     roots = [generated] + ([REAL] if REAL.is_dir() else [])
     archive = load_archive(roots)
@@ -132,6 +137,7 @@ def query_text() -> st.SearchStrategy[str]:
     return st.tuples(st.lists(group, min_size=1, max_size=3).map(" ".join), sort).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_index_agrees_with_brute_force(data) -> None:

@@ -15,6 +15,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.strip import Strip
 
+from helpers import settle
 from tui.app import PostshelfApp
 from tui.archive import Archive
 from tui.archive.links import MAX_LABEL, Link, clean_url, file_name, links_in
@@ -655,13 +656,9 @@ async def test_reader_shows_placeholders_in_the_app(real_corpus: Path) -> None:
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await loaded(pilot)
         await pilot.press("slash", *"표정관리")
-        for _ in range(3):
-            await pilot.pause(0.2)
-            await app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.press("enter", "enter")
-        for _ in range(3):
-            await pilot.pause(0.2)
-            await app.workers.wait_for_complete()
+        await settle(pilot)
         body = app.screen.query_one(ReaderBody)
         lines = body.text.splitlines()
         assert re.match(r"\[img( 1)?\] comic content — image-comi.*\.png$", lines[0]), lines[0]
@@ -676,8 +673,9 @@ def test_every_key_has_a_description_for_help() -> None:
     assert rows["Close"] == "Esc q"
 
 
+@pytest.mark.slow
 async def test_main_screen_keys_copy_open_and_list_links(tmp_path: Path, monkeypatch) -> None:
-    from test_app import header, settle
+    from helpers import header, settle
     from tui.cli import demo_path
 
     (tmp_path / "no-link.md").write_text("---\ntitle: Linkless\ndate: 2030-01-01\n---\ntext\n", encoding="utf-8")

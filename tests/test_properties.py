@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -305,6 +306,7 @@ def test_converted_bodies_are_inert(body: str, body_format: str) -> None:
         assert "](data:" not in markdown and "](file:" not in markdown
 
 
+@pytest.mark.slow
 @given(st.integers(1, 12), st.sampled_from(["<div>", "<b>", "<blockquote>", "<ul><li>", "<table><tr><td>"]))
 def test_deep_html_never_raises(depth_thousands: int, tag: str) -> None:
     markdown = to_markdown(tag * (depth_thousands * 1000) + "deep", "html")

@@ -258,6 +258,7 @@ def test_show_exit_codes_and_skipped_files(tmp_path: Path, capsys) -> None:
     assert exited.value.code == 2
 
 
+@pytest.mark.slow
 def test_show_reads_every_file_of_the_sites_corpus_without_a_traceback(sites_corpus: Path) -> None:
     import subprocess
 
@@ -275,6 +276,7 @@ def test_show_reads_every_file_of_the_sites_corpus_without_a_traceback(sites_cor
     assert len(entries) > 500 and all("text" in entry or "skipped" in entry for entry in entries)
 
 
+@pytest.mark.slow
 def test_every_letter_of_the_real_corpus_reaches_the_reader(real_corpus: Path) -> None:
     """The issue's measurement on the feed-bot corpus: 100% of the letters and digits of every
     post's visible source, and no kinsoku fault at widths 40 and 80."""
@@ -293,7 +295,7 @@ def test_every_letter_of_the_real_corpus_reaches_the_reader(real_corpus: Path) -
 
 
 async def test_the_reader_shows_exactly_what_show_prints(tmp_path: Path) -> None:
-    from test_app import settle
+    from helpers import settle
     from tui.app import PostshelfApp
     from tui.widgets.reader_body import ReaderBody
 
@@ -310,7 +312,7 @@ async def test_the_reader_shows_exactly_what_show_prints(tmp_path: Path) -> None
 
 
 async def test_a_match_split_by_line_breaking_is_found_by_n(tmp_path: Path) -> None:
-    from test_app import settle, status
+    from helpers import settle, status
     from tui.app import PostshelfApp
     from tui.widgets.reader_body import ReaderBody
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_app import header, screen_text, settle, status
+import pytest
+
+from helpers import header, screen_text, settle, status, wait_for
 from tui.app import PostshelfApp
 from tui.archive.loader import load_archive
 from tui.archive.natural_order import natural_key
 from tui.archive.user_state import FlagMasks, UserState, state_path_for
+from tui.screens.main import READ_AFTER
 from tui.widgets.post_list import PostList
 from tui.widgets.search_bar import SearchBar
 
@@ -84,6 +87,7 @@ def test_flag_masks_answer_is_queries(real_corpus: Path) -> None:
 # ---------------------------------------------------------------- in the app
 
 
+@pytest.mark.slow
 async def test_reading_marks_bookmarks_and_restart(real_corpus: Path) -> None:
     archive_before = _snapshot_files(real_corpus)
     app = PostshelfApp([real_corpus], watch=False)
@@ -92,7 +96,7 @@ async def test_reading_marks_bookmarks_and_restart(real_corpus: Path) -> None:
         post_list = app.screen.query_one(PostList)
         lines = screen_text(post_list).splitlines()
         assert lines[0].lstrip().startswith("●")  # everything starts unread
-        await pilot.pause(1.2)
+        await pilot.pause(READ_AFTER + 0.2)  # the subject: longer than a post takes to count as read
         assert app.screen.user_state.read == set()  # the post opened at start is not "read"
 
         await pilot.press("j", "enter")
@@ -133,6 +137,7 @@ async def test_reading_marks_bookmarks_and_restart(real_corpus: Path) -> None:
     assert saved["read"] == [] and list(saved["bookmarks"]) == [str(second.path)]
 
 
+@pytest.mark.slow
 async def test_next_unread_mark_all_read_history_sort_and_full_width(real_corpus: Path) -> None:
     app = PostshelfApp([real_corpus], watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -218,6 +223,7 @@ async def test_a_corrupt_state_file_does_not_stop_the_app(real_corpus: Path) -> 
     assert len(list(path.parent.glob("*.corrupt-*.json"))) == 1
 
 
+@pytest.mark.slow
 async def test_reading_an_unread_list_keeps_the_post_in_place(real_corpus: Path) -> None:
     app = PostshelfApp([real_corpus], watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -227,8 +233,8 @@ async def test_reading_an_unread_list_keeps_the_post_in_place(real_corpus: Path)
         post_list = app.screen.query_one(PostList)
         await pilot.press("g", "j", "j", "enter")
         await settle(pilot)
-        await pilot.pause(1.2)
         third = app.archive.posts[int(post_list.order_ids()[2])]
+        await wait_for(pilot, lambda: app.screen.user_state.read, "the post to count as read")
         assert app.screen.user_state.read == {str(third.path)}
         assert post_list.count == 65 and post_list.cursor == 2  # still listed, cursor kept
         assert third.title in header(app)

@@ -69,10 +69,8 @@ DATED_NAME = re.compile(r"(^|/)\d{4}-\d{2}-\d{2}-[^/]*$")
 
 
 @pytest.fixture(scope="module")
-def sites() -> dict[str, Archive]:
-    if not SITES.is_dir():
-        pytest.skip(f"the real site repositories are not here ({SITES}); these tests run inside the workplace only")
-    return {name: load_archive([SITES / name]) for name in NAMES}
+def sites(sites_corpus) -> dict[str, Archive]:
+    return {name: load_archive([sites_corpus / name]) for name in NAMES}
 
 
 def content_files(name: str) -> set[str]:

@@ -72,6 +72,7 @@ def test_a_reader_gets_the_list_keys_resizes_and_quits(serve, keys, tmux):
     assert line[2] == tmux.run("show", "-gv", "default-terminal").strip()  # the client's terminal type
 
 
+@pytest.mark.slow
 def test_reading_state_is_kept_per_key(serve, keys, tmux):
     server = serve()
 
@@ -184,6 +185,7 @@ def test_copying_a_link_reaches_the_client_clipboard(serve, keys, tmux):
     assert url.startswith("http") and url in tmux.screen("a")
 
 
+@pytest.mark.slow
 def test_twenty_readers_at_once_then_clients_killed_leave_nothing(serve, keys, tmux):
     # Twenty logins at once from one address: all of them held (not on the 2 s probation of
     # connections beyond the per-source cap, which a busy machine's ssh clients can outlast).
@@ -221,6 +223,7 @@ def test_sigterm_tells_readers_and_stops_everything(serve, keys, tmux):
     wait_until(lambda: not any(alive(pid) for pid in everything), 10, "every process of the server to end")
 
 
+@pytest.mark.slow
 def test_session_limit_and_idle_timeout(serve, keys, tmux):
     server = serve("--max-sessions", "1", "--idle-timeout", "3s")
     tmux.open("a", ssh_command(server.port, keys["alice"]))
@@ -240,6 +243,7 @@ def test_session_limit_and_idle_timeout(serve, keys, tmux):
     wait_until(lambda: not server.sessions(), 10, "the idle session to end")
 
 
+@pytest.mark.slow
 def test_host_key_is_made_once_kept_private_and_reused(serve, keys):
     first = serve()
     made = first.wait_for(r"host key (SHA256:\S+) \(made now, (\S+)\)")

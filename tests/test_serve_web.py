@@ -130,6 +130,7 @@ async def test_web_refuses_other_origins_and_hosts(serve, small_archive):
     server.wait_for(r"refused \(403\): Host is not this server's address \[GET / host=evil\.example:\d+")
 
 
+@pytest.mark.slow
 async def test_web_idle_timeout_and_sessions_per_login(serve, small_archive):
     import aiohttp
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from test_app import header, screen_text, settle, status
+from helpers import header, screen_text, settle, status, wait_for
 from test_sites import write_site
 from tui.app import PostshelfApp
 from tui.archive import opening
@@ -64,7 +64,7 @@ async def test_the_status_line_never_says_0_of_0_while_loading(tmp_path: Path, m
             await pilot.pause(0.02)
             if app.archive is not None and app.screen.query_one("#search").value == "first":
                 break
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: "Loading" in status(app), "the status line to say it is loading")
         assert app.archive is not None and app.archive.post_count == 0
         assert "0 of 0" not in status(app) and "Loading" in status(app)
         release.set()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from helpers import settle
 from tui.app import PostshelfApp
 from tui.cli import demo_path
-from tui.screens.main import OPEN_DELAY
 
 
 @pytest.fixture(autouse=True)
@@ -19,31 +19,22 @@ def posts_stay_unread() -> None:
     Path(os.environ["POSTSHELF_CONFIG"]).write_text('mark_read = "never"\n', encoding="utf-8")
 
 
-async def _settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(OPEN_DELAY + 0.05)
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def test_main_screen_on_the_demo(snap_compare) -> None:
     async def open_second_post(pilot) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("j")
-        await _settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(PostshelfApp([demo_path()]), terminal_size=(100, 30), run_before=open_second_post)
 
 
 def test_search_results_on_the_demo(snap_compare) -> None:
     async def search(pilot) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("slash", *"信用 建设")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("escape")  # the list takes the keys; no blinking cursor in the shot
-        await _settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(PostshelfApp([demo_path()]), terminal_size=(100, 30), run_before=search)
 
@@ -51,9 +42,9 @@ def test_search_results_on_the_demo(snap_compare) -> None:
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_facets(snap_compare, size) -> None:
     async def browse(pilot) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("t", "j", "j", "j", "j", "enter")  # the first category
-        await _settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(PostshelfApp([demo_path()]), terminal_size=size, run_before=browse)
 
@@ -61,21 +52,22 @@ def test_facets(snap_compare, size) -> None:
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_help_screen(snap_compare, size) -> None:
     async def help_screen(pilot) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("question_mark")
-        await _settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(PostshelfApp([demo_path()]), terminal_size=size, run_before=help_screen)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_links_screen(snap_compare, size) -> None:
     async def links(pilot) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("slash", *'title:"Reading HTML"', "enter")  # a demo post with links and images
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("L")
-        await _settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(PostshelfApp([demo_path()]), terminal_size=size, run_before=links)
 
@@ -90,8 +82,8 @@ def test_hard_posts_read_well(snap_compare, tmp_path, size, post) -> None:
     write_hard_posts(tmp_path, (post,))
 
     async def read(pilot) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("enter")  # the reader takes the keys: no cursor in the list
-        await _settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(PostshelfApp([tmp_path], watch=False), terminal_size=size, run_before=read)

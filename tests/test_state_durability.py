@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO
 from tui.archive.user_state import UserState
 
@@ -26,6 +28,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_killing_the_writer_never_leaves_a_broken_state_file(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     for delay in (0.15, 0.3, 0.45, 0.6, 0.75):
@@ -33,7 +36,7 @@ def test_killing_the_writer_never_leaves_a_broken_state_file(tmp_path: Path) -> 
             [sys.executable, "-c", WRITER, str(path)], cwd=REPO, stdout=subprocess.PIPE, text=True
         )
         assert writer.stdout.readline()  # at least one complete write
-        time.sleep(delay)
+        time.sleep(delay)  # the subject: kill the writer at different points of its saves
         writer.send_signal(signal.SIGKILL)
         writer.wait()
         state, notice = UserState.load(path)

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from ..cli_options import add_cache_options
+from .durations import format_duration, parse_duration
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -35,14 +36,6 @@ def parse_address(text: str) -> tuple[str, int]:
         raise argparse.ArgumentTypeError(f"not [HOST:]PORT: {text!r}")
     host = match["v6"] or match["host"] or DEFAULT_HOST
     return host, int(match["port"])
-
-
-def parse_duration(text: str, unit: str) -> float:
-    """`90s`, `30m`, `2h`, or a plain number in `unit` (s or m); 0 turns it off."""
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smh]?)", text.strip().lower())
-    if not match:
-        raise argparse.ArgumentTypeError(f"not a duration (like 90s, 30m, 2h): {text!r}")
-    return float(match[1]) * {"s": 1, "m": 60, "h": 3600}[match[2] or unit]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -283,7 +276,9 @@ async def _serve(args, factory, authorized: Path | None, idle: float, roots: lis
     import resource
 
     from ..archive.locations import data_root
-    from . import ssh
+    from .keys import AuthorizedKeys, KeyFileError, fingerprint, load_host_key
+    from .ssh import listen
+    from .ssh_hub import Hub
 
     # Room for a flood of sockets before login (gate.CEILING) besides every reader's.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -294,9 +289,9 @@ async def _serve(args, factory, authorized: Path | None, idle: float, roots: lis
     stop = asyncio.Event()
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         loop.add_signal_handler(number, stop.set)
-    hub = ssh.Hub(
+    hub = Hub(
         factory=factory,
-        keys=ssh.AuthorizedKeys(authorized, say),
+        keys=AuthorizedKeys(authorized, say),
         allow_anonymous=args.allow_anonymous,
         max_sessions=args.max_sessions,
         idle_timeout=idle,
@@ -312,14 +307,14 @@ async def _serve(args, factory, authorized: Path | None, idle: float, roots: lis
         if args.ssh is not None:
             host, port = args.ssh
             try:
-                key, key_path, made = ssh.load_host_key(args.host_key, data_root(), say)
-            except (ValueError, OSError, ssh.KeyFileError) as error:  # asyncssh.KeyImportError is a ValueError
+                key, key_path, made = load_host_key(args.host_key, data_root(), say)
+            except (ValueError, OSError, KeyFileError) as error:  # asyncssh.KeyImportError is a ValueError
                 say(f"cannot use the host key: {error}")
                 return 1
-            listener = await ssh.listen(hub, host, port, key)
+            listener = await listen(hub, host, port, key)
             shown_host = f"[{host}]" if ":" in host else host
             say(f"ssh://{shown_host}:{listener.get_port()}")
-            say(f"host key {ssh.fingerprint(key)} ({'made now, ' if made else ''}{key_path})")
+            say(f"host key {fingerprint(key)} ({'made now, ' if made else ''}{key_path})")
             if hub.keys.current() is not None:
                 say(f"readers: {hub.keys.count} key{'s' if hub.keys.count != 1 else ''} in {authorized}")
             if args.allow_anonymous:
@@ -361,7 +356,7 @@ async def _serve(args, factory, authorized: Path | None, idle: float, roots: lis
                 )
         say(
             f"at most {args.max_sessions} sessions; idle ones closed after "
-            f"{ssh._duration(idle) if idle else 'never'}; ready (pid {os.getpid()}, sessions under pid {factory.pid})"
+            f"{format_duration(idle) if idle else 'never'}; ready (pid {os.getpid()}, sessions under pid {factory.pid})"
         )
         idle_task = asyncio.create_task(hub.watch_idle())
         stop_following = asyncio.Event()

@@ -22,6 +22,7 @@ from textual.widget import AwaitMount
 from ..app import PostshelfApp
 from ..archive.export import post_as_markdown
 from ..screens.export import ExportScreen
+from .session_protocol import EXIT_MEMORY, ran_out_of_memory
 
 REFUSED_ACTIONS = {"suspend_process"}
 """Actions that make no sense for a remote reader (suspending would freeze the session)."""
@@ -165,9 +166,7 @@ def run_app(archive, roots: list[Path], *, profile: str, web: bool, messages: so
         signal.signal(number, on_signal)
     app.run()
     finish_saving(app)
-    from .sessions import EXIT_MEMORY, caused_by_memory
-
-    if caused_by_memory(getattr(app, "_exception", None)):
+    if ran_out_of_memory(getattr(app, "_exception", None)):
         return EXIT_MEMORY
     return app.return_code or 0
 
