@@ -14,6 +14,7 @@ from tui.archive.loader import apply_file_changes, load_archive
 from tui.archive.locations import cache_dir_for
 from tui.archive.natural_order import natural_key
 from tui.archive.opening import open_archive
+from tui.archive.survey import survey, unchanged_since
 
 
 def state(archive: Archive) -> set:
@@ -212,3 +213,31 @@ def test_folders_renamed_or_deleted_live(archive_dir: Path) -> None:
     apply_file_changes(archive, {str(archive_dir / "newdir2")})
     assert archive.search("okapi").count == 0
     assert state(archive) == fresh(archive_dir)
+
+
+_CHANGES = {
+    "touched": lambda root: _bump(root / "int-title.md"),
+    "edited, same size": lambda root: (
+        (root / "epoch.md").write_bytes(bytes(reversed((root / "epoch.md").read_bytes()))),
+        _bump(root / "epoch.md"),
+    ),
+    "deleted": lambda root: (root / "crlf.md").unlink(),
+    "added": lambda root: (root / "added.md").write_text("---\ntitle: Added\n---\nbody\n"),
+    "added in a new folder": lambda root: (
+        (root / "new" / "deep").mkdir(parents=True),
+        (root / "new" / "deep" / "post.md").write_text("---\ntitle: Deep\n---\nbody\n"),
+    ),
+}
+
+
+@pytest.mark.parametrize("change", sorted(_CHANGES))
+def test_the_quick_check_of_a_cached_archive_sees_every_change(archive_dir: Path, change: str) -> None:
+    """A warm start skips the full survey when nothing changed: it must never miss a change."""
+    archive = opened(archive_dir)
+    same = unchanged_since(archive.roots, archive.files, archive.layouts)
+    full = survey(archive.roots)
+    assert same is not None and same.ignored == full.ignored and set(same.layouts) == set(full.layouts)
+    assert {str(post_file.path) for post_file in full.files} == set(archive.files)
+    _CHANGES[change](archive_dir)
+    assert unchanged_since(archive.roots, archive.files, archive.layouts) is None
+    assert state(opened(archive_dir)) == fresh(archive_dir)

@@ -11,9 +11,13 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tui.archive import Archive
 from tui.archive.loader import load_archive
 from tui.archive.site_generators import POST_SUFFIXES
+from tui.archive.sites import is_post_file
 
 
 def write_site(root: Path, files: dict[str, str]) -> Path:
@@ -517,3 +521,8 @@ def test_live_reload_follows_the_site_rules(tmp_path: Path) -> None:
     folder = write_site(root, {"content/new/c.md": "---\ntitle: C\n---\n"}) / "content" / "new"
     apply_file_changes(archive, {str(template), str(page), str(folder)})
     assert {post.title for post in archive.ordered_posts()} == {"A", "B", "C"}
+
+
+@given(st.text(alphabet=".aMdDhtmlrkwn x", max_size=12))
+def test_post_extensions_are_read_as_splitext_reads_them(name: str) -> None:
+    assert is_post_file(name) == (os.path.splitext(name)[1].lower() in POST_SUFFIXES)

@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .archive import Archive, PostFile, read_batch
-from .survey import folder_is_read, post_file_at, survey, walk
+from .survey import folder_is_read, post_file_at, survey, unchanged_since, walk
 
 BATCH_FILES = 1024
 PARALLEL_FROM = 3000
@@ -144,6 +144,11 @@ def survey_files(archive: Archive) -> list[PostFile]:
 
 def scan_changes(archive: Archive) -> tuple[list[PostFile], list[str]]:
     """Files that are new or whose size or mtime changed, and files that are gone."""
+    unchanged = unchanged_since(archive.roots, archive.files, archive.layouts)
+    if unchanged is not None:  # the usual warm start: one quick walk, no PostFile built
+        archive.layouts = unchanged.layouts
+        archive.ignored = unchanged.ignored
+        return [], []
     changed: list[PostFile] = []
     present: set[str] = set()
     known = archive.files

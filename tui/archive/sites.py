@@ -124,8 +124,13 @@ PLAIN = Keep("", 0, True)
 
 
 def is_post_file(name: str) -> bool:
-    """A name with a post extension (whether or not it turns out to be a post)."""
-    return os.path.splitext(name)[1].lower() in POST_SUFFIXES
+    """A name with a post extension (whether or not it turns out to be a post). As
+    `os.path.splitext` reads extensions (`.md` alone is a name, not one), without its cost:
+    this runs once per file of every walk."""
+    dot = name.rfind(".")
+    if dot <= 0 or not name[:dot].strip("."):
+        return False
+    return name[dot:].lower() in POST_SUFFIXES
 
 
 def _is_document(name: str) -> bool:
@@ -331,18 +336,17 @@ class Zone:
     root: ContentRoot | None = None
 
     def file(self, name: str) -> Keep | Ignore:
-        rule = "/".join(self.parts + (name,))
         if name.startswith("."):
-            return Ignore(rule, "hidden file")
+            return Ignore(self._rule(name), "hidden file")
         if self.documents and _is_document(name):
-            return Ignore(rule, "repository document")
+            return Ignore(self._rule(name), "repository document")
         if self.keep is None:
-            return Ignore(rule, self.outside)
+            return Ignore(self._rule(name), self.outside)
         site = self.site
         if site is not None and self.root is not None:
             excluded = Layout._excluded(site, self.inner + (name,), self.root, name)
             if excluded:
-                return Ignore(rule, excluded)
+                return Ignore(self._rule(name), excluded)
             suffix = os.path.splitext(name)[1].lower()
             if suffix not in site.suffixes:
                 prefix = "/".join(self.parts[: self.keep.content_parts])
@@ -351,3 +355,6 @@ class Zone:
                     where, f"{site.generator} makes pages of Markdown files only; the others are copied as they are"
                 )
         return self.keep
+
+    def _rule(self, name: str) -> str:
+        return "/".join(self.parts + (name,))

@@ -134,37 +134,98 @@ def find_post_files(roots: Iterable[Path | str]) -> Iterator[PostFile]:
 
 def walk(root: Path, layout: Layout, start: Path, seen: set[Path], tally: _Tally | None = None) -> Iterator[PostFile]:
     """The post files under `start` (the root or a folder in it that is looked into)."""
-    tally = tally or _Tally()
+    for folder, parts, kept_folders, pages in _folders(root, layout, start, tally or _Tally()):
+        folder_path = Path(folder)
+        names = sorted(pages, key=natural_key)
+        bundle = (
+            bool(parts)
+            and _only_index(names)
+            and not any(count_post_files(os.path.join(folder, name)) for name in kept_folders)
+        )
+        for name in names:
+            path = folder_path / name
+            if path not in seen:
+                seen.add(path)
+                yield _post_file(path, root, pages[name], bundle)
+
+
+def _folders(
+    root: Path, layout: Layout, start: Path, tally: _Tally
+) -> Iterator[tuple[str, tuple[str, ...], list[str], dict[str, Keep]]]:
+    """(folder, its parts below the root, the subfolders looked into, its pages and their
+    verdicts) for every folder looked into under `start`; what is ignored goes to the tally.
+    The one place that decides which files are pages: the full survey and the quick check of
+    a cached archive (`unchanged_since`) both walk with it."""
     base = len(root.parts)
     for folder, subfolders, files in os.walk(start, followlinks=False, onerror=lambda error: None):
-        folder_path = Path(folder)
-        parts = folder_path.parts[base:]
+        parts = Path(folder).parts[base:]
         kept = []
         for name in sorted(subfolders, key=natural_key):
             if name == ".git":
                 continue
             verdict = layout.folder(parts + (name,))
             if isinstance(verdict, Ignore):
-                if not os.path.islink(folder_path / name):
-                    tally.add(root, verdict, count_post_files(folder_path / name))
+                subfolder = os.path.join(folder, name)
+                if not os.path.islink(subfolder):
+                    tally.add(root, verdict, count_post_files(subfolder))
             else:
                 kept.append(name)
         subfolders[:] = kept
-        names = sorted((name for name in files if is_post_file(name)), key=natural_key)
+        names = [name for name in files if is_post_file(name)]
         if not names:
             continue
         zone = layout.zone(parts)
-        verdicts = [(name, zone.file(name)) for name in names]
-        pages = [name for name, verdict in verdicts if isinstance(verdict, Keep)]
-        bundle = bool(parts) and _only_index(pages) and not any(count_post_files(folder_path / name) for name in kept)
-        for name, file_verdict in verdicts:
+        pages: dict[str, Keep] = {}  # in the folder's order: the survey sorts them, a quick check need not
+        ignored = []
+        for name in names:
+            file_verdict = zone.file(name)
             if isinstance(file_verdict, Ignore):
-                tally.add(root, file_verdict, 1)
-                continue
-            path = folder_path / name
-            if path not in seen:
-                seen.add(path)
-                yield _post_file(path, root, file_verdict, bundle)
+                ignored.append((natural_key(name), file_verdict))
+            else:
+                pages[name] = file_verdict
+        for _, file_verdict in sorted(ignored, key=lambda item: item[0]):
+            tally.add(root, file_verdict, 1)
+        if pages:
+            yield folder, parts, kept, pages
+
+
+def unchanged_since(roots: Iterable[Path], known: dict[str, tuple], layouts: dict[Path, Layout]) -> Survey | None:
+    """The survey of roots whose post files are exactly `known` (path -> (size, mtime_ns, ...)),
+    none added, removed or changed; None as soon as one is. A warm start's check: one walk
+    with the survey's own rules and one stat per file, without building a PostFile for each."""
+    result = Survey()
+    tally = _Tally()
+    remaining = len(known)
+    for root in roots:
+        root = normalize_root(root)
+        if root.is_file():
+            if not _same_file(str(root), known):
+                return None
+            remaining -= 1
+            continue
+        layout = layouts.get(root) or Layout.of(root)
+        result.layouts[root] = layout
+        for folder, _parts, _kept, pages in _folders(root, layout, root, tally):
+            prefix = folder if folder.endswith(os.sep) else folder + os.sep
+            for name in pages:
+                if not _same_file(prefix + name, known):
+                    return None
+                remaining -= 1
+    if remaining != 0:  # a file gone (or roots that overlap: the full survey sorts that out)
+        return None
+    result.ignored = tally.ignored()
+    return result
+
+
+def _same_file(path: str, known: dict[str, tuple]) -> bool:
+    record = known.get(path)
+    if record is None:
+        return False
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return record[0] == stat.st_size and record[1] == stat.st_mtime_ns
 
 
 def _only_index(pages: list[str]) -> bool:
