@@ -185,9 +185,8 @@ def _count(number: int, noun: str) -> str:
 def _index(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     args = parser.parse_args(argv)
     archive = _open(_existing_paths(parser, args.paths), rebuild=args.rebuild, use_cache=not args.no_cache)
-    posts = archive.ordered_posts()
-    repaired = sum(1 for post in posts if post.repaired)
-    undated = sum(1 for post in posts if post.date is None)
+    repaired = archive.count_listed("repaired", bool)
+    undated = archive.count_listed("timestamp", lambda timestamp: timestamp is None)
     if args.json:
         print(
             _json(

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import fields
 from .convert import to_markdown
@@ -24,7 +25,7 @@ from .index import SearchIndex, SearchResult
 from .index_batch import IndexBatch, build_batch
 from .parse import NotAPost, RawPost, not_regular_reason, read_post_file
 from .post import Post
-from .post_table import PostTable
+from .post_table import PostTable, post_row
 from .reading import reader_markdown
 from .sanitize import one_line
 from .site_fields import author_names, post_date, title_from_markdown_heading, title_from_path
@@ -133,7 +134,9 @@ def load_one(post_file: PostFile) -> Loaded:
 class ReadBatch:
     """Files read and indexed together, ready to add to an archive."""
 
-    items: list[Loaded]  # texts dropped: they live in `index` now
+    items: list[Loaded]  # posts and texts dropped: they travel as `rows` and in `index`
+    rows: list[tuple]
+    """`post_row` of each item that has a post, in order."""
     index: IndexBatch
 
 
@@ -142,8 +145,8 @@ def prepare_batch(loaded: list[Loaded]) -> ReadBatch:
     posts = [item.post for item in loaded if item.post is not None]
     texts = [item.text for item in loaded if item.post is not None]
     index = build_batch(posts, texts)
-    items = [Loaded(item.path, item.size, item.mtime_ns, item.post, "", item.skipped) for item in loaded]
-    return ReadBatch(items, index)
+    items = [Loaded(item.path, item.size, item.mtime_ns, None, "", item.skipped) for item in loaded]
+    return ReadBatch(items, [post_row(post) for post in posts], index)
 
 
 BATCH_TEXT_CHARACTERS = 2_000_000
@@ -223,25 +226,23 @@ class Archive:
     def add_batch(self, read: ReadBatch) -> None:
         """Add a read and indexed batch (cheap: the work was done where it was read)."""
         loaded = read.items
-        posts = [item.post for item in loaded if item.post is not None]
         batch = read.index
         with self._lock:
             known = [item.path for item in loaded if item.path in self.files]
             if known:
                 self._forget(known)  # changed files: their old versions go
             first_id = len(self.posts)
-            for post in posts:
-                self.posts.append(post)
+            for row in read.rows:
+                self.posts.append_row(row)
             self.index.add_batch(batch)
             next_id = first_id
             for item in loaded:
-                if item.post is not None:
+                if item.skipped is None:
                     self.files[item.path] = (item.size, item.mtime_ns, next_id)
                     next_id += 1
-                else:
+                else:  # a file without a post says why
                     self.files[item.path] = (item.size, item.mtime_ns, -1)
-                    if item.skipped is not None:  # always: a file without a post says why
-                        self.skipped.append(item.skipped)
+                    self.skipped.append(item.skipped)
             self.generation += 1
 
     def _forget(self, paths: Iterable[str]) -> None:
@@ -290,6 +291,12 @@ class Archive:
         if layout is None:
             layout = self.layouts[root] = Layout.of(root)
         return layout
+
+    def count_listed(self, column: str, matches: Callable[[Any], bool]) -> int:
+        """How many listed posts have a column value that matches, without making the Posts
+        (`postshelf index` counts the repaired and undated of 100k posts)."""
+        values = self.posts.columns[column]
+        return sum(1 for i in self.order.tolist() if matches(values[i]))
 
     def ordered_posts(self) -> list[Post]:
         return [self.posts[i] for i in self.order.tolist()]

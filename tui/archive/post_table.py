@@ -29,7 +29,34 @@ _COLUMNS = (
     "repaired",
     "notes",
 )
+_INTERNED = frozenset({"authors", "categories", "tags", "body_format", "notes"})
 _ZONES: dict[int, timezone] = {}
+
+
+def post_row(post: Post) -> tuple:
+    """A post as the values of its columns, in `_COLUMNS` order."""
+    if post.date is None:
+        timestamp, utc_offset = None, 0
+    else:
+        offset = post.date.utcoffset()
+        assert offset is not None, "post dates always have a zone (fields.parse_date gives one)"
+        timestamp, utc_offset = post.date.timestamp(), int(offset.total_seconds())
+    return (
+        str(post.path),
+        post.relative_path,
+        post.title,
+        timestamp,
+        utc_offset,
+        post.date_raw,
+        post.authors,
+        post.categories,
+        post.tags,
+        post.image,
+        post.link,
+        post.body_format,
+        post.repaired,
+        post.notes,
+    )
 
 
 def _zone(offset_seconds: int) -> timezone:
@@ -54,27 +81,16 @@ class PostTable(Sequence[Post]):
         return self._interned.setdefault(value, value)
 
     def append(self, post: Post) -> None:
+        self.append_row(post_row(post))
+
+    def append_row(self, row: tuple) -> None:
+        """A row from `post_row`: how loader processes send posts (plain values pickle several
+        times faster than a Post, its Path and its datetime)."""
         columns = self.columns
-        columns["relative_path"].append(post.relative_path)
-        columns["title"].append(post.title)
-        if post.date is None:
-            columns["timestamp"].append(None)
-            columns["utc_offset"].append(0)
-        else:
-            columns["timestamp"].append(post.date.timestamp())
-            offset = post.date.utcoffset()
-            assert offset is not None, "post dates always have a zone (fields.parse_date gives one)"
-            columns["utc_offset"].append(int(offset.total_seconds()))
-        columns["date_raw"].append(post.date_raw)
-        columns["authors"].append(self._intern(post.authors))
-        columns["categories"].append(self._intern(post.categories))
-        columns["tags"].append(self._intern(post.tags))
-        columns["image"].append(post.image)
-        columns["link"].append(post.link)
-        columns["body_format"].append(self._intern(post.body_format))
-        columns["repaired"].append(post.repaired)
-        columns["notes"].append(self._intern(post.notes))
-        columns["path"].append(str(post.path))  # last: len() counts complete rows only
+        intern = self._intern
+        for name, value in zip(_COLUMNS[1:], row[1:], strict=True):
+            columns[name].append(intern(value) if name in _INTERNED else value)
+        columns["path"].append(row[0])  # last: len() counts complete rows only
 
     def __getitem__(self, index):
         if isinstance(index, slice):
