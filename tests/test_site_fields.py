@@ -69,6 +69,7 @@ def test_the_first_date_wins_and_lastmod_is_the_last_resort() -> None:
     date, raw, note = post_date({"lastmod": "2023-02-03"}, "x.md")
     assert date.year == 2023 and "lastmod" in note
     assert post_date({"date": "never"}, "x.md") == (None, "never", "")
+    assert post_date({"date": True}, "x.md") == (None, "", "")  # a flag, not a date (nor 1970)
 
 
 def test_lists_of_authors_are_separate_authors() -> None:
