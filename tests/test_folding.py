@@ -50,3 +50,10 @@ def test_a_damaged_table_is_built_again(private_cache: Path, damage) -> None:
     assert folding._load_saved(saved) is None
     assert _fold_in_a_new_process() == "abc台湾 straße\n"
     assert folding._load_saved(saved) is not None  # and saved again, whole
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_the_build(tmp_path: Path, monkeypatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("POSTSHELF_CACHE_DIR", str(blocker / "cache"))
+    assert _fold_in_a_new_process() == "abc台湾 straße\n"

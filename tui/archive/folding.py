@@ -109,7 +109,10 @@ def _save(path: Path, table: np.ndarray) -> None:
         np.save(partial, np.stack([changed, table[changed]]), allow_pickle=False)
         os.replace(partial, path)
     except OSError:
-        partial.unlink(missing_ok=True)
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:  # no folder to hold it (a file in the cache folder's place): nothing was written
+            pass
 
 
 def fold_table() -> np.ndarray:
