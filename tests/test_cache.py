@@ -193,7 +193,9 @@ def test_cache_command_lists_and_clears(archive_dir: Path, private_cache: Path) 
     opened(archive_dir)
     entries = cache.describe()
     assert len(entries) == 1 and entries[0]["roots"] == [str(archive_dir)] and entries[0]["bytes"] > 0
+    (private_cache / "folding-0123456789abcdef.npy").write_bytes(b"")  # the folding table kept beside them
     assert cache.clear() == 1 and cache.describe() == []
+    assert list(private_cache.iterdir()) == []  # `postshelf cache --clear` leaves nothing behind
 
 
 def test_folders_renamed_or_deleted_live(archive_dir: Path) -> None:

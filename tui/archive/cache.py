@@ -386,6 +386,9 @@ def clear(directory: Path | None = None) -> int:
         if target is not None and target.exists():
             shutil.rmtree(target, ignore_errors=True)
             removed += 1
+    if directory is None and cache_root().is_dir():
+        for table in cache_root().glob("folding-*.npy"):  # every archive's (folding.py): built again on use
+            table.unlink(missing_ok=True)
     return removed
 
 
