@@ -13,11 +13,12 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from pathlib import Path
 
 import pytest
+
+from helpers import wait_until
 
 REPO = Path(__file__).resolve().parents[1]
 SERVE = [sys.executable, "-c", "import sys; from tui.serve.command import main; sys.exit(main(sys.argv[1:]))"]
@@ -31,17 +32,6 @@ needs_openssh = pytest.mark.skipif(
     reason="needs the OpenSSH client and tmux",
 )
 SERVE_MARKS = [pytest.mark.serve, needs_openssh]
-
-
-def wait_until(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def children(pid: int) -> set[int]:
@@ -115,7 +105,7 @@ class Server:
                 raise AssertionError(f"server exited ({self.process.returncode}):\n{self.output}")
             return re.search(pattern, self.output)
 
-        return wait_until(found, timeout, f"{pattern!r} in the server's output:\n{self.output}")
+        return wait_until(found, f"{pattern!r} in the server's output:\n{self.output}", timeout=timeout)
 
     def ready(self) -> Server:
         match = self.wait_for(r"ready \(pid \d+, sessions under pid (\d+)\)")
@@ -170,7 +160,7 @@ class Tmux:
                 raise AssertionError(f"ssh ended in window {name} without showing {text!r}:\n{screen}")
             return None
 
-        return wait_until(shown, timeout, f"{text!r} in window {name}:\n{self.screen(name)}")
+        return wait_until(shown, f"{text!r} in window {name}:\n{self.screen(name)}", timeout=timeout)
 
     def keys(self, name: str, *keys: str) -> None:
         self.run("send-keys", "-t", name, *keys)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import settle
+from helpers import settle, wait_for
 from hostile_corpus import build_hostile_corpus, restore_permissions
 from tui.archive import cache
 from tui.archive.archive import Archive, find_post_files
@@ -317,7 +317,7 @@ async def test_nothing_writes_into_the_archive(tmp_path: Path) -> None:
             assert result.returncode in (0, 1), (args, result.stderr[-2000:])
         app = PostshelfApp([root], watch=False)
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_until(pilot, lambda: app.loading_complete)
+            await wait_for(pilot, lambda: app.loading_complete, "the archive to load", timeout=120)
             await pilot.press("j", "j", "enter", "escape", "exclamation_mark")
             await settle(pilot)
         assert snapshot(root, corpus["outside"]) == before
@@ -463,13 +463,6 @@ def test_a_kill_mid_save_never_breaks_the_next_start(tmp_path: Path, point: str)
 # ---------------------------------------------------------------- the real app
 
 
-async def wait_until(pilot, condition, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting for the app"
-        await pilot.pause(0.05)
-
-
 def check_strips(strips, where: str) -> None:
     for strip in strips:
         for segment in strip:
@@ -494,7 +487,7 @@ async def test_app_opens_every_hostile_post(hostile: dict, part: int) -> None:
 
     app = PostshelfApp([hostile["root"]], watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: app.loading_complete)
+        await wait_for(pilot, lambda: app.loading_complete, "the archive to load", timeout=120)
         await pilot.pause()
         post_list = app.screen.query_one(PostList)
         body = app.screen.query_one(ReaderBody)
@@ -506,11 +499,13 @@ async def test_app_opens_every_hostile_post(hostile: dict, part: int) -> None:
             post_list.move_to(position)  # what j and ↓ do (the keys are tested in test_app.py)
             # The post opens after a debounce and renders in a thread: wait until the reader
             # shows this post (not the one before), completely.
-            await wait_until(
+            await wait_for(
                 pilot,
                 lambda: (
                     app.screen._open_index == post_list.current_index and body._rendered_generation == body._generation
                 ),
+                "the reader to show the post, complete",
+                timeout=120,
             )
             await pilot.pause()
             post = post_list.current_post
@@ -524,7 +519,7 @@ async def test_app_opens_every_hostile_post(hostile: dict, part: int) -> None:
             return  # the skipped screen is checked once, in part 0
 
         await pilot.press("exclamation_mark")  # the skipped files, with their reasons
-        await wait_until(pilot, lambda: isinstance(app.screen, SkippedScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, SkippedScreen), "the skipped screen", timeout=120)
         await pilot.pause()
         check_strips(app.screen._compositor.render_strips(), "skipped screen")
         screen = "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -66,7 +66,7 @@ def test_a_reader_gets_the_list_keys_resizes_and_quits(serve, keys, tmux):
 
     tmux.keys("a", "q")
     tmux.wait_for("a", "SSH-EXIT=0")
-    wait_until(lambda: not server.sessions() and not alive(session), 10, "the session to end")
+    wait_until(lambda: not server.sessions() and not alive(session), "the session to end", timeout=10)
     line = server.wait_for(r".* ssh 127\.0\.0\.1:\d+ (\S+) user=reader term=(\S+) [\d.]+s 1 session")
     assert line[1] == fingerprint(keys["alice"].with_suffix(".pub"))
     assert line[2] == tmux.run("show", "-gv", "default-terminal").strip()  # the client's terminal type
@@ -87,7 +87,7 @@ def test_reading_state_is_kept_per_key(serve, keys, tmux):
     tmux.wait_for("alice", LIST_SHOWN)
     first_row = re.compile(r"^ (\S) 5億年ボタン", re.M)  # the newest post; ● unread, ★ bookmarked
     tmux.keys("alice", "m")  # bookmark the first post
-    wait_until(lambda: (row := first_row.search(tmux.screen("alice"))) and row[1] == "★", 30, "the bookmark")
+    wait_until(lambda: (row := first_row.search(tmux.screen("alice"))) and row[1] == "★", "the bookmark", timeout=30)
     tmux.keys("alice", "q")
     tmux.wait_for("alice", "SSH-EXIT=0")
     # The client hears that the session ended only once its process has exited, state written:
@@ -181,7 +181,7 @@ def test_copying_a_link_reaches_the_client_clipboard(serve, keys, tmux):
     tmux.wait_for("a", "  1  image  ")
     tmux.keys("a", "o")  # open: over SSH there is no browser here, so the link is copied (OSC 52)
     tmux.wait_for("a", "No local browser in this SSH session: copied")
-    url = wait_until(lambda: tmux.run("show-buffer", check=False), 10, "the copied link in tmux's buffer")
+    url = wait_until(lambda: tmux.run("show-buffer", check=False), "the copied link in tmux's buffer", timeout=10)
     assert url.startswith("http") and url in tmux.screen("a")
 
 
@@ -201,7 +201,7 @@ def test_twenty_readers_at_once_then_clients_killed_leave_nothing(serve, keys, t
     assert len(sessions) == 20
     for name in names:
         os.kill(tmux.client_pid(name), signal.SIGKILL)  # the client vanishes without a word
-    wait_until(lambda: not any(alive(pid) for pid in sessions), 30, "every session process to end")
+    wait_until(lambda: not any(alive(pid) for pid in sessions), "every session process to end", timeout=30)
     assert not server.sessions()
     tmux.open("after", ssh_command(server.port, keys["alice"]))  # the server carries on
     tmux.wait_for("after", LIST_SHOWN)
@@ -220,7 +220,7 @@ def test_sigterm_tells_readers_and_stops_everything(serve, keys, tmux):
         tmux.wait_for(name, "SSH-EXIT=")
     assert server.process.wait(20) == 0
     assert "stopped" in server.output
-    wait_until(lambda: not any(alive(pid) for pid in everything), 10, "every process of the server to end")
+    wait_until(lambda: not any(alive(pid) for pid in everything), "every process of the server to end", timeout=10)
 
 
 @pytest.mark.slow
@@ -240,7 +240,7 @@ def test_session_limit_and_idle_timeout(serve, keys, tmux):
     )
     tmux.wait_for("a", "closed after 3 s without a key press", timeout=30)
     tmux.wait_for("a", "SSH-EXIT=0")
-    wait_until(lambda: not server.sessions(), 10, "the idle session to end")
+    wait_until(lambda: not server.sessions(), "the idle session to end", timeout=10)
 
 
 @pytest.mark.slow

@@ -137,9 +137,9 @@ def test_idle_sockets_do_not_keep_a_reader_out(serve, keys, small_archive):
     thread = threading.Thread(target=flood, daemon=True)
     thread.start()
     try:
-        wait_until(lambda: len(held) >= 50, 30, "50 idle sockets")
+        wait_until(lambda: len(held) >= 50, "50 idle sockets", timeout=30)
         # The ones beyond the caps are dropped (after their probation) and come back.
-        wait_until(lambda: opened[0] >= 60, 30, "idle sockets dropped and re-opened")
+        wait_until(lambda: opened[0] >= 60, "idle sockets dropped and re-opened", timeout=30)
         times = []
         for _ in range(3):
             started = time.monotonic()
@@ -184,7 +184,9 @@ def test_a_client_refused_when_crowded_is_told_why(serve, keys, small_archive):
     server.wait_for(r"ssh 127\.0\.0\.1:\d+ - [\d.]+s refused: too many connections logging in")
     # ...and once the crowd has gone (the server notices the closed sockets in its own time),
     # the same client gets in.
-    wait_until(lambda: run_ssh(port, keys["alice"]).returncode == 1, 60, "the client to get in once the crowd is gone")
+    wait_until(
+        lambda: run_ssh(port, keys["alice"]).returncode == 1, "the client to get in once the crowd is gone", timeout=60
+    )
 
 
 def test_a_silent_connection_gets_the_login_grace_time_only(serve, small_archive):
@@ -453,8 +455,10 @@ async def test_signals_and_the_temporary_folder(serve, keys, small_archive, shor
             await open_session(second, (80, 24))  # the factory still makes sessions...
         assert alive(server.factory) and alive(session)  # ...and the first one is still there
         os.kill(server.process.pid, signal.SIGKILL)  # the server dies without a word
-        wait_until(lambda: not folder.exists(), 30, "the temporary folder to be removed")
-        wait_until(lambda: not alive(server.factory) and not alive(session), 30, "the factory and session to end")
+        wait_until(lambda: not folder.exists(), "the temporary folder to be removed", timeout=30)
+        wait_until(
+            lambda: not alive(server.factory) and not alive(session), "the factory and session to end", timeout=30
+        )
 
 
 async def test_logs_say_why_sessions_end(serve, keys, small_archive):

@@ -97,7 +97,7 @@ async def test_web_login_by_token_then_cookie(serve, small_archive):
                 pass
     server.wait_for(r"web 127\.0\.0\.1 logged in with the token")
     server.wait_for(r"web 127\.0\.0\.1 web [\d.]+s closed: client closed")
-    wait_until(lambda: not server.sessions(), 30, "the web session to end")
+    wait_until(lambda: not server.sessions(), "the web session to end", timeout=30)
 
 
 async def test_web_refuses_other_origins_and_hosts(serve, small_archive):
