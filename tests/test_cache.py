@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-from tui.archive import cache
+from helpers import wait_until
+from tui.archive import cache, change_check, loader, opening
 from tui.archive.archive import Archive
+from tui.archive.change_check import QuickCheck
 from tui.archive.loader import apply_file_changes, load_archive
 from tui.archive.locations import cache_dir_for
 from tui.archive.natural_order import natural_key
@@ -243,3 +246,63 @@ def test_the_quick_check_of_a_cached_archive_sees_every_change(archive_dir: Path
     _CHANGES[change](archive_dir)
     assert unchanged_since(archive.roots, archive.files, archive.layouts) is None
     assert state(opened(archive_dir)) == fresh(archive_dir)
+
+
+def _after_now(tmp_path: Path) -> float:
+    """A moment every change made from now on is newer than, by the file system's own clock
+    (a file's ctime comes from a coarser clock than time.time())."""
+    since = time.time()
+    probe = tmp_path / "clock-probe"
+    wait_until(lambda: probe.write_text("tick") and probe.stat().st_ctime > since, what="the file clock to pass")
+    return since
+
+
+@pytest.mark.parametrize("change", sorted(_CHANGES) + ["edited in place, size and mtime kept"])
+def test_the_ctime_check_vouches_for_an_untouched_archive_and_sees_every_change(
+    archive_dir: Path, tmp_path: Path, change: str
+) -> None:
+    roots = [archive_dir]
+    since = _after_now(tmp_path)
+    assert QuickCheck(roots, since).unchanged()
+    (archive_dir / ".git").mkdir(exist_ok=True)
+    (archive_dir / ".git" / "postshelf-test").write_text("a commit")  # never read, so never a change
+    assert QuickCheck(roots, since).unchanged()
+    if change in _CHANGES:
+        _CHANGES[change](archive_dir)
+    else:
+        path = archive_dir / "epoch.md"
+        before = path.stat()
+        path.write_bytes(bytes(reversed(path.read_bytes())))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert not QuickCheck(roots, since).unchanged()
+
+
+def test_a_symbolic_link_is_never_vouched_for(archive_dir: Path, tmp_path: Path) -> None:
+    (archive_dir / "linked.md").symlink_to(archive_dir / "epoch.md")
+    assert not QuickCheck([archive_dir], _after_now(tmp_path)).unchanged()
+
+
+def test_a_warm_start_with_nothing_changed_does_not_walk_the_files(archive_dir: Path, monkeypatch) -> None:
+    monkeypatch.setattr(change_check, "CLOCK_MARGIN", 0.0)  # the fixture's files are older than any check
+    first = opened(archive_dir)
+    assert first.ignored
+    monkeypatch.setattr(loader, "unchanged_since", lambda *args: pytest.fail("walked every file"))
+    second = opened(archive_dir)
+    assert state(second) == state(first)
+    assert second.ignored == survey([archive_dir]).ignored
+    assert set(second.layouts) == set(first.layouts)
+    monkeypatch.undo()
+    (archive_dir / "added.md").write_text("---\ntitle: Added after\n---\nbody okapi\n")
+    third = opened(archive_dir)
+    assert third.search("okapi").count == 1
+    assert state(third) == fresh(archive_dir)
+
+
+def test_a_full_check_that_finds_nothing_is_remembered(archive_dir: Path, monkeypatch) -> None:
+    opened(archive_dir)
+    verified = cache.verified_at([archive_dir])
+    assert verified is not None
+    monkeypatch.setattr(opening, "quick_check", lambda roots, since: None)  # no find: the full check runs
+    opened(archive_dir)
+    renewed = cache.verified_at([archive_dir])
+    assert renewed is not None and renewed > verified

@@ -190,14 +190,15 @@ class PostshelfApp(App):
         )
         if self._shutting_down.is_set():
             return
+        self.loading_complete = complete
+        self.call_from_thread(self.main_screen.loading_finished, complete)
         # The loaded archive is long-lived: collect what loading left behind, then keep the
         # garbage collector from rescanning the rest (full collections paused the UI ~100 ms
-        # at 100k posts), and give the freed heap back to the OS.
+        # at 100k posts), and give the freed heap back to the OS. After the list is complete
+        # on screen: this is housekeeping, not part of opening.
         gc.collect()
         gc.freeze()
         release_free_memory()
-        self.loading_complete = complete
-        self.call_from_thread(self.main_screen.loading_finished, complete)
         if self.follows_changes:
             # A plain daemon thread, not a worker: it runs for the app's lifetime.
             threading.Thread(target=self._follow_changes, args=(archive,), name="postshelf-watch", daemon=True).start()

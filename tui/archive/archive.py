@@ -186,6 +186,9 @@ class Archive:
         self._files: dict[str, tuple[int, int, int]] | None = {}
         self._files_loader: Callable[[], dict[str, tuple[int, int, int]]] | None = None
         self.load_seconds = 0.0
+        self.verified_at: float | None = None
+        """When the file table was last checked against every file on disk (change_check.py);
+        live changes applied one by one since then do not move it."""
         self.generation = 0
         """Bumped whenever posts are added or removed, so views know to refresh."""
         self._lock = threading.RLock()

@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .archive import Archive, PostFile, read_batch
+from .change_check import QuickCheck, check_started
 from .survey import folder_is_read, post_file_at, survey, unchanged_since, walk
 
 BATCH_FILES = 1024
@@ -133,6 +134,7 @@ def load_archive(
 
 def survey_files(archive: Archive) -> list[PostFile]:
     """Walk the roots: the post files to read; what is ignored, and how, is kept on the archive."""
+    archive.verified_at = check_started()
     found = survey(archive.roots)
     archive.layouts = found.layouts
     archive.ignored = found.ignored
@@ -142,12 +144,19 @@ def survey_files(archive: Archive) -> list[PostFile]:
 # ---------------------------------------------------------------- keeping an archive current
 
 
-def scan_changes(archive: Archive) -> tuple[list[PostFile], list[str]]:
+def scan_changes(archive: Archive, quick: QuickCheck | None = None) -> tuple[list[PostFile], list[str]]:
     """Files that are new or whose size or mtime changed, and files that are gone."""
+    if quick is not None and quick.unchanged():  # the usual warm start: nothing newer on disk
+        for root in archive.roots:
+            if not root.is_file():
+                archive.layout_for(root)
+        return [], []
+    verified_at = check_started()
     unchanged = unchanged_since(archive.roots, archive.files, archive.layouts)
-    if unchanged is not None:  # the usual warm start: one quick walk, no PostFile built
+    if unchanged is not None:  # one quick walk, no PostFile built
         archive.layouts = unchanged.layouts
         archive.ignored = unchanged.ignored
+        archive.verified_at = verified_at
         return [], []
     changed: list[PostFile] = []
     present: set[str] = set()
@@ -167,10 +176,13 @@ def scan_changes(archive: Archive) -> tuple[list[PostFile], list[str]]:
 
 
 def refresh(
-    archive: Archive, progress: Callable[[int, int], None] | None = None, should_stop: Callable[[], bool] | None = None
+    archive: Archive,
+    progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    quick: QuickCheck | None = None,
 ) -> tuple[int, int]:
     """Bring a cached archive up to date with the disk: (files re-read, files gone)."""
-    changed, removed = scan_changes(archive)
+    changed, removed = scan_changes(archive, quick)
     if removed:
         archive.remove_files(removed)
     if changed:

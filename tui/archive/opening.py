@@ -12,8 +12,10 @@ from pathlib import Path
 
 from . import cache
 from .archive import Archive
+from .change_check import quick_check
 from .folding import fold_table
 from .loader import load_files, refresh, survey_files
+from .survey import normalize_root
 
 
 def open_archive(
@@ -34,7 +36,10 @@ def open_archive(
     say = notice or (lambda message: None)
     started = time.perf_counter()
     archive = None
+    quick = None
     if use_cache and not rebuild:
+        # Started first: find walks the roots in its own process while the cache loads here.
+        quick = quick_check([normalize_root(root) for root in roots], cache.verified_at(roots))
         try:
             archive = cache.load(roots)
         except cache.CacheError as error:
@@ -49,10 +54,15 @@ def open_archive(
         on_archive(archive)
     fold_table()  # built once per process (~0.1 s): now, rather than on the first keystroke
     if from_cache:
-        changed, removed = refresh(archive, progress, should_stop)
+        verified_before = archive.verified_at
+        changed, removed = refresh(archive, progress, should_stop, quick)
         complete = not (should_stop is not None and should_stop())
         dirty = bool(changed or removed)
+        if not dirty and use_cache and archive.verified_at != verified_before:
+            cache.renew_verified(archive)
     else:
+        if quick is not None:
+            quick.cancel()
         files = survey_files(archive)
         complete = load_files(archive, files, progress, should_stop)
         dirty = True
