@@ -133,7 +133,7 @@ def prose_lines(path: Path, width: int) -> list[str]:
     from tui.archive.archive import PostFile, Skipped, load_file
     from tui.show import rendered_lines
 
-    loaded = load_file(PostFile(path, path.parent, explicit=True))
+    loaded = load_file(PostFile(str(path), path.parent, explicit=True))
     if isinstance(loaded, Skipped):
         return []
     result = []

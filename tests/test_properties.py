@@ -219,7 +219,7 @@ def test_dates_are_parsed_or_none(value) -> None:
 )
 @example({"date": True}, "", ".md", "yaml", "0")  # found by the search once: a flag is not a date
 def test_built_posts_keep_their_promises(metadata: dict, body: str, suffix: str, kind: str, stem: str) -> None:
-    post_file = PostFile(Path("/archive") / "feed" / f"{stem}{suffix}", Path("/archive"))
+    post_file = PostFile(f"/archive/feed/{stem}{suffix}", Path("/archive"))
     post, text = build_post(post_file, RawPost(metadata, body, kind))
     assert post.title.strip() and post.title == one_line(post.title)  # never empty
     for value in (

@@ -30,7 +30,7 @@ import numpy as np
 
 from .folding import code_points, fold
 from .index_batch import GRAM_SHIFT, LAST_INVISIBLE, SPACE, IndexBatch
-from .index_state import IndexState, display_order
+from .index_state import IndexState
 from .natural_order import natural_key
 from .query import Query, QueryError, Term, parse
 
@@ -86,7 +86,6 @@ class SearchIndex:
             timestamps=empty_f,
             local_timestamps=empty_f,
             repaired=np.zeros(0, dtype=bool),
-            order=empty_i,
             titles=[],
             fields={"author": {}, "cat": {}, "tag": {}, "source": {}},
         )
@@ -137,7 +136,6 @@ class SearchIndex:
                 timestamps=timestamps,
                 local_timestamps=np.concatenate((state.local_timestamps, batch.local_timestamps)),
                 repaired=np.concatenate((state.repaired, batch.repaired)),
-                order=display_order(alive, timestamps),
                 titles=state.titles + batch.titles,
                 derived={},
             )
@@ -150,7 +148,7 @@ class SearchIndex:
             state = self.state
             alive = state.alive.copy()
             alive[np.asarray(list(ids), dtype=np.int64)] = False
-            self.state = replace(state, alive=alive, order=display_order(alive, state.timestamps), derived={})
+            self.state = replace(state, alive=alive, derived={})
 
     # ------------------------------------------------------------ candidates
 

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from .archive import Archive, PostFile, read_batch
+from .archive import Archive, PostFile, read_batch, read_rows
 from .change_check import QuickCheck, check_started
 from .survey import folder_is_read, post_file_at, survey, unchanged_since, walk
 
@@ -63,7 +63,7 @@ def load_files(
     except (BrokenProcessPool, OSError, ValueError):
         # No worker processes here (a sandbox, a frozen app): read the rest in this process.
         loaded_paths = set(archive.files)
-        rest = [post_file for post_file in files if str(post_file.path) not in loaded_paths]
+        rest = [post_file for post_file in files if post_file.location not in loaded_paths]
         return load_files(archive, rest, progress, should_stop, workers=0)
 
 
@@ -97,7 +97,7 @@ def _load_in_workers(
         upcoming = iter(batches)
         # A bounded window: finished batches wait in memory only while this process indexes.
         for batch in upcoming:
-            pending.append(pool.submit(read_batch, batch))
+            pending.append(pool.submit(read_rows, [post_file.as_row() for post_file in batch]))
             if len(pending) >= workers * 2:
                 break
         while pending:
@@ -107,7 +107,7 @@ def _load_in_workers(
             reads = pending.popleft().result()
             following = next(upcoming, None)
             if following is not None:
-                pending.append(pool.submit(read_batch, following))
+                pending.append(pool.submit(read_rows, [post_file.as_row() for post_file in following]))
             for read in reads:
                 archive.add_batch(read)
                 done += len(read.items)
@@ -162,7 +162,7 @@ def scan_changes(archive: Archive, quick: QuickCheck | None = None) -> tuple[lis
     present: set[str] = set()
     known = archive.files
     for post_file in survey_files(archive):
-        path = str(post_file.path)
+        path = post_file.location
         present.add(path)
         try:
             stat = os.stat(path)
@@ -196,7 +196,7 @@ def post_file_for(archive: Archive, path: str) -> PostFile | None:
     for root in archive.roots:
         root_text = str(root)
         if candidate == root_text and os.path.isfile(candidate):
-            return PostFile(root, root.parent, explicit=True)
+            return PostFile(str(root), root.parent, explicit=True)
         if not candidate.startswith(root_text.rstrip(os.sep) + os.sep):
             continue
         return post_file_at(root, archive.layout_for(root), candidate)
@@ -215,7 +215,7 @@ def _post_files_in_folder(archive: Archive, folder: str) -> list[PostFile]:
             return [
                 post_file
                 for post_file in walk(root, layout, type(root)(candidate), set())
-                if str(post_file.path) not in archive.files
+                if post_file.location not in archive.files
             ]
     return []
 
@@ -235,16 +235,16 @@ def apply_file_changes(archive: Archive, paths: set[str]) -> int:
         if post_file is None:
             continue
         if os.path.isfile(post_file.path):
-            record = archive.files.get(str(post_file.path))
+            record = archive.files.get(post_file.location)
             try:
                 stat = os.stat(post_file.path)
             except OSError:
-                gone.append(str(post_file.path))
+                gone.append(post_file.location)
                 continue
             if record is None or record[:2] != (stat.st_size, stat.st_mtime_ns):
                 to_load.append(post_file)
-        elif str(post_file.path) in archive.files:
-            gone.append(str(post_file.path))
+        elif post_file.location in archive.files:
+            gone.append(post_file.location)
     if gone:
         archive.remove_files(gone)
     if to_load:

@@ -20,7 +20,9 @@ from .sites import Ignore, Keep, Layout, is_post_file
 
 @dataclass(frozen=True, slots=True)
 class PostFile:
-    path: Path
+    location: str
+    """The file's absolute path as text: a walk makes 100k of these, and a Path each would cost
+    a fifth of the walk and more again to send to the loader processes (`path` makes one)."""
     root: Path
     explicit: bool = False
     """Named on the command line: read even when it is a symbolic link to elsewhere."""
@@ -34,8 +36,24 @@ class PostFile:
     """A page bundle: `slug/index.md` alone in its folder (the folder is the page, not a category)."""
 
     @property
+    def path(self) -> Path:
+        return Path(self.location)
+
+    def as_row(self) -> tuple:
+        """Plain values, as loader processes receive them (a dataclass unpickles in Python)."""
+        return (
+            self.location,
+            self.root,
+            self.explicit,
+            self.generator,
+            self.content_parts,
+            self.folder_categories,
+            self.bundle,
+        )
+
+    @property
     def relative_path(self) -> str:
-        path, root = str(self.path), str(self.root)
+        path, root = self.location, str(self.root)
         prefix = root if root.endswith(os.sep) else root + os.sep
         if path.startswith(prefix):  # always, for a walked file: without pathlib's cost per post
             return path[len(prefix) :]
@@ -116,14 +134,14 @@ def survey(roots: Iterable[Path | str]) -> Survey:
     files are listed, and read only when they point inside their root (see `load_file`).
     """
     result = Survey()
-    seen: set[Path] = set()
+    seen: set[str] = set()  # paths as text: hashing 100k Paths cost a third of the walk
     tally = _Tally()
     for root in roots:
         root = normalize_root(root)
         if root.is_file():
-            if root not in seen:
-                seen.add(root)
-                result.files.append(PostFile(root, root.parent, explicit=True))
+            if str(root) not in seen:
+                seen.add(str(root))
+                result.files.append(PostFile(str(root), root.parent, explicit=True))
             continue
         layout = result.layouts.get(root) or Layout.of(root)
         result.layouts[root] = layout
@@ -136,18 +154,18 @@ def find_post_files(roots: Iterable[Path | str]) -> Iterator[PostFile]:
     yield from survey(roots).files
 
 
-def walk(root: Path, layout: Layout, start: Path, seen: set[Path], tally: _Tally | None = None) -> Iterator[PostFile]:
+def walk(root: Path, layout: Layout, start: Path, seen: set[str], tally: _Tally | None = None) -> Iterator[PostFile]:
     """The post files under `start` (the root or a folder in it that is looked into)."""
     for folder, parts, kept_folders, pages in _folders(root, layout, start, tally or _Tally()):
-        folder_path = Path(folder)
         names = sorted(pages, key=natural_key)
         bundle = (
             bool(parts)
             and _only_index(names)
             and not any(count_post_files(os.path.join(folder, name)) for name in kept_folders)
         )
+        prefix = folder if folder.endswith(os.sep) else folder + os.sep
         for name in names:
-            path = folder_path / name
+            path = prefix + name
             if path not in seen:
                 seen.add(path)
                 yield _post_file(path, root, pages[name], bundle)
@@ -240,7 +258,7 @@ def is_index(name: str) -> bool:
     return os.path.splitext(name)[0].lower() == "index"
 
 
-def _post_file(path: Path, root: Path, verdict: Keep, bundle: bool) -> PostFile:
+def _post_file(path: str, root: Path, verdict: Keep, bundle: bool) -> PostFile:
     return PostFile(
         path,
         root,
@@ -279,7 +297,7 @@ def post_file_at(root: Path, layout: Layout, path: str) -> PostFile | None:
     verdict = layout.path_verdict(parts)
     if isinstance(verdict, Ignore):
         return None
-    return _post_file(type(root)(path), root, verdict, _is_bundle(layout, parts, Path(path).parent))
+    return _post_file(path, root, verdict, _is_bundle(layout, parts, Path(path).parent))
 
 
 def folder_is_read(layout: Layout, parts: tuple[str, ...]) -> bool:
