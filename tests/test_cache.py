@@ -306,3 +306,86 @@ def test_a_full_check_that_finds_nothing_is_remembered(archive_dir: Path, monkey
     opened(archive_dir)
     renewed = cache.verified_at([archive_dir])
     assert renewed is not None and renewed > verified
+
+
+def _cache_files(directory: Path) -> dict[str, object]:
+    """What a cache folder holds, array by array (headers aside) and file by file."""
+    import numpy as np
+
+    contents: dict[str, object] = {}
+    for path in sorted(directory.iterdir()):
+        if path.suffix == ".npy":
+            contents[path.name] = np.load(path).tolist()
+        elif path.name in ("texts.blob", "posts.pickle", "files.pickle"):
+            contents[path.name] = path.read_bytes()
+    return contents
+
+
+def _many_posts(root: Path, count: int) -> Path:
+    root.mkdir()
+    for number in range(count):
+        (root / f"{number:03d}.md").write_text(
+            f"---\ntitle: Post {number} 第{number}期\ndate: 2020-01-{number % 28 + 1:02d}\n---\n正文 body {number}\n"
+        )
+    return root
+
+
+def test_a_cold_read_written_as_it_loads_is_the_cache_written_at_the_end(tmp_path: Path, monkeypatch) -> None:
+    """The index goes to the cache folder batch by batch (index_spill.py): the same cache, the
+    same answers, and the posts served from the files while the read is still going on."""
+    root = _many_posts(tmp_path / "many", 40)
+    monkeypatch.setattr(loader, "BATCH_FILES", 7)  # six batches, read in this process
+    archive = opened(root)
+    spilled = _cache_files(cache_dir_for([root]))
+    assert archive.index.spill is None and archive.search("第3").count == 11  # 3, 30-39
+    assert not list(cache_dir_for([root]).parent.glob("*.tmp-*"))
+
+    from_heap = tmp_path / "from-heap"
+    monkeypatch.setattr(cache, "start_spill", lambda archive: None)
+    cache.save(opened_without_cache(root), from_heap)
+    assert _cache_files(from_heap) == spilled
+
+    warm = opened(root)
+    assert state(warm) == state(archive) == fresh(root)
+    assert warm.search("body 17").count == 1
+
+
+def opened_without_cache(root: Path) -> Archive:
+    archive, complete = open_archive([root], use_cache=False)
+    assert complete
+    return archive
+
+
+def test_a_cold_read_that_cannot_write_its_index_keeps_it_in_memory(tmp_path: Path, monkeypatch) -> None:
+    from tui.archive.index_spill import IndexSpill
+
+    root = _many_posts(tmp_path / "many", 30)
+    monkeypatch.setattr(loader, "BATCH_FILES", 7)
+    calls = []
+
+    def disk_full_on_the_third_batch(self, blob):
+        calls.append(blob)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return original(self, blob)
+
+    original = IndexSpill.add_texts
+    monkeypatch.setattr(IndexSpill, "add_texts", disk_full_on_the_third_batch)
+    archive = opened(root)
+    assert len(calls) == 3  # the spill stopped there; the rest of the batches stayed on the heap
+    assert state(archive) == fresh(root) and archive.search("第2").count == 11
+    assert not list(cache_dir_for([root]).parent.glob("*.tmp-*"))
+    assert state(opened(root)) == fresh(root)  # and the cache written at the end is whole
+
+
+def test_a_stopped_cold_read_leaves_no_half_written_cache(tmp_path: Path, monkeypatch) -> None:
+    root = _many_posts(tmp_path / "many", 30)
+    monkeypatch.setattr(loader, "BATCH_FILES", 7)
+    batches: list[int] = []
+    archive, complete = open_archive(
+        [root], progress=lambda done, total: batches.append(done), should_stop=lambda: len(batches) >= 3
+    )
+    assert not complete and 0 < archive.post_count < 30
+    assert archive.search("body").count == archive.post_count  # still served from the dropped files
+    assert not cache_dir_for([root]).exists()
+    assert not list(cache_dir_for([root]).parent.glob("*.tmp-*"))

@@ -363,6 +363,15 @@ def pieces(path, parts, dtype):
     real_pieces(path, parts, dtype)
 cache._save_pieces = pieces
 
+from tui.archive.index_spill import IndexSpill
+real_add_segment = IndexSpill.add_segment
+def add_segment(self, segment):  # a cold read writes its postings while it loads
+    mapped = real_add_segment(self, segment)
+    if point == "postings":
+        pause()
+    return mapped
+IndexSpill.add_segment = add_segment
+
 renames = [0]
 real_rename = os.rename
 def rename(source, target):

@@ -27,7 +27,9 @@ import numpy as np
 
 from .. import __version__
 from .archive import Archive, Skipped
+from .folded_titles import FoldedTitles
 from .index_batch import Segment
+from .index_spill import IndexSpill
 from .index_state import IndexState
 from .locations import cache_dir_for, cache_root
 from .post_table import PostTable
@@ -57,13 +59,46 @@ class CacheError(Exception):
 # ---------------------------------------------------------------- saving
 
 
-def save(archive: Archive, directory: Path | None = None) -> Path:
-    """Write the archive's cache atomically. Raises OSError when it cannot be written."""
-    directory = directory or cache_dir_for(archive.roots)
+def _temporary_folder(directory: Path) -> Path:
+    """A new folder beside the cache's, to write it in (named so that `_remove_abandoned` can
+    tell whether the process writing it is still alive)."""
     directory.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(directory)
     temporary = directory.with_name(f"{directory.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
     temporary.mkdir()
+    return temporary
+
+
+def start_spill(archive: Archive) -> None:
+    """Write the index of an archive being read from scratch straight into a new cache folder
+    (index_spill.py); without one (the cache folder cannot be written) it stays on the heap."""
+    if archive.index.size or archive.index.spill is not None:
+        return
+    try:
+        archive.index.spill = IndexSpill(_temporary_folder(cache_dir_for(archive.roots)))
+    except OSError:
+        archive.index.spill = None
+
+
+def drop_spill(archive: Archive) -> None:
+    """The cache will not be written (a load stopped midway): delete the files (what is mapped
+    stays readable until it is let go)."""
+    spill, archive.index.spill = archive.index.spill, None
+    if spill is not None:
+        spill.abandon()
+
+
+def save(archive: Archive, directory: Path | None = None) -> Path:
+    """Write the archive's cache atomically. Raises OSError when it cannot be written."""
+    directory = directory or cache_dir_for(archive.roots)
+    with archive.changes_paused():
+        spill, state = archive.index.spill, archive.index.state
+        if spill is not None and spill.directory.parent == directory.parent and state.main_docs == state.size:
+            temporary, archive.index.spill = spill.directory, None
+            written = spill.finish()  # the texts and posting lists are there already
+        else:
+            drop_spill(archive)
+            temporary, written = _temporary_folder(directory), []
     try:
         with archive.changes_paused():
             state = archive.index.state
@@ -74,7 +109,7 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
                 name: {value: np.concatenate(arrays) for value, arrays in values.items()}
                 for name, values in state.fields.items()
             }
-        _write_state(temporary, state)
+        _write_state(temporary, state, skip=written)
         _dump(temporary / "posts.pickle", columns)
         ignored = [(rule.path, rule.relative_path, rule.reason, rule.files) for rule in archive.ignored]
         _dump(temporary / "meta.pickle", {"skipped": skipped, "fields": fields, "ignored": ignored})
@@ -98,12 +133,13 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
     return directory
 
 
-def _write_state(directory: Path, state: IndexState) -> None:
-    with open(directory / "texts.blob", "wb") as blob:
-        main_length = len(state.main_blob)
-        if main_length:
-            blob.write(memoryview(state.main_blob)[:main_length])
-        blob.write(state.delta_blob)
+def _write_state(directory: Path, state: IndexState, skip: list[str]) -> None:
+    main_length = len(state.main_blob)
+    if "texts.blob" not in skip:
+        with open(directory / "texts.blob", "wb") as blob:
+            if main_length:
+                blob.write(memoryview(state.main_blob)[:main_length])
+            blob.write(state.delta_blob)
     shift = np.where(np.arange(state.size) < state.main_docs, 0, main_length)
     segments = state.segments
     table = np.array([[s.base, s.size, len(s.keys), len(s.ids)] for s in segments], dtype=np.int64).reshape(-1, 4)
@@ -120,9 +156,10 @@ def _write_state(directory: Path, state: IndexState) -> None:
     for name, array in arrays.items():
         np.save(directory / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
     # The posting arrays are the big ones: written piece by piece, never concatenated in memory.
-    _save_pieces(directory / "keys.npy", [s.keys for s in segments], np.uint64)
-    _save_pieces(directory / "key_starts.npy", [s.starts for s in segments], np.uint32)
-    _save_pieces(directory / "ids.npy", [s.ids for s in segments], np.uint16)
+    if "keys.npy" not in skip:
+        _save_pieces(directory / "keys.npy", [s.keys for s in segments], np.uint64)
+        _save_pieces(directory / "key_starts.npy", [s.starts for s in segments], np.uint32)
+        _save_pieces(directory / "ids.npy", [s.ids for s in segments], np.uint16)
 
 
 def _save_pieces(path: Path, pieces: list[np.ndarray], dtype) -> None:
@@ -294,44 +331,6 @@ def renew_verified(archive: Archive, directory: Path | None = None) -> None:
         pass
 
 
-class FoldedTitles(list):
-    """Folded titles, computed when first needed (only sort:title needs them) instead of being
-    stored in the cache and unpickled at every start."""
-
-    def __init__(self, titles: list[str], folded_tail: list[str] | None = None, count: int | None = None) -> None:
-        super().__init__()
-        self._source: list[str] | None = titles
-        """The title column (it grows as posts are added: only its first `_count` are ours)."""
-        self._count = len(titles) if count is None else count
-        self._tail = folded_tail or []
-        """Titles already folded, after the source's (posts added since the cache was read)."""
-
-    def _materialize(self) -> None:
-        if self._source is not None:
-            from .folding import fold
-
-            self.extend(fold(title) for title in self._source[: self._count])
-            self.extend(self._tail)
-            self._source, self._tail = None, []
-
-    def __getitem__(self, index):
-        self._materialize()
-        return super().__getitem__(index)
-
-    def __len__(self) -> int:
-        return self._count + len(self._tail) if self._source is not None else super().__len__()
-
-    def __add__(self, other):
-        if self._source is not None:
-            # Still lazy: a live change must not fold 100k titles (1.5 s) in every process.
-            return FoldedTitles(self._source, self._tail + list(other), self._count)
-        return list(self) + list(other)
-
-    def __iter__(self):
-        self._materialize()
-        return super().__iter__()
-
-
 def _load_pickle(path: Path, kind: type):
     """A pickle from a cache already checked on load; damage found now reads as empty."""
     try:
@@ -446,6 +445,10 @@ def clear(directory: Path | None = None) -> int:
 def adopt_saved(archive: Archive, directory: Path) -> None:
     """After a save, use the memory-mapped cache files instead of the in-memory index, as a warm
     start would: the texts and posting lists (most of the memory) are then paged in on demand."""
+    state = archive.index.state
+    if state.main_docs == state.size and isinstance(state.main_blob, mmap.mmap):
+        release_free_memory()  # written as it was read (index_spill.py): mapped already
+        return
     with archive.changes_paused():
         try:
             saved = load(archive.roots, directory)

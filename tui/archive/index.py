@@ -29,7 +29,8 @@ from itertools import compress, repeat
 import numpy as np
 
 from .folding import code_points, fold
-from .index_batch import GRAM_SHIFT, LAST_INVISIBLE, SPACE, IndexBatch
+from .index_batch import GRAM_SHIFT, LAST_INVISIBLE, SPACE, IndexBatch, Segment
+from .index_spill import IndexSpill
 from .index_state import IndexState
 from .natural_order import natural_key
 from .query import Query, QueryError, Term, parse
@@ -90,6 +91,9 @@ class SearchIndex:
             fields={"author": {}, "cat": {}, "tag": {}, "source": {}},
         )
         self.build_seconds = 0.0
+        self.spill: IndexSpill | None = None
+        """Where added batches' texts and postings go (a cold read being cached), or None: kept
+        on the heap (see index_spill.py)."""
         self.flags: Callable[[str, int], np.ndarray] | None = None
         """is:read / is:unread / is:bookmarked masks, from the reader's state (user_state.py)."""
 
@@ -117,8 +121,13 @@ class SearchIndex:
         with self._lock:
             state = self.state
             base = state.size
-            blob_base = len(state.delta_blob)
-            state.delta_blob.extend(batch.texts.blob)
+            segments = tuple(replace(s, base=s.base + base) for s in batch.segments)
+            spilled = self._spill(state, batch, segments)
+            if spilled is not None:
+                state, segments, blob_base = spilled
+            else:
+                blob_base = len(state.delta_blob)
+                state.delta_blob.extend(batch.texts.blob)
             fields = state.fields
             for name, values in batch.fields.items():
                 for value, ids in values.items():
@@ -128,7 +137,7 @@ class SearchIndex:
             self.state = replace(
                 state,
                 size=base + batch.size,
-                segments=state.segments + tuple(replace(s, base=s.base + base) for s in batch.segments),
+                segments=state.segments + segments,
                 starts=np.concatenate((state.starts, batch.texts.starts + blob_base)),
                 title_ends=np.concatenate((state.title_ends, batch.texts.title_ends + blob_base)),
                 ends=np.concatenate((state.ends, batch.texts.ends + blob_base)),
@@ -141,6 +150,23 @@ class SearchIndex:
             )
         self.build_seconds += time.perf_counter() - started
         return range(base, base + batch.size)
+
+    def _spill(
+        self, state: IndexState, batch: IndexBatch, segments: tuple[Segment, ...]
+    ) -> tuple[IndexState, tuple[Segment, ...], int] | None:
+        """Write a batch's texts and postings to the spill files: the state and segments that
+        read them from there, and where its texts start; None to keep them on the heap."""
+        spill = self.spill
+        if spill is None or state.main_docs != state.size:  # not every post so far is in the files
+            return None
+        try:
+            blob_base, main_blob = spill.add_texts(batch.texts.blob)
+            mapped = tuple(spill.add_segment(segment) for segment in segments)
+        except OSError:  # a full disk: the rest stays on the heap, and the cache is written whole
+            self.spill = None
+            spill.abandon()
+            return None
+        return replace(state, main_blob=main_blob, main_docs=state.size + batch.size), mapped, blob_base
 
     def remove(self, ids: Sequence[int]) -> None:
         """Hide posts (deleted or replaced by a newer version of their file)."""

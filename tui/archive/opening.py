@@ -63,9 +63,13 @@ def open_archive(
     else:
         if quick is not None:
             quick.cancel()
+        if use_cache:
+            cache.start_spill(archive)
         files = survey_files(archive)
         complete = load_files(archive, files, progress, should_stop)
         dirty = True
+        if not complete:
+            cache.drop_spill(archive)
     archive.load_seconds = time.perf_counter() - started
     if use_cache and complete and dirty:
         try:
