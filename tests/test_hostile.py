@@ -345,13 +345,24 @@ def half_then_pause(path, data):
 
 dumps = [0]
 real_dump = cache._dump
-def dump(path, value):
+def dump(path, value, **options):
     import pickle
     dumps[0] += 1
     if point == f"dump{dumps[0]}":
         half_then_pause(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    real_dump(path, value)
+    real_dump(path, value, **options)
 cache._dump = dump
+
+real_dump_columns = cache._dump_columns
+def dump_columns(path, columns):
+    dumps[0] += 1
+    if point == f"dump{dumps[0]}":
+        real_dump_columns(path, columns)
+        with open(path, "r+b") as file:
+            file.truncate(os.path.getsize(path) // 2)
+        pause()
+    real_dump_columns(path, columns)
+cache._dump_columns = dump_columns
 
 real_pieces = cache._save_pieces
 def pieces(path, parts, dtype):

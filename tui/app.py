@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from .archive import Archive
-from .archive.cache import release_free_memory
 from .archive.images import ImageCache
 from .archive.loader import apply_file_changes
 from .archive.opening import open_archive
@@ -192,13 +191,12 @@ class PostshelfApp(App):
             return
         self.loading_complete = complete
         self.call_from_thread(self.main_screen.loading_finished, complete)
-        # The loaded archive is long-lived: collect what loading left behind, then keep the
-        # garbage collector from rescanning the rest (full collections paused the UI ~100 ms
-        # at 100k posts), and give the freed heap back to the OS. After the list is complete
-        # on screen: this is housekeeping, not part of opening.
-        gc.collect()
+        # The loaded archive is long-lived: keep the garbage collector from rescanning it (full
+        # collections paused the UI ~100 ms at 100k posts, seconds at a million). Not collected
+        # first: a warm start leaves next to no garbage, and a cold read was collected and its
+        # heap given back when it was cached (cache.adopt_saved); a full collection over a
+        # million posts held the UI for over a second just as the list appeared.
         gc.freeze()
-        release_free_memory()
         if self.follows_changes:
             # A plain daemon thread, not a worker: it runs for the app's lifetime.
             threading.Thread(target=self._follow_changes, args=(archive,), name="postshelf-watch", daemon=True).start()

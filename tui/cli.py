@@ -10,7 +10,6 @@ import json
 import os
 import re
 import sys
-from importlib.resources import files
 from pathlib import Path
 
 from . import __version__
@@ -24,6 +23,8 @@ COMMANDS = ("index", "search", "show", "cache", "serve")
 
 
 def demo_path() -> Path:
+    from importlib.resources import files  # only here: ~15 ms of every command's start
+
     return Path(str(files("tui") / "demo"))
 
 

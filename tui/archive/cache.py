@@ -20,6 +20,7 @@ import shutil
 import time
 import zlib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from .locations import cache_dir_for, cache_root
 from .post_table import PostTable
 from .survey import Ignored
 
-CACHE_FORMAT = 8  # 8: when the files were last all checked, and what the survey ignored
+CACHE_FORMAT = 9  # 9: the post table pickled column by column
 _ARRAYS = (
     "starts",
     "title_ends",
@@ -110,10 +111,10 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
                 for name, values in state.fields.items()
             }
         _write_state(temporary, state, skip=written)
-        _dump(temporary / "posts.pickle", columns)
+        _dump_columns(temporary / "posts.pickle", columns)
         ignored = [(rule.path, rule.relative_path, rule.reason, rule.files) for rule in archive.ignored]
         _dump(temporary / "meta.pickle", {"skipped": skipped, "fields": fields, "ignored": ignored})
-        _dump(temporary / "files.pickle", files)
+        _dump(temporary / "files.pickle", files, shared=False)
         manifest = {
             "format": CACHE_FORMAT,
             "postshelf": __version__,
@@ -172,9 +173,35 @@ def _save_pieces(path: Path, pieces: list[np.ndarray], dtype) -> None:
             file.write(np.ascontiguousarray(piece, dtype=dtype).tobytes())
 
 
-def _dump(path: Path, value) -> None:
+def _dump(path: Path, value, shared: bool = True) -> None:
+    """`shared=False` for values with no object in two places: the pickler then keeps no table
+    of every object written (at a million posts that table alone took 1.3 GB)."""
     with open(path, "wb") as file:
-        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.fast = not shared
+        pickler.dump(value)
+
+
+_SHARED_COLUMNS = frozenset({"authors", "categories", "tags", "body_format", "notes"})
+"""Columns whose values repeat (interned in PostTable): pickled with their sharing kept."""
+
+
+def _dump_columns(path: Path, columns: dict[str, list]) -> None:
+    """The post table as one pickle per column, in a row: the pickler's table of objects
+    written only ever holds one column's, and only for the columns that share values."""
+    with open(path, "wb") as file:
+        pickle.dump(list(columns), file, protocol=pickle.HIGHEST_PROTOCOL)
+        for name, column in columns.items():
+            pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = name not in _SHARED_COLUMNS
+            pickler.dump(column)
+
+
+def _load_columns(file) -> dict[str, list]:
+    names = pickle.load(file)
+    if not isinstance(names, list):
+        raise ValueError("the post table is not a list of columns")
+    return {name: pickle.load(file) for name in names}
 
 
 def _crc(path: Path) -> int:
@@ -249,13 +276,25 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
         for name, size in manifest["files"].items():
             if (directory / name).stat().st_size != size:
                 raise CacheError(f"the cache file {name} is truncated or was changed")
-        for name, checksum in manifest["crc32"].items():
-            if _crc(directory / name) != checksum:
-                raise CacheError(f"the cache file {name} is corrupt")
-        with _collector_paused(), open(directory / "posts.pickle", "rb") as file:
-            columns = pickle.load(file)
-        with _collector_paused(), open(directory / "meta.pickle", "rb") as file:
-            meta = pickle.load(file)
+        # Checksums in threads (zlib lets go of the GIL) while this one unpickles; checked
+        # before anything read is used.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            checksums = {name: pool.submit(_crc, directory / name) for name in manifest["crc32"]}
+
+            def check_sums() -> None:
+                for name, checksum in manifest["crc32"].items():
+                    if checksums[name].result() != checksum:
+                        raise CacheError(f"the cache file {name} is corrupt")
+
+            try:
+                with _collector_paused(), open(directory / "posts.pickle", "rb") as file:
+                    columns = _load_columns(file)
+                with _collector_paused(), open(directory / "meta.pickle", "rb") as file:
+                    meta = pickle.load(file)
+            except Exception:
+                check_sums()  # a corrupt file says so, rather than how unpickling it failed
+                raise
+            check_sums()
         arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
         blob = _map(directory / "texts.blob")
     except CacheError:

@@ -31,7 +31,7 @@ import numpy as np
 from .folding import code_points, fold
 from .index_batch import GRAM_SHIFT, LAST_INVISIBLE, SPACE, IndexBatch, Segment
 from .index_spill import IndexSpill
-from .index_state import IndexState
+from .index_state import GrowingArray, IndexState
 from .natural_order import natural_key
 from .query import Query, QueryError, Term, parse
 
@@ -91,6 +91,7 @@ class SearchIndex:
             fields={"author": {}, "cat": {}, "tag": {}, "source": {}},
         )
         self.build_seconds = 0.0
+        self._growing: dict[str, GrowingArray] = {}
         self.spill: IndexSpill | None = None
         """Where added batches' texts and postings go (a cold read being cached), or None: kept
         on the heap (see index_spill.py)."""
@@ -132,24 +133,35 @@ class SearchIndex:
             for name, values in batch.fields.items():
                 for value, ids in values.items():
                     fields[name].setdefault(value, []).append(np.asarray(ids, dtype=np.int64) + base)
-            alive = np.concatenate((state.alive, np.ones(batch.size, dtype=bool)))
-            timestamps = np.concatenate((state.timestamps, batch.timestamps))
+            grown = self._grown
+            titles = state.titles
+            if type(titles) is list:  # in place: a state only reads the titles of its own posts
+                titles.extend(batch.titles)
+            else:
+                titles = titles + batch.titles
             self.state = replace(
                 state,
                 size=base + batch.size,
                 segments=state.segments + segments,
-                starts=np.concatenate((state.starts, batch.texts.starts + blob_base)),
-                title_ends=np.concatenate((state.title_ends, batch.texts.title_ends + blob_base)),
-                ends=np.concatenate((state.ends, batch.texts.ends + blob_base)),
-                alive=alive,
-                timestamps=timestamps,
-                local_timestamps=np.concatenate((state.local_timestamps, batch.local_timestamps)),
-                repaired=np.concatenate((state.repaired, batch.repaired)),
-                titles=state.titles + batch.titles,
+                starts=grown("starts", state.starts, batch.texts.starts + blob_base),
+                title_ends=grown("title_ends", state.title_ends, batch.texts.title_ends + blob_base),
+                ends=grown("ends", state.ends, batch.texts.ends + blob_base),
+                alive=grown("alive", state.alive, np.ones(batch.size, dtype=bool)),
+                timestamps=grown("timestamps", state.timestamps, batch.timestamps),
+                local_timestamps=grown("local_timestamps", state.local_timestamps, batch.local_timestamps),
+                repaired=grown("repaired", state.repaired, batch.repaired),
+                titles=titles,
                 derived={},
             )
         self.build_seconds += time.perf_counter() - started
         return range(base, base + batch.size)
+
+    def _grown(self, name: str, current: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """`current` (a state's array) with `values` appended; see GrowingArray."""
+        growing = self._growing.get(name)
+        if growing is None or growing.view is not current:  # replaced since (a removal, a restore)
+            growing = self._growing[name] = GrowingArray(current)
+        return growing.extend(values)
 
     def _spill(
         self, state: IndexState, batch: IndexBatch, segments: tuple[Segment, ...]

@@ -27,6 +27,27 @@ def display_order(alive: np.ndarray, timestamps: np.ndarray) -> np.ndarray:
     return ids[np.lexsort((ids, newest_first, undated))]
 
 
+class GrowingArray:
+    """An array that grows at its end without copying what is there each time: the room
+    doubles when it runs out. Appending 1,000 batches by concatenation copied every earlier
+    post's values again each time (half a million on average at a million posts)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self._buffer = np.array(values, copy=True)
+        self.view = self._buffer  # the last array handed out: states hold it, never written again
+
+    def extend(self, values: np.ndarray) -> np.ndarray:
+        length = len(self.view)
+        needed = length + len(values)
+        if needed > len(self._buffer):
+            grown = np.empty(max(needed, 2 * len(self._buffer), 1024), dtype=self._buffer.dtype)
+            grown[:length] = self._buffer[:length]
+            self._buffer = grown
+        self._buffer[length:needed] = values  # past the end of every view handed out so far
+        self.view = self._buffer[:needed]
+        return self.view
+
+
 @dataclass(frozen=True)
 class IndexState:
     """An immutable view of the index; searches run on the state they started with."""
