@@ -389,3 +389,23 @@ def test_a_stopped_cold_read_leaves_no_half_written_cache(tmp_path: Path, monkey
     assert archive.search("body").count == archive.post_count  # still served from the dropped files
     assert not cache_dir_for([root]).exists()
     assert not list(cache_dir_for([root]).parent.glob("*.tmp-*"))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[], [""], ["a", "", "长标题 ✓", "\udcff\udcfe name", "x" * 1000], ["", ""]],
+)
+def test_a_packed_text_column_gives_back_every_value(values: list[str]) -> None:
+    """Text columns are stored as one string and offsets (post_table.PackedStrings)."""
+    from tui.archive.post_table import PackedStrings
+
+    column = PackedStrings.unpacked(*PackedStrings.of(values).packed())
+    assert list(column) == values and len(column) == len(values)
+    assert column[1:3] == values[1:3] and column[::-1] == values[::-1]
+    if values:
+        assert column[-1] == values[-1]
+    column.append("added live")
+    assert column[len(values)] == "added live" and column[-1] == "added live"
+    assert list(PackedStrings.unpacked(*column.packed())) == [*values, "added live"]
+    with pytest.raises(IndexError):
+        column[len(values) + 1]

@@ -19,7 +19,7 @@ import pickle
 import shutil
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,10 +33,10 @@ from .index_batch import Segment
 from .index_spill import IndexSpill
 from .index_state import IndexState
 from .locations import cache_dir_for, cache_root
-from .post_table import PostTable
+from .post_table import PACKED, PackedStrings, PostTable
 from .survey import Ignored
 
-CACHE_FORMAT = 9  # 9: the post table pickled column by column
+CACHE_FORMAT = 9  # 9: the post table pickled column by column, text columns packed
 _ARRAYS = (
     "starts",
     "title_ends",
@@ -103,7 +103,7 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
     try:
         with archive.changes_paused():
             state = archive.index.state
-            columns = {name: list(values[: state.size]) for name, values in archive.posts.state().items()}
+            columns = {name: values[: state.size] for name, values in archive.posts.state().items()}
             skipped = [(str(s.path), s.relative_path, s.reason) for s in archive.skipped]
             files = dict(archive.files)  # (reads a lazily loaded table first)
             fields = {
@@ -194,14 +194,18 @@ def _dump_columns(path: Path, columns: dict[str, list]) -> None:
         for name, column in columns.items():
             pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
             pickler.fast = name not in _SHARED_COLUMNS
-            pickler.dump(column)
+            pickler.dump(PackedStrings.of(column).packed() if name in PACKED else column)
 
 
-def _load_columns(file) -> dict[str, list]:
+def _load_columns(file) -> dict[str, Sequence]:
     names = pickle.load(file)
     if not isinstance(names, list):
         raise ValueError("the post table is not a list of columns")
-    return {name: pickle.load(file) for name in names}
+    columns: dict[str, Sequence] = {}
+    for name in names:
+        value = pickle.load(file)
+        columns[name] = PackedStrings.unpacked(*value) if name in PACKED else value
+    return columns
 
 
 def _crc(path: Path) -> int:

@@ -6,14 +6,16 @@ every start, and folding 100k titles costs 1.5 s.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class FoldedTitles(list):
     """Folded titles, computed when first needed (only sort:title needs them) instead of being
     stored in the cache and unpickled at every start."""
 
-    def __init__(self, titles: list[str], folded_tail: list[str] | None = None, count: int | None = None) -> None:
+    def __init__(self, titles: Sequence[str], folded_tail: list[str] | None = None, count: int | None = None) -> None:
         super().__init__()
-        self._source: list[str] | None = titles
+        self._source: Sequence[str] | None = titles
         """The title column (it grows as posts are added: only its first `_count` are ours)."""
         self._count = len(titles) if count is None else count
         self._tail = folded_tail or []

@@ -7,9 +7,12 @@ a Post only when one is asked for (the list paints ~20 rows at a time).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
+from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
 from .post import Post
 
@@ -30,6 +33,8 @@ _COLUMNS = (
     "notes",
 )
 _INTERNED = frozenset({"authors", "categories", "tags", "body_format", "notes"})
+PACKED = frozenset({"path", "relative_path", "title", "date_raw", "image", "link"})
+"""Text columns kept packed (PackedStrings) once read from a cache."""
 _ZONES: dict[int, timezone] = {}
 
 
@@ -66,11 +71,64 @@ def _zone(offset_seconds: int) -> timezone:
     return zone
 
 
+class PackedStrings(Sequence[str]):
+    """A column of strings as one string and where each ends: a million strings unpickle as
+    one (a tenth of the time; a list of them took 1.2 s at a million posts) and cost no object
+    each until asked for. Values appended later (live changes) are kept as a plain list."""
+
+    __slots__ = ("_text", "_ends", "_tail")
+
+    def __init__(self, text: str = "", ends: array | None = None) -> None:
+        self._text = text
+        self._ends = ends if ends is not None else array("q", [0])
+        self._tail: list[str] = []
+
+    @classmethod
+    def of(cls, values: Iterable[str]) -> PackedStrings:
+        values = list(values)
+        return cls("".join(values), array("q", accumulate(map(len, values), initial=0)))
+
+    def packed(self) -> tuple[str, bytes]:
+        """(text, offsets as bytes): what the cache stores."""
+        if self._tail:
+            whole = PackedStrings.of(self)
+            return whole._text, whole._ends.tobytes()
+        return self._text, self._ends.tobytes()
+
+    @classmethod
+    def unpacked(cls, text: str, ends: bytes) -> PackedStrings:
+        offsets = array("q")
+        offsets.frombytes(ends)
+        if not offsets or offsets[0] != 0 or offsets[-1] != len(text):
+            raise ValueError("a packed column does not add up")
+        return cls(text, offsets)
+
+    def __len__(self) -> int:
+        return len(self._ends) - 1 + len(self._tail)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        packed = len(self._ends) - 1
+        if index < 0:
+            index += len(self)
+        if 0 <= index < packed:
+            ends = self._ends
+            return self._text[ends[index] : ends[index + 1]]
+        if index < 0:
+            raise IndexError(index)
+        return self._tail[index - packed]
+
+    def append(self, value: str) -> None:
+        self._tail.append(value)
+
+
 class PostTable(Sequence[Post]):
     """Append-only columns of post fields; `table[i]` builds the Post."""
 
     def __init__(self) -> None:
-        self.columns: dict[str, list] = {name: [] for name in _COLUMNS}
+        self.columns: dict[str, Any] = {name: [] for name in _COLUMNS}
+        """name -> list, or PackedStrings for a text column read from a cache."""
         self._interned: dict = {}
 
     def __len__(self) -> int:
@@ -121,11 +179,11 @@ class PostTable(Sequence[Post]):
         for index in range(len(self)):
             yield self[index]
 
-    def state(self) -> dict[str, list]:
+    def state(self) -> dict[str, Any]:
         return self.columns
 
     @classmethod
-    def from_state(cls, columns: dict[str, list]) -> PostTable:
+    def from_state(cls, columns: dict[str, Any]) -> PostTable:
         table = cls()
         if set(columns) != set(_COLUMNS) or len({len(column) for column in columns.values()}) != 1:
             raise ValueError("post table columns are incomplete")
