@@ -242,28 +242,3 @@ def test_many_queries_on_every_core_give_what_one_at_a_time_gives() -> None:
         assert result.count == alone.count
         assert result.ids.tolist() == alone.ids[:5].tolist()
     assert together[0].count > 5 and together[-1].count == 0
-
-
-@pytest.mark.parametrize(
-    "texts",
-    [
-        ["长城 Linux linux", "", "数据 数据 ABC", "\U0001f600 emoji 😀 and 𠀀 beyond the BMP"],
-        ["".join(chr(code) for code in range(0x4E00, 0x4E00 + 3000)), "x", "第一 第二"],
-        [""],
-    ],
-)
-def test_a_segment_lists_the_same_postings_with_or_without_the_character_grid(texts, monkeypatch) -> None:
-    """Single characters are listed through a presence grid, or sorted when a segment holds
-    too many distinct characters for the grid: both must give the same posting lists."""
-    from tui.archive import index_batch
-    from tui.archive.folding import code_points, fold_code_points
-
-    folded = fold_code_points(code_points("\x1e".join(texts)))
-    by_grid = index_batch._segment(0, folded, len(texts))
-    monkeypatch.setattr(index_batch, "_GRID_CELLS", 0)
-    by_sorting = index_batch._segment(0, folded, len(texts))
-    for name in ("keys", "starts", "ids"):
-        assert np.array_equal(getattr(by_grid, name), getattr(by_sorting, name))
-        assert getattr(by_grid, name).dtype == getattr(by_sorting, name).dtype
-    posts = {int(i) for i in by_grid.local_ids(ord("数"))}
-    assert posts == {position for position, text in enumerate(texts) if "数" in text}

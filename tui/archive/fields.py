@@ -362,6 +362,12 @@ _WRAPPER_START = re.compile(
 )
 
 
+_WRAPPER_TAGS = {
+    name: re.compile(rf"<(/?){name}\b[^<>]*>", re.IGNORECASE)
+    for name in ("html", "body", "div", "article", "section", "main", "table")
+}
+
+
 def body_format(body: str, suffix: str) -> str:
     """'html' for `.html`/`.htm` files and for bodies that are one wrapped HTML document (what
     feed bots write: `<div>…</div>`); 'markdown' for everything else, whatever its first
@@ -378,11 +384,13 @@ def _one_wrapped_document(body: str) -> bool:
         return False
     name = start.group(1).lower()
     tail = body.rstrip()
-    if not tail.lower().endswith(f"</{name}>") and not (name == "html" and tail.lower().endswith("</body>")):
+    closing = f"</{name}>"
+    # Only the end is lowered (lowering a whole body to compare its end was most of the cost).
+    if tail[-len(closing) :].lower() != closing and not (name == "html" and tail[-7:].lower() == "</body>"):
         return False
     # The first element must close at the very end, not earlier (`<div>a</div>\n\n# Markdown\n<div>b</div>`).
     depth = 0
-    for tag in re.finditer(rf"<(/?){name}\b[^<>]*>", body, re.IGNORECASE):
+    for tag in _WRAPPER_TAGS[name].finditer(body):
         depth += -1 if tag.group(1) else 1
         if depth == 0:
             return not body[tag.end() :].strip()

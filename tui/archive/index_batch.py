@@ -15,7 +15,7 @@ from datetime import UTC
 import numpy as np
 
 from .field_values import category_values, source_host
-from .folding import MAX_CODE_POINT, code_points, fold, fold_code_points
+from .folding import code_points, fold, fold_code_points
 from .post import Post
 
 GRAM_SHIFT = 21  # code points fit in 21 bits; a bigram key is (first << 21) | second
@@ -83,48 +83,21 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
-_GRID_CELLS = 1 << 25
-"""Largest character x post presence grid a segment's single characters are listed with
-(32 MB); a segment of more distinct characters than that allows is sorted instead."""
-
-
-def _unigram_entries(folded: np.ndarray, local_doc: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """(character, post) pairs of a segment, each once, in key order, without sorting: each
-    character gets a rank among the segment's characters, and a grid of rank x post is read
-    out in order. Sorting them with the bigrams was a fifth of a loader process's time."""
-    visible = folded > LAST_INVISIBLE
-    characters = folded[visible]
-    docs = local_doc[visible]
-    present = np.zeros(MAX_CODE_POINT, dtype=bool)
-    present[characters] = True
-    alphabet = np.flatnonzero(present)
-    if len(alphabet) * size > _GRID_CELLS:
-        entries = _sorted_unique((characters.astype(np.uint64) << np.uint64(_DOC_BITS)) | docs.astype(np.uint64))
-        return entries >> np.uint64(_DOC_BITS), entries & np.uint64((1 << _DOC_BITS) - 1)
-    rank = np.empty(MAX_CODE_POINT, dtype=np.int64)
-    rank[alphabet] = np.arange(len(alphabet))
-    grid = np.zeros(len(alphabet) * size, dtype=bool)
-    grid[rank[characters] * size + docs] = True
-    cells = np.flatnonzero(grid)
-    return alphabet[cells // size].astype(np.uint64), (cells % size).astype(np.uint64)
-
-
 def _segment(base: int, folded: np.ndarray, size: int) -> Segment:
     """Posting lists for `size` posts whose folded code points are `folded` (separated)."""
-    local_doc = np.cumsum(folded == _DOC_SEPARATOR, dtype=np.int64)
-    unigram_keys, unigram_docs = _unigram_entries(folded, local_doc, size)
+    local_doc = np.cumsum(folded == _DOC_SEPARATOR, dtype=np.uint64)
+    visible = folded > LAST_INVISIBLE
     in_pairs = folded >= SPACE
-    pair = in_pairs[:-1] & in_pairs[1:]
     wide = folded.astype(np.uint64)
+    unigrams = (wide[visible] << np.uint64(_DOC_BITS)) | local_doc[visible]
+    pair = in_pairs[:-1] & in_pairs[1:]
     bigram_keys = (wide[:-1][pair] << np.uint64(GRAM_SHIFT)) | wide[1:][pair]
-    del wide
-    bigrams = _sorted_unique((bigram_keys << np.uint64(_DOC_BITS)) | local_doc[:-1][pair].astype(np.uint64))
-    del bigram_keys
-    # A bigram's key is above every character's (its first character is at least a space,
-    # shifted past 21 bits): the characters' entries then the bigrams' are in key order.
-    keys = np.concatenate((unigram_keys, bigrams >> np.uint64(_DOC_BITS)))
-    ids = np.concatenate((unigram_docs, bigrams & np.uint64((1 << _DOC_BITS) - 1))).astype(np.uint16)
-    del bigrams
+    bigrams = (bigram_keys << np.uint64(_DOC_BITS)) | local_doc[:-1][pair]
+    del wide, bigram_keys
+    entries = _sorted_unique(np.concatenate((unigrams, bigrams)))
+    del unigrams, bigrams
+    keys = entries >> np.uint64(_DOC_BITS)
+    ids = (entries & np.uint64((1 << _DOC_BITS) - 1)).astype(np.uint16)
     if len(keys):
         group_starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
         unique_keys = keys[group_starts]
