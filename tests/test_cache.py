@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import wait_until
-from tui.archive import cache, change_check, loader, opening
+from tui.archive import cache, cache_folders, change_check, loader, opening
 from tui.archive.archive import Archive
 from tui.archive.change_check import QuickCheck
 from tui.archive.loader import apply_file_changes, load_archive
@@ -194,10 +194,10 @@ def test_live_changes_are_applied(archive_dir: Path) -> None:
 
 def test_cache_command_lists_and_clears(archive_dir: Path, private_cache: Path) -> None:
     opened(archive_dir)
-    entries = cache.describe()
+    entries = cache_folders.describe()
     assert len(entries) == 1 and entries[0]["roots"] == [str(archive_dir)] and entries[0]["bytes"] > 0
     (private_cache / "folding-0123456789abcdef.npy").write_bytes(b"")  # the folding table kept beside them
-    assert cache.clear() == 1 and cache.describe() == []
+    assert cache_folders.clear() == 1 and cache_folders.describe() == []
     assert list(private_cache.iterdir()) == []  # `postshelf cache --clear` leaves nothing behind
 
 

@@ -270,7 +270,7 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
 
 
 def _cache(parser: argparse.ArgumentParser, argv: list[str]) -> int:
-    from .archive import cache
+    from .archive import cache_folders as cache
     from .archive.locations import cache_dir_for, cache_root
 
     args = parser.parse_args(argv)
