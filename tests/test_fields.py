@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.archive import fields
 
@@ -127,3 +129,31 @@ def test_body_format() -> None:
 def test_plain_text_drops_markup_and_invisible_blocks() -> None:
     html = "<style>.a{}</style><p>荆门&nbsp;信用</p><!-- hidden --><script>x()</script><b>建设</b>"
     assert fields.plain_text(html, "html") == "荆门 信用 建设"
+
+
+@given(
+    day=st.integers(0, 32),
+    month=st.sampled_from("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec Foo".split()),
+    year=st.integers(1000, 9999),
+    clock=st.tuples(st.integers(0, 25), st.integers(0, 61), st.integers(0, 61)),
+    zone=st.sampled_from(["GMT", "UTC", "+0000", "-0000", "+0800", "-0530", "+2400", "+1261", "EST"]),
+    weekday=st.sampled_from(["", "Sat, ", "Mon, "]),
+)
+@settings(max_examples=400)
+def test_the_quick_feed_date_reading_agrees_with_the_email_parser(day, month, year, clock, zone, weekday) -> None:
+    """Feed dates (`Sat, 14 Mar 2020 11:04:04 GMT`) are read by a quick path: where it answers,
+    it answers as email.utils does, and the dates it leaves (other zones, -0000, no such day)
+    still go to email.utils."""
+    from email.utils import parsedate_to_datetime
+
+    text = f"{weekday}{day} {month} {year} {clock[0]:02d}:{clock[1]:02d}:{clock[2]:02d} {zone}"
+    try:
+        expected = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        expected = None
+    quick = fields._rfc_822_date(text)
+    if quick is not None:
+        assert expected is not None and quick == expected and quick.utcoffset() == expected.utcoffset()
+        assert fields.parse_date(text) == quick
+    elif weekday and expected is not None:  # the full parser still reads what the quick path leaves
+        assert fields.parse_date(text) == (expected if expected.tzinfo else expected.replace(tzinfo=UTC))

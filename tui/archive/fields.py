@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import PurePath
 from typing import Any
@@ -74,11 +74,41 @@ def _from_epoch(seconds: float) -> datetime | None:
     return None
 
 
+_RFC_822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d\d):(\d\d):(\d\d) (GMT|UTC|[+-]\d{4})\Z"
+)
+_MONTHS = {name: number for number, name in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+
+
+def _rfc_822_date(text: str) -> datetime | None:
+    """What email.utils.parsedate_to_datetime makes of the one form feed bots write
+    (`Sat, 14 Mar 2020 11:04:04 GMT`), at a tenth of its cost; None for anything else."""
+    match = _RFC_822.match(text)
+    if match is None:
+        return None
+    day, month_name, year, hour, minute, second, zone = match.groups()
+    month = _MONTHS.get(month_name)
+    if month is None or zone == "-0000":  # -0000: a zone not known (RFC 2822), left to the full parser
+        return None
+    if zone in ("GMT", "UTC"):
+        offset = 0
+    else:
+        offset = (int(zone[1:3]) * 3600 + int(zone[3:]) * 60) * (-1 if zone[0] == "-" else 1)
+    try:
+        return datetime(
+            int(year), month, int(day), int(hour), int(minute), int(second), tzinfo=timezone(timedelta(seconds=offset))
+        )
+    except ValueError:
+        return None
+
+
 def _parse_date_text(text: str, default_zone: timezone) -> datetime | None:
     if not text or len(text) > 100 or text.lower() in ("invalid date", "null", "none", "nan", "undefined"):
         return None
     if text.isdigit() and len(text) >= 9:
         return _from_epoch(int(text))
+    if (rfc_822 := _rfc_822_date(text)) is not None:
+        return rfc_822
     try:
         parsed = datetime.fromisoformat(text.replace("/", "-") if text[:4].isdigit() else text)
     except ValueError:
