@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.archive import fields
+from tui.archive import dates, fields
 
 
 @pytest.mark.parametrize(
@@ -28,23 +28,23 @@ from tui.archive import fields
     ],
 )
 def test_parse_date_forms(value, expected) -> None:
-    assert fields.parse_date(value) == expected
+    assert dates.parse_date(value) == expected
 
 
 @pytest.mark.parametrize("value", ["Invalid Date", "", None, "tomorrow", True, [], {"a": 1}, "99999-99-99"])
 def test_unreadable_dates_are_none(value) -> None:
-    assert fields.parse_date(value) is None
+    assert dates.parse_date(value) is None
 
 
 def test_naive_dates_take_the_archive_zone() -> None:
     zone = timezone(timedelta(hours=8))
-    assert fields.parse_date("2021-03-21 16:40:55", zone).utcoffset() == timedelta(hours=8)
+    assert dates.parse_date("2021-03-21 16:40:55", zone).utcoffset() == timedelta(hours=8)
 
 
 def test_jekyll_file_name_date_and_title() -> None:
-    assert fields.date_from_file_name("2021-12-05-hello-world") == datetime(2021, 12, 5, tzinfo=UTC)
-    assert fields.date_from_file_name("2021-13-05-bad") is None
-    assert fields.date_from_file_name("hello") is None
+    assert dates.date_from_file_name("2021-12-05-hello-world") == datetime(2021, 12, 5, tzinfo=UTC)
+    assert dates.date_from_file_name("2021-13-05-bad") is None
+    assert dates.date_from_file_name("hello") is None
     assert fields.title_from_file_name("2021-12-05-hello-world") == "hello world"
 
 
@@ -151,9 +151,9 @@ def test_the_quick_feed_date_reading_agrees_with_the_email_parser(day, month, ye
         expected = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         expected = None
-    quick = fields._rfc_822_date(text)
+    quick = dates._rfc_822_date(text)
     if quick is not None:
         assert expected is not None and quick == expected and quick.utcoffset() == expected.utcoffset()
-        assert fields.parse_date(text) == quick
+        assert dates.parse_date(text) == quick
     elif weekday and expected is not None:  # the full parser still reads what the quick path leaves
-        assert fields.parse_date(text) == (expected if expected.tzinfo else expected.replace(tzinfo=UTC))
+        assert dates.parse_date(text) == (expected if expected.tzinfo else expected.replace(tzinfo=UTC))

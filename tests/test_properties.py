@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tui.archive import fields
+from tui.archive import dates, fields
 from tui.archive.archive import PostFile, build_post
 from tui.archive.convert import to_markdown
 from tui.archive.parse import NotAPost, RawPost, decode, parse_text, recover_yaml_lines
@@ -200,7 +200,7 @@ def test_field_values_are_one_clean_line(value) -> None:
 
 @given(ANY_VALUE)
 def test_dates_are_parsed_or_none(value) -> None:
-    parsed = fields.parse_date(value)
+    parsed = dates.parse_date(value)
     assert parsed is None or (isinstance(parsed, datetime) and parsed.tzinfo is not None)
 
 
@@ -247,7 +247,7 @@ def test_built_posts_keep_their_promises(metadata: dict, body: str, suffix: str,
 
 @given(st.one_of(st.dates(), st.datetimes(), TEXT, st.integers()))
 def test_any_date_value_is_parsed_or_kept_raw(value) -> None:
-    parsed = fields.parse_date(value)
+    parsed = dates.parse_date(value)
     raw = fields.raw_date_text(value)
     assert parsed is not None or raw or not one_line(str(value))
     if isinstance(value, (date, datetime)):

@@ -44,7 +44,7 @@ def post_row(post: Post) -> tuple:
         timestamp, utc_offset = None, 0
     else:
         offset = post.date.utcoffset()
-        assert offset is not None, "post dates always have a zone (fields.parse_date gives one)"
+        assert offset is not None, "post dates always have a zone (dates.parse_date gives one)"
         timestamp, utc_offset = post.date.timestamp(), int(offset.total_seconds())
     return (
         str(post.path),

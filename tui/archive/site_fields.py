@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
-from . import fields
+from . import dates, fields
 
 # ---------------------------------------------------------------- titles
 
@@ -161,7 +161,7 @@ def post_date(metadata: dict[str, Any], relative_path: str) -> tuple[datetime | 
         if value is None or isinstance(value, bool):
             continue
         raw = raw or fields.raw_date_text(value)
-        date = fields.parse_date(value)
+        date = dates.parse_date(value)
         if date is not None:
             return date, raw, ""
     date = date_in_url(metadata.get("path"))
@@ -176,7 +176,7 @@ def post_date(metadata: dict[str, Any], relative_path: str) -> tuple[datetime | 
         return date, raw, ""
     for key in LAST_CHANGE_KEYS:
         value = metadata.get(key)
-        date = None if isinstance(value, bool) else fields.parse_date(value)
+        date = None if isinstance(value, bool) else dates.parse_date(value)
         if date is not None:
             return (
                 date,
