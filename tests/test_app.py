@@ -303,6 +303,25 @@ async def test_new_files_appear_while_the_app_runs(archive_dir: Path) -> None:
         assert "JSON frontmatter" not in {p.title for p in app.archive.ordered_posts()}
 
 
+async def test_a_folder_made_while_the_app_runs_is_watched_too(archive_dir: Path) -> None:
+    """Live reload watches each folder on its own: one that appears later is read at once, and
+    posts written into it afterwards appear as well."""
+    app = PostshelfApp([archive_dir])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for_live_reload(pilot, archive_dir)
+        (archive_dir / "later" / "deeper").mkdir(parents=True)
+        (archive_dir / "later" / "deeper" / "first.md").write_text("---\ntitle: Came with its folder\n---\nx\n")
+
+        def titles() -> set[str]:
+            return {post.title for post in app.archive.ordered_posts()}
+
+        await wait_for(pilot, lambda: "Came with its folder" in titles(), "the new folder's post")
+        await wait_for_live_reload(pilot, archive_dir / "later" / "deeper")
+        (archive_dir / "later" / "deeper" / "second.md").write_text("---\ntitle: Written into it later\n---\ny\n")
+        await wait_for(pilot, lambda: "Written into it later" in titles(), "a post written into the new folder")
+
+
 @pytest.mark.slow
 async def test_loading_progress_and_stop(tmp_path: Path) -> None:
     root = tmp_path / "many"

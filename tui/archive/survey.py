@@ -211,6 +211,19 @@ def _folders(
             yield folder, parts, kept, pages
 
 
+def watched_folders(roots: Iterable[Path]) -> set[str]:
+    """Every folder under the roots, for live reload to watch one by one (symbolic links to
+    folders not followed and `.git` not looked into, as the survey does)."""
+    folders: set[str] = set()
+    for root in roots:
+        if not os.path.isdir(root):
+            continue
+        for folder, subfolders, _files in os.walk(root, followlinks=False, onerror=lambda error: None):
+            subfolders[:] = [name for name in subfolders if name != ".git"]
+            folders.add(folder)
+    return folders
+
+
 def unchanged_since(roots: Iterable[Path], known: dict[str, tuple], layouts: dict[Path, Layout]) -> Survey | None:
     """The survey of roots whose post files are exactly `known` (path -> (size, mtime_ns, ...)),
     none added, removed or changed; None as soon as one is. A warm start's check: one walk

@@ -256,18 +256,35 @@ async def _follow_changes(roots: list[Path], factory, stop: asyncio.Event) -> No
         import watchfiles
     except ImportError:  # pragma: no cover - a dependency, but never fatal
         return
-    folders = [str(root) for root in roots if root.is_dir()]
-    if not folders:
-        return
+    from ..archive.survey import watched_folders
+
+    # Each folder on its own, as the app does (a recursive watch walks every file holding the
+    # GIL); a folder that appears is watched from then on.
+    folders = await asyncio.to_thread(watched_folders, roots)
     try:
-        async for changes in watchfiles.awatch(
-            *folders, stop_event=stop, debounce=400, step=100, rust_timeout=500, yield_on_timeout=False
-        ):
-            paths = sorted({path for _, path in changes})
-            try:
-                await asyncio.to_thread(factory.changed, paths)
-            except OSError:
-                return  # the factory is gone: the main loop notices and stops
+        while folders and not stop.is_set():
+            arrived: set[str] = set()
+            async for changes in watchfiles.awatch(
+                *sorted(folders),
+                recursive=False,
+                stop_event=stop,
+                debounce=400,
+                step=100,
+                rust_timeout=500,
+                yield_on_timeout=False,
+            ):
+                paths = sorted({path for _, path in changes})
+                try:
+                    await asyncio.to_thread(factory.changed, paths)
+                except OSError:
+                    return  # the factory is gone: the main loop notices and stops
+                arrived = {path for path in paths if path not in folders and os.path.isdir(path)}
+                if arrived:
+                    break
+            if not arrived:
+                return
+            known = {folder for folder in folders if os.path.isdir(folder)}
+            folders = known | await asyncio.to_thread(watched_folders, [Path(path) for path in arrived])
     except (OSError, RuntimeError) as error:  # e.g. too many inotify watches
         say(f"the archive is not followed for changes: {error}")
 
