@@ -409,3 +409,19 @@ def test_a_packed_text_column_gives_back_every_value(values: list[str]) -> None:
     assert list(PackedStrings.unpacked(*column.packed())) == [*values, "added live"]
     with pytest.raises(IndexError):
         column[len(values) + 1]
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_read_again(archive_dir: Path) -> None:
+    """The file table keeps each file's inode change time: an edit that keeps the size and
+    sets the mtime back (as `touch -r` or a sync tool might) is still read again."""
+    opened(archive_dir)
+    path = archive_dir / "epoch.md"
+    before = path.stat()
+    original = path.read_text(encoding="utf-8")
+    edited = original.replace("Epoch", "Zebra", 1)
+    assert len(edited.encode()) == len(original.encode()) and edited != original
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    archive = opened(archive_dir)
+    assert archive.search("Zebra").count == 1 and state(archive) == fresh(archive_dir)

@@ -51,6 +51,8 @@ class Loaded:
     post: Post | None
     text: str
     skipped: Skipped | None
+    ctime_ns: int = -1
+    """The inode change time: an edit that keeps the size and sets the mtime back moves it."""
 
 
 def build_post(post_file: PostFile, raw: RawPost, path: Path | None = None) -> tuple[Post, str]:
@@ -119,25 +121,25 @@ def load_one(post_file: PostFile) -> Loaded:
     """Stat, then read one file (stat first: a change while reading is seen next time)."""
     try:
         info = os.stat(post_file.location)
-        size, mtime_ns = info.st_size, info.st_mtime_ns
+        size, mtime_ns, ctime_ns = info.st_size, info.st_mtime_ns, info.st_ctime_ns
     except OSError:
-        size, mtime_ns, info = -1, -1, None
+        size, mtime_ns, ctime_ns, info = -1, -1, -1, None
     if info is not None and not stat.S_ISREG(info.st_mode):
         # A pipe would block, a device (a link to /dev/zero) read forever: never opened.
         skipped = Skipped(post_file.path, one_line(post_file.relative_path), not_regular_reason(info.st_mode))
-        return Loaded(post_file.location, size, mtime_ns, None, "", skipped)
+        return Loaded(post_file.location, size, mtime_ns, None, "", skipped, ctime_ns)
     result = load_file(post_file)
     if isinstance(result, Skipped):
-        return Loaded(post_file.location, size, mtime_ns, None, "", result)
-    return Loaded(post_file.location, size, mtime_ns, result[0], result[1], None)
+        return Loaded(post_file.location, size, mtime_ns, None, "", result, ctime_ns)
+    return Loaded(post_file.location, size, mtime_ns, result[0], result[1], None, ctime_ns)
 
 
 @dataclass(frozen=True, slots=True)
 class ReadBatch:
     """Files read and indexed together, ready to add to an archive."""
 
-    items: list[tuple[str, int, int, Skipped | None]]
-    """(path, size, mtime_ns, why it was skipped) of each file read: plain tuples, which
+    items: list[tuple[str, int, int, Skipped | None, int]]
+    """(path, size, mtime_ns, why it was skipped, ctime_ns) of each file read: plain tuples, which
     unpickle in C (Loaded objects took a tenth of the loading process's time)."""
     rows: list[tuple]
     """`post_row` of each item that has a post, in order."""
@@ -149,7 +151,7 @@ def prepare_batch(loaded: list[Loaded]) -> ReadBatch:
     posts = [item.post for item in loaded if item.post is not None]
     texts = [item.text for item in loaded if item.post is not None]
     index = build_batch(posts, texts)
-    items = [(item.path, item.size, item.mtime_ns, item.skipped) for item in loaded]
+    items = [(item.path, item.size, item.mtime_ns, item.skipped, item.ctime_ns) for item in loaded]
     return ReadBatch(items, [post_row(post) for post in posts], index)
 
 
@@ -192,8 +194,8 @@ class Archive:
         """Files with a post extension that are not posts, by rule (set each time the roots are walked)."""
         self.layouts: dict[Path, Layout] = {}
         """How each root is read (its site generator), from the last walk."""
-        self._files: dict[str, tuple[int, int, int]] | None = {}
-        self._files_loader: Callable[[], dict[str, tuple[int, int, int]]] | None = None
+        self._files: dict[str, tuple[int, int, int, int]] | None = {}
+        self._files_loader: Callable[[], dict[str, tuple[int, int, int, int]]] | None = None
         self.load_seconds = 0.0
         self.verified_at: float | None = None
         """When the file table was last checked against every file on disk (change_check.py);
@@ -204,8 +206,8 @@ class Archive:
         self._markdown_cache: OrderedDict[str, str] = OrderedDict()
 
     @property
-    def files(self) -> dict[str, tuple[int, int, int]]:
-        """path -> (size, mtime_ns, post id, or -1 when the file was skipped).
+    def files(self) -> dict[str, tuple[int, int, int, int]]:
+        """path -> (size, mtime_ns, post id or -1 when the file was skipped, ctime_ns).
 
         From a cache this table is read on first use (it is only needed to find changes, which
         happens after the list is on screen)."""
@@ -216,7 +218,7 @@ class Archive:
         return self._files
 
     @files.setter
-    def files(self, value: dict[str, tuple[int, int, int]]) -> None:
+    def files(self, value: dict[str, tuple[int, int, int, int]]) -> None:
         self._files = value
 
     @contextmanager
@@ -226,7 +228,7 @@ class Archive:
         with self._lock:
             yield
 
-    def load_files_table_later(self, loader: Callable[[], dict[str, tuple[int, int, int]]]) -> None:
+    def load_files_table_later(self, loader: Callable[[], dict[str, tuple[int, int, int, int]]]) -> None:
         self._files, self._files_loader = None, loader
 
     # ------------------------------------------------------------ loading
@@ -249,12 +251,12 @@ class Archive:
                 self.posts.append_row(row)
             self.index.add_batch(batch)
             next_id = first_id
-            for path, size, mtime_ns, skipped in loaded:
+            for path, size, mtime_ns, skipped, ctime_ns in loaded:
                 if skipped is None:
-                    files[path] = (size, mtime_ns, next_id)
+                    files[path] = (size, mtime_ns, next_id, ctime_ns)
                     next_id += 1
                 else:  # a file without a post says why
-                    files[path] = (size, mtime_ns, -1)
+                    files[path] = (size, mtime_ns, -1, ctime_ns)
                     self.skipped.append(skipped)
             self.generation += 1
 

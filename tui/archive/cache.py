@@ -36,7 +36,7 @@ from .locations import cache_dir_for
 from .post_table import PACKED, PackedStrings, PostTable
 from .survey import Ignored
 
-CACHE_FORMAT = 9  # 9: the post table pickled column by column, text columns packed
+CACHE_FORMAT = 10  # 10: the file table keeps each file's inode change time
 _ARRAYS = (
     "starts",
     "title_ends",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .archive import Archive, PostFile, read_batch, read_rows
 from .change_check import QuickCheck, check_started
-from .survey import folder_is_read, post_file_at, survey, unchanged_since, walk
+from .survey import folder_is_read, post_file_at, same_file, survey, unchanged_since, walk
 
 BATCH_FILES = 1024
 PARALLEL_FROM = 3000
@@ -168,8 +168,7 @@ def scan_changes(archive: Archive, quick: QuickCheck | None = None) -> tuple[lis
             stat = os.stat(path)
         except OSError:
             continue
-        record = known.get(path)
-        if record is None or record[0] != stat.st_size or record[1] != stat.st_mtime_ns:
+        if not same_file(known.get(path), stat):
             changed.append(post_file)
     removed = [path for path in list(known) if path not in present]
     return changed, removed
@@ -241,7 +240,7 @@ def apply_file_changes(archive: Archive, paths: set[str]) -> int:
             except OSError:
                 gone.append(post_file.location)
                 continue
-            if record is None or record[:2] != (stat.st_size, stat.st_mtime_ns):
+            if not same_file(record, stat):
                 to_load.append(post_file)
         elif post_file.location in archive.files:
             gone.append(post_file.location)

@@ -260,7 +260,18 @@ def _same_file(path: str, known: dict[str, tuple]) -> bool:
         stat = os.stat(path)
     except OSError:
         return False
-    return record[0] == stat.st_size and record[1] == stat.st_mtime_ns
+    return same_file(record, stat)
+
+
+def same_file(record: tuple | None, stat: os.stat_result) -> bool:
+    """Whether a file is as the file table recorded it (size, mtime_ns, id, ctime_ns): the
+    inode change time too, so an edit that keeps the size and sets the mtime back is seen."""
+    return (
+        record is not None
+        and record[0] == stat.st_size
+        and record[1] == stat.st_mtime_ns
+        and record[3] == stat.st_ctime_ns
+    )
 
 
 def _only_index(pages: list[str]) -> bool:
