@@ -43,7 +43,7 @@ def test_second_open_comes_from_the_cache(archive_dir: Path, monkeypatch) -> Non
     assert cache_dir_for([archive_dir]).is_dir()
     read = []
     monkeypatch.setattr(
-        "tui.archive.archive.read_post_file", lambda path: read.append(path) or pytest.fail("a file was re-read")
+        "tui.archive.post_reading.read_post_file", lambda path: read.append(path) or pytest.fail("a file was re-read")
     )
     notices: list[str] = []
     second = opened(archive_dir, notices)
@@ -300,11 +300,11 @@ def test_a_warm_start_with_nothing_changed_does_not_walk_the_files(archive_dir: 
 
 def test_a_full_check_that_finds_nothing_is_remembered(archive_dir: Path, monkeypatch) -> None:
     opened(archive_dir)
-    verified = cache.verified_at([archive_dir])
+    verified = change_check.verified_in_manifest(cache_dir_for([archive_dir]))
     assert verified is not None
-    monkeypatch.setattr(opening, "quick_check", lambda roots, since: None)  # no find: the full check runs
+    monkeypatch.setattr(opening, "check_for_cache", lambda roots: None)  # no find: the full check runs
     opened(archive_dir)
-    renewed = cache.verified_at([archive_dir])
+    renewed = change_check.verified_in_manifest(cache_dir_for([archive_dir]))
     assert renewed is not None and renewed > verified
 
 

@@ -11,13 +11,19 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .archive import Archive
-from .archive.many_queries import run_queries
 from .archive.query import QueryError, parse
 from .archive.sanitize import one_line
 from .cli_options import add_cache_options
+
+if TYPE_CHECKING:
+    from .archive import Archive
+    from .archive.change_check import QuickCheck
+
+# The domain (numpy, the parsers: ~0.2 s) is imported where a command needs it: `postshelf
+# search` starts its check for changed files first, so that `find` runs meanwhile.
 
 COMMANDS = ("index", "search", "show", "cache", "serve")
 
@@ -147,14 +153,16 @@ def _main(argv: list[str] | None = None) -> int:
     return app.return_code or 0  # non-zero when the app stopped on an error
 
 
-def _open(paths: list[Path], *, rebuild: bool = False, use_cache: bool = True) -> Archive:
+def _open(
+    paths: list[Path], *, rebuild: bool = False, use_cache: bool = True, quick: QuickCheck | None = None
+) -> Archive:
     """Open through the cache, saying on stderr when the cache could not be used."""
     from .archive.opening import open_archive
 
     def notice(message: str) -> None:
         print(f"postshelf: {message}", file=sys.stderr)
 
-    archive, _ = open_archive(paths, rebuild=rebuild, use_cache=use_cache, notice=notice)
+    archive, _ = open_archive(paths, rebuild=rebuild, use_cache=use_cache, notice=notice, quick=quick)
     return archive
 
 
@@ -237,8 +245,16 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
             queries.append(parse(text))
         except QueryError as error:
             parser.error(f"bad query {text!r}: {error}")
-    archive = _open(_existing_paths(parser, args.paths), rebuild=args.rebuild, use_cache=not args.no_cache)
+    paths = _existing_paths(parser, args.paths)
+    quick = None
+    if not args.no_cache and not args.rebuild:
+        from .archive.change_check import check_for_cache  # stdlib only: find starts before numpy loads
+
+        quick = check_for_cache(paths)
+    archive = _open(paths, rebuild=args.rebuild, use_cache=not args.no_cache, quick=quick)
     _use_reading_state(archive)
+    from .archive.many_queries import run_queries
+
     any_match = False
     for result in run_queries(archive.index, queries, args.limit):
         query = result.query

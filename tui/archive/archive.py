@@ -9,177 +9,43 @@ puts the two together.
 
 from __future__ import annotations
 
-import os
-import stat
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import fields
-from .convert import to_markdown
 from .index import SearchIndex, SearchResult
-from .index_batch import IndexBatch, build_batch
-from .parse import NotAPost, RawPost, not_regular_reason, read_post_file
-from .post import Post
-from .post_table import PostTable, post_row
-from .reading import reader_markdown
-from .sanitize import one_line
-from .site_fields import author_names, post_date, title_from_markdown_heading, title_from_path
-from .site_generators import MARKDOWN_SUFFIXES
+from .locations import normalize_root
+from .post import Post, Skipped
+from .post_table import PostTable
 from .sites import Layout
-from .survey import Ignored, PostFile, find_post_files, normalize_root
+from .survey import Ignored, PostFile, find_post_files
+
+if TYPE_CHECKING:
+    from .post_reading import Loaded, ReadBatch
+
+_READING_NAMES = (
+    "Loaded",
+    "ReadBatch",
+    "build_post",
+    "load_file",
+    "load_one",
+    "prepare_batch",
+    "read_batch",
+    "read_rows",
+)
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    path: Path
-    relative_path: str
-    reason: str
+def __getattr__(name: str):
+    """Reading files is post_reading.py's (the parsers: not imported by a warm start that reads
+    no file); its names are still found here."""
+    if name in _READING_NAMES:
+        from . import post_reading
 
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """One file after reading: its post and searchable text, or why it was skipped."""
-
-    path: str
-    size: int
-    mtime_ns: int
-    post: Post | None
-    text: str
-    skipped: Skipped | None
-    ctime_ns: int = -1
-    """The inode change time: an edit that keeps the size and sets the mtime back moves it."""
-
-
-def build_post(post_file: PostFile, raw: RawPost, path: Path | None = None) -> tuple[Post, str]:
-    """A parsed file -> (Post, searchable plain text of its body). `path`: the file's Path, if
-    made already (a Path costs a tenth of what reading a small post does)."""
-    metadata = raw.metadata
-    path = path or post_file.path
-    relative_path = post_file.relative_path
-    body_format = fields.body_format(raw.body, path.suffix)
-
-    title = fields.text_value(metadata.get("title"))
-    if not title and path.suffix.lower() in MARKDOWN_SUFFIXES:
-        title = title_from_markdown_heading(raw.body)
-    if not title:
-        title = fields.title_from_body(raw.body, body_format) or title_from_path(relative_path)
-    if not title:
-        title = "(untitled)"
-
-    date, date_raw, date_note = post_date(metadata, relative_path)
-
-    categories = fields.category_paths(metadata.get("categories", metadata.get("category")), raw.frontmatter_format)
-    if not categories and post_file.folder_categories:
-        categories = fields.categories_from_folder(
-            relative_path, post_file.content_parts if post_file.generator else None, post_file.bundle
-        )
-
-    notes = [one_line(note) for note in raw.notes]
-    if date_note:
-        notes.append(date_note)
-    if metadata.get("draft") is True:
-        notes.append("marked as a draft")
-
-    post = Post(
-        path=path,
-        relative_path=one_line(relative_path),
-        title=title,
-        date=date,
-        date_raw=date_raw,
-        authors=author_names(metadata),
-        categories=categories,
-        tags=fields.tag_list(metadata.get("tags", metadata.get("tag"))),
-        image=fields.first_url(metadata, fields.IMAGE_KEYS),
-        link=fields.first_url(metadata, fields.LINK_KEYS),
-        body_format=body_format,
-        repaired=raw.repaired,
-        notes=tuple(notes),
-    )
-    return post, fields.plain_text(raw.body, body_format)
-
-
-def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:
-    path = post_file.path
-    try:
-        raw = read_post_file(path, None if post_file.explicit else [post_file.root])
-        return build_post(post_file, raw, path)
-    except NotAPost as reason:
-        return Skipped(path, one_line(post_file.relative_path), one_line(str(reason)))
-    except RecursionError:
-        return Skipped(path, one_line(post_file.relative_path), "nested too deeply to parse")
-    except Exception as error:  # a bug of ours must not cost the user the rest of the archive
-        detail = f"unexpected error while reading: {type(error).__name__}: {one_line(str(error))[:200]}"
-        return Skipped(path, one_line(post_file.relative_path), detail)
-
-
-def load_one(post_file: PostFile) -> Loaded:
-    """Stat, then read one file (stat first: a change while reading is seen next time)."""
-    try:
-        info = os.stat(post_file.location)
-        size, mtime_ns, ctime_ns = info.st_size, info.st_mtime_ns, info.st_ctime_ns
-    except OSError:
-        size, mtime_ns, ctime_ns, info = -1, -1, -1, None
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        # A pipe would block, a device (a link to /dev/zero) read forever: never opened.
-        skipped = Skipped(post_file.path, one_line(post_file.relative_path), not_regular_reason(info.st_mode))
-        return Loaded(post_file.location, size, mtime_ns, None, "", skipped, ctime_ns)
-    result = load_file(post_file)
-    if isinstance(result, Skipped):
-        return Loaded(post_file.location, size, mtime_ns, None, "", result, ctime_ns)
-    return Loaded(post_file.location, size, mtime_ns, result[0], result[1], None, ctime_ns)
-
-
-@dataclass(frozen=True, slots=True)
-class ReadBatch:
-    """Files read and indexed together, ready to add to an archive."""
-
-    items: list[tuple[str, int, int, Skipped | None, int]]
-    """(path, size, mtime_ns, why it was skipped, ctime_ns) of each file read: plain tuples, which
-    unpickle in C (Loaded objects took a tenth of the loading process's time)."""
-    rows: list[tuple]
-    """`post_row` of each item that has a post, in order."""
-    index: IndexBatch
-
-
-def prepare_batch(loaded: list[Loaded]) -> ReadBatch:
-    """Index read files. CPU-heavy: runs in a worker process for big archives."""
-    posts = [item.post for item in loaded if item.post is not None]
-    texts = [item.text for item in loaded if item.post is not None]
-    index = build_batch(posts, texts)
-    items = [(item.path, item.size, item.mtime_ns, item.skipped, item.ctime_ns) for item in loaded]
-    return ReadBatch(items, [post_row(post) for post in posts], index)
-
-
-BATCH_TEXT_CHARACTERS = 2_000_000
-"""Indexing costs ~65 bytes a character while a batch is built: a batch of files is indexed in
-parts of about this much text, so 1,024 huge posts never need gigabytes at once."""
-
-
-def read_rows(rows: list[tuple]) -> list[ReadBatch]:
-    """`read_batch` of files sent as `PostFile.as_row` (how a loader process gets them)."""
-    return read_batch([PostFile(*row) for row in rows])
-
-
-def read_batch(post_files: list[PostFile]) -> list[ReadBatch]:
-    """Read, parse and index a batch of files (the unit of work of a loader process)."""
-    parts: list[ReadBatch] = []
-    pending: list[Loaded] = []
-    characters = 0
-    for post_file in post_files:
-        item = load_one(post_file)
-        pending.append(item)
-        characters += len(item.text)
-        if characters >= BATCH_TEXT_CHARACTERS:
-            parts.append(prepare_batch(pending))
-            pending, characters = [], 0
-    if pending or not parts:
-        parts.append(prepare_batch(pending))
-    return parts
+        return getattr(post_reading, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Archive:
@@ -235,6 +101,8 @@ class Archive:
 
     def add_loaded(self, loaded: list[Loaded]) -> None:
         """Add read files: posts to the table and the index, skips to the list."""
+        from .post_reading import prepare_batch
+
         self.add_batch(prepare_batch(loaded))
 
     def add_batch(self, read: ReadBatch) -> None:
@@ -322,6 +190,8 @@ class Archive:
 
     def reader_markdown(self, post: Post) -> str:
         """What the reader draws: the body as Markdown without a heading that repeats the title."""
+        from .reading import reader_markdown
+
         return reader_markdown(self.read_markdown(post), post.title, post.body_format)
 
     def read_markdown(self, post: Post) -> str:
@@ -332,6 +202,10 @@ class Archive:
             if cached is not None:
                 self._markdown_cache.move_to_end(key)
                 return cached
+        from .convert import to_markdown
+        from .parse import NotAPost, read_post_file
+        from .sanitize import one_line
+
         try:
             raw = read_post_file(post.path, self.roots)
             markdown = to_markdown(raw.body, post.body_format) or ""
@@ -344,14 +218,4 @@ class Archive:
         return markdown
 
 
-__all__ = [
-    "Archive",
-    "Ignored",
-    "Loaded",
-    "PostFile",
-    "ReadBatch",
-    "Skipped",
-    "find_post_files",
-    "load_file",
-    "read_batch",
-]
+__all__ = ["Archive", "Ignored", "PostFile", "Skipped", "find_post_files"]

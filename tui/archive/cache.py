@@ -345,18 +345,6 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
     return archive
 
 
-def verified_at(roots: Iterable[Path | str], directory: Path | None = None) -> float | None:
-    """When the cached file table was last checked against every file (None: no usable cache);
-    read before the cache itself, so the quick change check can run while the cache loads."""
-    directory = directory or cache_dir_for(roots)
-    try:
-        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    verified = manifest.get("verified") if isinstance(manifest, dict) else None
-    return float(verified) if isinstance(verified, (int, float)) and manifest.get("format") == CACHE_FORMAT else None
-
-
 def renew_verified(archive: Archive, directory: Path | None = None) -> None:
     """Record a check of every file that found nothing changed, so the next start can trust
     the quick check again. Best effort: the manifest is rewritten whole, atomically."""

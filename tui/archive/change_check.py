@@ -13,12 +13,15 @@ clock set back) is answered "can't tell", and the caller does the full check of 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import time
 from collections.abc import Iterable
 from pathlib import Path
+
+from .locations import cache_dir_for, normalize_root
 
 CLOCK_MARGIN = 2.0
 """Seconds taken off the check's start time: a file's ctime comes from the kernel's coarse
@@ -67,6 +70,23 @@ class QuickCheck:
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.communicate()
+
+
+def verified_in_manifest(directory: Path) -> float | None:
+    """When the cache in `directory` last checked every file (its manifest says), if it says.
+    Read without the cache module, so a command can start the check before importing it."""
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    verified = manifest.get("verified") if isinstance(manifest, dict) else None
+    return float(verified) if isinstance(verified, (int, float)) else None
+
+
+def check_for_cache(roots: Iterable[Path | str]) -> QuickCheck | None:
+    """The quick check against the cache of these roots, started now (None: no cache yet)."""
+    normalized = [normalize_root(root) for root in roots]
+    return quick_check(normalized, verified_in_manifest(cache_dir_for(normalized)))
 
 
 def quick_check(roots: Iterable[Path], since: float | None) -> QuickCheck | None:

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from .archive import Archive, PostFile, read_batch, read_rows
+from .archive import Archive, PostFile
 from .change_check import QuickCheck, check_started
 from .survey import folder_is_read, post_file_at, same_file, survey, unchanged_since, walk
 
@@ -41,6 +41,8 @@ def load_files(
     workers: int | None = None,
 ) -> bool:
     """Read `files` into the archive. Returns False when stopped before the end."""
+    from .post_reading import read_batch  # the parsers: only when some file is to be read
+
     total = len(files)
     batches = [files[start : start + BATCH_FILES] for start in range(0, total, BATCH_FILES)]
     workers = worker_count(total) if workers is None else workers
@@ -90,6 +92,8 @@ def _load_in_workers(
     progress: Callable[[int, int], None] | None,
     should_stop: Callable[[], bool] | None,
 ) -> bool:
+    from .post_reading import read_rows
+
     # spawn, not fork: the app runs threads, and forking a threaded process is unsafe.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -12,9 +12,12 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .survey import normalize_root
-
 APP_NAME = "postshelf"
+
+
+def normalize_root(root: Path | str) -> Path:
+    """An archive folder as postshelf names it: absolute, `~` expanded, symbolic links kept."""
+    return Path(os.path.abspath(os.path.expanduser(str(root))))
 
 
 def config_path() -> Path:

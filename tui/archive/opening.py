@@ -12,10 +12,9 @@ from pathlib import Path
 
 from . import cache
 from .archive import Archive
-from .change_check import quick_check
+from .change_check import QuickCheck, check_for_cache
 from .folding import fold_table
 from .loader import load_files, refresh, survey_files
-from .survey import normalize_root
 
 
 def open_archive(
@@ -27,19 +26,24 @@ def open_archive(
     progress: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     notice: Callable[[str], None] | None = None,
+    quick: QuickCheck | None = None,
 ) -> tuple[Archive, bool]:
     """Open an archive from its cache (then catch up with the disk) or by reading every file.
 
     Returns the archive and whether it is complete (False when stopped while loading).
     `on_archive` gets the archive as soon as it exists, so a UI can show it while it fills.
+    `quick`: the change check, if the caller started it earlier (change_check.check_for_cache).
     """
     say = notice or (lambda message: None)
     started = time.perf_counter()
     archive = None
-    quick = None
-    if use_cache and not rebuild:
+    if not use_cache or rebuild:
+        if quick is not None:
+            quick.cancel()
+        quick = None
+    else:
         # Started first: find walks the roots in its own process while the cache loads here.
-        quick = quick_check([normalize_root(root) for root in roots], cache.verified_at(roots))
+        quick = quick or check_for_cache(roots)
         try:
             archive = cache.load(roots)
         except cache.CacheError as error:

@@ -63,3 +63,12 @@ class Post:
         if self.date is not None:
             return self.date.strftime("%Y-%m-%d")
         return "undated"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file that is not a post, and why (shown in the skipped list and by `postshelf index`)."""
+
+    path: Path
+    relative_path: str
+    reason: str

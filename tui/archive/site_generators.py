@@ -15,8 +15,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 POST_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
@@ -119,6 +117,8 @@ def _read_mapping(path: Path) -> dict:
         if path.suffix == ".toml":
             loaded = tomllib.loads(text)
         else:
+            import yaml  # here: a warm start with no site configuration never needs it
+
             loaded = yaml.safe_load(text)  # JSON is YAML
     except Exception:  # any parser error: the defaults apply
         return {}

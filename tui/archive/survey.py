@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .locations import normalize_root
 from .natural_order import natural_key
 from .sites import Ignore, Keep, Layout, is_post_file
 
@@ -83,10 +84,6 @@ class Survey:
     @property
     def ignored_files(self) -> int:
         return sum(rule.files for rule in self.ignored)
-
-
-def normalize_root(root: Path | str) -> Path:
-    return Path(os.path.abspath(os.path.expanduser(str(root))))
 
 
 def count_post_files(folder: Path | str) -> int:
