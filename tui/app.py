@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import threading
 import time
 from dataclasses import replace
@@ -19,7 +18,7 @@ from .archive import Archive
 from .archive.images import ImageCache
 from .archive.loader import apply_file_changes
 from .archive.opening import open_archive
-from .archive.survey import watched_folders
+from .archive.survey import folders_to_watch_next, watched_folders
 from .archive.user_state import load_settings, save_settings
 from .config import load_config
 from .keymap import MAIN_BINDINGS, binding_ids, binding_rows, bound_keys, key_clashes
@@ -240,7 +239,7 @@ class PostshelfApp(App):
             paths = {path for _, path in changes}
             if apply_file_changes(archive, paths):
                 self.call_from_thread(self.main_screen.refresh_posts)
-            arrived = {path for path in paths if path not in folders and os.path.isdir(path)}
-            if arrived:  # watched from now on; gone folders are not (watching them would fail)
-                return {folder for folder in folders if os.path.isdir(folder)} | watched_folders(map(Path, arrived))
+            following = folders_to_watch_next(folders, paths)
+            if following is not None:
+                return following
         return set()

@@ -149,7 +149,7 @@ def survey_files(archive: Archive) -> list[PostFile]:
 
 
 def scan_changes(archive: Archive, quick: QuickCheck | None = None) -> tuple[list[PostFile], list[str]]:
-    """Files that are new or whose size or mtime changed, and files that are gone."""
+    """Files that are new or whose size, mtime or change time changed, and files that are gone."""
     if quick is not None and quick.unchanged():  # the usual warm start: nothing newer on disk
         for root in archive.roots:
             if not root.is_file():

@@ -221,6 +221,16 @@ def watched_folders(roots: Iterable[Path]) -> set[str]:
     return folders
 
 
+def folders_to_watch_next(folders: set[str], changed: Iterable[str]) -> set[str] | None:
+    """After changes under watched folders: the folders to watch from now on when new ones
+    appeared among the changed paths (with the folders under them; gone ones dropped, since
+    watching them would fail), else None (keep watching as is)."""
+    arrived = [path for path in changed if path not in folders and os.path.isdir(path)]
+    if not arrived:
+        return None
+    return {folder for folder in folders if os.path.isdir(folder)} | watched_folders(map(Path, arrived))
+
+
 def unchanged_since(roots: Iterable[Path], known: dict[str, tuple], layouts: dict[Path, Layout]) -> Survey | None:
     """The survey of roots whose post files are exactly `known` (path -> (size, mtime_ns, ...)),
     none added, removed or changed; None as soon as one is. A warm start's check: one walk

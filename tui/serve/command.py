@@ -256,16 +256,16 @@ async def _follow_changes(roots: list[Path], factory, stop: asyncio.Event) -> No
         import watchfiles
     except ImportError:  # pragma: no cover - a dependency, but never fatal
         return
-    from ..archive.survey import watched_folders
+    from ..archive.survey import folders_to_watch_next, watched_folders
 
     # Each folder on its own, as the app does (a recursive watch walks every file holding the
     # GIL); a folder that appears is watched from then on.
-    folders = await asyncio.to_thread(watched_folders, roots)
+    folders: set[str] | None = await asyncio.to_thread(watched_folders, roots)
     try:
         while folders and not stop.is_set():
-            arrived: set[str] = set()
+            watching, folders = folders, None
             async for changes in watchfiles.awatch(
-                *sorted(folders),
+                *sorted(watching),
                 recursive=False,
                 stop_event=stop,
                 debounce=400,
@@ -278,13 +278,9 @@ async def _follow_changes(roots: list[Path], factory, stop: asyncio.Event) -> No
                     await asyncio.to_thread(factory.changed, paths)
                 except OSError:
                     return  # the factory is gone: the main loop notices and stops
-                arrived = {path for path in paths if path not in folders and os.path.isdir(path)}
-                if arrived:
+                folders = await asyncio.to_thread(folders_to_watch_next, watching, paths)
+                if folders is not None:
                     break
-            if not arrived:
-                return
-            known = {folder for folder in folders if os.path.isdir(folder)}
-            folders = known | await asyncio.to_thread(watched_folders, [Path(path) for path in arrived])
     except (OSError, RuntimeError) as error:  # e.g. too many inotify watches
         say(f"the archive is not followed for changes: {error}")
 
