@@ -242,3 +242,33 @@ def test_many_queries_on_every_core_give_what_one_at_a_time_gives() -> None:
         assert result.count == alone.count
         assert result.ids.tolist() == alone.ids[:5].tolist()
     assert together[0].count > 5 and together[-1].count == 0
+
+
+def test_a_cache_searches_all_its_segments_at_once_and_finds_what_each_holds(tmp_path: Path, monkeypatch) -> None:
+    """Read back from a cache, a gram is looked up in every segment in one pass
+    (posting_stack.py): it must find exactly what the segments hold one by one, and searches
+    must answer as they do before the cache."""
+    from tui.archive import index_batch
+    from tui.archive.opening import open_archive
+
+    generated = tmp_path / "generated"
+    generate(generated, 150, seed=5)
+    roots = [generated] + ([REAL] if REAL.is_dir() else [])
+    monkeypatch.setattr(index_batch, "SEGMENT_DOCS", 16)  # many small segments, some empty of a gram
+    read, complete = open_archive(roots)
+    assert complete
+    cached, complete = open_archive(roots)
+    assert complete
+    state = cached.index.state
+    stack = state.stack
+    assert stack is not None and stack.count == len(state.segments) > 10
+    keys = sorted({int(key) for segment in state.segments for key in segment.keys.tolist()})
+    for key in [0, keys[-1] + 1, *keys[:: max(1, len(keys) // 3000)]]:
+        one_by_one = sorted(
+            segment.base + int(local) for segment in state.segments for local in segment.local_ids(key).tolist()
+        )
+        assert sorted(stack.docs_with(key).tolist()) == one_by_one, key
+    words = words_from(read, [read.posts[doc].title for doc in range(read.post_count)])
+    plain = [word for word in words if not set(word) & set('()":-') and word != "OR"]
+    for word in plain[::7] + ["linux", "的", "数据 OR 链", "title:的", "zzzz"]:
+        assert cached.search(word).ids.tolist() == read.search(word).ids.tolist(), word

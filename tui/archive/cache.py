@@ -34,6 +34,7 @@ from .index_spill import IndexSpill
 from .index_state import IndexState
 from .locations import cache_dir_for
 from .post_table import PACKED, PackedStrings, PostTable
+from .posting_stack import PostingStack
 from .survey import Ignored
 
 CACHE_FORMAT = 10  # 10: the file table keeps each file's inode change time
@@ -50,6 +51,7 @@ _ARRAYS = (
     "key_starts",
     "ids",
 )
+_POSTINGS = ("keys", "key_starts", "ids", "segment_table")
 _CHECKED_FILES = ("posts.pickle", "meta.pickle", "files.pickle")
 
 
@@ -340,6 +342,7 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
         repaired=np.array(arrays["repaired"]),
         titles=FoldedTitles(columns["title"]),
         fields={name: {value: [ids] for value, ids in values.items()} for name, values in meta["fields"].items()},
+        stack=PostingStack.of(arrays["keys"], arrays["key_starts"], arrays["ids"], arrays["segment_table"]),
     )
     archive.index.restore(restored)
     return archive
@@ -438,7 +441,14 @@ def adopt_saved(archive: Archive, directory: Path) -> None:
     start would: the texts and posting lists (most of the memory) are then paged in on demand."""
     state = archive.index.state
     if state.main_docs == state.size and isinstance(state.main_blob, mmap.mmap):
-        release_free_memory()  # written as it was read (index_spill.py): mapped already
+        # Written as it was read (index_spill.py): mapped already, a segment at a time.
+        try:
+            arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in _POSTINGS}
+        except (OSError, ValueError):
+            pass
+        else:
+            archive.index.use_stack(PostingStack.of(*(arrays[name] for name in _POSTINGS)))
+        release_free_memory()
         return
     with archive.changes_paused():
         try:

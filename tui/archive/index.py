@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import compress, repeat
+from operator import methodcaller
 
 import numpy as np
 
@@ -33,6 +34,7 @@ from .index_batch import GRAM_SHIFT, LAST_INVISIBLE, SPACE, IndexBatch, Segment
 from .index_spill import IndexSpill
 from .index_state import GrowingArray, IndexState
 from .natural_order import natural_key
+from .posting_stack import PostingStack
 from .query import Query, QueryError, Term, parse
 
 _STOP_CHECK_EVERY = 2048
@@ -111,6 +113,15 @@ class SearchIndex:
         """Serve the same posts from another state's texts and postings (see IndexState.with_storage_of)."""
         with self._lock:
             self.state = self.state.with_storage_of(saved)
+
+    def use_stack(self, stack: PostingStack) -> None:
+        """Search the first segments through `stack` (the same postings, as a cache file lays
+        them out), when it matches them."""
+        with self._lock:
+            state = self.state
+            segments = state.segments[: stack.count]
+            if len(segments) == stack.count and [s.base for s in segments] == stack.bases.tolist():
+                self.state = replace(state, stack=stack)
 
     @property
     def order(self) -> np.ndarray:
@@ -192,7 +203,11 @@ class SearchIndex:
 
     def _gram_mask(self, state: IndexState, key: int) -> np.ndarray:
         mask = np.zeros(state.size, dtype=bool)
-        for segment in state.segments:
+        segments = state.segments
+        if state.stack is not None:
+            mask[state.stack.docs_with(key)] = True
+            segments = segments[state.stack.count :]
+        for segment in segments:
             ids = segment.local_ids(key)
             if len(ids):
                 mask[segment.base + ids.astype(np.int64)] = True
@@ -371,16 +386,10 @@ class SearchIndex:
         terms = [fold(term).encode("utf-8", "surrogatepass") for term in query.highlight_terms]
         if not terms or not len(ids):
             return ids
-        starts, title_ends, ends = state.starts, state.title_ends, state.ends
         scores = np.zeros(len(ids), dtype=np.int64)
-        for position, doc in enumerate(ids.tolist()):
-            blob = state.blob_for(doc)
-            start, title_end, end = starts[doc], title_ends[doc], ends[doc]
-            score = 0
-            for term in terms:
-                score += 1000 * _occurrences(blob, term, start, title_end, 9)
-                score += _occurrences(blob, term, title_end, end, 999)
-            scores[position] = score
+        for term in terms:
+            scores += 1000 * np.minimum(_counts(state, ids, term, state.starts, state.title_ends), 9)
+            scores += np.minimum(_counts(state, ids, term, state.title_ends, state.ends), 999)
         return ids[np.argsort(-scores, kind="stable")]  # stable: date order on ties
 
     def run(self, query: Query | str, limit: int | None = None) -> SearchResult:
@@ -420,17 +429,17 @@ def _containing(state: IndexState, term: bytes, ids: list[int], in_title: bool =
     return list(compress(ids, map((0).__le__, found)))
 
 
-def _occurrences(blob, term: bytes, start: int, end: int, cap: int) -> int:
-    """Occurrences of term in blob[start:end], up to cap (mmap has find but no count)."""
-    found = 0
-    position = start
-    while found < cap:
-        at = blob.find(term, position, end)
-        if at < 0:
-            break
-        found += 1
-        position = at + len(term)
-    return found
+def _counts(state: IndexState, ids: np.ndarray, term: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Occurrences of term in each post's text from starts[doc] to ends[doc]. map keeps the
+    loop in C: a slice and a count per post (a find per occurrence in Python was 3x slower)."""
+    counts = np.zeros(len(ids), dtype=np.int64)
+    main = ids < state.main_docs
+    for blob, chosen in ((state.main_blob, np.flatnonzero(main)), (state.delta_blob, np.flatnonzero(~main))):
+        if len(chosen):
+            docs = ids[chosen]
+            pieces = map(blob.__getitem__, map(slice, starts[docs].tolist(), ends[docs].tolist()))
+            counts[chosen] = list(map(methodcaller("count", term), pieces))
+    return counts
 
 
 def highlight_spans(text: str, folded_terms: Sequence[str]) -> list[tuple[int, int]]:

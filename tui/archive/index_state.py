@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .index_batch import Segment
+from .posting_stack import PostingStack
 
 Blob = bytes | bytearray | mmap.mmap
 """Folded post texts: bytes, a read-only map of the cache's file, or a growing bytearray."""
@@ -68,6 +69,9 @@ class IndexState:
     fields: dict[str, dict[str, list[np.ndarray]]]
     derived: dict = field(default_factory=dict)
     """Values computed from this state on demand (title ranks)."""
+    stack: PostingStack | None = None
+    """The first segments' postings as a cache lays them out (searched all at once), if read
+    from one; segments added since are searched one by one."""
 
     @property
     def order(self) -> np.ndarray:
@@ -96,6 +100,7 @@ class IndexState:
         repaired: np.ndarray,
         titles: list[str],
         fields: dict[str, dict[str, list[np.ndarray]]],
+        stack: PostingStack | None = None,
     ) -> IndexState:
         """A state read back from a cache: every post's text in one blob, the order recomputed."""
         size = len(starts)
@@ -114,6 +119,7 @@ class IndexState:
             repaired=repaired,
             titles=titles,
             fields=fields,
+            stack=stack,
         )
 
     def with_storage_of(self, other: IndexState) -> IndexState:
@@ -122,6 +128,7 @@ class IndexState:
         return replace(
             self,
             segments=other.segments,
+            stack=other.stack,
             main_blob=other.main_blob,
             main_docs=other.main_docs,
             delta_blob=bytearray(),

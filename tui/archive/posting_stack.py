@@ -1,0 +1,75 @@
+"""Looking a gram up in every segment of a cache at once.
+
+A cache stores its segments' posting lists end to end in three arrays (keys, where each key's
+ids start, ids). Looking a key up segment by segment costs a few microseconds of Python each:
+0.3 ms a gram at 100k posts (50 segments), 5 ms at a million (500), so a long term's grams
+alone took tens of milliseconds. Here one binary search runs in all segments side by side
+(numpy, about 18 steps) and the ids of every segment are gathered in one step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class PostingStack:
+    """The posting lists of the first `count` segments of a state, as the cache lays them out."""
+
+    keys: np.ndarray  # uint64: each segment's sorted keys, one segment after another
+    key_starts: np.ndarray  # uint32: per segment, len(keys)+1 offsets into its ids
+    ids: np.ndarray  # uint16 local ids
+    bases: np.ndarray  # int64 per segment: the id of its first post
+    key_at: np.ndarray  # int64 per segment: where its keys start in `keys`
+    key_end: np.ndarray  # int64 per segment: where they end
+    start_at: np.ndarray  # int64 per segment: where its offsets start in `key_starts`
+    ids_at: np.ndarray  # int64 per segment: where its ids start in `ids`
+
+    @classmethod
+    def of(cls, keys: np.ndarray, key_starts: np.ndarray, ids: np.ndarray, table: np.ndarray) -> PostingStack:
+        """From the cache's arrays and its segment table (base, size, keys, ids per segment)."""
+        table = np.asarray(table, dtype=np.int64).reshape(-1, 4)
+        key_counts, id_counts = table[:, 2], table[:, 3]
+        key_at = np.cumsum(key_counts) - key_counts
+        return cls(
+            keys=keys,
+            key_starts=key_starts,
+            ids=ids,
+            bases=table[:, 0].copy(),
+            key_at=key_at,
+            key_end=key_at + key_counts,
+            start_at=key_at + np.arange(len(table)),  # each segment has one offset more than keys
+            ids_at=np.cumsum(id_counts) - id_counts,
+        )
+
+    @property
+    def count(self) -> int:
+        return len(self.bases)
+
+    def docs_with(self, key: int) -> np.ndarray:
+        """Ids (int64) of the posts in these segments whose text has the gram `key`."""
+        wanted = np.uint64(key)
+        low, high = self.key_at.copy(), self.key_end.copy()
+        last = len(self.keys) - 1
+        while True:  # lower bound of `wanted` in every segment's keys at once
+            open_ = low < high
+            if not open_.any():
+                break
+            middle = (low + high) >> 1
+            below = self.keys[np.minimum(middle, last)] < wanted
+            low = np.where(open_ & below, middle + 1, low)
+            high = np.where(open_ & ~below, middle, high)
+        segments = np.flatnonzero(low < self.key_end)
+        if len(segments):
+            segments = segments[self.keys[low[segments]] == wanted]
+        if not len(segments):
+            return np.zeros(0, dtype=np.int64)
+        offset = self.start_at[segments] + (low[segments] - self.key_at[segments])
+        starts = self.key_starts[offset].astype(np.int64)
+        lengths = self.key_starts[offset + 1].astype(np.int64) - starts
+        total = int(lengths.sum())
+        before = np.cumsum(lengths) - lengths  # where each segment's ids go in the result
+        positions = np.arange(total, dtype=np.int64) + np.repeat(self.ids_at[segments] + starts - before, lengths)
+        return self.ids[positions].astype(np.int64) + np.repeat(self.bases[segments], lengths)
