@@ -4,6 +4,7 @@ own session and terminal, the reader's environment, resource limits), then runs 
 from __future__ import annotations
 
 import fcntl
+import mmap
 import os
 import resource
 import socket
@@ -53,6 +54,8 @@ def run_session(
     os.environ.clear()
     os.environ.update(environment)
     apply_limits(limits)
+    if limits.memory_mb and not _room_to_start():
+        raise MemoryError("the memory limit leaves no room to start")
     from .session_app import run_app
 
     return run_app(
@@ -79,6 +82,23 @@ def _standard_streams() -> None:
         )
         setattr(sys, f"__{name}__", stream)
         setattr(sys, name, stream)
+
+
+_ROOM_TO_START = 32 * 1024 * 1024
+"""Address space a session needs beyond what it inherits just to start: the app's threads
+(8 MB of stack each) and its first screen."""
+
+
+def _room_to_start() -> bool:
+    """Whether the memory limit leaves a session room to start. Without it, the first thread
+    the app starts could fail its first allocation and die before saying it runs, and
+    threading.Thread.start waits for that with no timeout: the session would hang, and its
+    reader wait forever, instead of being told it ran out of memory."""
+    try:
+        mmap.mmap(-1, _ROOM_TO_START).close()  # reserved, never touched
+    except (OSError, MemoryError):
+        return False
+    return True
 
 
 def _mapped_bytes() -> int:
