@@ -27,7 +27,7 @@ from tui.archive.natural_order import natural_key
 from tui.archive.query import Query, Term, parse
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from generate_archive import generate  # noqa: E402
+from generate_archive import COMMON_HANZI, generate  # noqa: E402
 
 
 @lru_cache(maxsize=1)
@@ -161,7 +161,7 @@ def test_index_agrees_with_brute_force(data) -> None:
 
 def test_first_page_comes_before_the_count() -> None:
     archive, _ = corpus()
-    results = list(archive.index.search("data", limit=3))
+    results = list(archive.index.search("data OR 数据", limit=3))  # OR: through the postings
     assert not results[0].complete and len(results[0].ids) == 3
     assert results[-1].complete and results[-1].count > 3
     assert results[-1].ids[:3].tolist() == results[0].ids.tolist()
@@ -193,7 +193,7 @@ def test_traditional_simplified_and_width_folding(tmp_path: Path) -> None:
 
 def test_should_stop_cancels_counting() -> None:
     archive, _ = corpus()
-    results = list(archive.index.search("data", limit=1, should_stop=lambda: True))
+    results = list(archive.index.search("data OR 数据", limit=1, should_stop=lambda: True))
     assert len(results) == 1 and not results[0].complete
 
 
@@ -272,3 +272,45 @@ def test_a_cache_searches_all_its_segments_at_once_and_finds_what_each_holds(tmp
     plain = [word for word in words if not set(word) & set('()":-') and word != "OR"]
     for word in plain[::7] + ["linux", "的", "数据 OR 链", "title:的", "zzzz"]:
         assert cached.search(word).ids.tolist() == read.search(word).ids.tolist(), word
+
+
+def test_a_common_term_s_first_screen_read_from_the_texts_is_the_full_result_s_first_screen(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """first_page.py reads a common term's first hits straight from the texts in list order:
+    they must be the first hits of the complete result, and a rare term must still be found."""
+    from tui.archive import first_page
+
+    monkeypatch.setattr(first_page, "_POSTING_COST", 1.0)  # postings as dear as at a million posts
+    generate(tmp_path / "many", 1200, seed=9)
+    archive = load_archive([tmp_path / "many"])
+    index = archive.index
+    read_directly = []
+    common = [
+        "的",
+        "链",
+        "linux",
+        "data 的",
+        "吨链",
+        "cat:编程 的",
+        "date:2021 链",
+        "zzzz",
+        "链吨链吨",
+        "sort:-date 的",
+    ]
+    for text in common + COMMON_HANZI[:60]:
+        results = list(index.search(text, limit=20))
+        final = results[-1]
+        assert final.complete and final.count == len(final.ids), text
+        if len(results) > 1:
+            first = results[0]
+            assert not first.complete and first.ids.tolist() == final.ids[: len(first.ids)].tolist(), text
+            assert len(first.ids) == min(20, final.count), text
+        page = first_page.scanned_first_page(
+            index.state, parse(text), 20, lambda term: index._exact_mask(index.state, term)
+        )
+        if page is not None:
+            hits, complete = page
+            assert hits[:20] == final.ids[:20].tolist() and (len(hits) == final.count or not complete), text
+            read_directly.append(text)
+    assert {"链", "吨链", "linux", "date:2021 链"} <= set(read_directly), read_directly

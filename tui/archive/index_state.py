@@ -82,6 +82,26 @@ class IndexState:
             order = self.derived["order"] = display_order(self.alive, self.timestamps)
         return order
 
+    def in_order(self, mask: np.ndarray) -> np.ndarray:
+        """The alive posts of a mask, in display order. A few are sorted by their place in the
+        list; many are picked from the order (a pass over every post: 5 ms at a million)."""
+        if np.count_nonzero(mask) * 16 > self.size:
+            return self.order[mask[self.order]]
+        ids = np.flatnonzero(mask)
+        ids = ids[self.alive[ids]]
+        return ids[np.argsort(self.places[ids], kind="stable")]
+
+    @property
+    def places(self) -> np.ndarray:
+        """Each post's place in the display order (removed posts: past the end)."""
+        places = self.derived.get("places")
+        if places is None:
+            order = self.order
+            places = np.full(self.size, len(order), dtype=np.int64)
+            places[order] = np.arange(len(order))
+            self.derived["places"] = places
+        return places
+
     def blob_for(self, doc: int):
         return self.main_blob if doc < self.main_docs else self.delta_blob
 

@@ -48,8 +48,8 @@ class PostingStack:
     def count(self) -> int:
         return len(self.bases)
 
-    def docs_with(self, key: int) -> np.ndarray:
-        """Ids (int64) of the posts in these segments whose text has the gram `key`."""
+    def _spans(self, key: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The segments that have the key, and where its ids start and end in each."""
         wanted = np.uint64(key)
         low, high = self.key_at.copy(), self.key_end.copy()
         last = len(self.keys) - 1
@@ -64,12 +64,21 @@ class PostingStack:
         segments = np.flatnonzero(low < self.key_end)
         if len(segments):
             segments = segments[self.keys[low[segments]] == wanted]
-        if not len(segments):
-            return np.zeros(0, dtype=np.int64)
         offset = self.start_at[segments] + (low[segments] - self.key_at[segments])
-        starts = self.key_starts[offset].astype(np.int64)
-        lengths = self.key_starts[offset + 1].astype(np.int64) - starts
+        return segments, self.key_starts[offset].astype(np.int64), self.key_starts[offset + 1].astype(np.int64)
+
+    def count_with(self, key: int) -> int:
+        """How many posts of these segments have the gram (no id is read)."""
+        _, starts, ends = self._spans(key)
+        return int((ends - starts).sum())
+
+    def docs_with(self, key: int) -> np.ndarray:
+        """Ids (int64) of the posts in these segments whose text has the gram `key`."""
+        segments, starts, ends = self._spans(key)
+        lengths = ends - starts
         total = int(lengths.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64)
         before = np.cumsum(lengths) - lengths  # where each segment's ids go in the result
         positions = np.arange(total, dtype=np.int64) + np.repeat(self.ids_at[segments] + starts - before, lengths)
         return self.ids[positions].astype(np.int64) + np.repeat(self.bases[segments], lengths)

@@ -1,0 +1,49 @@
+"""Checking terms in the folded texts themselves: the exact answer the postings narrow down.
+
+Each check runs over many posts at once with map and compress, so the per-post loop stays in
+C; what is left is the find (or count) over each post's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import compress, repeat
+from operator import methodcaller
+
+import numpy as np
+
+from .index_state import IndexState
+
+
+def containing(state: IndexState, term: bytes, ids: list[int], in_title: bool = False) -> list[int]:
+    """The ids whose folded text (or title) contains term, in the order given."""
+    if not ids:
+        return ids
+    wanted = np.asarray(ids, dtype=np.int64)
+    starts = state.starts[wanted].tolist()
+    ends = (state.title_ends if in_title else state.ends)[wanted].tolist()
+    found: Iterable[int]
+    if max(ids) < state.main_docs:
+        found = map(state.main_blob.find, repeat(term), starts, ends)
+    elif min(ids) >= state.main_docs:
+        found = map(state.delta_blob.find, repeat(term), starts, ends)
+    else:
+        main_docs, main_find, delta_find = state.main_docs, state.main_blob.find, state.delta_blob.find
+        found = (
+            (main_find if doc < main_docs else delta_find)(term, start, end)
+            for doc, start, end in zip(ids, starts, ends, strict=True)
+        )
+    return list(compress(ids, map((0).__le__, found)))
+
+
+def occurrences(state: IndexState, ids: np.ndarray, term: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Occurrences of term in each post's text from starts[doc] to ends[doc]: a slice and a
+    count per post (a find per occurrence, looped in Python, was 3x slower)."""
+    counts = np.zeros(len(ids), dtype=np.int64)
+    main = ids < state.main_docs
+    for blob, chosen in ((state.main_blob, np.flatnonzero(main)), (state.delta_blob, np.flatnonzero(~main))):
+        if len(chosen):
+            docs = ids[chosen]
+            pieces = map(blob.__getitem__, map(slice, starts[docs].tolist(), ends[docs].tolist()))
+            counts[chosen] = list(map(methodcaller("count", term), pieces))
+    return counts
