@@ -262,6 +262,10 @@ def test_a_cache_searches_all_its_segments_at_once_and_finds_what_each_holds(tmp
     state = cached.index.state
     stack = state.stack
     assert stack is not None and stack.count == len(state.segments) > 10
+    assert read.index.state.stack is not None  # the cold read switched to its cache's files too
+    assert not stack.lays_out(state.segments[1:]) and not stack.lays_out(state.segments[:-1])
+    reordered = state.segments[1:2] + state.segments[:1] + state.segments[2:]
+    assert stack.lays_out(state.segments) and not stack.lays_out(reordered)
     keys = sorted({int(key) for segment in state.segments for key in segment.keys.tolist()})
     for key in [0, keys[-1] + 1, *keys[:: max(1, len(keys) // 3000)]]:
         one_by_one = sorted(
@@ -307,10 +311,22 @@ def test_a_common_term_s_first_screen_read_from_the_texts_is_the_full_result_s_f
             assert not first.complete and first.ids.tolist() == final.ids[: len(first.ids)].tolist(), text
             assert len(first.ids) == min(20, final.count), text
         page = first_page.scanned_first_page(
-            index.state, parse(text), 20, lambda term: index._exact_mask(index.state, term)
+            index.state, parse(text), 20, lambda term: index._exact_mask(index.state, term, {})
         )
         if page is not None:
             hits, complete = page
             assert hits[:20] == final.ids[:20].tolist() and (len(hits) == final.count or not complete), text
             read_directly.append(text)
     assert {"链", "吨链", "linux", "date:2021 链"} <= set(read_directly), read_directly
+    # is:unread asked twice in one search (a first screen, then the rest) must not change its
+    # answer midway: the reader may mark posts read meanwhile.
+    calls = []
+
+    def flags(name: str, size: int) -> np.ndarray:
+        calls.append(name)
+        return np.arange(size) % (2 + len(calls)) != 0  # a different answer each time
+
+    index.flags = flags
+    results = list(index.search("is:unread linux", limit=20))
+    assert len(calls) == 1 and len(results) == 2
+    assert results[0].ids.tolist() == results[-1].ids[:20].tolist()

@@ -124,8 +124,7 @@ class SearchIndex:
         them out), when it matches them."""
         with self._lock:
             state = self.state
-            segments = state.segments[: stack.count]
-            if len(segments) == stack.count and [s.base for s in segments] == stack.bases.tolist():
+            if stack.lays_out(state.segments[: stack.count]):
                 self.state = replace(state, stack=stack)
 
     @property
@@ -296,14 +295,32 @@ class SearchIndex:
         keys, _ = term_keys(fold(group[0].value))
         return min((gram_count(state, key) for key in keys), default=state.size)
 
-    def _exact_mask(self, state: IndexState, term: Term) -> np.ndarray | None:
+    def _exact_mask(self, state: IndexState, term: Term, seen: dict[Term, _Evaluated]) -> np.ndarray | None:
         """The posts matching a term, when a mask answers it exactly (cat:, date:, is:)."""
-        evaluated = self._evaluate(state, term)
+        evaluated = self._qualifier(state, term, seen)
         return evaluated.mask if evaluated.exact and evaluated.mask is not None else None
 
-    def _group(self, state: IndexState, group: Sequence[Term], within: np.ndarray | None = None) -> _Evaluated:
+    def _qualifier(self, state: IndexState, term: Term, seen: dict[Term, _Evaluated]) -> _Evaluated:
+        """A term other than text, evaluated once per search: the first screen and the full
+        result must see the same is:read marks, even if the reader changes them meanwhile."""
+        evaluated = seen.get(term)
+        if evaluated is None:
+            evaluated = seen[term] = self._evaluate(state, term)
+        return evaluated
+
+    def _group(
+        self, state: IndexState, group: Sequence[Term], within: np.ndarray | None, seen: dict[Term, _Evaluated]
+    ) -> _Evaluated:
         """One AND operand: a single term, or terms joined by OR (any may match)."""
-        evaluated = [(term, self._evaluate(state, term, None if term.negated else within)) for term in group]
+        evaluated = [
+            (
+                term,
+                self._evaluate(state, term, None if term.negated else within)
+                if term.field in ("text", "title")
+                else self._qualifier(state, term, seen),
+            )
+            for term in group
+        ]
         if len(evaluated) == 1 and not group[0].negated:
             return evaluated[0][1]
         if len(evaluated) == 1:  # -term
@@ -332,8 +349,9 @@ class SearchIndex:
         if isinstance(query, str):
             query = parse(query)
         page = None
+        seen: dict[Term, _Evaluated] = {}
         if limit is not None:
-            page = scanned_first_page(state, query, limit, lambda term: self._exact_mask(state, term))
+            page = scanned_first_page(state, query, limit, lambda term: self._exact_mask(state, term, seen))
         if page is not None:
             hits, complete = page
             if complete:
@@ -347,7 +365,7 @@ class SearchIndex:
         mask: np.ndarray | None = None
         checks: list[_Evaluated] = []
         for group in sorted(query.groups, key=lambda group: self._estimate(state, group)):
-            evaluated = self._group(state, group, mask)
+            evaluated = self._group(state, group, mask, seen)
             if evaluated.mask is not None:
                 mask = evaluated.mask.copy() if mask is None else mask & evaluated.mask
             if not evaluated.exact:

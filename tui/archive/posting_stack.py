@@ -9,9 +9,12 @@ alone took tens of milliseconds. Here one binary search runs in all segments sid
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from .index_batch import Segment
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,22 @@ class PostingStack:
     @property
     def count(self) -> int:
         return len(self.bases)
+
+    def lays_out(self, segments: Sequence[Segment]) -> bool:
+        """Whether these arrays hold exactly these segments' postings (same posts, as many
+        keys and ids each, offsets that add up): anything else would answer wrongly."""
+        if len(segments) != self.count:
+            return False
+        ids_counts = np.diff(np.append(self.ids_at, len(self.ids)))
+        key_counts = self.key_end - self.key_at
+        described = np.array([[s.base, len(s.keys), len(s.ids)] for s in segments], dtype=np.int64).reshape(-1, 3)
+        return (
+            np.array_equal(described[:, 0], self.bases)
+            and np.array_equal(described[:, 1], key_counts)
+            and np.array_equal(described[:, 2], ids_counts)
+            and len(self.key_starts) == int(key_counts.sum()) + self.count
+            and (not self.count or int(self.key_end[-1]) == len(self.keys))
+        )
 
     def _spans(self, key: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The segments that have the key, and where its ids start and end in each."""
