@@ -131,7 +131,7 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=1024,
         metavar="MB",
-        help="memory a session may add to the shared archive (RLIMIT_AS; default 1024, 0 no limit)",
+        help="memory a session may add to the shared archive (RLIMIT_AS; default 1024, 0 no limit; below 32 no session starts)",
     )
     p.add_argument(
         "--session-cpu",
