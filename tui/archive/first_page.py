@@ -47,7 +47,8 @@ def scanned_first_page(
     terms: list[bytes] = []
     rarest: tuple[int, int] | None = None  # (posts, gram) of the rarest gram of any term
     masks: list[np.ndarray] = []
-    share = 1.0
+    share = 1.0  # of the posts, those the text terms may match, were they independent
+    qualified = 1.0  # those the qualifiers leave
     postings = 0  # what the postings would have to read, at most
     for group in query.groups:
         if len(group) != 1 or group[0].negated:
@@ -71,22 +72,24 @@ def scanned_first_page(
             if mask is None:
                 return None
             masks.append(mask)
-            share *= np.count_nonzero(mask) / state.size
+            qualified *= np.count_nonzero(mask) / state.size
     if rarest is None:
         return None
-    if rarest[0] * 20 < state.size:  # a rare gram: read only the posts that have it
+    rare = rarest[0] * 20 < state.size  # then only the posts that have the rarest gram are read
+    to_read = rarest[0] * qualified if rare else state.size  # the qualifiers' masks apply before or during
+    expected_hits = share * qualified * state.size
+    if to_read > SCAN_LIMIT and expected_hits / to_read * SCAN_LIMIT < limit:
+        return None
+    checks = min(to_read, limit * to_read / max(expected_hits, 1.0))
+    if checks * _CHECK_COST > postings * _POSTING_COST + state.size * _ORDER_COST:
+        return None  # the postings are cheaper: a rare character, a small archive
+    if rare:  # decided before listing them: the postings would list the same gram again
         base = gram_mask(state, rarest[1])
         for mask in masks:
             base &= mask
         posts_in_order, masks = state.in_order(base), []
     else:
         posts_in_order = state.order
-    expected_hits = share * state.size  # were the terms independent
-    if len(posts_in_order) > SCAN_LIMIT and expected_hits / len(posts_in_order) * SCAN_LIMIT < limit:
-        return None
-    checks = min(len(posts_in_order), limit * len(posts_in_order) / max(expected_hits, 1.0))
-    if checks * _CHECK_COST > postings * _POSTING_COST + state.size * _ORDER_COST:
-        return None  # the postings are cheaper: a rare character, a small archive
     return _read_in_order(state, posts_in_order, terms, masks, limit)
 
 
