@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import shutil
 import sys
 import tempfile
@@ -330,3 +331,33 @@ def test_a_common_term_s_first_screen_read_from_the_texts_is_the_full_result_s_f
     results = list(index.search("is:unread linux", limit=20))
     assert len(calls) == 1 and len(results) == 2
     assert results[0].ids.tolist() == results[-1].ids[:20].tolist()
+
+
+def test_every_post_s_postings_are_the_characters_and_pairs_of_its_folded_text() -> None:
+    """The segment's postings, sorted as two runs (characters as uint32, then pairs), must list
+    each post under exactly its visible characters and its adjacent pairs (a space may be half of
+    a pair, never a post separator), read here plainly from each post's folded text."""
+    from tui.archive.folding import code_points, fold_code_points
+    from tui.archive.index_batch import GRAM_SHIFT, build_batch
+
+    archive, texts = corpus()
+    posts = [archive.posts[doc] for doc in range(archive.post_count)]
+    posts.append(dataclasses.replace(posts[0], title="\U0010ffff \u3000"))  # the last code point
+    texts = [*texts, ""]
+    batch = build_batch(posts, texts)
+    expected: dict[int, set[int]] = {}
+    for doc, post in enumerate(posts):
+        folded = fold_code_points(code_points(_doc_text(post, texts[doc]))).tolist()
+        for position, point in enumerate(folded):
+            if point > 0x20:
+                expected.setdefault(point, set()).add(doc)
+            if position and point >= 0x20 and folded[position - 1] >= 0x20:
+                expected.setdefault((folded[position - 1] << GRAM_SHIFT) | point, set()).add(doc)
+    found: dict[int, set[int]] = {}
+    for segment in batch.segments:
+        assert np.all(segment.keys[1:] > segment.keys[:-1])
+        for at, key in enumerate(segment.keys.tolist()):
+            local = segment.ids[segment.starts[at] : segment.starts[at + 1]]
+            assert np.all(np.diff(local.astype(np.int64)) > 0), key  # each post once, in order
+            found.setdefault(key, set()).update(segment.base + int(one) for one in local.tolist())
+    assert found == expected
