@@ -115,8 +115,7 @@ class Archive:
             if known:
                 self._forget(known)  # changed files: their old versions go
             first_id = len(self.posts)
-            for row in read.rows:
-                self.posts.append_row(row)
+            self.posts.append_rows(read.rows)
             self.index.add_batch(batch)
             next_id = first_id
             for path, size, mtime_ns, skipped, ctime_ns in loaded:
