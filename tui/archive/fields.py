@@ -261,9 +261,11 @@ LINK_KEYS = (
 
 def first_url(metadata: dict[str, Any], keys: tuple[str, ...]) -> str:
     for key in keys:
-        url = web_url(metadata.get(key))
-        if url:
-            return url
+        value = metadata.get(key)
+        if value is not None:  # most keys are absent: no call for them
+            url = web_url(value)
+            if url:
+                return url
     return ""
 
 
