@@ -164,15 +164,23 @@ def test_stopping_a_load_keeps_what_was_read(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_parallel_load_matches_the_in_process_load(tmp_path: Path) -> None:
+    """Loader processes start while the walk is still going on (loader.read_all): the posts,
+    their ids (load order), the skipped and the ignored files must be what one process finds."""
     root = tmp_path / "many"
-    root.mkdir()
     for number in range(3100):
-        (root / f"{number:04d}.md").write_text(
-            f"---\ntitle: Post {number}\ndate: 2020-01-{number % 28 + 1:02d}\n---\nbody {number}\n"
-        )
+        folder = root / "source" / "_posts" / f"part {number % 7}"
+        folder.mkdir(parents=True, exist_ok=True)
+        text = f"---\ntitle: Post {number}\ndate: 2020-01-{number % 28 + 1:02d}\n---\nbody {number}\n"
+        (folder / f"{number:04d}.md").write_text("" if number % 500 == 0 else text)
+    (root / "_config.yml").write_text("title: a Hexo site\n")
+    (root / "node_modules" / "pkg").mkdir(parents=True)
+    (root / "node_modules" / "pkg" / "README.md").write_text("# not a post\n")
     parallel = load_archive([root], workers=2)
     serial = load_archive([root], workers=0)
-    assert state(parallel) == state(serial) and parallel.post_count == 3100
+    assert state(parallel) == state(serial) and parallel.post_count == 3100 - 7
+    assert list(parallel.posts.columns["path"]) == list(serial.posts.columns["path"])
+    assert parallel.ignored == serial.ignored and sum(rule.files for rule in parallel.ignored) == 1
+    assert parallel.layouts.keys() == serial.layouts.keys() and len(parallel.skipped) == 7
 
 
 def test_live_changes_are_applied(archive_dir: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from helpers import header, screen_text, settle, status, wait_for
 from test_sites import write_site
 from tui.app import PostshelfApp
-from tui.archive import opening
+from tui.archive import loader
 from tui.archive.user_state import UserState, state_path_for
 from tui.screens.skipped import SkippedScreen
 from tui.widgets.post_list import PostList
@@ -51,13 +51,13 @@ async def test_the_status_line_never_says_0_of_0_while_loading(tmp_path: Path, m
     state.remember(query="first")
     state.save()
     release = threading.Event()
-    survey_files = opening.survey_files
+    survey_lazily = loader.survey_lazily
 
-    def slow_survey(archive):
+    def slow_survey(roots, result):
         release.wait(10)
-        return survey_files(archive)
+        yield from survey_lazily(roots, result)
 
-    monkeypatch.setattr(opening, "survey_files", slow_survey)
+    monkeypatch.setattr(loader, "survey_lazily", slow_survey)
     app = PostshelfApp([root], use_cache=False)
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(50):  # the archive is shown (empty) and the remembered search has run

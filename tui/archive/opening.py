@@ -14,7 +14,7 @@ from . import cache
 from .archive import Archive
 from .change_check import QuickCheck, check_for_cache
 from .folding import fold_table
-from .loader import load_files, refresh, survey_files
+from .loader import read_all, refresh
 
 
 def open_archive(
@@ -69,8 +69,7 @@ def open_archive(
             quick.cancel()
         if use_cache:
             cache.start_spill(archive)
-        files = survey_files(archive)
-        complete = load_files(archive, files, progress, should_stop)
+        complete = read_all(archive, progress, should_stop)
         dirty = True
         if not complete:
             cache.drop_spill(archive)

@@ -131,6 +131,13 @@ def survey(roots: Iterable[Path | str]) -> Survey:
     files are listed, and read only when they point inside their root (see `load_file`).
     """
     result = Survey()
+    result.files = list(survey_lazily(roots, result))
+    return result
+
+
+def survey_lazily(roots: Iterable[Path | str], result: Survey) -> Iterator[PostFile]:
+    """`survey`'s files as the walk finds them, so reading can start before it ends: `result`
+    gets each root's layout as the walk reaches it, and what was ignored once it is over."""
     seen: set[str] = set()  # paths as text: hashing 100k Paths cost a third of the walk
     tally = _Tally()
     for root in roots:
@@ -138,13 +145,12 @@ def survey(roots: Iterable[Path | str]) -> Survey:
         if root.is_file():
             if str(root) not in seen:
                 seen.add(str(root))
-                result.files.append(PostFile(str(root), root.parent, explicit=True))
+                yield PostFile(str(root), root.parent, explicit=True)
             continue
         layout = result.layouts.get(root) or Layout.of(root)
         result.layouts[root] = layout
-        result.files.extend(walk(root, layout, root, seen, tally))
+        yield from walk(root, layout, root, seen, tally)
     result.ignored = tally.ignored()
-    return result
 
 
 def find_post_files(roots: Iterable[Path | str]) -> Iterator[PostFile]:
