@@ -88,7 +88,7 @@ def synthetic_table(posts: int, seed: int = 3) -> PostTable:
         link = f"https://{picked_hosts[index]}/post/{index}" if rng.random() > 0.1 else ""
         table.append(
             Post(
-                Path(f"/x/{index}.md"),
+                f"/x/{index}.md",
                 f"{index}.md",
                 f"title {index}",
                 date,

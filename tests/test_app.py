@@ -244,7 +244,7 @@ def big_archive(count: int) -> Archive:
     batch = []
     for number in range(count):
         post = Post(
-            path=Path(f"/nowhere/{number}.md"),
+            location=f"/nowhere/{number}.md",
             relative_path=f"{number}.md",
             title=f"Post number {number}" + (" 繁體動畫" if number % 1000 == 7 else ""),
             date=start - timedelta(minutes=number),

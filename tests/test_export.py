@@ -19,7 +19,7 @@ from tui.screens.export import ExportScreen
 
 def make_post(title: str, path: str = "/archive/some-post.md", **fields) -> Post:
     fields = {"date": None, "date_raw": "", **fields}
-    return Post(path=Path(path), relative_path=Path(path).name, title=title, **fields)
+    return Post(location=path, relative_path=Path(path).name, title=title, **fields)
 
 
 @pytest.fixture()

@@ -172,7 +172,7 @@ def _guess_utf16(data: bytes) -> str | None:
     return None
 
 
-def read_post_file(path: Path, inside: Sequence[Path | str] | None = None) -> RawPost:
+def read_post_file(path: Path | str, inside: Sequence[Path | str] | None = None) -> RawPost:
     """Read and split one file. Raises NotAPost with a human reason.
 
     With `inside`, a symbolic link is followed only to a file under one of those folders (or

@@ -13,8 +13,9 @@ from pathlib import Path
 
 @dataclass(frozen=True, slots=True)
 class Post:
-    path: Path
-    """Absolute path of the file."""
+    location: str
+    """Absolute path of the file, as text: a Path for each post cost a cold read 5 us a post,
+    only to be turned back into text (`path` makes one when asked)."""
     relative_path: str
     """Path under the archive root it was found in, for display."""
     title: str
@@ -43,6 +44,10 @@ class Post:
             object.__setattr__(self, "author", ", ".join(self.authors))
         elif self.author and not self.authors:
             object.__setattr__(self, "authors", (self.author,))
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
     @property
     def source(self) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import fields
 from .index_batch import IndexBatch, build_batch
@@ -35,16 +34,15 @@ class Loaded:
     """The inode change time: an edit that keeps the size and sets the mtime back moves it."""
 
 
-def build_post(post_file: PostFile, raw: RawPost, path: Path | None = None) -> tuple[Post, str]:
-    """A parsed file -> (Post, searchable plain text of its body). `path`: the file's Path, if
-    made already (a Path costs a tenth of what reading a small post does)."""
+def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
+    """A parsed file -> (Post, searchable plain text of its body)."""
     metadata = raw.metadata
-    path = path or post_file.path
     relative_path = post_file.relative_path
-    body_format = fields.body_format(raw.body, path.suffix)
+    suffix = os.path.splitext(post_file.location)[1]
+    body_format = fields.body_format(raw.body, suffix)
 
     title = fields.text_value(metadata.get("title"))
-    if not title and path.suffix.lower() in MARKDOWN_SUFFIXES:
+    if not title and suffix.lower() in MARKDOWN_SUFFIXES:
         title = title_from_markdown_heading(raw.body)
     if not title:
         title = fields.title_from_body(raw.body, body_format) or title_from_path(relative_path)
@@ -66,7 +64,7 @@ def build_post(post_file: PostFile, raw: RawPost, path: Path | None = None) -> t
         notes.append("marked as a draft")
 
     post = Post(
-        path=path,
+        location=post_file.location,
         relative_path=one_line(relative_path),
         title=title,
         date=date,
@@ -84,17 +82,16 @@ def build_post(post_file: PostFile, raw: RawPost, path: Path | None = None) -> t
 
 
 def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:
-    path = post_file.path
     try:
-        raw = read_post_file(path, None if post_file.explicit else [post_file.root])
-        return build_post(post_file, raw, path)
+        raw = read_post_file(post_file.location, None if post_file.explicit else [post_file.root])
+        return build_post(post_file, raw)
     except NotAPost as reason:
-        return Skipped(path, one_line(post_file.relative_path), one_line(str(reason)))
+        return Skipped(post_file.path, one_line(post_file.relative_path), one_line(str(reason)))
     except RecursionError:
-        return Skipped(path, one_line(post_file.relative_path), "nested too deeply to parse")
+        return Skipped(post_file.path, one_line(post_file.relative_path), "nested too deeply to parse")
     except Exception as error:  # a bug of ours must not cost the user the rest of the archive
         detail = f"unexpected error while reading: {type(error).__name__}: {one_line(str(error))[:200]}"
-        return Skipped(path, one_line(post_file.relative_path), detail)
+        return Skipped(post_file.path, one_line(post_file.relative_path), detail)
 
 
 def load_one(post_file: PostFile) -> Loaded:

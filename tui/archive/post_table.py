@@ -11,7 +11,6 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from itertools import accumulate
-from pathlib import Path
 from typing import Any
 
 from .post import Post
@@ -47,7 +46,7 @@ def post_row(post: Post) -> tuple:
         assert offset is not None, "post dates always have a zone (dates.parse_date gives one)"
         timestamp, utc_offset = post.date.timestamp(), int(offset.total_seconds())
     return (
-        str(post.path),
+        post.location,
         post.relative_path,
         post.title,
         timestamp,
@@ -169,7 +168,7 @@ class PostTable(Sequence[Post]):
         if timestamp is not None:
             date = datetime.fromtimestamp(timestamp, _zone(c["utc_offset"][index]))
         return Post(
-            path=Path(c["path"][index]),
+            location=c["path"][index],
             relative_path=c["relative_path"][index],
             title=c["title"][index],
             date=date,
