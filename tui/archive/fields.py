@@ -77,8 +77,22 @@ def _scalar_text(value: Any, unescape: bool = True) -> str:
         text = value if isinstance(value, str) else str(value)
     except ValueError:  # an int of more than 4,300 digits
         return ""
+    if unescape and len(text) <= _REMEMBERED_LENGTH:
+        line = _lines_seen.get(text)
+        if line is None:
+            if len(_lines_seen) >= _REMEMBERED_TEXTS:
+                _lines_seen.clear()
+            line = _lines_seen[text] = _clip(one_line(html.unescape(text)))
+        return line
     text = text[: MAX_FIELD_CHARACTERS * 4]  # the rest would be cut anyway: bound the work
     return _clip(one_line(html.unescape(text) if unescape else text))
+
+
+# Authors and category names come back in post after post (a feed's name, its three levels of
+# categories): their display lines are remembered, bounded, rather than cleaned every time.
+_REMEMBERED_LENGTH = 64
+_REMEMBERED_TEXTS = 8192
+_lines_seen: dict[str, str] = {}
 
 
 def _clip(text: str) -> str:
@@ -136,19 +150,35 @@ def category_paths(value: Any, frontmatter_format: str) -> tuple[tuple[str, ...]
         return ()
     if isinstance(value, str):
         return tuple((part,) for part in _split_list_text(value))
+    if type(value) is list and len(value) <= 16 and all(type(item) is str for item in value):
+        # A feed's categories come back in post after post: remembered (bounded) by their text.
+        key = (frontmatter_format, *value)
+        paths = _paths_seen.get(key)
+        if paths is None:
+            if len(_paths_seen) >= _REMEMBERED_TEXTS:
+                _paths_seen.clear()
+            paths = _paths_seen[key] = _category_paths_of_list(value, frontmatter_format)
+        return paths
     if isinstance(value, (list, tuple)):
-        value = value[:MAX_ITEMS]
-        nested = any(isinstance(item, (list, tuple)) for item in value)
-        if nested or frontmatter_format in ("toml", "json"):
-            paths = []
-            for item in value:
-                levels = _levels(item if isinstance(item, (list, tuple)) else [item])
-                if levels:
-                    paths.append(levels)
-            return _bounded(paths, lambda path: sum(map(len, path)))
-        levels = _levels(value)
-        return (levels,) if levels else ()
+        return _category_paths_of_list(value, frontmatter_format)
     levels = _levels([value])
+    return (levels,) if levels else ()
+
+
+_paths_seen: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+
+
+def _category_paths_of_list(value: list | tuple, frontmatter_format: str) -> tuple[tuple[str, ...], ...]:
+    value = value[:MAX_ITEMS]
+    nested = any(isinstance(item, (list, tuple)) for item in value)
+    if nested or frontmatter_format in ("toml", "json"):
+        paths = []
+        for item in value:
+            levels = _levels(item if isinstance(item, (list, tuple)) else [item])
+            if levels:
+                paths.append(levels)
+        return _bounded(paths, lambda path: sum(map(len, path)))
+    levels = _levels(value)
     return (levels,) if levels else ()
 
 

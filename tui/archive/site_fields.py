@@ -191,6 +191,21 @@ def post_date(metadata: dict[str, Any], relative_path: str) -> tuple[datetime | 
 
 def author_names(metadata: dict[str, Any]) -> tuple[str, ...]:
     """`author: A`, `authors: [A, B]` (each its own author), `[extra] author = {name = …}` (Zola)."""
+    value = metadata.get("author")
+    if type(value) is str and value:  # one author, by far the commonest: remembered (bounded)
+        names = _names_seen.get(value)
+        if names is None:
+            if len(_names_seen) >= 8192:
+                _names_seen.clear()
+            names = _names_seen[value] = _author_names(metadata)
+        return names
+    return _author_names(metadata)
+
+
+_names_seen: dict[str, tuple[str, ...]] = {}
+
+
+def _author_names(metadata: dict[str, Any]) -> tuple[str, ...]:
     value = next((metadata[key] for key in ("author", "authors") if metadata.get(key) not in (None, "", [])), None)
     if value is None:
         extra = metadata.get("extra")
