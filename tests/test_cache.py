@@ -183,6 +183,28 @@ def test_parallel_load_matches_the_in_process_load(tmp_path: Path) -> None:
     assert parallel.layouts.keys() == serial.layouts.keys() and len(parallel.skipped) == 7
 
 
+def test_a_walk_that_fails_while_posts_are_read_says_so(tmp_path: Path, monkeypatch) -> None:
+    """The walk runs in a thread of its own while loader processes read what it found: an error
+    in it must reach the caller, not end the load quietly with part of the archive."""
+    root = tmp_path / "many"
+    root.mkdir()
+    for number in range(12):
+        (root / f"{number:02d}.md").write_text(f"---\ntitle: Post {number}\n---\nbody {number}\n")
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(loader, "BATCH_FILES", 3)
+    walk_for_real = loader.survey_lazily
+
+    def failing_walk(roots, result):
+        yield from list(walk_for_real(roots, result))[:8]
+        raise PermissionError("the walk lost its way")
+
+    monkeypatch.setattr(loader, "survey_lazily", failing_walk)
+    seen = []
+    with pytest.raises(PermissionError, match="lost its way"):
+        loader.read_all(Archive([root]), progress=lambda done, total: seen.append(total), workers=2)
+    assert seen and all(total == 0 for total in seen)  # never a count: the walk never ended
+
+
 def test_live_changes_are_applied(archive_dir: Path) -> None:
     archive = opened(archive_dir)
     before = archive.post_count

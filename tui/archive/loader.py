@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -92,7 +94,7 @@ def _load_in_workers(
     progress: Callable[[int, int], None] | None,
     should_stop: Callable[[], bool] | None,
 ) -> bool:
-    """`total`: the files to read, as known so far (a walk still going on finds more)."""
+    """`total`: how many files there are to read; 0 while a walk is still counting them."""
     from .post_reading import read_rows
 
     done = 0
@@ -118,26 +120,55 @@ def _load_in_workers(
                 archive.add_batch(read)
                 done += len(read.items)
             if progress is not None:
-                progress(done, max(done, total()))
+                counted = total()
+                progress(done, max(done, counted) if counted else 0)
     return True
 
 
 class _Walk:
-    """The files of a walk still going on, in batches, each file remembered (to read the rest
-    in this process should the loader processes fail)."""
+    """A walk going on in a thread of its own, its files handed over in batches: the loader
+    processes start on the first ones while it goes on. Every file is remembered (to read the
+    rest in this process should the loader processes fail)."""
 
     def __init__(self, files: Iterator[PostFile]) -> None:
         self._files = files
         self.found: list[PostFile] = []
+        self.finished = False
+        self.error: BaseException | None = None
+        self._handed: queue.SimpleQueue[list[PostFile] | None] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._walk, name="postshelf-walk", daemon=True)
+        self._thread.start()
+
+    def _walk(self) -> None:
+        try:
+            while not self._stop.is_set() and (batch := list(islice(self._files, BATCH_FILES))):
+                self.found.extend(batch)
+                self._handed.put(batch)
+            self.finished = True
+        except BaseException as error:  # handed to the reading thread, raised there
+            self.error = error
+        finally:
+            self._handed.put(None)
 
     def batches(self) -> Iterator[list[PostFile]]:
-        while batch := list(islice(self._files, BATCH_FILES)):
-            self.found.extend(batch)
+        while (batch := self._handed.get()) is not None:
             yield batch
+        if self.error is not None:
+            raise self.error
+
+    def total(self) -> int:
+        """How many files the walk found; 0 while it is still counting."""
+        return len(self.found) if self.finished else 0
 
     def every_file(self) -> list[PostFile]:
-        self.found.extend(self._files)
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
         return self.found
+
+    def stop(self) -> None:
+        self._stop.set()
 
 
 def read_all(
@@ -148,7 +179,8 @@ def read_all(
 ) -> bool:
     """Walk the roots and read every post file found into `archive`. A big archive is read while
     the walk goes on: loader processes start once it has found enough files to be worth them
-    (walking 100k files took 0.6 s they spent waiting). Returns False when stopped."""
+    (walking 100k files took 0.6 s they spent waiting). `progress` gets (files read, files
+    found), the second 0 while the walk is still counting. Returns False when stopped."""
     archive.verified_at = check_started()
     found = Survey()
     walking = survey_lazily(archive.roots, found)
@@ -160,19 +192,22 @@ def read_all(
         return load_files(archive, files, progress, should_stop, workers)
     walk_on = _Walk(chain(head, walking))
     if progress is not None:
-        progress(0, len(head))
+        progress(0, walk_on.total())
     try:
         _start_resource_tracker()
-        complete = _load_in_workers(
-            archive, walk_on.batches(), workers, lambda: len(walk_on.found), progress, should_stop
-        )
+        complete = _load_in_workers(archive, walk_on.batches(), workers, walk_on.total, progress, should_stop)
     except (BrokenProcessPool, OSError, ValueError):
         # No worker processes here (a sandbox, a frozen app): read the rest in this process.
         loaded_paths = set(archive.files)
         rest = [post_file for post_file in walk_on.every_file() if post_file.location not in loaded_paths]
         complete = load_files(archive, rest, progress, should_stop, workers=0)
+    if not complete:
+        walk_on.stop()
+        archive.layouts = found.layouts  # what was read is followed as it changes
+        return False
+    walk_on.every_file()  # ended already: every batch was read
     _keep_survey(archive, found)
-    return complete
+    return True
 
 
 def _keep_survey(archive: Archive, found: Survey) -> None:

@@ -247,7 +247,9 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         status.archive_loading = False
         if status.progress is not None and not complete:
             done, total, _ = status.progress
-            status.note = f"loading stopped at {done:,} of {total:,} files"
+            status.note = (
+                f"loading stopped at {done:,} of {total:,} files" if total else f"loading stopped at {done:,} files"
+            )
         status.progress = None
         self._shown_generation = -1
         self.refresh_posts()

@@ -79,10 +79,15 @@ class StatusLine(Static):
     @staticmethod
     def _append_progress(text: Text, done: int, total: int, started: float) -> None:
         rate = done / max(1e-6, time.perf_counter() - started)
-        text.append(f"Loading {done:,}/{total:,}", style="bold")
+        if total:
+            text.append(f"Loading {done:,}/{total:,}", style="bold")
+        else:  # the files are still being counted
+            text.append(f"Loading {done:,}", style="bold")
         text.append(f" · {rate:,.0f}/s")
         if rate > 0 and done < total:
             text.append(f" · {_duration((total - done) / rate)} left")
+        elif not total:
+            text.append(" · counting files")
         text.append(" (Esc stops) · ")
 
     def _append_match(self, text: Text, current: int, total: int) -> None:
