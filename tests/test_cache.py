@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -181,6 +182,47 @@ def test_parallel_load_matches_the_in_process_load(tmp_path: Path) -> None:
     assert list(parallel.posts.columns["path"]) == list(serial.posts.columns["path"])
     assert parallel.ignored == serial.ignored and sum(rule.files for rule in parallel.ignored) == 1
     assert parallel.layouts.keys() == serial.layouts.keys() and len(parallel.skipped) == 7
+
+
+@pytest.mark.slow
+def test_reading_ahead_of_the_loaders_changes_nothing_they_read(tmp_path: Path, monkeypatch) -> None:
+    """Posts that come from the disk are read ahead by a process of its own (prefetch.py):
+    forced on, the archive must be what a plain load gives."""
+    root = tmp_path / "many"
+    for number in range(3100):
+        folder = root / f"part {number % 3}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{number:04d}.md").write_text(f"---\ntitle: Post {number}\n---\nbody {number}\n")
+    plain = load_archive([root], workers=2)
+    started = []
+    real_read_ahead = loader.ReadAhead
+
+    def read_ahead() -> object:
+        started.append(True)
+        return real_read_ahead()
+
+    monkeypatch.setattr(loader, "READ_AHEAD_FROM_BLOCKS", -1)  # as if every batch came from the disk
+    monkeypatch.setattr(loader, "ReadAhead", read_ahead)
+    ahead = load_archive([root], workers=2)
+    assert started and state(ahead) == state(plain) and ahead.post_count == 3100
+
+
+def test_reading_ahead_opens_no_pipe_device_or_link(tmp_path: Path) -> None:
+    """What it reads ahead, it opens as the loader does: regular files only, no symbolic link
+    followed. A pipe nobody writes to or a link to /dev/zero must not hold it up."""
+    from tui.archive.prefetch import read_ahead
+
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: A post\n---\nbody\n")
+    pipe = tmp_path / "pipe.md"
+    os.mkfifo(pipe)
+    (tmp_path / "zero.md").symlink_to("/dev/zero")
+    (tmp_path / "folder.md").mkdir()
+    paths = [str(tmp_path / name) for name in ("pipe.md", "zero.md", "folder.md", "gone.md", "post.md")]
+    reader = threading.Thread(target=read_ahead, args=(paths,), daemon=True)
+    reader.start()
+    reader.join(60)  # a liveness bound, not a speed one: opening the pipe would wait forever
+    assert not reader.is_alive()
 
 
 def test_a_walk_that_fails_while_posts_are_read_says_so(tmp_path: Path, monkeypatch) -> None:

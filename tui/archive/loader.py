@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .archive import Archive, PostFile
 from .change_check import QuickCheck, check_started
+from .prefetch import ReadAhead
 from .survey import Survey, folder_is_read, post_file_at, same_file, survey, survey_lazily, unchanged_since, walk
 
 BATCH_FILES = 1024
@@ -98,31 +99,48 @@ def _load_in_workers(
     from .post_reading import read_rows
 
     done = 0
+    reading_ahead: ReadAhead | None = None
     # spawn, not fork: the app runs threads, and forking a threaded process is unsafe.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[Future] = deque()
-        upcoming = iter(batches)
-        # A bounded window: finished batches wait in memory only while this process indexes.
-        for batch in upcoming:
-            pending.append(pool.submit(read_rows, [post_file.as_row() for post_file in batch]))
-            if len(pending) >= workers * 2:
-                break
-        while pending:
-            if should_stop is not None and should_stop():
-                pool.shutdown(wait=False, cancel_futures=True)
-                return False
-            reads = pending.popleft().result()
-            following = next(upcoming, None)
-            if following is not None:
-                pending.append(pool.submit(read_rows, [post_file.as_row() for post_file in following]))
-            for read in reads:
-                archive.add_batch(read)
-                done += len(read.items)
-            if progress is not None:
-                counted = total()
-                progress(done, max(done, counted) if counted else 0)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            pending: deque[Future] = deque()
+            upcoming = iter(batches)
+
+            def submit(batch: list[PostFile]) -> None:
+                pending.append(pool.submit(read_rows, [post_file.as_row() for post_file in batch]))
+                if reading_ahead is not None:
+                    reading_ahead.add([post_file.location for post_file in batch])
+
+            # A bounded window: finished batches wait in memory only while this process indexes.
+            for batch in upcoming:
+                submit(batch)
+                if len(pending) >= workers * 2:
+                    break
+            while pending:
+                if should_stop is not None and should_stop():
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    return False
+                reads = pending.popleft().result()
+                if reading_ahead is None and sum(read.disk_blocks for read in reads) > READ_AHEAD_FROM_BLOCKS:
+                    reading_ahead = ReadAhead()  # the files come from the disk: ask for the next ones early
+                following = next(upcoming, None)
+                if following is not None:
+                    submit(following)
+                for read in reads:
+                    archive.add_batch(read)
+                    done += len(read.items)
+                if progress is not None:
+                    counted = total()
+                    progress(done, max(done, counted) if counted else 0)
+    finally:
+        if reading_ahead is not None:
+            reading_ahead.close()
     return True
+
+
+READ_AHEAD_FROM_BLOCKS = 2048
+"""A batch of 1,024 files that read over 1 MB from the disk: the rest is read ahead."""
 
 
 class _Walk:

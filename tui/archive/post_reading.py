@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import fields
 from .index_batch import IndexBatch, build_batch
@@ -121,6 +121,9 @@ class ReadBatch:
     rows: list[tuple]
     """`post_row` of each item that has a post, in order."""
     index: IndexBatch
+    disk_blocks: int = 0
+    """Blocks read from the disk, not the page cache, while these files were read (loader.py
+    reads ahead when they come from the disk)."""
 
 
 def prepare_batch(loaded: list[Loaded]) -> ReadBatch:
@@ -147,6 +150,7 @@ def read_batch(post_files: list[PostFile]) -> list[ReadBatch]:
     parts: list[ReadBatch] = []
     pending: list[Loaded] = []
     characters = 0
+    blocks_before = _disk_blocks_read()
     for post_file in post_files:
         item = load_one(post_file)
         pending.append(item)
@@ -156,4 +160,14 @@ def read_batch(post_files: list[PostFile]) -> list[ReadBatch]:
             pending, characters = [], 0
     if pending or not parts:
         parts.append(prepare_batch(pending))
+    parts[-1] = replace(parts[-1], disk_blocks=_disk_blocks_read() - blocks_before)
     return parts
+
+
+def _disk_blocks_read() -> int:
+    """Blocks this process has read from the disk so far (0 where the system does not say)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_inblock
