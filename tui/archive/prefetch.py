@@ -68,6 +68,7 @@ class ReadAhead:
         self._batches.put(paths)
 
     def close(self) -> None:
-        """Stop after what was asked for (the process is a daemon: it never outlives the app)."""
-        self._batches.put(None)
+        """Every batch has been read: what is still to be read ahead is of no use any more."""
+        self._process.terminate()
+        self._process.join(5)
         self._batches.close()
