@@ -24,6 +24,7 @@ from pathlib import Path
 from .archive import Archive, PostFile
 from .change_check import QuickCheck, check_started
 from .prefetch import ReadAhead
+from .prefetch import available as prefetch_available
 from .survey import Survey, folder_is_read, post_file_at, same_file, survey, survey_lazily, unchanged_since, walk
 
 BATCH_FILES = 1024
@@ -100,6 +101,7 @@ def _load_in_workers(
 
     done = 0
     reading_ahead: ReadAhead | None = None
+    may_read_ahead = prefetch_available()
     # spawn, not fork: the app runs threads, and forking a threaded process is unsafe.
     context = multiprocessing.get_context("spawn")
     try:
@@ -122,8 +124,9 @@ def _load_in_workers(
                     pool.shutdown(wait=False, cancel_futures=True)
                     return False
                 reads = pending.popleft().result()
-                if reading_ahead is None and sum(read.disk_blocks for read in reads) > READ_AHEAD_FROM_BLOCKS:
-                    reading_ahead = ReadAhead()  # the files come from the disk: ask for the next ones early
+                if may_read_ahead and sum(read.disk_blocks for read in reads) > READ_AHEAD_FROM_BLOCKS:
+                    may_read_ahead = False
+                    reading_ahead = _read_ahead()  # the files come from the disk: ask for the next ones early
                 following = next(upcoming, None)
                 if following is not None:
                     submit(following)
@@ -141,6 +144,13 @@ def _load_in_workers(
 
 READ_AHEAD_FROM_BLOCKS = 2048
 """A batch of 1,024 files that read over 1 MB from the disk: the rest is read ahead."""
+
+
+def _read_ahead() -> ReadAhead | None:
+    try:
+        return ReadAhead()
+    except (OSError, ValueError):  # no process can be started here: read without it
+        return None
 
 
 class _Walk:

@@ -41,9 +41,15 @@ def read_ahead(paths: Iterable[str]) -> None:
             os.close(descriptor)
 
 
+def available() -> bool:
+    """Whether the system can be asked to read ahead (not on macOS or Windows)."""
+    return hasattr(os, "posix_fadvise") and hasattr(os, "POSIX_FADV_WILLNEED")
+
+
 def _serve(batches: Queue) -> None:
-    """The read-ahead process: batches of paths until None, each split among a few threads."""
-    while (paths := batches.get()) is not None:
+    """The read-ahead process: batches of paths, each split among a few threads, until stopped."""
+    while True:
+        paths = batches.get()
         share = max(1, -(-len(paths) // _THREADS))
         threads = [
             threading.Thread(target=read_ahead, args=(paths[start : start + share],))
