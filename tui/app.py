@@ -170,7 +170,10 @@ class PostshelfApp(App):
         started = time.perf_counter()
         last_update = [0.0]
 
+        latest: list[tuple[int, int]] = []
+
         def progress(done: int, total: int) -> None:
+            latest[:] = [(done, total)]
             now = time.perf_counter()
             if now - last_update[0] >= PROGRESS_EVERY or done == total:
                 last_update[0] = now
@@ -190,6 +193,8 @@ class PostshelfApp(App):
         )
         if self._shutting_down.is_set():
             return
+        if latest and not complete:  # the last report may have been skipped to spare the screen
+            self.call_from_thread(self.main_screen.show_progress, *latest[0], started)
         self.loading_complete = complete
         self.call_from_thread(self.main_screen.loading_finished, complete)
         # The loaded archive is long-lived: keep the garbage collector from rescanning it (full

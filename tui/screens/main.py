@@ -247,8 +247,6 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         status.archive_loading = False
         if status.progress is not None and not complete:
             done, total, _ = status.progress
-            if self.archive is not None:  # batches added after the last progress report count too
-                done = max(done, len(self.archive.files))
             status.note = (
                 f"loading stopped at {done:,} of {total:,} files" if total else f"loading stopped at {done:,} files"
             )
