@@ -68,10 +68,19 @@ def load_files(
         _start_resource_tracker()
         return _load_in_workers(archive, batches, workers, lambda: total, progress, should_stop)
     except (BrokenProcessPool, OSError, ValueError):
-        # No worker processes here (a sandbox, a frozen app): read the rest in this process.
-        loaded_paths = set(archive.files)
-        rest = [post_file for post_file in files if post_file.location not in loaded_paths]
-        return load_files(archive, rest, progress, should_stop, workers=0)
+        return _read_rest_here(archive, files, progress, should_stop)
+
+
+def _read_rest_here(
+    archive: Archive,
+    files: list[PostFile],
+    progress: Callable[[int, int], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> bool:
+    """No worker processes here (a sandbox, a frozen app): the files not read yet, in this process."""
+    loaded_paths = set(archive.files)
+    rest = [post_file for post_file in files if post_file.location not in loaded_paths]
+    return load_files(archive, rest, progress, should_stop, workers=0)
 
 
 def _start_resource_tracker() -> None:
@@ -225,10 +234,7 @@ def read_all(
         _start_resource_tracker()
         complete = _load_in_workers(archive, walk_on.batches(), workers, walk_on.total, progress, should_stop)
     except (BrokenProcessPool, OSError, ValueError):
-        # No worker processes here (a sandbox, a frozen app): read the rest in this process.
-        loaded_paths = set(archive.files)
-        rest = [post_file for post_file in walk_on.every_file() if post_file.location not in loaded_paths]
-        complete = load_files(archive, rest, progress, should_stop, workers=0)
+        complete = _read_rest_here(archive, walk_on.every_file(), progress, should_stop)
     if not complete:
         walk_on.stop()
         archive.layouts = found.layouts  # what was read is followed as it changes
