@@ -51,6 +51,10 @@ def test_second_open_comes_from_the_cache(archive_dir: Path, monkeypatch) -> Non
     assert read == [] and notices == []
     monkeypatch.undo()
     assert state(second) == state(first) == fresh(archive_dir)
+    from tui.archive.index_state import display_order
+
+    saved = second.index.state  # the list order is read from the cache, as it was sorted
+    assert second.order.tolist() == first.order.tolist() == display_order(saved.alive, saved.timestamps).tolist()
     assert second.search("信用 建设").count == 1
     from tui.archive.folding import fold
 
@@ -112,17 +116,28 @@ def test_damaged_cache_is_rebuilt_with_a_notice(archive_dir: Path, damage, words
     assert opened(archive_dir, notices := []) and notices == []  # rebuilt: good again
 
 
-def test_inconsistent_arrays_are_not_trusted(archive_dir: Path) -> None:
+def _set_last(array, value):
+    array[-1] = value
+    return array
+
+
+@pytest.mark.parametrize(
+    ("name", "damage", "words"),
+    [
+        ("ends", lambda ends: _set_last(ends, 10**12), "shorter than its index"),  # past the texts
+        ("order", lambda order: _set_last(order, 10**9), "points past its posts"),
+        ("alive", lambda alive: _set_last(alive, False), "does not match its posts"),  # listed, not alive
+    ],
+)
+def test_inconsistent_arrays_are_not_trusted(archive_dir: Path, name: str, damage, words: str) -> None:
     import numpy as np
 
     opened(archive_dir)
-    directory = cache_dir_for([archive_dir])
-    ends = np.load(directory / "ends.npy")
-    ends[-1] = 10**12  # a text offset past the end of the texts
-    np.save(directory / "ends.npy", ends)
+    path = cache_dir_for([archive_dir]) / f"{name}.npy"
+    np.save(path, damage(np.load(path)))
     notices: list[str] = []
     assert state(opened(archive_dir, notices)) == fresh(archive_dir)
-    assert notices and "shorter than its index" in notices[0]
+    assert notices and words in notices[0]
 
 
 def test_unwritable_cache_is_bypassed(archive_dir: Path, tmp_path: Path, monkeypatch) -> None:
@@ -195,16 +210,17 @@ def test_reading_ahead_of_the_loaders_changes_nothing_they_read(tmp_path: Path, 
         (folder / f"{number:04d}.md").write_text(f"---\ntitle: Post {number}\n---\nbody {number}\n")
     plain = load_archive([root], workers=2)
     started = []
-    real_read_ahead = loader.ReadAhead
+    real_read_ahead = loader._read_ahead
 
     def read_ahead() -> object:
-        started.append(True)
-        return real_read_ahead()
+        reading = real_read_ahead()
+        started.append(reading is not None)
+        return reading
 
     monkeypatch.setattr(loader, "READ_AHEAD_FROM_BLOCKS", -1)  # as if every batch came from the disk
-    monkeypatch.setattr(loader, "ReadAhead", read_ahead)
+    monkeypatch.setattr(loader, "_read_ahead", read_ahead)
     ahead = load_archive([root], workers=2)
-    assert started and state(ahead) == state(plain) and ahead.post_count == 3100
+    assert started and all(started) and state(ahead) == state(plain) and ahead.post_count == 3100
 
 
 def test_reading_ahead_opens_no_pipe_device_or_link(tmp_path: Path) -> None:
@@ -487,7 +503,7 @@ def test_a_stopped_cold_read_leaves_no_half_written_cache(tmp_path: Path, monkey
     [[], [""], ["a", "", "长标题 ✓", "\udcff\udcfe name", "x" * 1000], ["", ""]],
 )
 def test_a_packed_text_column_gives_back_every_value(values: list[str]) -> None:
-    """Text columns are stored as one string and offsets (post_table.PackedStrings)."""
+    """Text columns are stored as one UTF-8 bytes object and offsets (post_table.PackedStrings)."""
     from tui.archive.post_table import PackedStrings
 
     column = PackedStrings.unpacked(*PackedStrings.of(values).packed())
@@ -516,3 +532,20 @@ def test_an_edit_that_keeps_size_and_mtime_is_read_again(archive_dir: Path) -> N
     assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
     archive = opened(archive_dir)
     assert archive.search("Zebra").count == 1 and state(archive) == fresh(archive_dir)
+
+
+def test_the_cache_arrays_read_back_as_numpy_saved_them(archive_dir: Path, tmp_path: Path) -> None:
+    """cache._mapped reads .npy headers itself (np.load parses each with ast, at every start)."""
+    import numpy as np
+
+    from tui.archive.cache import _mapped
+
+    opened(archive_dir)
+    files = sorted(cache_dir_for([archive_dir]).glob("*.npy"))
+    np.save(tmp_path / "empty.npy", np.zeros(0, dtype=np.uint16))
+    np.save(tmp_path / "big-endian.npy", np.arange(5, dtype=">i4"))
+    assert len(files) >= 12
+    for path in [*files, tmp_path / "empty.npy", tmp_path / "big-endian.npy"]:
+        mapped, loaded = _mapped(path), np.load(path)
+        assert mapped.dtype == loaded.dtype and np.array_equal(mapped, loaded, equal_nan=mapped.dtype.kind == "f")
+        assert not mapped.flags.writeable

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .archive.query import QueryError, parse
 from .archive.sanitize import one_line
 from .cli_options import add_cache_options
 
@@ -239,18 +238,22 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.limit < 0:
         parser.error("--limit must be 0 or more")
-    queries = []
-    for text in args.query:
-        try:
-            queries.append(parse(text))
-        except QueryError as error:
-            parser.error(f"bad query {text!r}: {error}")
     paths = _existing_paths(parser, args.paths)
     quick = None
     if not args.no_cache and not args.rebuild:
         from .archive.change_check import check_for_cache  # stdlib only: find starts before numpy loads
 
         quick = check_for_cache(paths)
+    from .archive.query import QueryError, parse  # after find starts: 20 ms of imports (dataclasses)
+
+    queries = []
+    for text in args.query:
+        try:
+            queries.append(parse(text))
+        except QueryError as error:
+            if quick is not None:
+                quick.cancel()
+            parser.error(f"bad query {text!r}: {error}")
     archive = _open(paths, rebuild=args.rebuild, use_cache=not args.no_cache, quick=quick)
     _use_reading_state(archive)
     from .archive.many_queries import run_queries

@@ -118,11 +118,13 @@ class IndexState:
         timestamps: np.ndarray,
         local_timestamps: np.ndarray,
         repaired: np.ndarray,
+        order: np.ndarray,
         titles: list[str],
         fields: dict[str, dict[str, list[np.ndarray]]],
         stack: PostingStack | None = None,
     ) -> IndexState:
-        """A state read back from a cache: every post's text in one blob, the order recomputed."""
+        """A state read back from a cache: every post's text in one blob, the display order
+        as saved (it is `display_order(alive, timestamps)` of the saved arrays)."""
         size = len(starts)
         return cls(
             size=size,
@@ -139,6 +141,7 @@ class IndexState:
             repaired=repaired,
             titles=titles,
             fields=fields,
+            derived={"order": order},
             stack=stack,
         )
 

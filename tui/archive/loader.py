@@ -8,7 +8,6 @@ show and search what has loaded so far.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import queue
 import sys
@@ -16,16 +15,21 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .archive import Archive, PostFile
 from .change_check import QuickCheck, check_started
-from .prefetch import ReadAhead
-from .prefetch import available as prefetch_available
 from .survey import Survey, folder_is_read, post_file_at, same_file, survey, survey_lazily, unchanged_since, walk
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from .prefetch import ReadAhead
+
+# The process pool (multiprocessing, concurrent.futures: ~30 ms of imports) is imported where a
+# cold read starts it, not by every warm start and `postshelf search`.
 
 BATCH_FILES = 1024
 PARALLEL_FROM = 3000
@@ -64,6 +68,8 @@ def load_files(
             if progress is not None:
                 progress(done, total)
         return True
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         _start_resource_tracker()
         return _load_in_workers(archive, batches, workers, lambda: total, progress, should_stop)
@@ -106,7 +112,11 @@ def _load_in_workers(
     should_stop: Callable[[], bool] | None,
 ) -> bool:
     """`total`: how many files there are to read; 0 while a walk is still counting them."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     from .post_reading import read_rows
+    from .prefetch import available as prefetch_available
 
     done = 0
     reading_ahead: ReadAhead | None = None
@@ -156,6 +166,8 @@ READ_AHEAD_FROM_BLOCKS = 2048
 
 
 def _read_ahead() -> ReadAhead | None:
+    from .prefetch import ReadAhead
+
     try:
         return ReadAhead()
     except (OSError, ValueError):  # no process can be started here: read without it
@@ -230,6 +242,8 @@ def read_all(
     walk_on = _Walk(chain(head, walking))
     if progress is not None:
         progress(0, walk_on.total())
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         _start_resource_tracker()
         complete = _load_in_workers(archive, walk_on.batches(), workers, walk_on.total, progress, should_stop)

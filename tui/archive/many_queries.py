@@ -9,7 +9,6 @@ core, the queries run one after another.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -47,6 +46,8 @@ def run_queries(index: SearchIndex, queries: Sequence[Query], limit: int | None)
                 result.ids = result.ids[:limit]
             yield result
         return
+    import multiprocessing  # here: one query (the common case) never starts a pool
+
     global _FORKED_INDEX
     _FORKED_INDEX = index
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -115,6 +114,8 @@ def _read_mapping(path: Path) -> dict:
         return {}
     try:
         if path.suffix == ".toml":
+            import tomllib  # here, as yaml below: 10 ms of every start otherwise
+
             loaded = tomllib.loads(text)
         else:
             import yaml  # here: a warm start with no site configuration never needs it
