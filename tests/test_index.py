@@ -162,7 +162,7 @@ def test_index_agrees_with_brute_force(data) -> None:
 
 def test_first_page_comes_before_the_count() -> None:
     archive, _ = corpus()
-    results = list(archive.index.search("data OR 数据", limit=3))  # OR: through the postings
+    results = list(archive.index.search("data OR 数据库", limit=3))  # OR: through the postings, then checked
     assert not results[0].complete and len(results[0].ids) == 3
     assert results[-1].complete and results[-1].count > 3
     assert results[-1].ids[:3].tolist() == results[0].ids.tolist()
@@ -194,7 +194,7 @@ def test_traditional_simplified_and_width_folding(tmp_path: Path) -> None:
 
 def test_should_stop_cancels_counting() -> None:
     archive, _ = corpus()
-    results = list(archive.index.search("data OR 数据", limit=1, should_stop=lambda: True))
+    results = list(archive.index.search("data OR 数据库", limit=1, should_stop=lambda: True))
     assert len(results) == 1 and not results[0].complete
 
 
@@ -334,11 +334,13 @@ def test_a_common_term_s_first_screen_read_from_the_texts_is_the_full_result_s_f
 
 
 def test_every_post_s_postings_are_the_characters_and_pairs_of_its_folded_text() -> None:
-    """The segment's postings, sorted as two runs (characters as uint32, then pairs), must list
-    each post under exactly its visible characters and its adjacent pairs (a space may be half of
-    a pair, never a post separator), read here plainly from each post's folded text."""
+    """The segment's postings, sorted as three runs (characters as uint32, pairs, words), must
+    list each post under exactly its visible characters, its adjacent pairs (a space may be half
+    of a pair, never a post separator) and its words (maximal runs of three or more ASCII letters
+    and digits), read here plainly from each post's folded text."""
     from tui.archive.folding import code_points, fold_code_points
     from tui.archive.index_batch import GRAM_SHIFT, build_batch
+    from tui.archive.words import word_key
 
     archive, texts = corpus()
     posts = [archive.posts[doc] for doc in range(archive.post_count)]
@@ -346,6 +348,7 @@ def test_every_post_s_postings_are_the_characters_and_pairs_of_its_folded_text()
     texts = [*texts, ""]
     batch = build_batch(posts, texts)
     expected: dict[int, set[int]] = {}
+    words: dict[str, set[int]] = {}
     for doc, post in enumerate(posts):
         folded = fold_code_points(code_points(_doc_text(post, texts[doc]))).tolist()
         for position, point in enumerate(folded):
@@ -353,6 +356,15 @@ def test_every_post_s_postings_are_the_characters_and_pairs_of_its_folded_text()
                 expected.setdefault(point, set()).add(doc)
             if position and point >= 0x20 and folded[position - 1] >= 0x20:
                 expected.setdefault((folded[position - 1] << GRAM_SHIFT) | point, set()).add(doc)
+        run = ""
+        for point in [*folded, 0]:
+            if chr(point) in "0123456789abcdefghijklmnopqrstuvwxyz":
+                run += chr(point)
+                continue
+            if len(run) >= 3:
+                words.setdefault(run, set()).add(doc)
+                expected.setdefault(word_key(run), set()).add(doc)
+            run = ""
     found: dict[int, set[int]] = {}
     for segment in batch.segments:
         assert np.all(segment.keys[1:] > segment.keys[:-1])
@@ -361,3 +373,51 @@ def test_every_post_s_postings_are_the_characters_and_pairs_of_its_folded_text()
             assert np.all(np.diff(local.astype(np.int64)) > 0), key  # each post once, in order
             found.setdefault(key, set()).update(segment.base + int(one) for one in local.tolist())
     assert found == expected
+    listed, keys, collided = batch.words
+    assert sorted(listed) == sorted(words) and len(words) > 500 and "linux" in words and collided == []
+    assert keys.tolist() == [word_key(word) for word in listed]
+
+
+def test_latin_terms_are_answered_from_the_words_exactly(monkeypatch) -> None:
+    """Terms of three or more ASCII letters and digits come from the word list (words.py) with
+    no text checked; the posts must be exactly those whose folded text has the term. Two words
+    given the same key (forced here) send their terms back to checking texts, still exact."""
+    import re
+
+    from tui.archive import words
+
+    archive, texts = corpus()
+    folded = [fold(_doc_text(post, texts[doc])) for doc, post in enumerate(archive.posts)]
+    terms = sorted({piece for text in folded for piece in re.findall(r"[0-9a-z]{3,}", text)})
+    terms = terms[::7] + [term[1:4] for term in terms[::11]] + ["ytho", "inux", "zzzzq", "2021", "ing"]
+    index = archive.index
+    checked = []
+    for term in terms:
+        expected = {doc for doc, text in enumerate(folded) if term in text}
+        mask, exact = index.candidates(term)
+        assert mask is not None
+        if index.state.words.keys_containing(term) is not None:
+            assert exact and set(np.flatnonzero(mask).tolist()) == expected, term
+            checked.append(term)
+        assert set(index.run(term, limit=None).ids.tolist()) == expected, term
+    assert len(checked) > 200 and "ytho" in checked and "ing" not in checked  # `ing`: in too many words
+
+    monkeypatch.setattr(words, "word_key", lambda word: 5)  # every long word one key, within a segment
+    text = "abcdefghijk\x1eabcdefghijz abcdefghijk short"
+    points = np.array([ord(char) for char in text], dtype=np.uint32)
+    assert words.segment_words(points, text, np.flatnonzero(points == 0x1E))[1:] == (
+        ["abcdefghijk", "abcdefghijz"],
+        [5],
+    )
+    monkeypatch.undo()
+    same_key = words.WordList()
+    same_key.add(["abc", "xyz"], np.array([7, 8], dtype=np.uint64), [])
+    same_key.add(["abd", "xyz"], np.array([7, 8], dtype=np.uint64), [])  # a later batch: abd has abc's key
+    assert same_key.collided == {7} and same_key.keys_containing("ab") is None and same_key.keys_containing("xy") == [8]
+
+    listed = index.state.words
+    linux, kernel = words.word_key("linux"), words.word_key("kernel")
+    monkeypatch.setattr(listed, "collided", {linux})  # as if two words had the key of `linux`
+    assert listed.keys_containing("inux") is None and listed.keys_containing("kernel") == [kernel]
+    expected = {doc for doc, text in enumerate(folded) if "inux" in text}
+    assert expected and set(index.run("inux", limit=None).ids.tolist()) == expected

@@ -36,8 +36,9 @@ from .locations import cache_dir_for
 from .post_table import PACKED, PackedStrings, PostTable
 from .posting_stack import PostingStack
 from .survey import Ignored
+from .words import WordList
 
-CACHE_FORMAT = 11  # 11: text columns as UTF-8 bytes (post_table.PackedStrings); the display order
+CACHE_FORMAT = 12  # 12: the words (words.py); 11: text columns as UTF-8 bytes, the display order
 _ARRAYS = (
     "starts",
     "title_ends",
@@ -112,7 +113,8 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
         _write_state(temporary, state, skip=written)
         _dump_columns(temporary / "posts.pickle", columns)
         ignored = [(rule.path, rule.relative_path, rule.reason, rule.files) for rule in archive.ignored]
-        _dump(temporary / "meta.pickle", {"skipped": skipped, "fields": fields, "ignored": ignored})
+        meta = {"skipped": skipped, "fields": fields, "ignored": ignored, "words": state.words.saved()}
+        _dump(temporary / "meta.pickle", meta)
         _dump(temporary / "files.pickle", files, shared=False)
         manifest = {
             "format": CACHE_FORMAT,
@@ -286,6 +288,7 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
         checksums.check()
         arrays = {name: _mapped(directory / f"{name}.npy") for name in _ARRAYS}
         blob = _map(directory / "texts.blob")
+        words = WordList.restored(*meta["words"])
     except CacheError:
         raise
     except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError, AttributeError) as error:
@@ -326,6 +329,7 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
         order=np.array(arrays["order"]),
         titles=FoldedTitles(columns["title"]),
         fields={name: {value: [ids] for value, ids in values.items()} for name, values in meta["fields"].items()},
+        words=words,
         stack=PostingStack.of(arrays["keys"], arrays["key_starts"], arrays["ids"], arrays["segment_table"]),
     )
     archive.index.restore(restored)

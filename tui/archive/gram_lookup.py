@@ -48,13 +48,20 @@ def gram_count(state: IndexState, key: int) -> int:
 
 def gram_mask(state: IndexState, key: int) -> np.ndarray:
     """Which posts have the gram."""
+    return gram_union(state, [key])
+
+
+def gram_union(state: IndexState, keys: list[int]) -> np.ndarray:
+    """Which posts have any of the grams."""
     mask = np.zeros(state.size, dtype=bool)
     segments = state.segments
     if state.stack is not None:
-        mask[state.stack.docs_with(key)] = True
+        for key in keys:
+            mask[state.stack.docs_with(key)] = True
         segments = segments[state.stack.count :]
     for segment in segments:
-        ids = segment.local_ids(key)
-        if len(ids):
-            mask[segment.base + ids.astype(np.int64)] = True
+        for key in keys:
+            ids = segment.local_ids(key)
+            if len(ids):
+                mask[segment.base + ids.astype(np.int64)] = True
     return mask

@@ -29,7 +29,7 @@ import numpy as np
 
 from .first_page import scanned_first_page
 from .folding import fold
-from .gram_lookup import gram_count, gram_mask, term_keys
+from .gram_lookup import gram_count, gram_mask, gram_union, term_keys
 from .index_batch import IndexBatch, Segment
 from .index_spill import IndexSpill
 from .index_state import GrowingArray, IndexState
@@ -37,6 +37,7 @@ from .natural_order import natural_key
 from .posting_stack import PostingStack
 from .query import Query, QueryError, Term, parse
 from .text_match import containing, occurrences
+from .words import is_word_term
 
 _STOP_CHECK_EVERY = 2048
 _CHECK_PER_POSTING = 300
@@ -148,6 +149,7 @@ class SearchIndex:
             for name, values in batch.fields.items():
                 for value, ids in values.items():
                     fields[name].setdefault(value, []).append(np.asarray(ids, dtype=np.int64) + base)
+            state.words.add(*batch.words)
             grown = self._grown
             titles = state.titles
             if type(titles) is list:  # in place: a state only reads the titles of its own posts
@@ -214,6 +216,11 @@ class SearchIndex:
         Rarest grams first; once few candidates are left, checking their texts costs less than
         reading another gram's postings (10 ms for a common one at a million posts)."""
         state = state or self.state
+        if is_word_term(folded_term):
+            word_keys = state.words.keys_containing(folded_term)
+            if word_keys is not None:  # exactly the posts with one of the words that contain it
+                having = gram_union(state, word_keys)
+                return (having if within is None else having & within), True
         keys, exact = term_keys(folded_term)
         if not keys:
             return None, False

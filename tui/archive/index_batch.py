@@ -17,6 +17,7 @@ import numpy as np
 from .field_values import category_values, source_host
 from .folding import code_points, fold, fold_code_points
 from .post import Post
+from .words import LONG_WORD_TAG, SHORT_WORD_TAG, segment_words, short_words, word_key
 
 GRAM_SHIFT = 21  # code points fit in 21 bits; a bigram key is (first << 21) | second
 SEGMENT_DOCS = 2048
@@ -65,6 +66,8 @@ class IndexBatch:
     repaired: np.ndarray
     titles: list[str]  # folded
     fields: dict[str, dict[str, list[int]]]  # name -> folded value -> batch-relative ids
+    words: tuple[list[str], np.ndarray, list[int]] = ([], np.zeros(0, dtype=np.uint64), [])
+    """The segments' words, their keys and the keys two share (words.py)."""
 
 
 def doc_text(post: Post, body_text: str) -> str:
@@ -94,14 +97,16 @@ def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return keys[starts], starts
 
 
-def _segment(base: int, folded: np.ndarray, size: int) -> Segment:
-    """Posting lists for `size` posts whose folded code points are `folded` (separated).
+def _segment(base: int, folded: np.ndarray, separators: np.ndarray, size: int, words: np.ndarray) -> Segment:
+    """Posting lists for `size` posts whose folded code points are `folded` (parted at
+    `separators`), and whose words (words.py) are the entries `words`.
 
     A character and its local doc id fit in 32 bits, so the characters' entries are sorted as
     uint32 (twice as fast as uint64) and apart from the pairs'. Every pair's key is above every
-    character's (its first character is at least a space), so the two sorted runs, one after the
-    other, are the segment's sorted keys. Pairs never span posts: the separator is in none."""
-    edges = np.concatenate(([0], np.flatnonzero(folded == _DOC_SEPARATOR) + 1, [len(folded)]))
+    character's (its first character is at least a space), and every word's above every pair's,
+    so the three sorted runs, one after the other, are the segment's sorted keys. Pairs never
+    span posts: the separator is in none."""
+    edges = np.concatenate(([0], separators + 1, [len(folded)]))
     doc = np.repeat(np.arange(len(edges) - 1, dtype=np.uint32), np.diff(edges))
     tagged = (folded << np.uint32(_DOC_BITS)) | doc  # code points fit in 21 bits
     del doc
@@ -111,18 +116,35 @@ def _segment(base: int, folded: np.ndarray, size: int) -> Segment:
     bigrams = (folded[:-1][pair].astype(np.uint64) << np.uint64(32)) | tagged[1:][pair]
     del tagged, in_pairs, pair
     bigrams = _sorted_unique(bigrams)  # (first << 21 | second) << 11 | doc
-    unigram_keys, unigram_starts = _groups(unigrams >> np.uint32(_DOC_BITS))
-    bigram_keys, bigram_starts = _groups(bigrams >> np.uint64(_DOC_BITS))
+    words = _sorted_unique(words)
+    runs = (unigrams, bigrams, words)
+    grouped = (
+        _groups(unigrams >> np.uint32(_DOC_BITS)),
+        _groups(bigrams >> np.uint64(_DOC_BITS)),
+        _groups(words >> np.uint64(_DOC_BITS)),
+    )
     doc_mask = (1 << _DOC_BITS) - 1
-    ids = np.empty(len(unigrams) + len(bigrams), dtype=np.uint16)
-    np.bitwise_and(unigrams, doc_mask, out=ids[: len(unigrams)], casting="unsafe")
-    np.bitwise_and(bigrams, doc_mask, out=ids[len(unigrams) :], casting="unsafe")
-    keys = np.concatenate((unigram_keys.astype(np.uint64), bigram_keys))
+    ids = np.empty(sum(map(len, runs)), dtype=np.uint16)
+    keys = np.concatenate([run_keys.astype(np.uint64) for run_keys, _ in grouped])
     starts = np.empty(len(keys) + 1, dtype=np.uint32)  # < 2048 docs x grams
-    starts[: len(unigram_keys)] = unigram_starts
-    starts[len(unigram_keys) : -1] = bigram_starts + len(unigrams)
+    at = key_at = 0
+    for run, (run_keys, run_starts) in zip(runs, grouped, strict=True):
+        np.bitwise_and(run, doc_mask, out=ids[at : at + len(run)], casting="unsafe")
+        starts[key_at : key_at + len(run_keys)] = run_starts + at
+        at, key_at = at + len(run), key_at + len(run_keys)
     starts[-1] = len(ids)
     return Segment(base, size, keys, starts, ids)
+
+
+def _listed_words(
+    segments: Sequence[Segment], long_words: list[str], collided: list[int]
+) -> tuple[list[str], np.ndarray, list[int]]:
+    """The batch's distinct words and their keys (IndexBatch.words): the short ones read back
+    from the segments' keys, the long ones as they were cut out."""
+    short_keys = [s.keys[(s.keys >= SHORT_WORD_TAG) & (s.keys < LONG_WORD_TAG)] for s in segments]
+    short = np.unique(np.concatenate(short_keys)) if short_keys else np.zeros(0, dtype=np.uint64)
+    long_keys = np.array([word_key(word) for word in long_words], dtype=np.uint64)
+    return short_words(short) + long_words, np.concatenate((short, long_keys)), collided
 
 
 def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
@@ -135,11 +157,21 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
     ends = np.zeros(size, dtype=np.int64)
     offset = 0
     folded_titles: list[str] = []
+    long_seen: set[str] = set()
+    word_list: list[str] = []
+    collided: list[int] = []
     for first in range(0, size, SEGMENT_DOCS):
         last = min(first + SEGMENT_DOCS, size)
         joined = "\x1e".join(doc_text(posts[i], body_texts[i]) for i in range(first, last))
         folded = fold_code_points(code_points(joined))
-        parts = folded.tobytes().decode("utf-32-le", "surrogatepass").split("\x1e")
+        joined_folded = folded.tobytes().decode("utf-32-le", "surrogatepass")
+        parts = joined_folded.split("\x1e")
+        separators = np.flatnonzero(folded == _DOC_SEPARATOR)
+        word_entries, long_words, word_collisions = segment_words(folded, joined_folded, separators)
+        fresh = [word for word in long_words if word not in long_seen]
+        long_seen.update(fresh)
+        word_list += fresh
+        collided += word_collisions
         for position, part in enumerate(parts):
             doc = first + position
             title = part[: len(posts[doc].title)]
@@ -150,7 +182,7 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
             offset += len(encoded)
             ends[doc] = offset
             blob_parts.append(encoded)
-        segments.append(_segment(first, folded, last - first))
+        segments.append(_segment(first, folded, separators, last - first, word_entries))
 
     timestamps = np.full(size, np.nan)
     local_timestamps = np.full(size, np.nan)
@@ -177,4 +209,7 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
                         folded_item = folded_values[item] = fold(item)
                     fields[name].setdefault(folded_item, []).append(doc)
     texts = TextBatch(b"".join(blob_parts), starts, title_ends, ends)
-    return IndexBatch(size, tuple(segments), texts, timestamps, local_timestamps, repaired, folded_titles, fields)
+    listed = _listed_words(segments, word_list, collided)
+    return IndexBatch(
+        size, tuple(segments), texts, timestamps, local_timestamps, repaired, folded_titles, fields, listed
+    )

@@ -14,6 +14,7 @@ import numpy as np
 
 from .index_batch import Segment
 from .posting_stack import PostingStack
+from .words import WordList
 
 Blob = bytes | bytearray | mmap.mmap
 """Folded post texts: bytes, a read-only map of the cache's file, or a growing bytearray."""
@@ -72,6 +73,8 @@ class IndexState:
     stack: PostingStack | None = None
     """The first segments' postings as a cache lays them out (searched all at once), if read
     from one; segments added since are searched one by one."""
+    words: WordList = field(default_factory=WordList)
+    """Every word the segments list (words.py); shared by the states that follow, and grown."""
 
     @property
     def order(self) -> np.ndarray:
@@ -121,6 +124,7 @@ class IndexState:
         order: np.ndarray,
         titles: list[str],
         fields: dict[str, dict[str, list[np.ndarray]]],
+        words: WordList,
         stack: PostingStack | None = None,
     ) -> IndexState:
         """A state read back from a cache: every post's text in one blob, the display order
@@ -143,6 +147,7 @@ class IndexState:
             fields=fields,
             derived={"order": order},
             stack=stack,
+            words=words,
         )
 
     def with_storage_of(self, other: IndexState) -> IndexState:
