@@ -334,12 +334,13 @@ def test_a_common_term_s_first_screen_read_from_the_texts_is_the_full_result_s_f
 
 
 def test_every_post_s_postings_are_the_characters_and_pairs_of_its_folded_text() -> None:
-    """The segment's postings, sorted as three runs (characters as uint32, pairs, words), must
-    list each post under exactly its visible characters, its adjacent pairs (a space may be half
-    of a pair, never a post separator) and its words (maximal runs of three or more ASCII letters
-    and digits), read here plainly from each post's folded text."""
+    """The segment's postings, sorted as four runs (characters as uint32, pairs, titles' grams,
+    words), must list each post under exactly its visible characters, its adjacent pairs (a space
+    may be half of a pair, never a post separator), those of its title, and its words (maximal
+    runs of three or more ASCII letters and digits), read here plainly from each post's folded
+    text."""
     from tui.archive.folding import code_points, fold_code_points
-    from tui.archive.index_batch import GRAM_SHIFT, build_batch
+    from tui.archive.index_batch import GRAM_SHIFT, TITLE_TAG, build_batch
     from tui.archive.words import word_key
 
     archive, texts = corpus()
@@ -356,6 +357,12 @@ def test_every_post_s_postings_are_the_characters_and_pairs_of_its_folded_text()
                 expected.setdefault(point, set()).add(doc)
             if position and point >= 0x20 and folded[position - 1] >= 0x20:
                 expected.setdefault((folded[position - 1] << GRAM_SHIFT) | point, set()).add(doc)
+        title = folded[: len(post.title)]
+        for position, point in enumerate(title):
+            if point > 0x20:
+                expected.setdefault(TITLE_TAG | point, set()).add(doc)
+            if position and point >= 0x20 and title[position - 1] >= 0x20:
+                expected.setdefault(TITLE_TAG | (title[position - 1] << GRAM_SHIFT) | point, set()).add(doc)
         run = ""
         for point in [*folded, 0]:
             if chr(point) in "0123456789abcdefghijklmnopqrstuvwxyz":

@@ -38,7 +38,7 @@ from .posting_stack import PostingStack
 from .survey import Ignored
 from .words import WordList
 
-CACHE_FORMAT = 12  # 12: the words (words.py); 11: text columns as UTF-8 bytes, the display order
+CACHE_FORMAT = 13  # 13: titles' own grams; 12: the words (words.py); 11: text columns as bytes, the order
 _ARRAYS = (
     "starts",
     "title_ends",

@@ -30,7 +30,7 @@ import numpy as np
 from .first_page import scanned_first_page
 from .folding import fold
 from .gram_lookup import gram_count, gram_mask, gram_union, term_keys
-from .index_batch import IndexBatch, Segment
+from .index_batch import TITLE_TAG, IndexBatch, Segment
 from .index_spill import IndexSpill
 from .index_state import GrowingArray, IndexState
 from .natural_order import natural_key
@@ -208,15 +208,20 @@ class SearchIndex:
     # ------------------------------------------------------------ candidates
 
     def candidates(
-        self, folded_term: str, state: IndexState | None = None, within: np.ndarray | None = None
+        self,
+        folded_term: str,
+        state: IndexState | None = None,
+        within: np.ndarray | None = None,
+        in_title: bool = False,
     ) -> tuple[np.ndarray | None, bool]:
         """Mask of posts that may contain the term (None: any post), and whether exactly; only
-        among the posts of `within` (what the query's other terms left), when given.
+        among the posts of `within` (what the query's other terms left), when given; in their
+        titles alone, with `in_title` (the titles' own grams, index_batch.TITLE_TAG).
 
         Rarest grams first; once few candidates are left, checking their texts costs less than
         reading another gram's postings (10 ms for a common one at a million posts)."""
         state = state or self.state
-        if is_word_term(folded_term):
+        if not in_title and is_word_term(folded_term):
             word_keys = state.words.keys_containing(folded_term)
             if word_keys is not None:  # exactly the posts with one of the words that contain it
                 having = gram_union(state, word_keys)
@@ -224,6 +229,8 @@ class SearchIndex:
         keys, exact = term_keys(folded_term)
         if not keys:
             return None, False
+        if in_title:
+            keys = [key | TITLE_TAG for key in keys]
         if len(keys) > 1:
             keys.sort(key=lambda key: gram_count(state, key))
         mask = None
@@ -244,9 +251,9 @@ class SearchIndex:
         if term.field in ("text", "title"):
             folded = fold(term.value)
             encoded = folded.encode("utf-8", "surrogatepass")
-            mask, exact = self.candidates(folded, state, within)
+            mask, exact = self.candidates(folded, state, within, in_title=term.field == "title")
             starts, title_ends, ends = state.starts, state.title_ends, state.ends
-            if term.field == "title":
+            if term.field == "title" and not (exact and mask is not None):
                 return _Evaluated(
                     mask,
                     False,

@@ -20,6 +20,9 @@ from .post import Post
 from .words import LONG_WORD_TAG, SHORT_WORD_TAG, segment_words, short_words, word_key
 
 GRAM_SHIFT = 21  # code points fit in 21 bits; a bigram key is (first << 21) | second
+TITLE_TAG = 1 << 48
+"""Added to a character's or pair's key for its posting list in titles alone (`title:`): above
+every bigram key (< 2**42), below every word key (words.py)."""
 SEGMENT_DOCS = 2048
 _DOC_BITS = 11
 _DOC_SEPARATOR = 0x1E  # never in post text: control characters are stripped on load
@@ -97,15 +100,35 @@ def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return keys[starts], starts
 
 
-def _segment(base: int, folded: np.ndarray, separators: np.ndarray, size: int, words: np.ndarray) -> Segment:
-    """Posting lists for `size` posts whose folded code points are `folded` (parted at
-    `separators`), and whose words (words.py) are the entries `words`.
+def _title_grams(folded: np.ndarray, doc_starts: np.ndarray, title_lengths: np.ndarray) -> np.ndarray:
+    """Entries `key << 11 | local id` (sorted, unique) of the characters and pairs of each
+    post's title (the first `title_lengths[doc]` code points of its text), keyed with TITLE_TAG."""
+    total = int(title_lengths.sum())
+    offsets = np.cumsum(title_lengths) - title_lengths
+    points = folded[np.repeat(doc_starts - offsets, title_lengths) + np.arange(total)].astype(np.uint64)
+    docs = np.repeat(np.arange(len(title_lengths), dtype=np.uint64), title_lengths)
+    tag, doc_bits = np.uint64(TITLE_TAG), np.uint64(_DOC_BITS)
+    visible = points > LAST_INVISIBLE
+    singles = ((points[visible] | tag) << doc_bits) | docs[visible]
+    pairable = points >= SPACE
+    pair = pairable[:-1] & pairable[1:] & (docs[1:] == docs[:-1])
+    pairs = (((points[:-1][pair] << np.uint64(GRAM_SHIFT)) | points[1:][pair] | tag) << doc_bits) | docs[1:][pair]
+    return _sorted_unique(np.concatenate((singles, pairs)))
+
+
+def _segment(
+    base: int, folded: np.ndarray, separators: np.ndarray, title_lengths: np.ndarray, words: np.ndarray
+) -> Segment:
+    """Posting lists for the posts whose folded code points are `folded` (parted at
+    `separators`): their characters and pairs, those of their titles (TITLE_TAG), and their
+    words (words.py), given as the entries `words`.
 
     A character and its local doc id fit in 32 bits, so the characters' entries are sorted as
     uint32 (twice as fast as uint64) and apart from the pairs'. Every pair's key is above every
-    character's (its first character is at least a space), and every word's above every pair's,
-    so the three sorted runs, one after the other, are the segment's sorted keys. Pairs never
-    span posts: the separator is in none."""
+    character's (its first character is at least a space), every title gram's above every pair's
+    and every word's above those, so the four sorted runs, one after the other, are the
+    segment's sorted keys. Pairs never span posts: the separator is in none."""
+    size = len(title_lengths)
     edges = np.concatenate(([0], separators + 1, [len(folded)]))
     doc = np.repeat(np.arange(len(edges) - 1, dtype=np.uint32), np.diff(edges))
     tagged = (folded << np.uint32(_DOC_BITS)) | doc  # code points fit in 21 bits
@@ -116,11 +139,13 @@ def _segment(base: int, folded: np.ndarray, separators: np.ndarray, size: int, w
     bigrams = (folded[:-1][pair].astype(np.uint64) << np.uint64(32)) | tagged[1:][pair]
     del tagged, in_pairs, pair
     bigrams = _sorted_unique(bigrams)  # (first << 21 | second) << 11 | doc
+    titles = _title_grams(folded, edges[:-1], title_lengths)
     words = _sorted_unique(words)
-    runs = (unigrams, bigrams, words)
+    runs = (unigrams, bigrams, titles, words)
     grouped = (
         _groups(unigrams >> np.uint32(_DOC_BITS)),
         _groups(bigrams >> np.uint64(_DOC_BITS)),
+        _groups(titles >> np.uint64(_DOC_BITS)),
         _groups(words >> np.uint64(_DOC_BITS)),
     )
     doc_mask = (1 << _DOC_BITS) - 1
@@ -182,7 +207,8 @@ def build_batch(posts: Sequence[Post], body_texts: Sequence[str]) -> IndexBatch:
             offset += len(encoded)
             ends[doc] = offset
             blob_parts.append(encoded)
-        segments.append(_segment(first, folded, separators, last - first, word_entries))
+        title_lengths = np.fromiter((len(posts[doc].title) for doc in range(first, last)), np.int64, last - first)
+        segments.append(_segment(first, folded, separators, title_lengths, word_entries))
 
     timestamps = np.full(size, np.nan)
     local_timestamps = np.full(size, np.nan)
