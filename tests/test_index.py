@@ -428,3 +428,22 @@ def test_latin_terms_are_answered_from_the_words_exactly(monkeypatch) -> None:
     assert listed.keys_containing("inux") is None and listed.keys_containing("kernel") == [kernel]
     expected = {doc for doc, text in enumerate(folded) if "inux" in text}
     assert expected and set(index.run("inux", limit=None).ids.tolist()) == expected
+
+
+@pytest.mark.parametrize("terms", ["linux", "的", "linux 的", "apple", "数据", "http", "数据库"])
+def test_a_relevance_first_screen_from_titles_is_the_top_of_the_full_order(terms: str) -> None:
+    """When enough posts have a term in their title, they alone give the first screen
+    (relevance.py): it must be exactly the start of the complete order."""
+    archive, _ = corpus()
+    folded = [fold(term) for term in terms.split()]
+    limit = 3
+    results = list(archive.index.search(f"sort:relevance {terms}", limit=limit))
+    final = results[-1]
+    in_titles = [doc for doc in final.ids.tolist() if any(t in fold(archive.posts[doc].title) for t in folded)]
+    assert final.complete and final.ids.tolist() == archive.index.run(f"sort:relevance {terms}").ids.tolist()
+    if len(in_titles) >= limit and final.count > limit:
+        assert len(results) == 2 and not results[0].complete and results[0].count == final.count
+        assert results[0].ids.tolist() == final.ids[:limit].tolist()
+        assert set(final.ids[:limit].tolist()) <= set(in_titles)
+    else:
+        assert len(results) == 1

@@ -36,7 +36,8 @@ from .index_state import GrowingArray, IndexState
 from .natural_order import natural_key
 from .posting_stack import PostingStack
 from .query import Query, QueryError, Term, parse
-from .text_match import containing, occurrences
+from .relevance import by_relevance, checked_in_titles, first_screen
+from .text_match import containing
 from .words import is_word_term
 
 _STOP_CHECK_EVERY = 2048
@@ -369,7 +370,7 @@ class SearchIndex:
         if page is not None:
             hits, complete = page
             if complete:
-                yield self._finish(state, query, np.array(hits, dtype=np.int64), started)
+                yield from self._finish(state, query, np.array(hits, dtype=np.int64), started)
                 return
             yield SearchResult(
                 query, np.array(hits[:limit], dtype=np.int64), len(hits), False, time.perf_counter() - started
@@ -390,7 +391,7 @@ class SearchIndex:
             ids = np.concatenate((ids[~undated][::-1], ids[undated][::-1]))
 
         if not checks:
-            yield self._finish(state, query, ids, started)
+            yield from self._finish(state, query, ids, started, limit)
             return
 
         def verified(chunk: np.ndarray) -> list[int]:
@@ -409,7 +410,7 @@ class SearchIndex:
                 found.extend(verified(ids[position : position + step]))
                 position += step
             if position >= len(ids):
-                yield self._finish(state, query, np.array(found, dtype=np.int64), started)
+                yield from self._finish(state, query, np.array(found, dtype=np.int64), started)
                 return
             yield SearchResult(
                 query, np.array(found[:limit], dtype=np.int64), len(found), False, time.perf_counter() - started
@@ -426,14 +427,23 @@ class SearchIndex:
             survivors = verified(rest[picked])
             matching[picked[np.isin(rest[picked], survivors)]] = True
         found.extend(rest[matching].tolist())
-        yield self._finish(state, query, np.array(found, dtype=np.int64), started)
+        yield from self._finish(state, query, np.array(found, dtype=np.int64), started, limit)
 
-    def _finish(self, state: IndexState, query: Query, ids: np.ndarray, started: float) -> SearchResult:
+    def _finish(
+        self, state: IndexState, query: Query, ids: np.ndarray, started: float, limit: int | None = None
+    ) -> Iterator[SearchResult]:
+        """The complete result, sorted; for sort:relevance, the first screen before it when
+        titles alone give it (relevance.py)."""
         if query.sort == "title":
             ids = ids[np.argsort(self._title_rank(state)[ids], kind="stable")]
         elif query.sort == "relevance":
-            ids = self._by_relevance(state, ids, query)
-        return SearchResult(query, ids, len(ids), True, time.perf_counter() - started)
+            terms = [fold(term) for term in query.highlight_terms]
+            if limit is not None:
+                page = first_screen(state, ids, terms, limit, self._title_matches(state))
+                if page is not None:
+                    yield SearchResult(query, page, len(ids), False, time.perf_counter() - started)
+            ids = by_relevance(state, ids, terms)
+        yield SearchResult(query, ids, len(ids), True, time.perf_counter() - started)
 
     def _title_rank(self, state: IndexState) -> np.ndarray:
         rank = state.derived.get("rank")
@@ -445,16 +455,14 @@ class SearchIndex:
             state.derived["rank"] = rank
         return rank
 
-    def _by_relevance(self, state: IndexState, ids: np.ndarray, query: Query) -> np.ndarray:
-        """Title matches above body matches, more occurrences above fewer, newer on ties."""
-        terms = [fold(term).encode("utf-8", "surrogatepass") for term in query.highlight_terms]
-        if not terms or not len(ids):
-            return ids
-        scores = np.zeros(len(ids), dtype=np.int64)
-        for term in terms:
-            scores += 1000 * np.minimum(occurrences(state, ids, term, state.starts, state.title_ends), 9)
-            scores += np.minimum(occurrences(state, ids, term, state.title_ends, state.ends), 999)
-        return ids[np.argsort(-scores, kind="stable")]  # stable: date order on ties
+    def _title_matches(self, state: IndexState) -> Callable[[str, np.ndarray], np.ndarray]:
+        def title_matches(term: str, ids: np.ndarray) -> np.ndarray:
+            mask, exact = self.candidates(term, state, in_title=True)
+            if exact and mask is not None:
+                return mask[ids]
+            return checked_in_titles(state, term, ids, mask)
+
+        return title_matches
 
     def run(self, query: Query | str, limit: int | None = None) -> SearchResult:
         """The complete result in one call (for the CLI and tests)."""
