@@ -121,6 +121,9 @@ Not on the page.
 {% endcomment %}
 
 Use {% raw %}`{{ page.title }}`{% endraw %} in a layout.
+
+- Fix globs ([#9762]({{ site.repository }}/issues/9762)), see [the changelog]({% link _docs/history.md %}#v4).
+- Read [about gems]({{ '/docs/ruby-101/#gems' | relative_url }}) and [the last post]({% post_url 2010-07-21-name %}).
 """
 
 MKDOCS = """# Admonitions

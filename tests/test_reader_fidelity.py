@@ -100,6 +100,9 @@ def test_liquid_tags(tmp_path: Path) -> None:
     assert "⟨note info⟩" in lines and "  A Hexo note tag." in lines
     assert "Not on the page." not in "\n".join(lines)
     assert "Use {{ page.title }} in a layout." in lines
+    # A call where a link's URL goes (Jekyll's changelog has 3,000) must not break the link.
+    assert "• Fix globs (#9762), see the changelog." in lines
+    assert "• Read about gems and the last post." in lines
 
 
 def test_admonitions_definitions_tasks_and_numbered_lists(tmp_path: Path) -> None:

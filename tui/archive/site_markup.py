@@ -42,6 +42,13 @@ _LIQUID = re.compile(r"\{%-?[ \t]*([\w.-]+)((?:[^\n%]|%(?!\}))*?)[ \t]*-?%\}")
 # Zola inline shortcode alone on a line: {{ youtube(id="x") }}
 _ZOLA_CALL = re.compile(r"^[ \t]*\{\{[ \t]*([\w-]+)\(([^\n]*)\)[ \t]*\}\}[ \t]*$")
 _REF = re.compile(r"\{\{[<%][ \t]*(?:rel)?ref[ \t]+\"?([^\"\s>%]+)\"?[ \t]*[>%]\}\}")
+# A Liquid call that begins a Markdown link's destination, where the site puts a URL:
+# `]({{ site.repository }}/issues/1)`, `]({{ '/docs/' | relative_url }})`, `]({% link a.md %})`.
+# Left as written, its spaces keep the link from parsing and the call shows as text.
+_DESTINATION_CALL = re.compile(
+    r"\]\([ \t]*(?:\{\{(?![<%])-?([^{}\n]*?)-?\}\}|\{%-?[ \t]*(?:link|post_url)[ \t]+([^\s%]+)[ \t]*-?%\})"
+)
+_QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
 
 CODE_TAGS = {"highlight", "code", "codeblock", "code-block", "code-toggle", "codefile", "include-code"}
 """Tags whose inner content is code: kept verbatim in a code block."""
@@ -136,8 +143,19 @@ def _standalone_tag(line: str) -> _Tag | None:
     return None
 
 
+def _destination(match: re.Match) -> str:
+    """What can be told of the URL a call gives a link: a quoted path, the linked file; nothing
+    for a variable (the link text is what a reader sees)."""
+    if match.group(2) is not None:
+        return f"]({match.group(2)}"
+    quoted = _QUOTED.search(match.group(1))
+    return f"]({(quoted.group(1) or quoted.group(2) or '') if quoted else ''}"
+
+
 def _inline_calls(line: str) -> str:
     """Calls inside a line of text: references become their target, others a label."""
+    if "](" in line:
+        line = _DESTINATION_CALL.sub(_destination, line)
     if "{{" in line:
         line = _REF.sub(lambda m: m.group(1), line)
         line = _HUGO.sub(lambda m: "" if m.group(2) else _label(m.group(3), m.group(4)), line)
