@@ -50,6 +50,8 @@ _LIQUID_LINE = re.compile(
     r"^[ \t]*\{%-?[ \t]*(?:for|if|unless|elsif|else|assign|capture|case|when|end\w*)\b[^\n]*?%\}[ \t]*\n", re.MULTILINE
 )
 _TOC = re.compile(r"^[ \t]*\[\[?_?toc_?\]\]?[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_LINK_TARGET_CALL = re.compile(r"\]\(\s*(?:\{\{(?![<%])[^{}\n]*\}\}|\{%-?\s*(?:link|post_url)\s[^%\n]*%\})")
+"""A Liquid call where a link's URL goes: the site writes a URL there, inside the link's href."""
 
 
 class _TextNodes(HTMLParser):
@@ -81,6 +83,7 @@ def visible_source_text(path: Path) -> str:
         # A Liquid statement alone on its line (`{% for … %}` around table rows) prints nothing,
         # line and all: left blank, it would end the HTML block and show the rows' tags as text.
         body = _CLOSING_TAG.sub("", _LIQUID_LINE.sub("", _TEMPLATE_COMMENT.sub("", body)))
+        body = _LINK_TARGET_CALL.sub("](/", body)
         body = markdown_parser().render(_TOC.sub("", body))
     parser = _TextNodes()
     # kramdown attribute lists (`{:width="100%"}`) are read by the site, not shown.
