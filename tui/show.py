@@ -13,7 +13,7 @@ import shutil
 import sys
 
 from .archive.archive import Skipped, find_post_files, load_file
-from .archive.convert import to_markdown
+from .archive.convert import post_markdown
 from .archive.parse import NotAPost, read_post_file
 from .archive.post import Post
 from .archive.reading import reader_markdown
@@ -47,7 +47,7 @@ def rendered_lines(post: Post, width: int):
     from .rendering.post import post_lines
 
     try:
-        markdown = to_markdown(read_post_file(post.path).body, post.body_format)
+        markdown = post_markdown(post, read_post_file(post.path).body)
     except NotAPost as reason:
         markdown = f"*The file of this post can no longer be read ({one_line(str(reason))}).*\n"
     lines, _links = post_lines(reader_markdown(markdown, post.title, post.body_format), width, (post.link, post.image))

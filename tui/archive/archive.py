@@ -201,13 +201,13 @@ class Archive:
             if cached is not None:
                 self._markdown_cache.move_to_end(key)
                 return cached
-        from .convert import to_markdown
+        from .convert import post_markdown
         from .parse import NotAPost, read_post_file
         from .sanitize import one_line
 
         try:
             raw = read_post_file(post.path, self.roots)
-            markdown = to_markdown(raw.body, post.body_format) or ""
+            markdown = post_markdown(post, raw.body) or ""
         except NotAPost as reason:
             markdown = f"*The file of this post can no longer be read ({one_line(str(reason))}).*\n"
         with self._lock:

@@ -20,7 +20,9 @@ import unicodedata
 from functools import lru_cache
 
 from .fields import real_url
+from .post import Post
 from .sanitize import strip_controls
+from .snippets import expand_snippets
 
 MAX_READER_CHARACTERS = 1_000_000
 """Markdown beyond this is not shown: rendering 4 MB of it took 17 s and 400 MB in Rich."""
@@ -263,6 +265,14 @@ def html_to_markdown(body: str) -> str:
     markdown = _DOUBLE_HARD_BREAK.sub("\n\n", markdown + "\n")
     markdown = _EMPTY_HARD_BREAK.sub("", markdown)
     return _TRAILING_HARD_BREAK.sub("\n\n", markdown)
+
+
+def post_markdown(post: Post, body: str) -> str:
+    """The Markdown the reader shows for a post whose file holds `body`: with the files its
+    MkDocs snippet lines name put in their place (snippets.py), then converted."""
+    if post.body_format != "html":
+        body = expand_snippets(body, post.path, post.relative_path)
+    return to_markdown(body, post.body_format)
 
 
 def to_markdown(body: str, body_format: str) -> str:
