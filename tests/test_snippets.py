@@ -39,6 +39,8 @@ def test_a_snippet_line_shows_the_file_it_names(tmp_path: Path) -> None:
     assert "# Contributing" in shown and "Patches welcome." in shown and "Nested words." in shown
     assert shown.index("Before.") < shown.index("Patches welcome.") < shown.index("After.")
     assert '\n--8<-- "CONTRIBUTING.md"\n' in shown  # the escaped line shows the syntax itself
+    archive = load_archive([site])
+    assert [archive.posts[doc].title for doc in archive.search('"nested words"').ids.tolist()] == ["Contributing"]
 
 
 @pytest.mark.parametrize(
@@ -70,5 +72,11 @@ def test_what_cannot_be_included_stays_as_written(tmp_path: Path, line: str) -> 
 
 @pytest.mark.skipif(not SITES.is_dir(), reason="the shared site corpus is not here")
 def test_mkdocs_contributing_page_shows_contributing_md() -> None:
-    shown = _shown(SITES / "mkdocs", "contributing.md")
+    """Shown, titled and searched as the site shows it: CONTRIBUTING.md's heading and words."""
+    archive = load_archive([SITES / "mkdocs"])
+    (post,) = [post for post in archive.posts if post.relative_path == "docs/about/contributing.md"]
+    shown = archive.read_markdown(post)
     assert "Contributing to MkDocs" in shown and "--8<--" not in shown
+    assert post.title == "Contributing to MkDocs"
+    found = archive.search('"reporting an issue"').ids.tolist()
+    assert [archive.posts[doc].relative_path for doc in found] == ["docs/about/contributing.md"]

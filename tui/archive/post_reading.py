@@ -17,6 +17,7 @@ from .post_table import post_row
 from .sanitize import one_line
 from .site_fields import author_names, post_date, title_from_markdown_heading, title_from_path
 from .site_generators import MARKDOWN_SUFFIXES
+from .snippets import expand_snippets
 from .survey import PostFile
 
 
@@ -39,13 +40,16 @@ def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
     metadata = raw.metadata
     relative_path = post_file.relative_path
     suffix = os.path.splitext(post_file.location)[1]
-    body_format = fields.body_format(raw.body, suffix)
+    body = raw.body
+    if post_file.generator == "MkDocs" and "--8<--" in body:  # its title and words may be a snippet's
+        body = expand_snippets(body, post_file.path, relative_path)
+    body_format = fields.body_format(body, suffix)
 
     title = fields.text_value(metadata.get("title"))
     if not title and suffix.lower() in MARKDOWN_SUFFIXES:
-        title = title_from_markdown_heading(raw.body)
+        title = title_from_markdown_heading(body)
     if not title:
-        title = fields.title_from_body(raw.body, body_format) or title_from_path(relative_path)
+        title = fields.title_from_body(body, body_format) or title_from_path(relative_path)
     if not title:
         title = "(untitled)"
 
@@ -78,7 +82,7 @@ def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
         repaired=raw.repaired,
         notes=tuple(notes),
     )
-    return post, fields.plain_text(raw.body, body_format)
+    return post, fields.plain_text(body, body_format)
 
 
 def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:
