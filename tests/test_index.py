@@ -447,3 +447,17 @@ def test_a_relevance_first_screen_from_titles_is_the_top_of_the_full_order(terms
         assert set(final.ids[:limit].tolist()) <= set(in_titles)
     else:
         assert len(results) == 1
+
+
+@pytest.mark.parametrize("text", ["ab\nabc", "abc\n\nabc", "abc\nABC", "abc\nabé", "\nabc", "abc\n", "abc\nab"])
+def test_a_word_list_that_is_not_one_is_refused(text: str) -> None:
+    """The cache's word list (words.WordList.saved) is checked when read: a wrong one would
+    give wrong answers, so the cache is read again instead (CacheError)."""
+    from tui.archive.words import WordList
+
+    with pytest.raises(ValueError):
+        WordList.restored(text, np.zeros(text.count("\n") + 1, dtype=np.uint64), [])
+    good = WordList.restored("abc\nxyz9", np.array([5, 6], dtype=np.uint64), [])
+    assert len(good) == 2 and good.keys_containing("yz9") == [6] and good.keys_containing("b") == [5]
+    with pytest.raises(ValueError):
+        WordList.restored("abc\nxyz9", np.array([5], dtype=np.uint64), [])
