@@ -267,12 +267,24 @@ def test_a_cache_searches_all_its_segments_at_once_and_finds_what_each_holds(tmp
     assert not stack.lays_out(state.segments[1:]) and not stack.lays_out(state.segments[:-1])
     reordered = state.segments[1:2] + state.segments[:1] + state.segments[2:]
     assert stack.lays_out(state.segments) and not stack.lays_out(reordered)
+    assert stack.fences is not None  # each segment's every 512th key, searched first
+    from tui.archive.posting_stack import PostingStack
+
+    unfenced = PostingStack.of(
+        stack.keys,
+        stack.key_starts,
+        stack.ids,
+        np.array([[s.base, s.size, len(s.keys), len(s.ids)] for s in state.segments]),
+    )
+    assert unfenced.fences is None
     keys = sorted({int(key) for segment in state.segments for key in segment.keys.tolist()})
-    for key in [0, keys[-1] + 1, *keys[:: max(1, len(keys) // 3000)]]:
+    sample = keys[:: max(1, len(keys) // 3000)]
+    for key in [0, keys[-1] + 1, *sample, *(key + 1 for key in sample[::5])]:
         one_by_one = sorted(
             segment.base + int(local) for segment in state.segments for local in segment.local_ids(key).tolist()
         )
-        assert sorted(stack.docs_with(key).tolist()) == one_by_one, key
+        assert sorted(stack.docs_with(key).tolist()) == one_by_one == sorted(unfenced.docs_with(key).tolist()), key
+        assert stack.count_with(key) == len(one_by_one)
     words = words_from(read, [read.posts[doc].title for doc in range(read.post_count)])
     plain = [word for word in words if not set(word) & set('()":-') and word != "OR"]
     for word in plain[::7] + ["linux", "的", "数据 OR 链", "title:的", "zzzz"]:

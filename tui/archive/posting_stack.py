@@ -16,6 +16,15 @@ import numpy as np
 
 from .index_batch import Segment
 
+FENCE = 512
+"""Keys per block between two fences: 4 KB of keys, a page or two."""
+
+
+def fences_of(segments: Sequence[Segment]) -> np.ndarray:
+    """Every FENCE-th key of each segment, one segment after another (PostingStack.fences)."""
+    pieces = [np.asarray(segment.keys[::FENCE], dtype=np.uint64) for segment in segments]
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint64)
+
 
 @dataclass(frozen=True)
 class PostingStack:
@@ -29,13 +38,31 @@ class PostingStack:
     key_end: np.ndarray  # int64 per segment: where they end
     start_at: np.ndarray  # int64 per segment: where its offsets start in `key_starts`
     ids_at: np.ndarray  # int64 per segment: where its ids start in `ids`
+    fences: np.ndarray | None = None
+    """Every FENCE-th key of each segment (`fences_of`), in memory: a lookup searches them
+    first, then one block of `keys`. Searching `keys` alone touched ~12 of its pages per
+    segment per gram, and the kernel maps 16 pages around each: 58 MB of the app's resident
+    memory after typing `linux` at 100k."""
+    fence_at: np.ndarray | None = None  # int64 per segment: where its fences start
+    fence_end: np.ndarray | None = None
 
     @classmethod
-    def of(cls, keys: np.ndarray, key_starts: np.ndarray, ids: np.ndarray, table: np.ndarray) -> PostingStack:
-        """From the cache's arrays and its segment table (base, size, keys, ids per segment)."""
+    def of(
+        cls,
+        keys: np.ndarray,
+        key_starts: np.ndarray,
+        ids: np.ndarray,
+        table: np.ndarray,
+        fences: np.ndarray | None = None,
+    ) -> PostingStack:
+        """From the cache's arrays and its segment table (base, size, keys, ids per segment),
+        and the fences saved with them (ignored unless there are as many as the keys need)."""
         table = np.asarray(table, dtype=np.int64).reshape(-1, 4)
         key_counts, id_counts = table[:, 2], table[:, 3]
         key_at = np.cumsum(key_counts) - key_counts
+        fence_counts = -(-key_counts // FENCE)
+        fence_at = np.cumsum(fence_counts) - fence_counts
+        usable = fences is not None and len(fences) == int(fence_counts.sum())
         return cls(
             keys=keys,
             key_starts=key_starts,
@@ -45,6 +72,9 @@ class PostingStack:
             key_end=key_at + key_counts,
             start_at=key_at + np.arange(len(table)),  # each segment has one offset more than keys
             ids_at=np.cumsum(id_counts) - id_counts,
+            fences=np.array(fences) if usable else None,
+            fence_at=fence_at if usable else None,
+            fence_end=fence_at + fence_counts if usable else None,
         )
 
     @property
@@ -67,10 +97,30 @@ class PostingStack:
             and (not self.count or int(self.key_end[-1]) == len(self.keys))
         )
 
+    def _blocks(self, wanted: np.uint64) -> tuple[np.ndarray, np.ndarray]:
+        """Per segment, the block of FENCE keys where `wanted` would be (from the fences)."""
+        assert self.fences is not None and self.fence_at is not None and self.fence_end is not None
+        low, high = self.fence_at.copy(), self.fence_end.copy()
+        last = len(self.fences) - 1
+        while True:  # upper bound of `wanted` in every segment's fences at once
+            open_ = low < high
+            if not open_.any():
+                break
+            middle = (low + high) >> 1
+            above = self.fences[np.minimum(middle, max(last, 0))] > wanted
+            low = np.where(open_ & ~above, middle + 1, low)
+            high = np.where(open_ & above, middle, high)
+        block = np.maximum(low - self.fence_at - 1, 0)
+        start = np.minimum(self.key_at + block * FENCE, self.key_end)
+        return start, np.minimum(start + FENCE, self.key_end)
+
     def _spans(self, key: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The segments that have the key, and where its ids start and end in each."""
         wanted = np.uint64(key)
-        low, high = self.key_at.copy(), self.key_end.copy()
+        if self.fences is not None:
+            low, high = self._blocks(wanted)
+        else:
+            low, high = self.key_at.copy(), self.key_end.copy()
         last = len(self.keys) - 1
         while True:  # lower bound of `wanted` in every segment's keys at once
             open_ = low < high
