@@ -20,6 +20,22 @@ FENCE = 512
 """Keys per block between two fences: 4 KB of keys, a page or two."""
 
 
+def _bound(values: np.ndarray, low: np.ndarray, high: np.ndarray, wanted: np.uint64, upper: bool) -> np.ndarray:
+    """Per range [low, high) of sorted `values`, where `wanted` goes: before the first value
+    above it (upper) or at or above it (lower); one binary search in all ranges at once."""
+    low, high = low.copy(), high.copy()
+    last = max(len(values) - 1, 0)
+    while True:
+        open_ = low < high
+        if not open_.any():
+            return low
+        middle = (low + high) >> 1
+        probed = values[np.minimum(middle, last)]
+        right = (probed <= wanted) if upper else (probed < wanted)
+        low = np.where(open_ & right, middle + 1, low)
+        high = np.where(open_ & ~right, middle, high)
+
+
 def fences_of(segments: Sequence[Segment]) -> np.ndarray:
     """Every FENCE-th key of each segment, one segment after another (PostingStack.fences)."""
     pieces = [np.asarray(segment.keys[::FENCE], dtype=np.uint64) for segment in segments]
@@ -100,36 +116,16 @@ class PostingStack:
     def _blocks(self, wanted: np.uint64) -> tuple[np.ndarray, np.ndarray]:
         """Per segment, the block of FENCE keys where `wanted` would be (from the fences)."""
         assert self.fences is not None and self.fence_at is not None and self.fence_end is not None
-        low, high = self.fence_at.copy(), self.fence_end.copy()
-        last = len(self.fences) - 1
-        while True:  # upper bound of `wanted` in every segment's fences at once
-            open_ = low < high
-            if not open_.any():
-                break
-            middle = (low + high) >> 1
-            above = self.fences[np.minimum(middle, max(last, 0))] > wanted
-            low = np.where(open_ & ~above, middle + 1, low)
-            high = np.where(open_ & above, middle, high)
-        block = np.maximum(low - self.fence_at - 1, 0)
+        after = _bound(self.fences, self.fence_at, self.fence_end, wanted, upper=True)
+        block = np.maximum(after - self.fence_at - 1, 0)  # the last fence at or below it
         start = np.minimum(self.key_at + block * FENCE, self.key_end)
         return start, np.minimum(start + FENCE, self.key_end)
 
     def _spans(self, key: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The segments that have the key, and where its ids start and end in each."""
         wanted = np.uint64(key)
-        if self.fences is not None:
-            low, high = self._blocks(wanted)
-        else:
-            low, high = self.key_at.copy(), self.key_end.copy()
-        last = len(self.keys) - 1
-        while True:  # lower bound of `wanted` in every segment's keys at once
-            open_ = low < high
-            if not open_.any():
-                break
-            middle = (low + high) >> 1
-            below = self.keys[np.minimum(middle, last)] < wanted
-            low = np.where(open_ & below, middle + 1, low)
-            high = np.where(open_ & ~below, middle, high)
+        low, high = self._blocks(wanted) if self.fences is not None else (self.key_at, self.key_end)
+        low = _bound(self.keys, low, high, wanted, upper=False)
         segments = np.flatnonzero(low < self.key_end)
         if len(segments):
             segments = segments[self.keys[low[segments]] == wanted]
