@@ -156,8 +156,9 @@ def _write_state(directory: Path, state: IndexState, skip: list[str]) -> None:
         "repaired": state.repaired[: state.size],
         "order": state.order,  # sorting it again took 16 ms of every `postshelf search` at 100k
         "segment_table": table,
-        "fences": fences_of(segments),  # every 512th key: read whole at every start (posting_stack.py)
     }
+    if "fences.npy" not in skip:  # every 512th key: read whole at every start (posting_stack.py)
+        arrays["fences"] = _fences(state)
     for name, array in arrays.items():
         np.save(directory / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
     # The posting arrays are the big ones: written piece by piece, never concatenated in memory.
@@ -165,6 +166,15 @@ def _write_state(directory: Path, state: IndexState, skip: list[str]) -> None:
         _save_pieces(directory / "keys.npy", [s.keys for s in segments], np.uint64)
         _save_pieces(directory / "key_starts.npy", [s.starts for s in segments], np.uint32)
         _save_pieces(directory / "ids.npy", [s.ids for s in segments], np.uint16)
+
+
+def _fences(state: IndexState) -> np.ndarray:
+    """The fences of the state's segments: a cache's own for the segments read from it, so that
+    no page of its keys is touched (every 512th key is a page each: all of keys.npy mapped in)."""
+    stack, segments = state.stack, state.segments
+    if stack is not None and stack.fences is not None:
+        return np.concatenate((stack.fences, fences_of(segments[stack.count :])))
+    return fences_of(segments)
 
 
 def _save_pieces(path: Path, pieces: list[np.ndarray], dtype) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .index_batch import Segment
+from .posting_stack import fences_of
 
 _HEADER_BYTES = 128
 """Room kept at the start of each .npy file for its header, written last (when the length is
@@ -74,6 +75,7 @@ class IndexSpill:
         self._keys = _ArrayFile(directory / "keys.npy", np.uint64)
         self._key_starts = _ArrayFile(directory / "key_starts.npy", np.uint32)
         self._ids = _ArrayFile(directory / "ids.npy", np.uint16)
+        self._fences: list[np.ndarray] = []  # taken while the keys are in memory, not from the map
         self.finished = False
 
     def add_texts(self, blob: bytes) -> tuple[int, bytes | mmap.mmap]:
@@ -88,6 +90,7 @@ class IndexSpill:
 
     def add_segment(self, segment: Segment) -> Segment:
         """Write a segment's posting lists; the same segment, read from the files."""
+        self._fences.append(fences_of([segment]))
         return Segment(
             segment.base,
             segment.size,
@@ -102,8 +105,10 @@ class IndexSpill:
             self._texts.close()
             for array_file in (self._keys, self._key_starts, self._ids):
                 array_file.finish()
+            fences = np.concatenate(self._fences) if self._fences else np.zeros(0, dtype=np.uint64)
+            np.save(self.directory / "fences.npy", fences, allow_pickle=False)
             self.finished = True
-        return ["texts.blob", "keys.npy", "key_starts.npy", "ids.npy"]
+        return ["texts.blob", "keys.npy", "key_starts.npy", "ids.npy", "fences.npy"]
 
     def abandon(self) -> None:
         """Stop writing and delete the folder (a load stopped, a full disk): what is mapped
