@@ -36,7 +36,7 @@ from .index_state import GrowingArray, IndexState
 from .natural_order import natural_key
 from .posting_stack import PostingStack
 from .query import Query, QueryError, Term, parse
-from .relevance import by_relevance, checked_in_titles, first_screen
+from .relevance import checked_in_titles, relevance_order
 from .text_match import containing
 from .words import is_word_term
 
@@ -438,11 +438,10 @@ class SearchIndex:
             ids = ids[np.argsort(self._title_rank(state)[ids], kind="stable")]
         elif query.sort == "relevance":
             terms = [fold(term) for term in query.highlight_terms]
-            if limit is not None:
-                page = first_screen(state, ids, terms, limit, self._title_matches(state))
-                if page is not None:
-                    yield SearchResult(query, page, len(ids), False, time.perf_counter() - started)
-            ids = by_relevance(state, ids, terms)
+            for ordered, complete in relevance_order(state, ids, terms, limit, self._title_matches(state)):
+                if not complete:
+                    yield SearchResult(query, ordered, len(ids), False, time.perf_counter() - started)
+            ids = ordered
         yield SearchResult(query, ids, len(ids), True, time.perf_counter() - started)
 
     def _title_rank(self, state: IndexState) -> np.ndarray:

@@ -10,7 +10,7 @@ and only they are counted before the first screen is shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -25,31 +25,50 @@ def _encoded(folded_terms: Sequence[str]) -> list[bytes]:
     return [term.encode("utf-8", "surrogatepass") for term in folded_terms]
 
 
-def by_relevance(state: IndexState, ids: np.ndarray, folded_terms: Sequence[str]) -> np.ndarray:
-    """`ids` (in date order) ordered by score; ties keep their order."""
-    terms = _encoded(folded_terms)
-    if not terms or not len(ids):
-        return ids
+def _scores(state: IndexState, ids: np.ndarray, terms: list[bytes], titled: np.ndarray | None) -> np.ndarray:
+    """Each post's score; `titled`, when known, says which have a term in their title (the
+    others' titles are not read: they score nothing there)."""
     scores = np.zeros(len(ids), dtype=np.int64)
     for term in terms:
-        scores += 1000 * np.minimum(occurrences(state, ids, term, state.starts, state.title_ends), 9)
+        if titled is None:
+            scores += 1000 * np.minimum(occurrences(state, ids, term, state.starts, state.title_ends), 9)
+        elif titled.any():
+            in_title = occurrences(state, ids[titled], term, state.starts, state.title_ends)
+            scores[titled] += 1000 * np.minimum(in_title, 9)
         scores += np.minimum(occurrences(state, ids, term, state.title_ends, state.ends), 999)
+    return scores
+
+
+def _by_score(ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return ids[np.argsort(-scores, kind="stable")]  # stable: date order on ties
 
 
-def first_screen(
-    state: IndexState, ids: np.ndarray, folded_terms: Sequence[str], limit: int, title_matches: TitleMatches
-) -> np.ndarray | None:
-    """The first `limit` ids of by_relevance(ids), from the posts with a term in their title
-    alone; None when fewer than `limit` have one (then every post's score is needed)."""
-    if not folded_terms or len(ids) <= limit:
-        return None
-    in_title = np.zeros(len(ids), dtype=bool)
-    for term in folded_terms:
-        in_title |= title_matches(term, ids)
-    if np.count_nonzero(in_title) < limit:
-        return None
-    return by_relevance(state, ids[in_title], folded_terms)[:limit]  # ids[in_title]: still in date order
+def relevance_order(
+    state: IndexState, ids: np.ndarray, folded_terms: Sequence[str], limit: int | None, title_matches: TitleMatches
+) -> Iterator[tuple[np.ndarray, bool]]:
+    """`ids` (in date order) ordered by score, as (ids, complete): first the first `limit` of
+    them when the posts with a term in their title alone give them, then all. Each post is
+    counted once."""
+    terms = _encoded(folded_terms)
+    if not terms or not len(ids):
+        yield ids, True
+        return
+    titled = None
+    if limit is not None and len(ids) > limit:
+        titled = np.zeros(len(ids), dtype=bool)
+        for term in folded_terms:
+            titled |= title_matches(term, ids)
+        if np.count_nonzero(titled) >= limit:
+            top = ids[titled]  # still in date order
+            top_scores = _scores(state, top, terms, np.ones(len(top), dtype=bool))
+            yield _by_score(top, top_scores)[:limit], False
+            scores = np.zeros(len(ids), dtype=np.int64)
+            scores[titled] = top_scores
+            rest = ~titled
+            scores[rest] = _scores(state, ids[rest], terms, np.zeros(int(np.count_nonzero(rest)), dtype=bool))
+            yield _by_score(ids, scores), True
+            return
+    yield _by_score(ids, _scores(state, ids, terms, titled)), True
 
 
 def checked_in_titles(state: IndexState, term: str, ids: np.ndarray, candidates: np.ndarray | None) -> np.ndarray:
