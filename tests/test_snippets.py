@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from tui.archive.loader import load_archive
+from tui.archive.loader import apply_file_changes, load_archive
+from tui.archive.opening import open_archive
 
 SITES = CORPUS / "sites"
 
@@ -64,8 +65,8 @@ def test_what_cannot_be_included_stays_as_written(tmp_path: Path, line: str) -> 
     (site / "docs" / "page.md").write_text(f"Start.\n\n{line}\n")
     shown = _shown(site, "page.md")
     assert "Outside the site." not in shown and "root:" not in shown
-    if line.endswith('"loop.md"'):
-        assert shown.count("Loop.") == 4 and line in shown
+    if line.endswith('"loop.md"'):  # included once; its line naming itself stays as written
+        assert shown.count("Loop.") == 1 and line in shown
     else:
         assert line in shown
 
@@ -80,3 +81,64 @@ def test_mkdocs_contributing_page_shows_contributing_md() -> None:
     assert post.title == "Contributing to MkDocs"
     found = archive.search('"reporting an issue"').ids.tolist()
     assert [archive.posts[doc].relative_path for doc in found] == ["docs/about/contributing.md"]
+
+
+def test_the_block_form_line_ranges_and_sections(tmp_path: Path) -> None:
+    """pymdownx's other forms: several files in a block, part of a file by its lines or by a
+    named section (whose marker lines never show), and any number of dashes."""
+    site = _site(tmp_path)
+    (site / "lines.txt").write_text("one\ntwo\nthree\nfour\nfive\n")
+    (site / "sections.md").write_text(
+        "Before the section.\n# --8<-- [start:usage]\nUsage words.\n# --8<-- [end:usage]\nAfter it.\n"
+    )
+    (site / "docs" / "page.md").write_text(
+        "Start.\n\n--8<--\ndocs/nested.txt\n; a comment\n\nlines.txt:2:3\n--8<--\n\n"
+        '-8<- "lines.txt:-1"\n\n'
+        '--8<-- "lines.txt::1,4:4"\n\n'
+        '---8<--- "sections.md:usage"\n\n'
+        '    --8<-- "sections.md"\n\nEnd.\n'
+    )
+    shown = _shown(site, "page.md")
+    body = shown[shown.index("Start.") : shown.index("End.")]
+    lines = [line for line in body.split("\n") if line.strip()]
+    assert lines == [
+        "Start.",
+        "Nested words.",
+        "two",
+        "three",
+        "five",
+        "one",
+        "four",
+        "Usage words.",
+        "    Before the section.",
+        "    Usage words.",
+        "    After it.",
+    ]
+    assert "a comment" not in shown and "[start:" not in shown and "8<" not in shown
+
+
+def test_a_change_to_an_included_file_changes_the_post(tmp_path: Path) -> None:
+    """The page is as it was; the file it shows is not: its search text follows, live and at the
+    next start from the cache."""
+    site = _site(tmp_path)
+    page = site / "docs" / "about" / "contributing.md"
+    page.write_text('--8<-- "CONTRIBUTING.md"\n\n--8<-- "later.md"\n')
+    archive, _ = open_archive([site])
+    assert archive.search("welcome").count == 1 and archive.search("reworded").count == 0
+
+    contributing = site / "CONTRIBUTING.md"
+    contributing.write_text("# Contributing\n\nPatches reworded.\n")
+    applied = apply_file_changes(archive, {str(contributing)})
+    assert applied == 1
+    assert archive.search("reworded").count == 1 and archive.search("welcome").count == 0
+
+    (site / "docs" / "nested.txt").write_text("Changed while closed.\n")
+    contributing.write_text('# Contributing\n\n--8<-- "docs/nested.txt"\n')
+    archive, _ = open_archive([site])  # from the cache, which knows the page shows both files
+    assert archive.search('"changed while closed"').count == 1
+
+    (site / "later.md").write_text("Appeared later.\n")  # named before it existed
+    archive, _ = open_archive([site])
+    assert archive.search('"appeared later"').count == 1
+    (post,) = [post for post in archive.ordered_posts() if post.path == page]
+    assert post.title == "Contributing"

@@ -25,6 +25,7 @@ from .survey import Ignored, PostFile, find_post_files
 
 if TYPE_CHECKING:
     from .post_reading import Loaded, ReadBatch
+    from .snippets import Source
 
 _READING_NAMES = (
     "Loaded",
@@ -59,6 +60,9 @@ class Archive:
         self.ignored: list[Ignored] = []
         """Files with a post extension that are not posts, by rule (set each time the roots are walked)."""
         self.layouts: dict[Path, Layout] = {}
+        self.sources: dict[str, tuple[Source, ...]] = {}
+        """path -> the other files its post shows (MkDocs snippets): a change to one is a
+        change to the post (loader.py)."""
         """How each root is read (its site generator), from the last walk."""
         self._files: dict[str, tuple[int, int, int, int]] | None = {}
         self._files_loader: Callable[[], dict[str, tuple[int, int, int, int]]] | None = None
@@ -117,6 +121,7 @@ class Archive:
             first_id = len(self.posts)
             self.posts.append_rows(read.rows)
             self.index.add_batch(batch)
+            self.sources.update(read.sources)
             next_id = first_id
             for path, size, mtime_ns, skipped, ctime_ns in loaded:
                 if skipped is None:
@@ -139,6 +144,7 @@ class Archive:
             if record[2] >= 0:
                 gone_ids.append(record[2])
             self._markdown_cache.pop(path, None)
+            self.sources.pop(path, None)
         if gone_ids:
             self.index.remove(gone_ids)
         if gone_paths:

@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import __version__
 from .archive import Archive, Skipped
-from .cache_checks import CacheError, Checksums, check_arrays, crc
+from .cache_checks import CacheError, Checksums, check_arrays, checked_sources, crc
 from .folded_titles import FoldedTitles
 from .index_batch import Segment
 from .index_spill import IndexSpill
@@ -38,7 +38,7 @@ from .posting_stack import PostingStack, fences_of
 from .survey import Ignored
 from .words import WordList
 
-CACHE_FORMAT = 14  # 14: fences; 13: titles' own grams; 12: the words; 11: text columns as bytes, the order
+CACHE_FORMAT = 15  # 15: the files snippets read; 14: fences; 13: titles' own grams; 12: the words; 11: text columns as bytes, the order
 _ARRAYS = (
     "starts",
     "title_ends",
@@ -107,6 +107,7 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
             columns = {name: values[: state.size] for name, values in archive.posts.state().items()}
             skipped = [(str(s.path), s.relative_path, s.reason) for s in archive.skipped]
             files = dict(archive.files)  # (reads a lazily loaded table first)
+            sources = dict(archive.sources)
             fields = {
                 name: {value: np.concatenate(arrays) for value, arrays in values.items()}
                 for name, values in state.fields.items()
@@ -114,7 +115,13 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
         _write_state(temporary, state, skip=written)
         _dump_columns(temporary / "posts.pickle", columns)
         ignored = [(rule.path, rule.relative_path, rule.reason, rule.files) for rule in archive.ignored]
-        meta = {"skipped": skipped, "fields": fields, "ignored": ignored, "words": state.words.saved()}
+        meta = {
+            "skipped": skipped,
+            "fields": fields,
+            "ignored": ignored,
+            "words": state.words.saved(),
+            "sources": sources,
+        }
         _dump(temporary / "meta.pickle", meta)
         _dump(temporary / "files.pickle", files, shared=False)
         manifest = {
@@ -315,6 +322,7 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
         raise CacheError("the cache's post table does not match its index")
     archive.skipped = [Skipped(Path(path), relative, reason) for path, relative, reason in meta["skipped"]]
     archive.ignored = [Ignored(*rule) for rule in meta["ignored"]]
+    archive.sources = checked_sources(meta.get("sources"))
     verified = manifest.get("verified")
     archive.verified_at = float(verified) if isinstance(verified, (int, float)) else None
     archive.load_files_table_later(lambda: _load_pickle(directory / "files.pickle", dict))

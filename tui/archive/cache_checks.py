@@ -76,3 +76,22 @@ def check_arrays(arrays: dict[str, np.ndarray], size: int, blob_length: int) -> 
             raise CacheError("the cache's posting offsets do not add up")
         if int(table[:, 0].max() + table[table[:, 0].argmax(), 1]) > size:
             raise CacheError("the cache's segments point past its posts")
+
+
+def checked_sources(value: object) -> dict[str, tuple[tuple[str, int, int, int], ...]]:
+    """The saved table of files snippets read (Archive.sources), or CacheError if malformed."""
+
+    def source(entry: object) -> bool:
+        return (
+            isinstance(entry, tuple)
+            and len(entry) == 4
+            and isinstance(entry[0], str)
+            and all(isinstance(number, int) for number in entry[1:])
+        )
+
+    if not isinstance(value, dict) or not all(
+        isinstance(path, str) and isinstance(entries, tuple) and all(map(source, entries))
+        for path, entries in value.items()
+    ):
+        raise CacheError("the cache's table of included files is damaged")
+    return value

@@ -15,12 +15,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .archive import Archive, PostFile
 from .change_check import QuickCheck, check_started
+from .snippets import sources_changed
 from .survey import Survey, folder_is_read, post_file_at, same_file, survey, survey_lazily, unchanged_since, walk
 
 if TYPE_CHECKING:
@@ -302,7 +304,7 @@ def scan_changes(archive: Archive, quick: QuickCheck | None = None) -> tuple[lis
         archive.layouts = unchanged.layouts
         archive.ignored = unchanged.ignored
         archive.verified_at = verified_at
-        return [], []
+        return _showing_changed_files(archive), []
     changed: list[PostFile] = []
     present: set[str] = set()
     known = archive.files
@@ -316,7 +318,29 @@ def scan_changes(archive: Archive, quick: QuickCheck | None = None) -> tuple[lis
         if not same_file(known.get(path), stat):
             changed.append(post_file)
     removed = [path for path in list(known) if path not in present]
+    listed = {post_file.location for post_file in changed}
+    changed += [post_file for post_file in _showing_changed_files(archive) if post_file.location not in listed]
     return changed, removed
+
+
+def _showing_changed_files(archive: Archive) -> list[PostFile]:
+    """The posts that show other files (MkDocs snippets) of which one changed: the post file
+    is as it was, what the post shows is not."""
+    stale = [path for path, sources in archive.sources.items() if sources_changed(sources)]
+    return [post_file for post_file in map(partial(post_file_for, archive), stale) if post_file is not None]
+
+
+def _showing(archive: Archive, paths: Iterable[str]) -> list[str]:
+    """The posts that show any of these files (or a file under these folders)."""
+    if not archive.sources:
+        return []
+    wanted = {os.path.realpath(path) for path in paths}
+    prefixes = tuple(path.rstrip(os.sep) + os.sep for path in wanted)
+    return [
+        post
+        for post, sources in archive.sources.items()
+        if any(source[0] in wanted or source[0].startswith(prefixes) for source in sources)
+    ]
 
 
 def refresh(
@@ -368,6 +392,11 @@ def apply_file_changes(archive: Archive, paths: set[str]) -> int:
     """Live reload: re-read changed and new files, forget deleted ones. Returns files applied."""
     to_load: list[PostFile] = []
     gone: list[str] = []
+    for showing in _showing(archive, paths):  # unchanged itself: re-read for what it shows
+        post_file = post_file_for(archive, showing)
+        if post_file is not None and os.path.isfile(post_file.path):
+            to_load.append(post_file)
+    forced = {post_file.location for post_file in to_load}
     for path in sorted(paths):
         if os.path.isdir(path):  # a folder moved or copied in: everything under it
             to_load.extend(_post_files_in_folder(archive, path))
@@ -385,7 +414,7 @@ def apply_file_changes(archive: Archive, paths: set[str]) -> int:
             except OSError:
                 gone.append(post_file.location)
                 continue
-            if not same_file(record, stat):
+            if not same_file(record, stat) and post_file.location not in forced:
                 to_load.append(post_file)
         elif post_file.location in archive.files:
             gone.append(post_file.location)

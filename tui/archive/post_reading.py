@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from . import fields
 from .index_batch import IndexBatch, build_batch
@@ -17,7 +17,7 @@ from .post_table import post_row
 from .sanitize import one_line
 from .site_fields import author_names, post_date, title_from_markdown_heading, title_from_path
 from .site_generators import MARKDOWN_SUFFIXES
-from .snippets import expand_snippets
+from .snippets import Source, expand_snippets_with_sources
 from .survey import PostFile
 
 
@@ -33,16 +33,25 @@ class Loaded:
     skipped: Skipped | None
     ctime_ns: int = -1
     """The inode change time: an edit that keeps the size and sets the mtime back moves it."""
+    sources: tuple[Source, ...] = ()
+    """Other files the post shows (MkDocs snippets): a change to one changes the post."""
 
 
 def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
     """A parsed file -> (Post, searchable plain text of its body)."""
+    post, text, _ = build_post_with_sources(post_file, raw)
+    return post, text
+
+
+def build_post_with_sources(post_file: PostFile, raw: RawPost) -> tuple[Post, str, tuple[Source, ...]]:
+    """build_post, and the other files whose text the post shows (snippets.py)."""
     metadata = raw.metadata
     relative_path = post_file.relative_path
     suffix = os.path.splitext(post_file.location)[1]
     body = raw.body
-    if post_file.generator == "MkDocs" and "--8<--" in body:  # its title and words may be a snippet's
-        body = expand_snippets(body, post_file.path, relative_path)
+    sources: list[Source] = []
+    if post_file.generator == "MkDocs" and "8<-" in body:  # its title and words may be a snippet's
+        body, sources = expand_snippets_with_sources(body, post_file.path, relative_path)
     body_format = fields.body_format(body, suffix)
 
     title = fields.text_value(metadata.get("title"))
@@ -82,13 +91,18 @@ def build_post(post_file: PostFile, raw: RawPost) -> tuple[Post, str]:
         repaired=raw.repaired,
         notes=tuple(notes),
     )
-    return post, fields.plain_text(body, body_format)
+    return post, fields.plain_text(body, body_format), tuple(sources)
 
 
 def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:
+    result = _load_with_sources(post_file)
+    return result if isinstance(result, Skipped) else result[:2]
+
+
+def _load_with_sources(post_file: PostFile) -> tuple[Post, str, tuple[Source, ...]] | Skipped:
     try:
         raw = read_post_file(post_file.location, None if post_file.explicit else [post_file.root])
-        return build_post(post_file, raw)
+        return build_post_with_sources(post_file, raw)
     except NotAPost as reason:
         return Skipped(post_file.path, one_line(post_file.relative_path), one_line(str(reason)))
     except RecursionError:
@@ -109,10 +123,10 @@ def load_one(post_file: PostFile) -> Loaded:
         # A pipe would block, a device (a link to /dev/zero) read forever: never opened.
         skipped = Skipped(post_file.path, one_line(post_file.relative_path), not_regular_reason(info.st_mode))
         return Loaded(post_file.location, size, mtime_ns, None, "", skipped, ctime_ns)
-    result = load_file(post_file)
+    result = _load_with_sources(post_file)
     if isinstance(result, Skipped):
         return Loaded(post_file.location, size, mtime_ns, None, "", result, ctime_ns)
-    return Loaded(post_file.location, size, mtime_ns, result[0], result[1], None, ctime_ns)
+    return Loaded(post_file.location, size, mtime_ns, result[0], result[1], None, ctime_ns, result[2])
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +142,8 @@ class ReadBatch:
     disk_blocks: int = 0
     """Blocks read from the disk, not the page cache, while these files were read (loader.py
     reads ahead when they come from the disk)."""
+    sources: dict[str, tuple[Source, ...]] = field(default_factory=dict)
+    """path -> the other files its post shows, for the posts that show any (Loaded.sources)."""
 
 
 def prepare_batch(loaded: list[Loaded]) -> ReadBatch:
@@ -136,7 +152,8 @@ def prepare_batch(loaded: list[Loaded]) -> ReadBatch:
     texts = [item.text for item in loaded if item.post is not None]
     index = build_batch(posts, texts)
     items = [(item.path, item.size, item.mtime_ns, item.skipped, item.ctime_ns) for item in loaded]
-    return ReadBatch(items, [post_row(post) for post in posts], index)
+    sources = {item.path: item.sources for item in loaded if item.sources}
+    return ReadBatch(items, [post_row(post) for post in posts], index, sources=sources)
 
 
 BATCH_TEXT_CHARACTERS = 2_000_000

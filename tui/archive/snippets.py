@@ -1,11 +1,20 @@
 """MkDocs snippet includes (pymdownx.snippets): `--8<-- "CONTRIBUTING.md"` shows that file.
 
 A page of an MkDocs site can be a single such line; the site shows the file's text in its
-place, so the reader must too. The path is relative to the site's folder (the one holding
-mkdocs.yml, where `mkdocs build` runs), and a file is only read when it lies inside that folder
-and inside the archive's root, is a regular file and is not too big: a post cannot pull in
-`/etc/passwd` through `postshelf serve`. Whatever cannot be included stays as written.
-`;--8<--` is the escape the docs use to show the syntax itself: it shows without the `;`.
+place, so the reader must too. The forms the site reads are read here:
+- a line `--8<-- "file"` (any number of dashes on each side of `8<`), indented or not;
+- a block: a line `--8<--` alone, then one file a line (an empty line is a blank line, a line
+  starting with `;` is a comment), then `--8<--` again;
+- part of a file: `"file:3:8"` (lines 3 to 8; either side may be left out, a negative number
+  counts from the end, several ranges are separated by commas) or `"file:name"` (the lines
+  between `--8<-- [start:name]` and `--8<-- [end:name]`). Those section lines never show.
+A leading `;` is the escape the docs use to show the syntax itself: it shows without the `;`.
+
+The path is relative to the site's folder (the one holding mkdocs.yml, where `mkdocs build`
+runs), and a file is only read when it lies inside that folder and inside the archive's root,
+is a regular file and is not too big: a post cannot pull in `/etc/passwd` through
+`postshelf serve`. Whatever cannot be included (or would include itself) stays as written.
+Every file read is listed with its size and times, so a change to it is seen (loader.py).
 """
 
 from __future__ import annotations
@@ -13,24 +22,49 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
-_SNIPPET = re.compile(r"^([ \t]*)(;?)--8<--[ \t]+([\"'])([^\"'\n]+)\3[ \t]*$", re.MULTILINE)
+_MARKER = re.compile(
+    r"""^(?P<indent>[ \t]*)(?P<escape>;*)-+8<-+
+    (?:[ \t]+(?P<quoted>"(?:\\"|[^"\n\r])+?"|'(?:\\'|[^'\n\r])+?'))?\r?$""",
+    re.VERBOSE,
+)
+_SECTION_LINE = re.compile(
+    r"^(?P<before>.*?)(?P<escape>;*)(?P<marker>-+8<-+[ \t]+)"
+    r"(?P<label>\[[ \t]*(?P<kind>start|end)[ \t]*:[ \t]*(?P<name>[a-z][-_0-9a-z]*)[ \t]*\])(?P<after>.*)$",
+    re.IGNORECASE,
+)
+_PART = re.compile(
+    r"^(?P<path>.*?)(?::(?P<ranges>-?[0-9]*(?::-?[0-9]*)?(?:,-?[0-9]*(?::-?[0-9]*)?)*)|:(?P<section>[a-z][-_0-9a-z]*))?$",
+    re.IGNORECASE,
+)
 _SITE_MARKERS = ("mkdocs.yml", "mkdocs.yaml")
 MAX_SNIPPET_BYTES = 1_000_000
-_MAX_DEPTH = 4  # snippets may include snippets, as in pymdownx; a cycle stops here
+_MAX_DEPTH = 4  # snippets may include snippets, as in pymdownx
 _NOT_TEXT = frozenset({".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".pdf", ".zip"})
+
+Source = tuple[str, int, int, int]
+"""A file a snippet read: (real path, size, mtime_ns, ctime_ns) as it was read; size -1 for one
+named but missing (the post changes when it appears)."""
 
 
 def expand_snippets(markdown: str, path: Path, relative_path: str) -> str:
     """The body with its snippet lines replaced by the files they name (a post at `path`,
     found as `relative_path` under its archive root)."""
-    if "--8<--" not in markdown:
-        return markdown
+    return expand_snippets_with_sources(markdown, path, relative_path)[0]
+
+
+def expand_snippets_with_sources(markdown: str, path: Path, relative_path: str) -> tuple[str, list[Source]]:
+    """expand_snippets, and the files it read (whose changes change the post)."""
+    if "8<-" not in markdown:
+        return markdown, []
     site = _site_folder(path, relative_path)
     if site is None:
-        return markdown
-    return _expanded(markdown, site, 0)
+        return markdown, []
+    sources: dict[str, Source] = {}
+    lines = _expanded(markdown.split("\n"), _Reader(site, sources), ())
+    return "\n".join(lines), list(sources.values())
 
 
 def _site_folder(path: Path, relative_path: str) -> Path | None:
@@ -44,46 +78,172 @@ def _site_folder(path: Path, relative_path: str) -> Path | None:
     return None
 
 
-def _expanded(markdown: str, site: Path, depth: int) -> str:
-    def include(match: re.Match) -> str:
-        indent, escaped, _, name = match.groups()
-        if escaped:
-            return f"{indent}--8<-- {match.group(3)}{name}{match.group(3)}"
-        text = _read_inside(site, name) if depth < _MAX_DEPTH else None
-        if text is None:
-            return match.group(0)
-        text = _expanded(text, site, depth + 1)
-        return "\n".join(indent + line if line else line for line in text.rstrip("\n").split("\n"))
+class _Reader:
+    """Reads the files of one site, each once, and lists them."""
 
-    return _SNIPPET.sub(include, markdown)
+    def __init__(self, site: Path, sources: dict[str, Source]) -> None:
+        self.site = site
+        self.sources = sources
+        self._texts: dict[str, tuple[str, str] | None] = {}
+
+    def read(self, name: str) -> tuple[str, str] | None:
+        """(real path, text) of `name` under the site's folder, or None (outside it, not a
+        regular file, too big, not text)."""
+        if name not in self._texts:
+            self._texts[name] = _read_inside(self.site, name, self.sources)
+        return self._texts[name]
 
 
-def _read_inside(site: Path, name: str) -> str | None:
-    """The text of `name` under the site's folder, or None (outside it, not a regular file,
-    too big, not text)."""
+def _expanded(lines: list[str], reader: _Reader, stack: tuple[str, ...]) -> list[str]:
+    """The lines with every snippet in them replaced; `stack`: the files being included."""
+    out: list[str] = []
+    in_block = False
+    for line in lines:
+        match = _MARKER.match(line)
+        if match is not None:
+            indent, escape, quoted = match.group("indent", "escape", "quoted")
+            if escape:
+                out.append(line.replace(";", "", 1))
+            elif quoted is None:
+                in_block = not in_block
+            elif not in_block:  # (pymdownx ignores a one-line snippet inside a block)
+                out.extend(_included(quoted[1:-1].strip(), indent, line, reader, stack))
+            continue
+        if not in_block:
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        name = line.strip()
+        if not name:
+            out.append("")
+        elif not name.startswith(";"):  # a comment line
+            out.extend(_included(name, indent, f'{indent}--8<-- "{name}"', reader, stack))
+    return out
+
+
+def _included(spec: str, indent: str, as_written: str, reader: _Reader, stack: tuple[str, ...]) -> list[str]:
+    """The lines a snippet puts in place, indented as its line; the line itself when it
+    names nothing that can be read."""
+    part = _PART.match(spec)
+    name = part.group("path").strip() if part else ""
+    found = reader.read(name) if name and len(stack) < _MAX_DEPTH else None
+    if found is None or found[0] in stack:
+        return [as_written]
+    real_path, text = found
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [line.rstrip("\r") for line in lines]
+    if part is not None and part.group("ranges"):
+        lines = _line_ranges(lines, part.group("ranges"))
+    elif part is not None and part.group("section"):
+        lines = _section(lines, part.group("section"))
+    lines = _without_section_lines(lines)
+    return [indent + line if line else line for line in _expanded(lines, reader, (*stack, real_path))]
+
+
+def _line_ranges(lines: list[str], ranges: str) -> list[str]:
+    """The lines of `start:end` ranges (1-based, inclusive; negative: from the end)."""
+    count = len(lines)
+
+    def number(text: str, default: int) -> int:
+        if not text or text == "-":
+            return default
+        value = int(text)
+        return count + value + 1 if value < 0 else value
+
+    chosen: list[str] = []
+    for span in ranges.split(","):
+        first, _, last = span.partition(":")
+        start = max(1, number(first, 1))
+        end = min(count, number(last, count))
+        chosen.extend(lines[start - 1 : end])
+    return chosen
+
+
+def _section(lines: list[str], name: str) -> list[str]:
+    """The lines between `--8<-- [start:name]` and `--8<-- [end:name]` (none if it is absent)."""
+    chosen: list[str] = []
+    inside = False
+    for line in lines:
+        match = _SECTION_LINE.match(line)
+        if match is not None and not match.group("escape") and match.group("name").lower() == name.lower():
+            if match.group("kind").lower() == "end" and inside:
+                break
+            inside = inside or match.group("kind").lower() == "start"
+            continue
+        if inside:
+            chosen.append(line)
+    return chosen
+
+
+def _without_section_lines(lines: list[str]) -> list[str]:
+    """Section marker lines are for including; the site never shows them (an escaped one shows
+    without its `;`)."""
+    kept: list[str] = []
+    for line in lines:
+        match = _SECTION_LINE.match(line)
+        if match is None:
+            kept.append(line)
+        elif match.group("escape"):
+            kept.append(line.replace(";", "", 1))
+    return kept
+
+
+def _read_inside(site: Path, name: str, sources: dict[str, Source]) -> tuple[str, str] | None:
+    """(real path, text) of `name` under the site's folder, listed in `sources`; or None."""
     if Path(name).suffix.lower() in _NOT_TEXT or "\0" in name:
         return None
     try:
         real_site = site.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    try:
         target = (site / name).resolve(strict=True)
     except (OSError, RuntimeError):
+        missing = os.path.normpath(real_site / name)
+        if missing.startswith(str(real_site) + os.sep):  # seen if it appears
+            sources.setdefault(missing, (missing, -1, -1, -1))
         return None
     if not target.is_relative_to(real_site):
         return None
+    return _read_regular(str(target), lambda status: sources.setdefault(str(target), _source(str(target), status)))
+
+
+def _source(path: str, status: os.stat_result) -> Source:
+    return (path, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _read_regular(path: str, seen: Callable[[os.stat_result], object]) -> tuple[str, str] | None:
     try:
-        descriptor = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_SNIPPET_BYTES:
             return None
+        seen(status)  # stat before reading: a change while reading is seen next time
         data = os.read(descriptor, MAX_SNIPPET_BYTES + 1)
     except OSError:
         return None
     finally:
         os.close(descriptor)
     try:
-        return data.decode("utf-8-sig")
+        return path, data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
+
+
+def sources_changed(sources: list[Source] | tuple[Source, ...]) -> bool:
+    """Whether any file a post included is gone or not as it was read."""
+    for path, size, mtime_ns, ctime_ns in sources:
+        try:
+            status = os.stat(path)
+        except OSError:
+            if size < 0:  # was missing, still is
+                continue
+            return True
+        if (status.st_size, status.st_mtime_ns, status.st_ctime_ns) != (size, mtime_ns, ctime_ns):
+            return True
+    return False
