@@ -43,6 +43,16 @@ async def workers_done(app) -> None:
                 raise result
 
 
+def type_ahead(app, text: str) -> None:
+    """Queue every key of `text` at once, as a paste or a slow SSH link delivers them: unlike
+    `pilot.press`, no key waits for the app to handle the one before."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for character in text:
+        app.post_message(events.Key(_character_to_key(character), character))
+
+
 async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str, timeout: float = WAIT_TIMEOUT) -> None:
     """Let the app run until `condition()` is true; fail saying `what` was awaited."""
     deadline = time.monotonic() + timeout

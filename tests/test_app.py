@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import header, screen_text, settle, status, wait_for, wait_for_live_reload
+from helpers import header, screen_text, settle, status, type_ahead, wait_for, wait_for_live_reload
 from tui.app import PostshelfApp
 from tui.archive.archive import Archive
 from tui.screens.help import HelpScreen
@@ -86,6 +86,22 @@ async def test_typing_a_search_filters_the_list(real_corpus: Path) -> None:
         await settle(pilot)
         assert post_list.count == 0
         assert "No post matches 'zzzz'" in screen_text(post_list)
+
+
+async def test_keys_typed_ahead_after_slash_go_to_the_search(real_corpus: Path) -> None:
+    """Keys that arrive together (pasted, or over a slow link) after `/` are the query, not
+    list commands: `t` would open the facets, `e` export, Enter save."""
+    app = PostshelfApp([real_corpus])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        type_ahead(app, "/title:linux")
+        await settle(pilot)
+        assert app.screen.query_one(SearchBar).value == "title:linux"
+        assert isinstance(app.focused, SearchBar)
+        assert "4 of 65 posts match 'title:linux'" in status(app)
+        type_ahead(app, "/x")  # in the search bar, `/` is a character of the query
+        await settle(pilot)
+        assert app.screen.query_one(SearchBar).value == "title:linux/x"
 
 
 async def test_help_and_skipped_screens(archive_dir: Path) -> None:

@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from textual.binding import Binding, BindingsMap, BindingType
 
 MAIN_BINDINGS: list[BindingType] = [
-    Binding("/", "focus_search", "Search", id="search"),
+    # A priority key: answered as it arrives, so the keys typed after it go to the search bar
+    # (without, they reach the list before the focus moves: `/title` ran `t` as Facets).
+    Binding("/", "focus_search", "Search", id="search", priority=True),
     Binding("tab", "app.focus_next", "Next pane", show=False),
     Binding("shift+tab", "app.focus_previous", "Previous pane", show=False),
     Binding("escape", "escape", "Back to list / stop loading", show=False),

@@ -51,15 +51,15 @@ class FacetActions(PostScreen):
         if show:
             self.count_facets()
             if focus:
-                panel.focus()
+                self.focus_now(panel)
         elif focus and panel.has_focus:
-            self.query_one(PostList).focus()
+            self.focus_now(self.query_one(PostList))
 
     def action_toggle_facets(self) -> None:
         self._facets_toggled = True
         panel = self.query_one(FacetPanel)
         if panel.display and not panel.has_focus:
-            panel.focus()
+            self.focus_now(panel)
             return
         self.show_facets(not panel.display)
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
@@ -91,7 +92,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
     def on_mount(self) -> None:
         self.query_one(ReaderBody).images = self.options.images
         self.query_one(HeaderImage).images = self.options.images
-        self.query_one(PostList).focus()
+        self.focus_now(self.query_one(PostList))
         self.set_interval(SAVE_CHECK_EVERY, self.save_state)
         self.place_facets()
 
@@ -328,7 +329,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
 
     @on(SearchBar.Left)
     def _search_left(self) -> None:
-        self.query_one(PostList).focus()
+        self.focus_now(self.query_one(PostList))
 
     # ------------------------------------------------------------ reading
 
@@ -353,7 +354,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         self._count_as_read(event.index)
         if self.has_class("-facets-only"):  # narrow: the reader comes back in place of the facets
             self.show_facets(False)
-        self.query_one(ReaderBody).focus()
+        self.focus_now(self.query_one(ReaderBody))
 
     def show_post(self, index: int | None, by_user: bool = True) -> None:
         """Show a post in the reader; one the user went to counts as read after READ_AFTER."""
@@ -409,7 +410,10 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         self.query_one(ReaderBody).action_previous_match()
 
     def action_focus_search(self) -> None:
-        self.query_one(SearchBar).focus()
+        bar = self.query_one(SearchBar)
+        if bar.has_focus:  # a `/` typed in a query is a character of it
+            raise SkipAction()
+        self.focus_now(bar)
 
     @property
     def open_post_id(self) -> int | None:
@@ -444,9 +448,9 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         sidebar = self.query_one("#sidebar")
         sidebar.display = not sidebar.display
         if not sidebar.display:
-            self.query_one(ReaderBody).focus()
+            self.focus_now(self.query_one(ReaderBody))
         else:
-            self.query_one(PostList).focus()
+            self.focus_now(self.query_one(PostList))
 
     def action_escape(self) -> None:
         if (
@@ -455,7 +459,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
             and isinstance(self.app, StopsLoading)
         ):
             self.app.stop_loading()
-        self.query_one(PostList).focus()
+        self.focus_now(self.query_one(PostList))
 
     def _reader_markdown(self, post: Post) -> str:
         """The Markdown the reader shows; the links screen numbers the same text."""

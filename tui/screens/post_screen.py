@@ -8,6 +8,7 @@ them reaches into another's private state.
 from __future__ import annotations
 
 from textual.screen import Screen
+from textual.widget import Widget
 
 from ..archive import Archive
 from ..archive.reading_session import ReadingSession
@@ -22,6 +23,12 @@ class PostScreen(Screen):
     flags: FlagMasks | None
     """is:read, is:unread and is:bookmarked over post ids."""
     options: MainOptions
+
+    def focus_now(self, widget: Widget) -> None:
+        """Focus `widget` before the next key is handled. `Widget.focus()` waits its turn in
+        the message queue, behind keys already typed (pasted, or sent at once over a slow
+        link): `/title` would run `t`, `i`... as list commands."""
+        self.set_focus(widget)
 
     @property
     def open_post_id(self) -> int | None:

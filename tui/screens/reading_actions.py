@@ -61,7 +61,7 @@ class ReadingActions(PostScreen):
             position = int(before[0])
             self.notify("Back to the first unread post", timeout=2)
         post_list.move_to(position)
-        post_list.focus()
+        self.focus_now(post_list)
 
     def action_toggle_bookmark(self) -> None:
         index, reading = self.current_post_id(), self.reading
