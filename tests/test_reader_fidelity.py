@@ -119,6 +119,12 @@ def test_admonitions_definitions_tasks_and_numbered_lists(tmp_path: Path) -> Non
     assert "1. first" in lines and "2. second" in lines  # the periods stay
 
 
+def test_a_numbered_list_keeps_its_first_number() -> None:
+    """A browser numbers from the first item's number, 0 included (markdown-it's `start`)."""
+    lines = [line.strip() for line in lines_of("0. zero\n1. one\n\n7. two\n\ntext\n\n5. five\n6. six\n")]
+    assert [line for line in lines if line[:1].isdigit()] == ["0. zero", "1. one", "2. two", "5. five", "6. six"]
+
+
 def letters(text: str) -> Counter:
     return Counter(character for character in text.casefold() if character.isalnum())
 

@@ -206,7 +206,7 @@ class DocumentRenderer:
         depth = sum(1 for parent in _ancestors(node) if parent.type in ("bullet_list", "ordered_list"))
         items = [child for child in node.children if child.type == "list_item"]
         tight = all(paragraph.hidden for item in items for paragraph in item.children if paragraph.type == "paragraph")
-        start = int(node.attrs.get("start", 1) or 1) if ordered else 0
+        start = _list_start(node.attrs.get("start", 1)) if ordered else 0
         marker_width = len(f"{start + len(items) - 1}.") + 1 if ordered else 2
         result: list[RenderableType] = []
         for number, item in enumerate(items, start):
@@ -431,3 +431,11 @@ def render_lines(
     while lines and not "".join(segment.text for segment in lines[-1]).strip():
         lines.pop()
     return lines
+
+
+def _list_start(value: object) -> int:
+    """An ordered list's first number as the source wrote it: `0.` starts at 0, not 1."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return 1
