@@ -203,6 +203,20 @@ def test_every_category_qualifier_finds_exactly_its_posts(real) -> None:
     assert data.qualifier("cat", "新媒体/ZAKER") == "cat:新媒体/ZAKER/"  # its posts all go deeper
 
 
+def test_a_top_level_category_named_as_a_deeper_one_is_found_from_the_root(sites_corpus: Path) -> None:
+    """Zola's themes/ and documentation/themes/: the top-level facet `themes` selects its own
+    129 posts, not the 5 under documentation/themes (`cat:=/themes`)."""
+    archive = load_archive([sites_corpus / "zola"])
+    data = FacetData.build(archive.posts)
+    for value in data.values("cat"):
+        qualifier = data.qualifier("cat", value)
+        assert data.is_exact("cat", value), (value, qualifier)
+        found = archive.search(qualifier).ids
+        assert sorted(found.tolist()) == data.post_ids("cat", value).tolist(), (value, qualifier)
+    assert data.qualifier("cat", "themes") == "cat:=/themes"
+    assert archive.search("cat:=/themes").count == data.counts(archive.order).count("cat", "themes") == 129
+
+
 def test_author_date_and_source_qualifiers_against_the_index(real, archive_dir: Path) -> None:
     archive, data = real
     exact_forms = 0

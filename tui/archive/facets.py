@@ -211,24 +211,30 @@ class FacetData:
             if kind == "cat":
                 last = path[-1]
                 candidates = [last, value, value + "/", f"/{last}/"] if len(path) > 1 else [value, value + "/"]
-            # Nothing shorter is exact (another value contains this one): the exact-value form.
-            best = (f"{kind}:={quote_value(value)}", True)
+            best = (f"{kind}:={quote_value(value)}", False)
             for candidate in dict.fromkeys(candidates):
                 if self._exact(dim, code, candidate):
                     best = (plain_qualifier(kind, candidate), True)
                     break
+            else:  # another value contains this one: the whole value, from the root for a category
+                for whole in dict.fromkeys([value, "/" + value] if kind == "cat" else [value]):
+                    if self._exact(dim, code, whole, whole=True):
+                        best = (f"{kind}:={quote_value(whole)}", True)
+                        break
             self._qualifiers[(kind, value)] = (sets, best)
             return best
 
     @staticmethod
-    def _exact(dim: Dimension, code: int, candidate: str) -> bool:
-        """Whether `kind:candidate` matches exactly the posts under node `code`, matching as
-        index.py does: the folded candidate is a substring of a folded value of the post."""
+    def _exact(dim: Dimension, code: int, candidate: str, whole: bool = False) -> bool:
+        """Whether `kind:candidate` (`kind:=candidate` if `whole`) matches exactly the posts
+        under node `code`, matching as index.py does: the folded candidate is a substring of (or
+        is) a folded value of the post."""
         if '"' in candidate or not candidate.strip():
             return False
         folded = fold(candidate.strip())
         strings, pair_sets, pair_strings = dim.searched()
-        hit = np.fromiter((folded in string for string in strings), dtype=bool, count=len(strings))
+        found = (string == folded for string in strings) if whole else (folded in string for string in strings)
+        hit = np.fromiter(found, dtype=bool, count=len(strings))
         matched = np.zeros(len(dim.set_keys), dtype=bool)
         matched[pair_sets[hit[pair_strings]]] = True
         inc_set, inc_node = dim.incidence()

@@ -12,12 +12,16 @@ from urllib.parse import urlsplit
 
 
 def category_values(paths: Iterable[Sequence[str]]) -> list[str]:
-    """What `cat:` matches for a post filed under these paths: every level on its own, and the
-    path joined with '/' down to each level below the first (新媒体/ZAKER/channel gives 新媒体,
-    ZAKER, channel, 新媒体/ZAKER and 新媒体/ZAKER/channel)."""
+    """What `cat:` matches for a post filed under these paths: every level on its own, the
+    path joined with '/' down to each level below the first, and the same from the root, with
+    a '/' before it (新媒体/ZAKER/channel gives 新媒体, ZAKER, channel, 新媒体/ZAKER,
+    新媒体/ZAKER/channel, /新媒体, /新媒体/ZAKER and /新媒体/ZAKER/channel): `cat:=/themes` is
+    what is filed under the top-level themes, not under documentation/themes."""
     paths = list(paths)
     levels = [level for path in paths for level in path]
-    return levels + ["/".join(path[:depth]) for path in paths for depth in range(2, len(path) + 1)]
+    joined = ["/".join(path[:depth]) for path in paths for depth in range(2, len(path) + 1)]
+    rooted = ["/" + "/".join(path[:depth]) for path in paths for depth in range(1, len(path) + 1)]
+    return levels + joined + rooted
 
 
 def host_of(url: str) -> str:
