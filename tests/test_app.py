@@ -88,6 +88,21 @@ async def test_typing_a_search_filters_the_list(real_corpus: Path) -> None:
         assert "No post matches 'zzzz'" in screen_text(post_list)
 
 
+async def test_the_last_posts_lines_are_dimmed_until_the_next_is_drawn(real_corpus: Path) -> None:
+    """The header changes at once; the body's lines are the last post's until the new ones are
+    drawn (a long post, a slow disk): dimmed, so they are not read as the new post's."""
+    app = PostshelfApp([real_corpus])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        body = app.screen.query_one(ReaderBody)
+        assert not body.has_class("-stale")
+        fourth = app.archive.posts[int(app.archive.order[3])]
+        app.screen.show_post(int(app.archive.order[3]))
+        assert fourth.title in header(app) and body.has_class("-stale")
+        await settle(pilot)
+        assert not body.has_class("-stale") and "Asahi Linux" in body.text
+
+
 async def test_keys_typed_ahead_after_slash_go_to_the_search(real_corpus: Path) -> None:
     """Keys that arrive together (pasted, or over a slow link) after `/` are the query, not
     list commands: `t` would open the facets, `e` export, Enter save."""

@@ -222,6 +222,10 @@ class ReaderBody(ScrollView, can_focus=True):
         self._header_links = header_links
         self._highlight = highlight
         self._generation += 1
+        # The header above already shows the new post: until its lines are drawn, the last
+        # post's are dimmed (a long or slow post may take a while; blanking each time would
+        # flash while the cursor runs down the list).
+        self.add_class("-stale")
         self.scroll_to(y=0, animate=False)
         self._start_render()
 
@@ -239,6 +243,7 @@ class ReaderBody(ScrollView, can_focus=True):
             self._start_render()
 
     def clear(self) -> None:
+        self.remove_class("-stale")
         self._load_markdown = None
         self._plain_lines = None
         self._generation += 1
@@ -314,6 +319,7 @@ class ReaderBody(ScrollView, can_focus=True):
         complete, plain_lines = drawn.complete, drawn.plain_lines
         if generation != self._generation:
             return
+        self.remove_class("-stale")
         if drawn.links is not None:
             self._links = drawn.links
         if complete:
