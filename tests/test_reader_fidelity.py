@@ -341,6 +341,24 @@ async def test_a_match_split_by_line_breaking_is_found_by_n(tmp_path: Path) -> N
         assert "1 of " in status(app) or "match" in status(app)
 
 
+async def test_the_matches_in_a_post_are_counted_the_same_at_every_width(tmp_path: Path) -> None:
+    """Five occurrences are five matches, whether a wide pane puts two on one line or not."""
+    from helpers import settle, status
+    from tui.app import PostshelfApp
+
+    text = "Writing docs. " + "Filler words here. " * 4 + "More writing, writing and writing. " + "Tail writing."
+    (tmp_path / "count.md").write_text(f"---\ntitle: Count\n---\n\n{text}\n", encoding="utf-8")
+    for width in (100, 200):
+        app = PostshelfApp([tmp_path], watch=False)
+        async with app.run_test(size=(width, 20)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"writing")
+            await settle(pilot)
+            assert "5 matches in this post" in status(app), (width, status(app))
+            await pilot.press("enter", "enter", "n", "n")
+            assert "match 2 of 5" in status(app)
+
+
 def test_search_indexes_what_the_reader_shows_not_markup(tmp_path: Path) -> None:
     from tui.archive.opening import open_archive
 

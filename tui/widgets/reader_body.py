@@ -53,7 +53,8 @@ def match_spans(texts: list[str], terms: tuple[str, ...]) -> tuple[list[list[tup
     """Spans of the folded terms in each line, found across wrapped lines: a term that the
     line breaking split (`信用` at the end of one line, `建设` at the start of the next) is
     still found and marked on both. Quote bars, list bullets and indents are skipped over.
-    Returns the spans of each line, and the lines where matches start (what `n` visits)."""
+    Returns the spans of each line, and the line each match starts on (what `n` visits: one
+    entry a match, so two on one line count two, whatever the width)."""
     pieces: list[str] = []
     starts: list[int] = []
     offsets: list[int] = []  # where each line's text begins in the line (after its decoration)
@@ -75,8 +76,7 @@ def match_spans(texts: list[str], terms: tuple[str, ...]) -> tuple[list[list[tup
     first_lines: list[int] = []
     for start, end in highlight_spans("".join(pieces), terms):
         line = bisect_right(starts, start) - 1
-        if not first_lines or first_lines[-1] != line:
-            first_lines.append(line)
+        first_lines.append(line)
         while line < len(texts) and starts[line] < end:
             lo = max(start, starts[line]) - starts[line]
             hi = min(end, starts[line] + len(texts[line]) - offsets[line]) - starts[line]
