@@ -157,3 +157,10 @@ def test_the_quick_feed_date_reading_agrees_with_the_email_parser(day, month, ye
         assert dates.parse_date(text) == quick
     elif weekday and expected is not None:  # the full parser still reads what the quick path leaves
         assert dates.parse_date(text) == (expected if expected.tzinfo else expected.replace(tzinfo=UTC))
+
+
+def test_zola_taxonomies_are_tags_and_categories() -> None:
+    """`[taxonomies]`: categories are categories; tags and the site's own taxonomies are tags."""
+    taxonomies = {"tags": ["rust", "web"], "categories": ["Dev"], "theme-tags": ["Blog", "rust"], "authors": "Ann"}
+    assert fields.zola_taxonomies(taxonomies) == (("rust", "web", "Blog", "Ann"), ["Dev"])
+    assert fields.zola_taxonomies("not a table") == ((), None)

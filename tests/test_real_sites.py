@@ -139,6 +139,9 @@ def test_the_traps_of_each_site(sites) -> None:
     assert any(path.startswith("docs/content/documentation/templates/") for path in zola)
     assert sites["zola"].search("date:2020").count > 0
     assert zola["docs/content/themes/tabi/index.md"].categories == (("themes",),)  # a bundle is no category
+    # [taxonomies] theme-tags = ['Blog', 'Multilingual', ...]: tags, searched and faceted as tags.
+    assert zola["docs/content/themes/linkita/index.md"].tags == ("Blog", "Multilingual", "Responsive", "SEO", "Search")
+    assert sites["zola"].search("tag:=Blog").count > 10
     docsy = {rule.relative_path: rule for rule in sites["docsy"].ignored}
     assert docsy["docsy.dev/layouts/"].reason == "Hugo templates"
     docs_cn = {post.relative_path: post for post in sites["docs-cn"].ordered_posts()}

@@ -217,6 +217,20 @@ def tag_list(value: Any) -> tuple[str, ...]:
     return (tag,) if tag else ()
 
 
+def zola_taxonomies(value: Any) -> tuple[tuple[str, ...], Any]:
+    """Zola files tags and categories under `[taxonomies]`, with any taxonomy the site defines
+    (`theme-tags`, `authors`): (the values of every taxonomy but categories, as tags; the
+    categories, as written)."""
+    if not isinstance(value, dict):
+        return (), None
+    tags = tuple(tag for name, values in value.items() if name != "categories" for tag in tag_list(values))
+    return _bounded(list(unique(tags)), len), value.get("categories")
+
+
+def unique(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
 CONTAINER_FOLDERS = {"source", "_posts", "posts", "post", "content", "_drafts", "blog", "docs"}
 
 

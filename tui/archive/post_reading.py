@@ -64,7 +64,10 @@ def build_post_with_sources(post_file: PostFile, raw: RawPost) -> tuple[Post, st
 
     date, date_raw, date_note = post_date(metadata, relative_path)
 
-    categories = fields.category_paths(metadata.get("categories", metadata.get("category")), raw.frontmatter_format)
+    taxonomy_tags, taxonomy_categories = fields.zola_taxonomies(metadata.get("taxonomies"))
+    categories = fields.category_paths(
+        metadata.get("categories", metadata.get("category", taxonomy_categories)), raw.frontmatter_format
+    )
     if not categories and post_file.folder_categories:
         categories = fields.categories_from_folder(
             relative_path, post_file.content_parts if post_file.generator else None, post_file.bundle
@@ -84,7 +87,7 @@ def build_post_with_sources(post_file: PostFile, raw: RawPost) -> tuple[Post, st
         date_raw=date_raw,
         authors=author_names(metadata),
         categories=categories,
-        tags=fields.tag_list(metadata.get("tags", metadata.get("tag"))),
+        tags=fields.unique(fields.tag_list(metadata.get("tags", metadata.get("tag"))) + taxonomy_tags),
         image=fields.first_url(metadata, fields.IMAGE_KEYS),
         link=fields.first_url(metadata, fields.LINK_KEYS),
         body_format=body_format,
