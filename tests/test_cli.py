@@ -130,3 +130,14 @@ def test_search_answers_is_queries_from_the_reading_state(real_corpus: Path) -> 
 def test_serve_is_a_command() -> None:
     result = postshelf("serve", "--help")
     assert result.returncode == 0 and "--ssh" in result.stdout and "--web" in result.stdout
+
+
+def test_show_json_gives_the_fields_the_reader_header_shows(real_corpus: Path) -> None:
+    """Scripts get what the reader shows above the text: date, authors, categories, link."""
+    (post,) = [path for path in real_corpus.glob("*.md") if "date: 2021-03-21 16:40:55" in path.read_text()]
+    result = postshelf("show", "--json", str(post))
+    (shown,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert shown["authors"] == ["Go 语言中文网 - 周刊"]
+    assert shown["categories"] == [["编程", "Go 语言中文网 - 周刊"]]
+    assert shown["date"].startswith("2021-03-21T16:40:55") and shown["date_written"] == "2021-03-21 16:40:55"
+    assert shown["tags"] == [] and shown["text"] and shown["title"]

@@ -255,13 +255,24 @@ def test_show_exit_codes_and_skipped_files(tmp_path: Path, capsys) -> None:
     bad = tmp_path / "bad.md"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00")
     assert cli_main(["show", "--json", str(good)]) == 0
-    assert json.loads(capsys.readouterr().out) == {"path": str(good), "title": "Good", "text": "Body text."}
+    shown = json.loads(capsys.readouterr().out)
+    assert {name: shown[name] for name in ("path", "title", "text", "date")} == {
+        "path": str(good),
+        "title": "Good",
+        "text": "Body text.",
+        "date": None,
+    }
     assert cli_main(["show", "--json", str(good), str(bad)]) == 1
     entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert entries[1]["path"] == str(bad) and "PNG" in entries[1]["skipped"]
     assert cli_main(["show", str(good)]) == 0
     plain = capsys.readouterr().out
     assert plain.startswith("Good\n") and "Body text." in plain and "\x1b[" not in plain  # not a terminal
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    capsys.readouterr()
+    assert cli_main(["show", str(empty)]) == 1  # nothing to show is said, not silent
+    assert "no post files" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exited:
         cli_main(["show", str(tmp_path / "missing.md")])
     assert exited.value.code == 2

@@ -30,7 +30,8 @@ def show_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--json",
         action="store_true",
-        help='one JSON object per post and line: {"path", "title", "text"} or {"path", "skipped"}',
+        help='one JSON object per post and line: {"path", "title", "date", "authors", "categories", '
+        '"tags", "link", ..., "text"} or {"path", "skipped"}',
     )
     return parser
 
@@ -66,6 +67,22 @@ def _header(post: Post) -> list[str]:
     return lines
 
 
+def post_fields(post: Post) -> dict[str, object]:
+    """What the reader's header shows of a post, for scripts: each field as it was read."""
+    return {
+        "path": str(post.path),
+        "title": post.title,
+        "date": post.date.isoformat() if post.date else None,
+        "date_written": post.date_raw,
+        "authors": list(post.authors),
+        "categories": [list(path) for path in post.categories],
+        "tags": list(post.tags),
+        "link": post.link,
+        "image": post.image,
+        "notes": list(post.notes),
+    }
+
+
 def main(argv: list[str], json_line, existing_paths) -> int:
     parser = show_parser()
     args = parser.parse_args(argv)
@@ -81,7 +98,9 @@ def main(argv: list[str], json_line, existing_paths) -> int:
         console = Console(width=max(width, 10), soft_wrap=True, highlight=False, markup=False, emoji=False)
     skipped = 0
     first = True
+    found = False
     for post_file in find_post_files(paths):
+        found = True
         loaded = load_file(post_file)
         if isinstance(loaded, Skipped):
             skipped += 1
@@ -92,16 +111,16 @@ def main(argv: list[str], json_line, existing_paths) -> int:
             continue
         post, _text = loaded
         if args.json:
-            print(
-                json_line(
-                    {"path": str(post.path), "title": post.title, "text": "\n".join(post_text_lines(post, width))}
-                )
-            )
+            print(json_line({**post_fields(post), "text": "\n".join(post_text_lines(post, width))}))
             continue
         if not first:
             print()
         first = False
         _print_post(post, width, console)
+    if not found:
+        names = ", ".join(str(path) for path in paths)
+        print(f"postshelf: no post files (.md, .markdown, .html) in {names}", file=sys.stderr)
+        return 1
     return 1 if skipped else 0
 
 
