@@ -103,6 +103,20 @@ async def test_the_last_posts_lines_are_dimmed_until_the_next_is_drawn(real_corp
         assert not body.has_class("-stale") and "Asahi Linux" in body.text
 
 
+async def test_an_empty_list_says_what_was_found(tmp_path: Path) -> None:
+    """No post files at all, or only files passed over: said in the list, short enough for it."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
+    for root, message in ((empty, "No .md or .html files here"), (broken, "No posts: 1 file passed over (! says why)")):
+        app = PostshelfApp([root], watch=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert message in " ".join(screen_text(app.screen.query_one(PostList)).split())  # wrapped, not cut
+
+
 async def test_keys_typed_ahead_after_slash_go_to_the_search(real_corpus: Path) -> None:
     """Keys that arrive together (pasted, or over a slow link) after `/` are the query, not
     list commands: `t` would open the facets, `e` export, Enter save."""

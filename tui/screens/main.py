@@ -206,7 +206,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         else:
             self._status.results_query = ""
             post_list = self.query_one(PostList)
-            empty = "Loading…" if self._loading else "No posts found here (see `postshelf index PATH`)."
+            empty = "Loading…" if self._loading else _no_posts(archive)
             post_list.show(archive.posts, archive.order, keep_index=self._keep_index(), empty_message=empty)
             self._list_shown()
             self.facet_ids = archive.order
@@ -467,3 +467,11 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         if archive is None:  # never: posts are shown from an open archive
             return ""
         return archive.reader_markdown(post)
+
+
+def _no_posts(archive: Archive) -> str:
+    """What an empty list says: short (the sidebar may be 30 cells), and where to look."""
+    passed_over = len(archive.skipped) + archive.files_ignored
+    if passed_over:
+        return f"No posts: {passed_over} file{'s' if passed_over != 1 else ''} passed over (! says why)"
+    return "No .md or .html files here"

@@ -181,13 +181,19 @@ class PostList(VirtualList):
         row, part = divmod(line, ROW_HEIGHT)
         base = self.rich_style
         if not len(self._order):
-            if line == 1:
-                style = self.get_component_rich_style("post-list--empty")
-                return self._strip(Text(f" {self._empty_message}", style=style), width, base)
+            message = self._empty_lines(width)
+            if 1 <= line <= len(message):
+                return self._strip(message[line - 1], width, base)
             return Strip.blank(width, base)
         if row >= len(self._order):
             return Strip.blank(width, base)
         return self._row_strips(row, width)[part]
+
+    def _empty_lines(self, width: int) -> list[Text]:
+        """The empty list's message, wrapped to the list's width (nothing of it cut off)."""
+        style = self.get_component_rich_style("post-list--empty")
+        message = Text(self._empty_message, style=style)
+        return [Text(" ") + piece for piece in message.wrap(self.app.console, max(4, width - 2))]
 
     def _row_strips(self, row: int, width: int) -> tuple[Strip, Strip]:
         is_cursor = row == self.cursor
