@@ -119,6 +119,17 @@ def test_admonitions_definitions_tasks_and_numbered_lists(tmp_path: Path) -> Non
     assert "1. first" in lines and "2. second" in lines  # the periods stay
 
 
+def test_code_keeps_its_lines_and_is_drawn_wider_than_a_narrow_pane() -> None:
+    """A table written in a code block keeps its shape (the reader scrolls sideways to it);
+    inside a list, where nothing scrolls, and for a line too long to scroll to, it wraps."""
+    row = "| First Header | Second Header | Third Header | Fourth Header |"
+    lines = lines_of(f"```\n{row}\n| --- | --- |\n```\n\n- item\n\n  ```\n  {row}\n  ```\n", width=40)
+    assert lines[0].strip() == row and lines[1].strip() == "| --- | --- |"
+    assert row not in "\n".join(lines[2:]) and "Fourth Header |" in "\n".join(lines[2:])
+    minified = "x=1;" * 200
+    assert all(len(line) <= 40 for line in lines_of(f"```\n{minified}\n```\n", width=40))
+
+
 def test_a_numbered_list_keeps_its_first_number() -> None:
     """A browser numbers from the first item's number, 0 included (markdown-it's `start`)."""
     lines = [line.strip() for line in lines_of("0. zero\n1. one\n\n7. two\n\ntext\n\n5. five\n6. six\n")]

@@ -70,6 +70,9 @@ BOX_KINDS = {
 MAX_HTML_DEPTH = 3
 MAX_TABLE_WIDTH = 400
 """A table never drawn wider than this (the reader scrolls sideways to it)."""
+MAX_CODE_WIDTH = 400
+"""Code keeps its lines up to this many cells (the reader scrolls sideways to them); a longer
+line (minified code) is wrapped, so that no part of it is out of reach."""
 _BULLETS = ("•", "◦", "▪")
 
 
@@ -101,13 +104,15 @@ class Prefixed:
 class Wide:
     """A block that needs more cells than the pane has: drawn at `width`, scrolled sideways."""
 
-    def __init__(self, renderable: RenderableType, width: int) -> None:
+    def __init__(self, renderable: RenderableType, width: int, narrow: RenderableType | None = None) -> None:
         self.renderable = renderable
         self.width = width
+        self.narrow = narrow if narrow is not None else renderable
+        """What is drawn where nothing scrolls sideways (code wraps there)."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         """Inside a list or a quote, where nothing scrolls sideways: drawn in the room there is."""
-        yield from console.render(self.renderable, options)
+        yield from console.render(self.narrow, options)
 
 
 class DocumentRenderer:
@@ -145,10 +150,10 @@ class DocumentRenderer:
             language = info.split()[0] if info and not info.startswith("[") else ""
             # VitePress code groups name each block: ```sh [npm]
             label = _FENCE_LABEL.search(info)
-            code = self.code(node.content, language.split("[")[0].split("{")[0])
+            code = self.code(node.content, language.split("[")[0].split("{")[0], width)
             return [Text(label.group(1), LABEL), code] if label else [code]
         if kind == "math_block" or kind == "math_block_label":
-            return [self.code(node.content, "latex")]
+            return [self.code(node.content, "latex", width)]
         if kind == "blockquote":
             return self.blockquote(node, width)
         if kind in ("bullet_list", "ordered_list"):
@@ -190,9 +195,16 @@ class DocumentRenderer:
             return [first, Text(underline * min(width, max(1, first.cell_len)), RULE), *after]
         return [text]
 
-    def code(self, code: str, language: str) -> RenderableType:
+    def code(self, code: str, language: str, width: int) -> RenderableType:
+        """Code as written: its lines kept whole (wider than the pane: scrolled sideways, as a
+        wrapped line would break the shape of a table or of aligned columns in it)."""
         code = code.rstrip("\n")
-        return Syntax(code, language or "text", theme=self.code_theme, word_wrap=True, padding=(0, 1))
+        wrapped = Syntax(code, language or "text", theme=self.code_theme, word_wrap=True, padding=(0, 1))
+        longest = max((cell_len(line.expandtabs(4)) for line in code.split("\n")), default=0) + 2
+        if longest <= width or longest > MAX_CODE_WIDTH:
+            return wrapped
+        whole = Syntax(code, language or "text", theme=self.code_theme, word_wrap=False, padding=(0, 1))
+        return Wide(whole, longest, narrow=wrapped)
 
     def blockquote(self, node: SyntaxTreeNode, width: int) -> list[RenderableType]:
         kind, title = _github_alert(node)
