@@ -239,3 +239,20 @@ async def test_reading_an_unread_list_keeps_the_post_in_place(real_corpus: Path)
         assert post_list.count == 65 and post_list.cursor == 2  # still listed, cursor kept
         assert third.title in header(app)
         assert not screen_text(post_list).splitlines()[4].lstrip().startswith("●")  # shown as read
+
+
+async def test_going_back_to_a_post_outside_the_results_says_so(real_corpus: Path) -> None:
+    """`[` may open a post the search does not list: the status says so, not 'a field matched'."""
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        first = app.archive.posts[int(app.archive.order[0])]
+        await pilot.press("enter")  # read the first post (kept in the history)
+        await settle(pilot)
+        await pilot.press("slash", *"Diffie", "enter", "enter")  # the one post that has it
+        await settle(pilot)
+        assert "Diffie" not in first.title and first.title not in header(app)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert first.title in header(app)
+        assert "this post is not among the results" in status(app)

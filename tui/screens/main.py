@@ -393,11 +393,12 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         note = ""
         if match == (0, 0) and self._open_index is not None and self.archive is not None:
             title = self.archive.posts[self._open_index].title
-            note = (
-                "the title matches, not the text"
-                if highlight_spans(title, self._highlight)
-                else "no match in the text (a field matched)"
-            )
+            if not self.query_one(PostList).lists(self._open_index):
+                note = "this post is not among the results"  # reached through the history
+            elif highlight_spans(title, self._highlight):
+                note = "the title matches, not the text"
+            else:
+                note = "no match in the text (a field matched)"
         self._status.match_note = note
         self._status.match = match
 

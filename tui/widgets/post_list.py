@@ -151,6 +151,10 @@ class PostList(VirtualList):
         """The ids of the listed posts, in list order."""
         return np.asarray(self._order, dtype=np.int64)
 
+    def lists(self, post_id: int) -> bool:
+        """Whether the post is in the list (a post reached through the history may not be)."""
+        return bool(len(self._order)) and bool(np.any(self.order_ids() == post_id))
+
     def move_to_id(self, post_id: int | None) -> bool:
         """Put the cursor on a post if it is listed; returns whether it is."""
         if post_id is None or not len(self._order):
