@@ -284,6 +284,10 @@ def test_show_exit_codes_and_skipped_files(tmp_path: Path, capsys) -> None:
     capsys.readouterr()
     assert cli_main(["show", str(empty)]) == 1  # nothing to show is said, not silent
     assert "no post files" in capsys.readouterr().err
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Test\nnav:\n  - index.md\n", encoding="utf-8")
+    assert cli_main(["show", str(config)]) == 1  # named, but not a post: said, not flattened
+    assert "not a post: a .yml file" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exited:
         cli_main(["show", str(tmp_path / "missing.md")])
     assert exited.value.code == 2

@@ -16,7 +16,7 @@ from .post import Post, Skipped
 from .post_table import post_row
 from .sanitize import one_line
 from .site_fields import author_names, post_date, title_from_markdown_heading, title_from_path
-from .site_generators import MARKDOWN_SUFFIXES
+from .site_generators import MARKDOWN_SUFFIXES, POST_SUFFIXES
 from .snippets import Source, expand_snippets_with_sources
 from .survey import PostFile
 
@@ -102,7 +102,16 @@ def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:
     return result if isinstance(result, Skipped) else result[:2]
 
 
+EXPLICIT_SUFFIXES = POST_SUFFIXES | {".mdown", ".mkd", ".mkdn", ".txt", ".text", ""}
+"""What a file named on the command line may be: a post's, or plain text (`notes.txt`,
+`README`). Anything else (`mkdocs.yml`, `app.py`) is not read as one."""
+
+
 def _load_with_sources(post_file: PostFile) -> tuple[Post, str, tuple[Source, ...]] | Skipped:
+    suffix = os.path.splitext(post_file.location)[1].lower()
+    if post_file.explicit and suffix not in EXPLICIT_SUFFIXES:
+        reason = f"not a post: a {suffix} file (postshelf reads .md, .markdown, .html and plain text)"
+        return Skipped(post_file.path, one_line(post_file.relative_path), reason)
     try:
         raw = read_post_file(post_file.location, None if post_file.explicit else [post_file.root])
         return build_post_with_sources(post_file, raw)
