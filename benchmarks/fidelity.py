@@ -50,8 +50,12 @@ _LIQUID_LINE = re.compile(
     r"^[ \t]*\{%-?[ \t]*(?:for|if|unless|elsif|else|assign|capture|case|when|end\w*)\b[^\n]*?%\}[ \t]*\n", re.MULTILINE
 )
 _TOC = re.compile(r"^[ \t]*\[\[?_?toc_?\]\]?[ \t]*$", re.MULTILINE | re.IGNORECASE)
-_LINK_TARGET_CALL = re.compile(r"\]\(\s*(?:\{\{(?![<%])[^{}\n]*\}\}|\{%-?\s*(?:link|post_url)\s[^%\n]*%\})")
-"""A Liquid call where a link's URL goes: the site writes a URL there, inside the link's href."""
+_LINK_TARGET_CALL = re.compile(
+    r"\]\(\s*(?:\{\{(?![<%])[^{}\n]*\}\}|\{%-?\s*(?:link|post_url)\s[^%\n]*%\}"
+    r"|\{\{[<%]\s*(?:ref|relref)\s[^{}\n]*[>%]\}\})"
+)
+"""A Liquid call, or Hugo's `{{< ref "x" >}}`, where a link's URL goes: the site writes a URL
+there, inside the link's href."""
 
 
 class _TextNodes(HTMLParser):
