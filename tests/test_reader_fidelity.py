@@ -130,6 +130,17 @@ def test_code_keeps_its_lines_and_is_drawn_wider_than_a_narrow_pane() -> None:
     assert all(len(line) <= 40 for line in lines_of(f"```\n{minified}\n```\n", width=40))
 
 
+def test_mkdocs_callouts_are_boxes() -> None:
+    """MkDocs' callouts (`> NOTE:`, `>? EXAMPLE:` collapsed): a box named by its kind, as an
+    admonition; the `?` is syntax, not text. A quote that only mentions NOTE: stays a quote."""
+    lines = [
+        line.rstrip() for line in lines_of("> NOTE:\n> The build.\n\n>? EXAMPLE: **Defaults:**\n\n> Say NOTE: x\n")
+    ]
+    assert lines[:2] == ["NOTE", "│ The build."]
+    assert "EXAMPLE" in lines and "│ Defaults:" in lines and not any("?" in line for line in lines)
+    assert lines[-1] == "▌ Say NOTE: x"
+
+
 def test_a_numbered_list_keeps_its_first_number() -> None:
     """A browser numbers from the first item's number, 0 included (markdown-it's `start`)."""
     lines = [line.strip() for line in lines_of("0. zero\n1. one\n\n7. two\n\ntext\n\n5. five\n6. six\n")]

@@ -208,6 +208,8 @@ class DocumentRenderer:
 
     def blockquote(self, node: SyntaxTreeNode, width: int) -> list[RenderableType]:
         kind, title = _github_alert(node)
+        if not kind:
+            kind = _callout(node)
         if kind:
             return self.titled(kind.lower(), kind, title, node.children, width)
         inner = self.blocks(node.children, width - 2)
@@ -397,6 +399,28 @@ def _github_alert(node: SyntaxTreeNode) -> tuple[str, str]:
     title = " ".join(" ".join([match.group(2), *(_plain_text(child) for child in line)]).split())
     inline.children = remaining
     return match.group(1), title
+
+
+_CALLOUT = re.compile(r"^([?!][ \t]*)?([A-Z][A-Z]+):(?:[ \t]+|$)")
+
+
+def _callout(node: SyntaxTreeNode) -> str:
+    """`> NOTE: …`, `>? NOTE: …` (collapsed) or `>! NOTE: …` (open), as MkDocs' callouts
+    extension writes a box: its kind, with the `NOTE:` (and `?`/`!`) taken out of the text;
+    '' for a plain quote."""
+    if not node.children or node.children[0].type != "paragraph":
+        return ""
+    inline = next((c for c in node.children[0].children if c.type == "inline"), None)
+    if inline is None or not inline.children or inline.children[0].type != "text":
+        return ""
+    first = inline.children[0]
+    match = _CALLOUT.match(first.content)
+    if match is None:
+        return ""
+    first.token.content = first.content[match.end() :]  # type: ignore[union-attr]
+    if not first.content and len(inline.children) > 1 and inline.children[1].type == "softbreak":
+        inline.children = inline.children[2:]  # `NOTE:` alone on its line
+    return match.group(2).lower()
 
 
 def _plain_text(node: SyntaxTreeNode) -> str:
