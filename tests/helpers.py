@@ -49,8 +49,9 @@ def type_ahead(app, text: str) -> None:
     from textual import events
     from textual.keys import _character_to_key
 
+    named = {"\r": "enter", "\x7f": "backspace", "\x1b": "escape"}
     for character in text:
-        app.post_message(events.Key(_character_to_key(character), character))
+        app.post_message(events.Key(named.get(character) or _character_to_key(character), character))
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str, timeout: float = WAIT_TIMEOUT) -> None:

@@ -123,7 +123,7 @@ async def test_keys_typed_ahead_after_slash_go_to_the_search(real_corpus: Path) 
     app = PostshelfApp([real_corpus])
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        type_ahead(app, "/title:linux")
+        type_ahead(app, "/title:linux/x\x7f\x7f")
         await settle(pilot)
         assert app.screen.query_one(SearchBar).value == "title:linux"
         assert isinstance(app.focused, SearchBar)

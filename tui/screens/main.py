@@ -412,8 +412,8 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
 
     def action_focus_search(self) -> None:
         bar = self.query_one(SearchBar)
-        if bar.has_focus:  # a `/` typed in a query is a character of it
-            raise SkipAction()
+        if self.focused is bar:  # a `/` typed in a query is a character of it (not has_focus:
+            raise SkipAction()  # that is set when the bar gets to its Focus event, keys later)
         self.focus_now(bar)
 
     @property
