@@ -49,6 +49,19 @@ _CLOSING_TAG = re.compile(r"\{\{[<%]\s*/[\w./-]+\s*[>%]\}\}|\{%-?\s*(?:end\w*|ra
 _LIQUID_LINE = re.compile(
     r"^[ \t]*\{%-?[ \t]*(?:for|if|unless|elsif|else|assign|capture|case|when|end\w*)\b[^\n]*?%\}[ \t]*\n", re.MULTILINE
 )
+_BOX_CALL = re.compile(
+    r"\{\{[<%]\s*(?:alert|callout|notice|admonition|note|tip|warning|info|caution|danger|hint)\b([^{}\n]*?)[>%]\}\}"
+)
+_TITLE_ARGUMENT = re.compile(r"""\btitle\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+"""A box shortcode (docsy's `{{% alert title="X" color=info %}}`): the site shows the box
+and its title, not the call."""
+
+
+def _box_title(match: re.Match) -> str:
+    title = _TITLE_ARGUMENT.search(match.group(1))
+    return next((value for value in title.groups() if value is not None), "") if title else ""
+
+
 _TOC = re.compile(r"^[ \t]*\[\[?_?toc_?\]\]?[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _LINK_TARGET_CALL = re.compile(
     r"\]\(\s*(?:\{\{(?![<%])[^{}\n]*\}\}|\{%-?\s*(?:link|post_url)\s[^%\n]*%\}"
@@ -88,6 +101,7 @@ def visible_source_text(path: Path) -> str:
         # line and all: left blank, it would end the HTML block and show the rows' tags as text.
         body = _CLOSING_TAG.sub("", _LIQUID_LINE.sub("", _TEMPLATE_COMMENT.sub("", body)))
         body = _LINK_TARGET_CALL.sub("](/", body)
+        body = _BOX_CALL.sub(_box_title, body)
         body = markdown_parser().render(_TOC.sub("", body))
     parser = _TextNodes()
     # kramdown attribute lists (`{:width="100%"}`) are read by the site, not shown.

@@ -68,8 +68,8 @@ def test_hugo_shortcodes_are_labels_with_their_content_kept(tmp_path: Path) -> N
         "subtitle = 'Hugo is Absurdly Fast!'",
     ):
         assert line in toml
-    assert '⟨alert title="Note" color="warning"⟩' in lines
-    assert "  The alert body is Markdown." in lines
+    assert "WARNING Note" in lines  # docsy's alert: a box named by its colour, with its title
+    assert "│ The alert body is Markdown." in lines
     assert 'See the configuration reference and ⟨param "version"⟩.' in lines
     assert '⟨figure src="/images/hugo.png" caption="The logo"⟩' in lines
     assert not any("{{" in line for line in lines)
@@ -97,7 +97,7 @@ def test_liquid_tags(tmp_path: Path) -> None:
     lines = shown(tmp_path, "jekyll")
     assert "⟨highlight ruby⟩" in lines
     assert [line.strip() for line in lines[1:4]] == ["def greet", 'puts "hello"', "end"]
-    assert "⟨note info⟩" in lines and "  A Hexo note tag." in lines
+    assert "INFO" in lines and "│ A Hexo note tag." in lines  # Hexo's note tag: a box
     assert "Not on the page." not in "\n".join(lines)
     assert "Use {{ page.title }} in a layout." in lines
     # A call where a link's URL goes (Jekyll's changelog has 3,000) must not break the link.

@@ -56,6 +56,12 @@ CODE_UNLESS_TEXT = {"tab"}
 """Docsy's tabs hold code unless they say `text=true`."""
 _RAW_TAGS = {"raw", "verbatim"}
 _DROPPED_TAGS = {"comment"}
+_BOX_TAGS = {"alert", "callout", "notice", "admonition", "note", "tip", "warning", "info", "caution", "danger", "hint"}
+"""Shortcodes a site draws as a titled, coloured box (docsy's `alert`, hugo-notice's `notice`):
+a box here too, named by its kind or colour, with its `title`."""
+_BOX_COLOURS = {"primary": "note", "secondary": "note", "light": "note", "dark": "note", "default": "note"}
+_BOX_KINDS = {"note", "info", "tip", "hint", "success", "warning", "caution", "danger", "error", "important"}
+_ARGUMENT = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))|"([^"]*)"|(\S+)""")
 _ESCAPE_OPEN, _ESCAPE_CLOSE = "\ue000", "\ue001"
 
 
@@ -298,6 +304,10 @@ class _Rewriter:
             return index + 1
         marker = ":" * (40 - min(len(self.open), 30))
         self.out.append("")
+        if tag.name in _BOX_TAGS and closing is not None:
+            self.out.append(f"{indent}{marker} {_box(tag)}")
+            self.open.append((tag, marker))
+            return index + 1
         self.out.append(f"{indent}{marker} {SITE_CONTAINER} {_label(tag.name, tag.arguments)}")
         if closing is None:
             self.out.append(indent + marker)
@@ -404,6 +414,24 @@ def _scan_blocks(lines: list[str]) -> tuple[set[int], set[int]]:
         previous_blank = False
     lone.update(index for index, _count in openers)
     return html, lone
+
+
+def _box(tag: _Tag) -> str:
+    """`alert title="Heads up" color=warning` -> `warning Heads up`: the container the reader
+    draws as a box (its kind, else its colour, names it; any other argument is not shown)."""
+    named: dict[str, str] = {}
+    positional: list[str] = []
+    for match in _ARGUMENT.finditer(tag.arguments):
+        if match.group(1):
+            named[match.group(1).lower()] = next(value for value in match.group(2, 3, 4) if value is not None)
+        else:
+            positional.append(match.group(5) if match.group(5) is not None else match.group(6))
+    colour = named.get("color", named.get("type", named.get("kind", positional[0] if positional else "")))
+    colour = colour.split()[0].lower() if colour.split() else ""
+    colour = _BOX_COLOURS.get(colour, colour)
+    kind = colour if colour in _BOX_KINDS else tag.name
+    title = named.get("title", positional[1] if tag.name == "notice" and len(positional) > 1 else "")
+    return " ".join(f"{kind} {title}".split())
 
 
 def _holds_code(tag: _Tag) -> bool:
