@@ -97,6 +97,9 @@ def test_reading_state_is_kept_per_key(serve, keys, tmux):
     tmux.open("bob", ssh_command(server.port, keys["bob"]))
     screen = tmux.wait_for("bob", LIST_SHOWN)
     assert first_row.search(screen)[1] == "●"
+    # The reader opens the first post a moment after the list shows (the open debounce): that is
+    # what bob's state remembers. Quitting before it, there would be nothing to save.
+    wait_until(lambda: tmux.screen("bob").count("5億年ボタン") >= 2, "bob's reader showing the first post")
     tmux.keys("bob", "q")
     tmux.wait_for("bob", "SSH-EXIT=0")
     assert state_of("bob")["bookmarks"] == {}
