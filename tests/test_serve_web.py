@@ -192,3 +192,59 @@ def test_web_token_file_and_no_login(serve, small_archive, tmp_path):
     with socket.create_connection(("127.0.0.1", open_server.web_port), timeout=30) as sock:
         sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n" % open_server.web_port)
         assert sock.recv(100).startswith(b"HTTP/1.1 200")
+
+
+async def test_web_connections_are_capped_refusals_logged_sparingly_and_no_open_redirect(serve, small_archive):
+    """No login is needed to open sockets or be refused: one address gets 32 connections (4,200
+    idle ones took every descriptor, SSH's too), refusals are logged 20 a second at most (3,000
+    a second before), and the token's redirect stays on this site (`//evil.example/x` was
+    another)."""
+    import aiohttp
+
+    from tui.serve.web_door import PER_ADDRESS
+
+    server = serve("--web", "127.0.0.1:0", corpus=small_archive)
+    port, token = server.web_port, token_of(server)
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(PER_ADDRESS + 8)]
+    try:
+        closed = 0
+        for sock in idle[PER_ADDRESS:]:  # the ones beyond the cap are closed by the server
+            try:
+                closed += sock.recv(1) == b""
+            except ConnectionResetError:
+                closed += 1
+        assert closed == 8
+        server.wait_for(r"web 127\.0\.0\.1 refused: too many connections open \(32 from it\)")
+    finally:
+        for sock in idle:
+            sock.close()
+    # The idle sockets gone, the address is served again; refusals in a burst are counted, not logged.
+    async with aiohttp.ClientSession() as client:
+        await wait_for_room(client, port)
+        for _ in range(200):
+            async with client.get(f"http://127.0.0.1:{port}/nothing-{_}") as refused:
+                assert refused.status == 401
+        async with client.get(f"http://127.0.0.1:{port}//evil.example/x?token={token}", allow_redirects=False) as login:
+            assert login.status == 303 and login.headers["Location"] == "/evil.example/x"
+    server.wait_for(r"more web refusal lines left out: too many to log")
+    assert sum("refused (401)" in line for line in server.lines) <= 100
+
+
+async def wait_for_room(client, port: int) -> None:
+    """Until the server has pruned the closed sockets (it counts them at the next accept)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            async with client.get(f"http://127.0.0.1:{port}/") as response:
+                if response.status == 401:
+                    return
+        except aiohttp_errors():
+            pass
+        assert time.monotonic() < deadline, "the web front end never took connections again"
+        await asyncio.sleep(0.1)
+
+
+def aiohttp_errors() -> tuple[type[BaseException], ...]:
+    import aiohttp
+
+    return (aiohttp.ClientError, OSError)

@@ -33,7 +33,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .logs import log
+from .logs import LimitedLog
 
 PROBATION = 2.0
 """Seconds a connection beyond the caps has to send its SSH version string."""
@@ -86,9 +86,7 @@ class Gate:
         self.lingering: set[socket.socket] = set()
         self.listeners: list[socket.socket] = []
         self.loop = asyncio.get_running_loop()
-        self._logged_second = 0
-        self._logged = 0
-        self._suppressed = 0
+        self._log = LimitedLog("ssh connection", LOG_LINES_PER_SECOND)
         self.refused = 0
         self.port = 0
 
@@ -304,16 +302,3 @@ class Gate:
             self._log(f"ssh {pending.shown} - {time.monotonic() - pending.accepted:.1f}s {line}")
         if held:
             self._admit_waiting()
-
-    def _log(self, line: str) -> None:
-        """At most LOG_LINES_PER_SECOND lines a second; the rest are counted in the next line."""
-        second = int(time.monotonic())
-        if second != self._logged_second:
-            if self._suppressed:
-                log(f"ssh ({self._suppressed} more connection lines left out: too many to log)")
-            self._logged_second, self._logged, self._suppressed = second, 0, 0
-        if self._logged >= LOG_LINES_PER_SECOND:
-            self._suppressed += 1
-            return
-        self._logged += 1
-        log(line)

@@ -31,14 +31,15 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from .logs import clean
+from .logs import LimitedLog, clean
 from .sessions import SessionFactory
+from .web_door import KEEPALIVE, WebDoor
 
 WEB_PROFILE = "web"
 COOKIE = "postshelf_login"
@@ -112,7 +113,10 @@ class WebServer(Server):
         self.active = 0
         self.by_login: Counter = Counter()
         self.log = log
+        self.refusal_log = LimitedLog("web refusal", write=log)
+        """Refusals need no login: a client could ask for thousands a second."""
         self.runner: web.AppRunner | None = None
+        self.door: WebDoor | None = None
 
     # ------------------------------------------------------------ the checks
 
@@ -152,7 +156,7 @@ class WebServer(Server):
         return None
 
     def _refuse(self, request: web.Request, status: int, reason: str) -> web.Response:
-        self.log(
+        self.refusal_log(
             f"web {clean(request.remote or '?', 45)} refused ({status}): {reason} "
             f"[{clean(request.method, 10)} {clean(request.path, 60)} host={clean(request.host, 60)} "
             f"origin={clean(request.headers.get('Origin', '-'), 60)}]"
@@ -180,8 +184,11 @@ class WebServer(Server):
                     while len(self.logins) > MAX_LOGINS:
                         self.logins.pop(next(iter(self.logins)))
                     query = {name: value for name, value in request.query.items() if name != "token"}
-                    target = request.rel_url.with_query(query)
-                    response = web.HTTPSeeOther(location=str(target))
+                    # One leading slash: `//evil.example/x` as a Location is another site (an
+                    # open redirect for whoever has a token link).
+                    target = quote("/" + request.path.lstrip("/"), safe="/:@!$&'()*+,;=-._~")
+                    target += "?" + urlencode(query) if query else ""  # (a `\` is quoted too)
+                    response = web.HTTPSeeOther(location=target)
                     secure = request.scheme == "https" or (self.fixed_public_url or "").startswith("https:")
                     response.set_cookie(COOKIE, login, httponly=True, samesite="Strict", path="/", secure=secure)
                     self.log(f"web {clean(request.remote or '?', 45)} logged in with the token")
@@ -319,13 +326,17 @@ class WebServer(Server):
 
     async def start(self) -> int:
         """Listen; returns the port (useful when asked for port 0)."""
-        self.runner = web.AppRunner(await self._make_app(), handle_signals=False, access_log=None)
+        self.runner = web.AppRunner(
+            await self._make_app(), handle_signals=False, access_log=None, keepalive_timeout=KEEPALIVE
+        )
         await self.runner.setup()
-        site = web.TCPSite(self.runner, self.host, self.port)
-        await site.start()
-        self.port = self.runner.addresses[0][1]
+        assert self.runner.server is not None
+        self.door = WebDoor(self.runner.server, self.host, self.port, self.refusal_log)
+        self.port = self.door.port
         return self.port
 
     async def stop(self) -> None:
+        if self.door is not None:
+            self.door.close()
         if self.runner is not None:
             await self.runner.cleanup()

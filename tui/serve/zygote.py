@@ -18,6 +18,7 @@ import sys
 import time
 import traceback
 
+from .logs import clean
 from .session_process import run_session
 from .session_protocol import EXIT_MEMORY, GRACE, MAX_MESSAGE, Limits, ran_out_of_memory, send
 
@@ -115,7 +116,7 @@ class Zygote:
         try:
             applied = apply_file_changes(self.archive, set(paths))
         except Exception as error:  # noqa: BLE001 - a file that cannot be read must not stop the zygote
-            print(f"postshelf serve: live update failed: {error}", file=sys.stderr, flush=True)
+            print(f"postshelf serve: live update failed: {clean(error, 200)}", file=sys.stderr, flush=True)
             return
         if applied:
             for session in list(self.by_pid.values()):
@@ -166,7 +167,7 @@ class Zygote:
             elif isinstance(message.get("notice"), str):
                 self._tell(session, {"notice": message["notice"][:300]})
         except (ValueError, OSError) as error:
-            print(f"postshelf serve: bad session request: {error}", file=sys.stderr)
+            print(f"postshelf serve: bad session request: {clean(error, 200)}", file=sys.stderr)
             self._drop(conn)
         finally:
             for fd in fds:
