@@ -255,6 +255,80 @@ async def test_connections_without_a_session_are_closed(serve, keys, small_archi
         process = await open_session(again, (80, 24))
 
 
+async def test_a_channel_that_never_asks_for_a_shell_holds_nothing(serve, keys, small_archive):
+    """Channels opened and left without a pty or shell request: the connection counts as
+    unused and is closed like one (before, 13 such connections kept the server full for good)."""
+    import asyncssh
+
+    server = serve("--unused-timeout", "2s", "--max-sessions", "3", corpus=small_archive)
+    holders = [await connect(server.port, keys[name]) for name in ("alice", "bob")]
+    for conn in holders:
+        loop = asyncio.get_running_loop()
+        channel = asyncssh.SSHClientChannel(conn, loop, "strict", None, "strict", 2 * 1024 * 1024, 32768)
+        await channel._open(b"session")  # (asyncssh's own clients always ask for a shell or a command)
+    started = time.monotonic()
+    for conn in holders:
+        await asyncio.wait_for(conn.wait_closed(), 30)
+    assert time.monotonic() - started < 20
+    server.wait_for(r"0 sessions, closed: no session for 2 s")
+
+
+async def test_connections_per_key_are_capped_and_anonymous_readers_counted_by_address(
+    serve, keys, small_archive, tmp_path
+):
+    """A key may hold its sessions' connections and two more; an anonymous reader is counted
+    by address, since keys cost nothing to make (one throwaway key a session took every slot)."""
+    import asyncssh
+
+    server = serve("--max-sessions-per-key", "1", corpus=small_archive)
+    kept = [await connect(server.port, keys["alice"]) for _ in range(3)]  # 1 session + 2
+    extra = await connect(server.port, keys["alice"])
+    await asyncio.wait_for(extra.wait_closed(), 30)
+    server.wait_for(r"closed: too many connections for this key")
+    async with await connect(server.port, keys["bob"]):  # another key is not counted
+        pass
+    for conn in kept:
+        conn.close()
+
+    anonymous = serve("--allow-anonymous", "--max-sessions-per-key", "1", corpus=small_archive)
+    first = await connect(anonymous.port, keys["stranger"])
+    async with first:
+        await open_session(first, (80, 24))
+        throwaway = asyncssh.generate_private_key("ssh-ed25519")
+        other = await asyncssh.connect(
+            "127.0.0.1",
+            anonymous.port,
+            username="reader",
+            client_keys=[throwaway],
+            known_hosts=None,
+            agent_path=None,
+            config=None,
+        )
+        async with other:
+            second = await open_session(other, (80, 24), until=None)
+            result = await asyncio.wait_for(second.wait(), 30)
+            assert result.exit_status == 1 and "this address already has 1 sessions open here" in result.stderr
+
+
+async def test_refused_requests_are_counted_and_end_the_connection(serve, keys, small_archive):
+    """A refused request is a note once with a count, and a hundred of them close the
+    connection: a million grew the server by 200 MB and wrote a 70 MB log line."""
+    import asyncssh
+
+    server = serve(corpus=small_archive)
+    conn = await connect(server.port, keys["alice"])
+    for _ in range(300):
+        try:
+            await conn.open_connection("h" * 40, 80)
+        except asyncssh.ChannelOpenError:
+            continue
+        except (asyncssh.Error, OSError):
+            break
+    await asyncio.wait_for(conn.wait_closed(), 30)  # closed by the server, not by this client
+    line = server.wait_for(r"closed: 100 requests refused \(refused forwarding to h+…?:80 ×\d+\)")
+    assert len(line.string.splitlines()[-1]) < 2000 and max(map(len, server.lines)) < 2000
+
+
 async def test_a_huge_window_is_cut_to_size(serve, keys, small_archive):
     server = serve(corpus=small_archive)
     conn = await connect(server.port, keys["alice"])

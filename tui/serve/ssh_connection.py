@@ -11,10 +11,13 @@ import asyncssh
 from .durations import format_duration
 from .gate import Pending
 from .keys import fingerprint
-from .logs import clean
+from .logs import Notes, clean
 from .ssh_hub import Hub
 from .ssh_session import ReaderSession
 
+MAX_REFUSED = 100
+"""Requests refused on one connection (forwarding, subsystems, extra channels) before it is
+closed: each costs the server a little, and a reader never makes them."""
 ENV_NAMES = {b"TERM", b"COLORTERM", b"NO_COLOR", b"LANG"}
 """Environment requests kept (what the session uses); every other one is refused and dropped."""
 ENV_VALUE_MAX = 64
@@ -37,7 +40,7 @@ class ReaderServer(asyncssh.SSHServer):
         self.channels: set = set()
         """Session channels not finished yet (the per-connection cap counts these)."""
         self.authenticated = False
-        self.notes: list[str] = []
+        self.notes = Notes()
         """What was refused or ended on this connection, for its log line."""
         self.reason: str | None = None
         """Why the server closed it (None: the client did)."""
@@ -47,10 +50,12 @@ class ReaderServer(asyncssh.SSHServer):
 
     @property
     def owner(self) -> str:
-        """Who the per-key cap counts against: the key, or for anonymous readers their key or address."""
+        """Who the per-key caps count against: the key, or for anonymous readers their address
+        (not the key they offered: keys cost nothing to make, one a session would take every
+        slot)."""
         if self.identity and self.identity != "anonymous":
             return self.identity
-        return f"anonymous:{self.offered or self.peer[0]}"
+        return f"anonymous:{self.peer[0]}"
 
     @property
     def connection(self) -> asyncssh.SSHServerConnection:
@@ -93,7 +98,7 @@ class ReaderServer(asyncssh.SSHServer):
             outcome, who = f"closed before login: {closed}", "-"
         user = f" user={self.username}" if self.username else ""
         user += f" term={self.term}" if self.term else ""
-        notes = f" ({'; '.join(self.notes)})" if self.notes else ""
+        notes = f" ({self.notes})" if self.notes else ""
         self.hub.log(f"ssh {self.address} {who}{user} {seconds:.1f}s {outcome}{notes}")
 
     def close(self, reason: str, message: str | None = None) -> None:
@@ -111,15 +116,29 @@ class ReaderServer(asyncssh.SSHServer):
         if self._unused_timer is not None:
             self._unused_timer.cancel()
             self._unused_timer = None
-        if self.channels or not self.hub.unused_timeout:
+        if any(session.running for session in self.channels) or not self.hub.unused_timeout:
             return
         self.unused_since = time.monotonic()
         self._unused_timer = asyncio.get_running_loop().call_later(self.hub.unused_timeout, self._close_if_unused)
 
     def _close_if_unused(self) -> None:
+        """No session running all this time: a channel opened that never asked for a shell
+        counts as none (it held a slot of `max_connections` for good)."""
         self._unused_timer = None
-        if not self.channels and self in self.hub.connections:
+        if not any(session.running for session in self.channels) and self in self.hub.connections:
             self.close(f"no session for {format_duration(self.hub.unused_timeout)}")
+
+    def session_began(self) -> None:
+        """A session runs on this connection: it is in use until the session ends."""
+        if self._unused_timer is not None:
+            self._unused_timer.cancel()
+            self._unused_timer = None
+
+    def refused(self, note: str) -> None:
+        """A request refused: noted; past MAX_REFUSED the connection is closed."""
+        self.notes.append(note)
+        if self.notes.refused >= MAX_REFUSED and self.reason is None:
+            self.close(f"{MAX_REFUSED} requests refused", "postshelf: too many refused requests")
 
     def channel_finished(self, session: ReaderSession) -> None:
         self.channels.discard(session)
@@ -175,20 +194,25 @@ class ReaderServer(asyncssh.SSHServer):
                 "server full", f"postshelf: the server is full ({self.hub.max_sessions} readers); try again in a while"
             )
             return
+        mine = sum(1 for other in self.hub.connections if other.authenticated and other.owner == self.owner)
+        if mine > self.hub.per_key + 2:  # its sessions, and a couple between sessions
+            who = "address" if self.owner.startswith("anonymous:") else "key"
+            self.close(
+                f"too many connections for this {who}",
+                f"postshelf: this {who} already has {mine - 1} connections open here; close one first",
+            )
+            return
         self._arm_unused()
 
     def session_requested(self):
         if len(self.channels) >= self.hub.per_connection:
-            self.notes.append("refused: another session on the same connection")
+            self.refused("refused: another session on the same connection")
             raise asyncssh.ChannelOpenError(
                 asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED,
                 f"postshelf: {self.hub.per_connection} session(s) per connection; open another connection",
             )
         session = ReaderSession(self)
-        self.channels.add(session)
-        if self._unused_timer is not None:
-            self._unused_timer.cancel()
-            self._unused_timer = None
+        self.channels.add(session)  # (in use only once it runs: session_began)
         channel = self.connection.create_server_channel()
         if type(channel) is asyncssh.SSHServerChannel:
             channel.__class__ = _BoundedChannel  # same object, bounded environment requests
@@ -197,19 +221,19 @@ class ReaderServer(asyncssh.SSHServer):
     # Forwarding of any kind is refused (asyncssh's default too): say so in the log.
 
     def connection_requested(self, dest_host, dest_port, orig_host, orig_port):
-        self.notes.append(f"refused forwarding to {clean(dest_host, 40)}:{clean(dest_port, 8)}")
+        self.refused(f"refused forwarding to {clean(dest_host, 40)}:{clean(dest_port, 8)}")
         return False
 
     def server_requested(self, listen_host, listen_port):
-        self.notes.append(f"refused remote forwarding from {clean(listen_host, 40)}:{clean(listen_port, 8)}")
+        self.refused(f"refused remote forwarding from {clean(listen_host, 40)}:{clean(listen_port, 8)}")
         return False
 
     def unix_connection_requested(self, dest_path):
-        self.notes.append(f"refused forwarding to a Unix socket {clean(dest_path, 40)}")
+        self.refused(f"refused forwarding to a Unix socket {clean(dest_path, 40)}")
         return False
 
     def unix_server_requested(self, listen_path):
-        self.notes.append(f"refused remote forwarding from a Unix socket {clean(listen_path, 40)}")
+        self.refused(f"refused remote forwarding from a Unix socket {clean(listen_path, 40)}")
         return False
 
 

@@ -20,7 +20,7 @@ from typing import Protocol
 
 import asyncssh
 
-from .logs import clean
+from .logs import Notes, clean
 from .session_protocol import EXIT_MEMORY, MAX_MESSAGE, send
 from .ssh_hub import Hub
 
@@ -67,7 +67,7 @@ class Connection(Protocol):
     """What a session uses of its connection (ssh_connection.ReaderServer), without importing it."""
 
     hub: Hub
-    notes: list[str]
+    notes: Notes
     term: str
     peer: tuple
     identity: str | None
@@ -80,6 +80,10 @@ class Connection(Protocol):
     def connection(self) -> asyncssh.SSHServerConnection: ...
 
     def channel_finished(self, session: ReaderSession) -> None: ...
+
+    def session_began(self) -> None: ...
+
+    def refused(self, note: str) -> None: ...
 
 
 # ---------------------------------------------------------------- a session
@@ -108,6 +112,8 @@ class ReaderSession(asyncssh.SSHServerSession):
         """Whether the client asked for a bigger terminal than MAX_SIZE (the reader is told once)."""
         self.told_clamped = False
         self.end_reason: str | None = None
+        self.running = False
+        """A postshelf runs for it (a channel that never asks for a shell does not count as use)."""
         self.loop = asyncio.get_running_loop()
 
     @property
@@ -144,11 +150,11 @@ class ReaderSession(asyncssh.SSHServerSession):
             f"postshelf: this server runs no commands (asked: {shown!r}).\n"
             "Connect without a command to browse the archive: ssh -t ..."
         )
-        self.server.notes.append(f"refused command '{clean(command, 60)}'")
+        self.server.refused(f"refused command '{clean(command, 60)}'")
         return True  # accepted only to say why, then closed
 
     def subsystem_requested(self, subsystem: str) -> bool:
-        self.server.notes.append(f"refused subsystem '{clean(subsystem, 20)}'")
+        self.server.refused(f"refused subsystem '{clean(subsystem, 20)}'")
         return False  # no SFTP, no anything
 
     def break_received(self, msec: int) -> bool:
@@ -171,9 +177,10 @@ class ReaderSession(asyncssh.SSHServerSession):
                 "all sessions in use",
             )
         elif self.hub.sessions_of(self.server.owner) >= self.hub.per_key:
+            who = "address" if self.server.owner.startswith("anonymous:") else "key"
             self._refuse(
-                f"postshelf: this key already has {self.hub.per_key} sessions open here; close one first.",
-                f"{self.hub.per_key} sessions for this key already",
+                f"postshelf: this {who} already has {self.hub.per_key} sessions open here; close one first.",
+                f"{self.hub.per_key} sessions for this {who} already",
             )
         else:
             try:
@@ -235,6 +242,8 @@ class ReaderSession(asyncssh.SSHServerSession):
         self.loop.add_reader(sock, self._on_factory)
         self.loop.add_reader(master, self._on_output)
         self.hub.sessions.add(self)
+        self.running = True
+        self.server.session_began()
         self.server.session_count += 1
         discarded = getattr(self.chan, "discarded_env", 0)
         if discarded:
