@@ -83,3 +83,8 @@ def send(sock: socket.socket, message: dict, fds: list[int] | None = None) -> No
         socket.send_fds(sock, [data], fds)
     else:
         sock.send(data)
+
+
+RESIZE_EVERY = 0.05
+"""Seconds between two terminal size changes passed on to a session, SSH or web (the last of
+a burst wins): each redraws the whole screen, and 60,000 kept a session busy for seconds."""

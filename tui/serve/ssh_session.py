@@ -21,7 +21,7 @@ from typing import Protocol
 import asyncssh
 
 from .logs import Notes, clean
-from .session_protocol import EXIT_MEMORY, MAX_MESSAGE, send
+from .session_protocol import EXIT_MEMORY, MAX_MESSAGE, RESIZE_EVERY, send
 from .ssh_hub import Hub
 
 TERM_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
@@ -112,6 +112,7 @@ class ReaderSession(asyncssh.SSHServerSession):
         """Whether the client asked for a bigger terminal than MAX_SIZE (the reader is told once)."""
         self.told_clamped = False
         self.end_reason: str | None = None
+        self._resize: asyncio.TimerHandle | None = None
         self.running = False
         """A postshelf runs for it (a channel that never asks for a shell does not count as use)."""
         self.loop = asyncio.get_running_loop()
@@ -327,6 +328,13 @@ class ReaderSession(asyncssh.SSHServerSession):
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
         self._set_requested_size(width, height, pixwidth, pixheight)
         self._tell_if_clamped()
+        # The last size of a burst, once per RESIZE_EVERY: each resize redraws the whole screen,
+        # and 60,000 of them kept a session's CPU busy for seconds.
+        if self._resize is None and self.master is not None:
+            self._resize = self.loop.call_later(RESIZE_EVERY, self._apply_size)
+
+    def _apply_size(self) -> None:
+        self._resize = None
         if self.master is not None:
             try:
                 _set_size(self.master, self.size)

@@ -38,6 +38,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from .logs import LimitedLog, clean
+from .session_protocol import RESIZE_EVERY
 from .sessions import SessionFactory
 from .web_door import KEEPALIVE, WebDoor
 
@@ -307,13 +308,30 @@ class WebServer(Server):
             elif kind == "resize" and isinstance(data, dict):
                 width = min(max(1, to_int(str(data.get("width", 80)), 80)), MAX_SIZE[0])
                 height = min(max(1, to_int(str(data.get("height", 24)), 24)), MAX_SIZE[1])
-                await app_service.set_terminal_size(width, height)
+                self._resize_later(app_service, state, (width, height))
             elif kind == "ping":
                 await websocket.send_json(["pong", data])
             elif kind == "blur":
                 await app_service.blur()
             elif kind == "focus":
                 await app_service.focus()
+
+    @staticmethod
+    def _resize_later(app_service: AppService, state: dict, size: tuple[int, int]) -> None:
+        """The last size of a burst, once per RESIZE_EVERY (each resize redraws the screen)."""
+        state["size"] = size
+        if state.get("resizing"):
+            return
+        state["resizing"] = True
+
+        async def apply() -> None:
+            await asyncio.sleep(RESIZE_EVERY)
+            state["resizing"] = False
+            await app_service.set_terminal_size(*state["size"])
+
+        task = asyncio.ensure_future(apply())
+        state.setdefault("tasks", set()).add(task)
+        task.add_done_callback(state["tasks"].discard)
 
     async def _close_when_idle(self, websocket: web.WebSocketResponse, state: dict) -> None:
         while not websocket.closed:
