@@ -116,6 +116,20 @@ def test_damaged_cache_is_rebuilt_with_a_notice(archive_dir: Path, damage, words
     assert opened(archive_dir, notices := []) and notices == []  # rebuilt: good again
 
 
+def test_a_damaged_file_table_is_checked_when_it_is_read(archive_dir: Path) -> None:
+    """files.pickle is read (and its checksum checked) only when something changed: damaged,
+    it reads as empty, and every file is read again, never trusted."""
+    opened(archive_dir)
+    table = cache_dir_for([archive_dir]) / "files.pickle"
+    data = bytearray(table.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    table.write_bytes(bytes(data))
+    assert state(opened(archive_dir)) == fresh(archive_dir)  # nothing changed: not even read
+    (archive_dir / "plain.md").write_text("---\ntitle: Changed since\n---\nNew words.\n", encoding="utf-8")
+    archive = opened(archive_dir)
+    assert state(archive) == fresh(archive_dir) and archive.search("changed since").count == 1
+
+
 def _set_last(array, value):
     array[-1] = value
     return array
