@@ -60,10 +60,10 @@ class Archive:
         self.ignored: list[Ignored] = []
         """Files with a post extension that are not posts, by rule (set each time the roots are walked)."""
         self.layouts: dict[Path, Layout] = {}
+        """How each root is read (its site generator), from the last walk."""
         self.sources: dict[str, tuple[Source, ...]] = {}
         """path -> the other files its post shows (MkDocs snippets): a change to one is a
         change to the post (loader.py)."""
-        """How each root is read (its site generator), from the last walk."""
         self._files: dict[str, tuple[int, int, int, int]] | None = {}
         self._files_loader: Callable[[], dict[str, tuple[int, int, int, int]]] | None = None
         self.load_seconds = 0.0

@@ -25,9 +25,10 @@ class PostScreen(Screen):
     options: MainOptions
 
     def focus_now(self, widget: Widget) -> None:
-        """Focus `widget` before the next key is handled. `Widget.focus()` waits its turn in
-        the message queue, behind keys already typed (pasted, or sent at once over a slow
-        link): `/title` would run `t`, `i`... as list commands."""
+        """Focus `widget` now. `Widget.focus()` waits its turn in the message queue, and keys
+        the app takes meanwhile (pasted, or sent at once over a slow link) still go to the
+        widget that had the focus. (Keys already handed to that widget stay there: `/` is a
+        priority key for that reason, keymap.py.)"""
         self.set_focus(widget)
 
     @property
