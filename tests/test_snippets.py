@@ -11,6 +11,7 @@ import pytest
 from conftest import CORPUS
 from tui.archive.loader import apply_file_changes, load_archive
 from tui.archive.opening import open_archive
+from tui.archive.snippets import MAX_INCLUDED_CHARACTERS, expand_snippets
 
 SITES = CORPUS / "sites"
 
@@ -142,3 +143,20 @@ def test_a_change_to_an_included_file_changes_the_post(tmp_path: Path) -> None:
     assert archive.search('"appeared later"').count == 1
     (post,) = [post for post in archive.ordered_posts() if post.path == page]
     assert post.title == "Contributing"
+
+
+def test_a_post_cannot_make_its_snippets_take_gigabytes(tmp_path: Path) -> None:
+    """A 0.5 MB file named 10,000 times, or with 10,000 line ranges: what fits in the budget
+    is included, the rest stays as written; the post still loads."""
+    site = _site(tmp_path)
+    (site / "big.md").write_text("word " * 100_000 + "\n")
+    ranges = ",".join(["1:1"] * 10_000)
+    (site / "docs" / "page.md").write_text(
+        "Start.\n\n" + '--8<-- "big.md"\n' * 10_000 + f'\n--8<-- "big.md:{ranges}"\n\nEnd.\n'
+    )
+    page = site / "docs" / "page.md"
+    expanded = expand_snippets(page.read_text(), page, "docs/page.md")
+    assert MAX_INCLUDED_CHARACTERS // 2 < len(expanded) < MAX_INCLUDED_CHARACTERS + 1_000_000
+    assert expanded.endswith("End.\n") and '--8<-- "big.md"' in expanded
+    archive = load_archive([site])
+    assert archive.post_count == 1 and not archive.skipped  # the page loads, in its budget

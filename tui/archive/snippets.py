@@ -41,6 +41,9 @@ _PART = re.compile(
 )
 _SITE_MARKERS = ("mkdocs.yml", "mkdocs.yaml")
 MAX_SNIPPET_BYTES = 1_000_000
+MAX_INCLUDED_CHARACTERS = 4_000_000
+"""Text all the snippets of one post may add: a post naming a big file ten thousand times (or
+with ten thousand line ranges) must not take gigabytes; past this a snippet stays as written."""
 _MAX_DEPTH = 4  # snippets may include snippets, as in pymdownx
 _NOT_TEXT = frozenset({".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".pdf", ".zip"})
 
@@ -84,13 +87,21 @@ class _Reader:
     def __init__(self, site: Path, sources: dict[str, Source]) -> None:
         self.site = site
         self.sources = sources
-        self._texts: dict[str, tuple[str, str] | None] = {}
+        self._texts: dict[str, tuple[str, list[str]] | None] = {}
+        self.budget = MAX_INCLUDED_CHARACTERS
 
-    def read(self, name: str) -> tuple[str, str] | None:
-        """(real path, text) of `name` under the site's folder, or None (outside it, not a
+    def read(self, name: str) -> tuple[str, list[str]] | None:
+        """(real path, lines) of `name` under the site's folder, or None (outside it, not a
         regular file, too big, not text)."""
         if name not in self._texts:
-            self._texts[name] = _read_inside(self.site, name, self.sources)
+            found = _read_inside(self.site, name, self.sources)
+            if found is None:
+                self._texts[name] = None
+            else:
+                lines = found[1].split("\n")
+                if lines and lines[-1] == "":
+                    lines.pop()
+                self._texts[name] = (found[0], [line.rstrip("\r") for line in lines])
         return self._texts[name]
 
 
@@ -129,21 +140,23 @@ def _included(spec: str, indent: str, as_written: str, reader: _Reader, stack: t
     found = reader.read(name) if name and len(stack) < _MAX_DEPTH else None
     if found is None or found[0] in stack:
         return [as_written]
-    real_path, text = found
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    lines = [line.rstrip("\r") for line in lines]
+    real_path, whole = found
+    lines: list[str] | None = whole
     if part is not None and part.group("ranges"):
-        lines = _line_ranges(lines, part.group("ranges"))
+        lines = _line_ranges(whole, part.group("ranges"), reader.budget)
     elif part is not None and part.group("section"):
-        lines = _section(lines, part.group("section"))
+        lines = _section(whole, part.group("section"))
+    added = -1 if lines is None else sum(map(len, lines)) + len(indent) * len(lines)
+    if lines is None or not 0 <= added <= reader.budget:
+        return [as_written]
     lines = _without_section_lines(lines)
+    reader.budget -= added
     return [indent + line if line else line for line in _expanded(lines, reader, (*stack, real_path))]
 
 
-def _line_ranges(lines: list[str], ranges: str) -> list[str]:
-    """The lines of `start:end` ranges (1-based, inclusive; negative: from the end)."""
+def _line_ranges(lines: list[str], ranges: str, budget: int) -> list[str] | None:
+    """The lines of `start:end` ranges (1-based, inclusive; negative: from the end); None
+    once they hold more than `budget` characters."""
     count = len(lines)
 
     def number(text: str, default: int) -> int:
@@ -153,11 +166,16 @@ def _line_ranges(lines: list[str], ranges: str) -> list[str]:
         return count + value + 1 if value < 0 else value
 
     chosen: list[str] = []
+    size = 0
     for span in ranges.split(","):
         first, _, last = span.partition(":")
         start = max(1, number(first, 1))
         end = min(count, number(last, count))
-        chosen.extend(lines[start - 1 : end])
+        piece = lines[start - 1 : end]
+        size += sum(map(len, piece))
+        if size > budget:
+            return None
+        chosen.extend(piece)
     return chosen
 
 
@@ -166,7 +184,7 @@ def _section(lines: list[str], name: str) -> list[str]:
     chosen: list[str] = []
     inside = False
     for line in lines:
-        match = _SECTION_LINE.match(line)
+        match = _SECTION_LINE.match(line) if "8<" in line else None
         if match is not None and not match.group("escape") and match.group("name").lower() == name.lower():
             if match.group("kind").lower() == "end" and inside:
                 break
@@ -182,7 +200,7 @@ def _without_section_lines(lines: list[str]) -> list[str]:
     without its `;`)."""
     kept: list[str] = []
     for line in lines:
-        match = _SECTION_LINE.match(line)
+        match = _SECTION_LINE.match(line) if "8<" in line else None
         if match is None:
             kept.append(line)
         elif match.group("escape"):
