@@ -329,6 +329,27 @@ async def test_refused_requests_are_counted_and_end_the_connection(serve, keys, 
     assert len(line.string.splitlines()[-1]) < 2000 and max(map(len, server.lines)) < 2000
 
 
+async def test_a_client_offering_key_after_key_is_cut_off(serve, keys, small_archive):
+    """Every key offered costs a look through authorized_keys: 100 unknown keys in one login
+    are cut off after 20, and the connection closed with the reason."""
+    import asyncssh
+
+    server = serve(corpus=small_archive)
+    strangers = [asyncssh.generate_private_key("ssh-ed25519") for _ in range(100)]
+    with pytest.raises((asyncssh.Error, OSError)):
+        async with await asyncssh.connect(
+            "127.0.0.1",
+            server.port,
+            username="reader",
+            client_keys=strangers,
+            known_hosts=None,
+            agent_path=None,
+            config=None,
+        ):
+            pass
+    server.wait_for(r"closed: more than 20 keys offered")
+
+
 async def test_a_huge_window_is_cut_to_size(serve, keys, small_archive):
     server = serve(corpus=small_archive)
     conn = await connect(server.port, keys["alice"])

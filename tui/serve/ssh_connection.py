@@ -15,6 +15,10 @@ from .logs import Notes, clean
 from .ssh_hub import Hub
 from .ssh_session import ReaderSession
 
+MAX_KEY_CHECKS = 40
+"""Keys a connection may have checked before login (each offered key is checked twice: asked
+about, then signed). sshd stops at 6 failures; 20 keys leaves room for a full agent, and a
+client cannot make the server scan authorized_keys thousands of times in one login."""
 MAX_REFUSED = 100
 """Requests refused on one connection (forwarding, subsystems, extra channels) before it is
 closed: each costs the server a little, and a reader never makes them."""
@@ -40,6 +44,7 @@ class ReaderServer(asyncssh.SSHServer):
         self.channels: set = set()
         """Session channels not finished yet (the per-connection cap counts these)."""
         self.authenticated = False
+        self.key_checks = 0
         self.notes = Notes()
         """What was refused or ended on this connection, for its log line."""
         self.reason: str | None = None
@@ -160,6 +165,10 @@ class ReaderServer(asyncssh.SSHServer):
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         # Called for the key query and again, with the signature checked after it returns True,
         # for the signed request: the last key accepted is the one that authenticated.
+        self.key_checks += 1
+        if self.key_checks > MAX_KEY_CHECKS:
+            self.close(f"more than {MAX_KEY_CHECKS // 2} keys offered", "postshelf: too many keys offered")
+            return False
         self.offered = fingerprint(key)
         options, note = self.hub.keys.validate(key, str(self.peer[0]))
         if note and note not in self.notes:
