@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable
 from pathlib import Path
 
 _MARKER = re.compile(
@@ -225,14 +224,12 @@ def _read_inside(site: Path, name: str, sources: dict[str, Source]) -> tuple[str
         return None
     if not target.is_relative_to(real_site):
         return None
-    return _read_regular(str(target), lambda status: sources.setdefault(str(target), _source(str(target), status)))
+    text = _read_regular(str(target), sources)
+    return None if text is None else (str(target), text)
 
 
-def _source(path: str, status: os.stat_result) -> Source:
-    return (path, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
-
-
-def _read_regular(path: str, seen: Callable[[os.stat_result], object]) -> tuple[str, str] | None:
+def _read_regular(path: str, sources: dict[str, Source]) -> str | None:
+    """A regular text file's text (listed in `sources` with its size and times), or None."""
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -241,14 +238,15 @@ def _read_regular(path: str, seen: Callable[[os.stat_result], object]) -> tuple[
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_SNIPPET_BYTES:
             return None
-        seen(status)  # stat before reading: a change while reading is seen next time
+        # Listed as it was before reading: a change while reading is seen next time.
+        sources.setdefault(path, (path, status.st_size, status.st_mtime_ns, status.st_ctime_ns))
         data = os.read(descriptor, MAX_SNIPPET_BYTES + 1)
     except OSError:
         return None
     finally:
         os.close(descriptor)
     try:
-        return path, data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
 

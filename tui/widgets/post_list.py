@@ -72,6 +72,7 @@ class PostList(VirtualList):
         self._order: Sequence[int] | np.ndarray = ()
         self._highlight: tuple[str, ...] = ()
         self._empty_message = "Loading…"
+        self._empty_wrapped: tuple[tuple | None, list[Text]] = (None, [])
         self._row_cache: LRUCache[tuple, tuple[Strip, Strip]] = LRUCache(512)
         self._flags: Callable[[int], tuple[bool, bool]] | None = None
         self._showing = False
@@ -194,10 +195,15 @@ class PostList(VirtualList):
         return self._row_strips(row, width)[part]
 
     def _empty_lines(self, width: int) -> list[Text]:
-        """The empty list's message, wrapped to the list's width (nothing of it cut off)."""
+        """The empty list's message, wrapped to the list's width (nothing of it cut off);
+        wrapped once per message and width, not for each line drawn."""
         style = self.get_component_rich_style("post-list--empty")
-        message = Text(self._empty_message, style=style)
-        return [Text(" ") + piece for piece in message.wrap(self.app.console, max(4, width - 2))]
+        key = (self._empty_message, width, style)
+        if self._empty_wrapped[0] != key:
+            message = Text(self._empty_message, style=style)
+            lines = [Text(" ") + piece for piece in message.wrap(self.app.console, max(4, width - 2))]
+            self._empty_wrapped = (key, lines)
+        return self._empty_wrapped[1]
 
     def _row_strips(self, row: int, width: int) -> tuple[Strip, Strip]:
         is_cursor = row == self.cursor
