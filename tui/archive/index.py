@@ -418,15 +418,13 @@ class SearchIndex:
         # The rest are checked in the order their texts lie in the file, not in list order:
         # the pages are read front to back (1.4-2x faster than jumping about, at any size).
         rest = ids[position:]
-        by_place_in_file = np.argsort(rest, kind="stable")
-        matching = np.zeros(len(rest), dtype=bool)
-        for start in range(0, len(rest), _STOP_CHECK_EVERY):
+        in_file_order = np.sort(rest)
+        matched = np.zeros(state.size, dtype=bool)
+        for start in range(0, len(in_file_order), _STOP_CHECK_EVERY):
             if should_stop is not None and should_stop():
                 return
-            picked = by_place_in_file[start : start + _STOP_CHECK_EVERY]
-            survivors = verified(rest[picked])
-            matching[picked[np.isin(rest[picked], survivors)]] = True
-        found.extend(rest[matching].tolist())
+            matched[verified(in_file_order[start : start + _STOP_CHECK_EVERY])] = True
+        found.extend(rest[matched[rest]].tolist())
         yield from self._finish(state, query, np.array(found, dtype=np.int64), started, limit)
 
     def _finish(
