@@ -133,6 +133,26 @@ async def test_keys_typed_ahead_after_slash_go_to_the_search(real_corpus: Path) 
         assert app.screen.query_one(SearchBar).value == "title:linux/x"
 
 
+async def test_keys_typed_ahead_after_enter_in_the_search_go_to_the_list(real_corpus: Path) -> None:
+    """Enter ends the query: keys that arrive with it (`jj` to go down two posts) are list
+    commands, not more letters of the query."""
+    app = PostshelfApp([real_corpus])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        type_ahead(app, "/title:linux\rjj")
+        await settle(pilot)
+        assert app.screen.query_one(SearchBar).value == "title:linux"
+        posts = app.screen.query_one(PostList)
+        assert app.focused is posts
+        assert posts.cursor == 2
+        assert "4 of 65 posts match 'title:linux'" in status(app)
+        type_ahead(app, "/linux\rG")  # the next query the same way (it replaces the last): G to the end
+        await settle(pilot)
+        assert app.screen.query_one(SearchBar).value == "linux"
+        assert app.focused is posts
+        assert posts.cursor == posts.row_count - 1 > 4
+
+
 async def test_help_and_skipped_screens(archive_dir: Path) -> None:
     app = PostshelfApp([archive_dir])
     async with app.run_test(size=(120, 70)) as pilot:
