@@ -44,7 +44,7 @@ _STOP_CHECK_EVERY = 2048
 _CHECK_PER_POSTING = 300
 """Checking a candidate's text costs about as much as reading 300 postings (5 us against
 15 ns each, at a million posts, where texts are often paged in): a long term's next gram is
-read only while it has fewer postings than 300 times the candidates left."""
+read only while the checks it is expected to save cost more than reading it."""
 
 
 @dataclass
@@ -236,7 +236,8 @@ class SearchIndex:
             keys.sort(key=lambda key: gram_count(state, key))
         mask = None
         for key in keys:
-            if mask is not None and np.count_nonzero(mask) * _CHECK_PER_POSTING < gram_count(state, key):
+            having = gram_count(state, key)
+            if mask is not None and _checks_saved(np.count_nonzero(mask), having, state.size) < having:
                 break  # checking what is left costs less than reading this gram's postings
             gram = gram_mask(state, key)
             if mask is None:
@@ -468,6 +469,13 @@ class SearchIndex:
             pass
         assert result is not None
         return result
+
+
+def _checks_saved(candidates: int, having: int, posts: int) -> float:
+    """What reading a gram that `having` of `posts` posts have saves, in postings read: the
+    candidates it is expected to rule out (as if the grams were independent: a common gram,
+    like `e ` in a phrase, rules out few), times what checking each would cost."""
+    return candidates * (1 - having / max(posts, 1)) * _CHECK_PER_POSTING
 
 
 def _in_mask(mask: np.ndarray) -> Callable[[int], bool]:
