@@ -473,3 +473,24 @@ def test_a_word_list_that_is_not_one_is_refused(text: str) -> None:
     assert len(good) == 2 and good.keys_containing("yz9") == [6] and good.keys_containing("b") == [5]
     with pytest.raises(ValueError):
         WordList.restored("abc\nxyz9", np.array([5], dtype=np.uint64), [])
+
+
+def test_relevance_leaves_out_posts_with_a_long_terms_grams_but_not_the_term(tmp_path: Path) -> None:
+    """A term of three characters or more is narrowed by its pairs, and sort:relevance counts
+    it in every candidate instead of checking each first: the candidates that have the pairs
+    apart (`数据` and `据库`, never `数据库`) must be left out of the first screen, the count
+    and the order."""
+    for number in range(12):
+        title = "数据库 评测" if number % 2 and number < 8 else "随笔"
+        body = "数据库 " * (number + 1) if number < 8 else "数据 与 据库 各自出现"
+        (tmp_path / f"post-{number:02d}.md").write_text(
+            f"---\ntitle: {title}\ndate: 2021-01-{number + 1:02d}\n---\n{body}\n", encoding="utf-8"
+        )
+    archive = load_archive([tmp_path])
+    having = {doc for doc, post in enumerate(archive.posts) if int(post.path.stem[-2:]) < 8}
+    results = list(archive.index.search("sort:relevance 数据库", limit=3))
+    final = results[-1]
+    assert final.complete and final.count == 8 and set(final.ids.tolist()) == having
+    numbers = [int(archive.posts[doc].path.stem[-2:]) for doc in final.ids.tolist()]
+    assert numbers == [7, 5, 3, 1, 6, 4, 2, 0]  # the term in the title first, then more occurrences first
+    assert len(results) == 2 and not results[0].complete and results[0].ids.tolist() == final.ids[:3].tolist()

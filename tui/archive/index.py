@@ -67,6 +67,9 @@ class _Evaluated:
     matches: Callable[[int], bool]
     keep: Callable[[list[int]], list[int]] | None = None
     """The same check over many ids at once (the hot loop when counting)."""
+    counted: str | None = None
+    """The folded term whose presence in the post's text is the whole check, when it is: the
+    scoring of sort:relevance counts it in every candidate anyway (relevance.py)."""
 
     def filter(self, ids: list[int]) -> list[int]:
         if self.keep is not None:
@@ -236,8 +239,8 @@ class SearchIndex:
             keys.sort(key=lambda key: gram_count(state, key))
         mask = None
         for key in keys:
-            having = gram_count(state, key)
-            if mask is not None and _checks_saved(np.count_nonzero(mask), having, state.size) < having:
+            postings = gram_count(state, key)
+            if mask is not None and _checks_saved(int(np.count_nonzero(mask)), postings, state.size) < postings:
                 break  # checking what is left costs less than reading this gram's postings
             gram = gram_mask(state, key)
             if mask is None:
@@ -269,6 +272,7 @@ class SearchIndex:
                 False,
                 lambda doc: state.blob_for(doc).find(encoded, starts[doc], ends[doc]) >= 0,
                 lambda ids: containing(state, encoded, ids),
+                counted=folded,
             )
         if term.field in state.fields:
             folded = fold(term.value)
@@ -394,6 +398,10 @@ class SearchIndex:
         if not checks:
             yield from self._finish(state, query, ids, started, limit)
             return
+        if query.sort == "relevance" and all(check.counted is not None for check in checks):
+            unchecked = [check.counted for check in checks if check.counted is not None]
+            yield from self._finish(state, query, ids, started, limit, unchecked)
+            return
 
         def verified(chunk: np.ndarray) -> list[int]:
             survivors = chunk.tolist()
@@ -429,17 +437,26 @@ class SearchIndex:
         yield from self._finish(state, query, np.array(found, dtype=np.int64), started, limit)
 
     def _finish(
-        self, state: IndexState, query: Query, ids: np.ndarray, started: float, limit: int | None = None
+        self,
+        state: IndexState,
+        query: Query,
+        ids: np.ndarray,
+        started: float,
+        limit: int | None = None,
+        unchecked: Sequence[str] = (),
     ) -> Iterator[SearchResult]:
         """The complete result, sorted; for sort:relevance, the first screen before it when
-        titles alone give it (relevance.py)."""
+        titles alone give it (relevance.py), and `ids` may still hold posts without the
+        (folded) terms of `unchecked`."""
         if query.sort == "title":
             ids = ids[np.argsort(self._title_rank(state)[ids], kind="stable")]
         elif query.sort == "relevance":
             terms = [fold(term) for term in query.highlight_terms]
-            for ordered, complete in relevance_order(state, ids, terms, limit, self._title_matches(state)):
-                if not complete:
-                    yield SearchResult(query, ordered, len(ids), False, time.perf_counter() - started)
+            ordering = relevance_order(state, ids, terms, limit, self._title_matches(state), unchecked)
+            for ordered, complete in ordering:
+                if not complete:  # the count is not known yet when some terms are unchecked
+                    count = len(ordered) if unchecked else len(ids)
+                    yield SearchResult(query, ordered, count, False, time.perf_counter() - started)
             ids = ordered
         yield SearchResult(query, ids, len(ids), True, time.perf_counter() - started)
 

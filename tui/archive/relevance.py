@@ -25,18 +25,25 @@ def _encoded(folded_terms: Sequence[str]) -> list[bytes]:
     return [term.encode("utf-8", "surrogatepass") for term in folded_terms]
 
 
-def _scores(state: IndexState, ids: np.ndarray, terms: list[bytes], titled: np.ndarray | None) -> np.ndarray:
-    """Each post's score; `titled`, when known, says which have a term in their title (the
-    others' titles are not read: they score nothing there)."""
+def _scores(
+    state: IndexState, ids: np.ndarray, terms: list[bytes], titled: np.ndarray | None, required: set[bytes]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each post's score, and whether it has every `required` term (counted here anyway, so
+    they need no check of their own); `titled`, when known, says which have a term in their
+    title (the others' titles are not read: they score nothing there)."""
     scores = np.zeros(len(ids), dtype=np.int64)
+    found = np.ones(len(ids), dtype=bool)
     for term in terms:
+        in_title = np.zeros(len(ids), dtype=np.int64)
         if titled is None:
-            scores += 1000 * np.minimum(occurrences(state, ids, term, state.starts, state.title_ends), 9)
+            in_title = occurrences(state, ids, term, state.starts, state.title_ends)
         elif titled.any():
-            in_title = occurrences(state, ids[titled], term, state.starts, state.title_ends)
-            scores[titled] += 1000 * np.minimum(in_title, 9)
-        scores += np.minimum(occurrences(state, ids, term, state.title_ends, state.ends), 999)
-    return scores
+            in_title[titled] = occurrences(state, ids[titled], term, state.starts, state.title_ends)
+        in_body = occurrences(state, ids, term, state.title_ends, state.ends)
+        scores += 1000 * np.minimum(in_title, 9) + np.minimum(in_body, 999)
+        if term in required:
+            found &= (in_title + in_body) > 0
+    return scores, found
 
 
 def _by_score(ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -44,12 +51,20 @@ def _by_score(ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
 
 
 def relevance_order(
-    state: IndexState, ids: np.ndarray, folded_terms: Sequence[str], limit: int | None, title_matches: TitleMatches
+    state: IndexState,
+    ids: np.ndarray,
+    folded_terms: Sequence[str],
+    limit: int | None,
+    title_matches: TitleMatches,
+    unchecked: Sequence[str] = (),
 ) -> Iterator[tuple[np.ndarray, bool]]:
     """`ids` (in date order) ordered by score, as (ids, complete): first the first `limit` of
     them when the posts with a term in their title alone give them, then all. Each post is
-    counted once."""
+    counted once. `ids` may hold posts without the terms of `unchecked` (some of the folded
+    terms, whose candidates were not checked): those are left out, found as they are counted
+    (a check of its own read every candidate's text twice)."""
     terms = _encoded(folded_terms)
+    required = set(_encoded(unchecked))
     if not terms or not len(ids):
         yield ids, True
         return
@@ -60,15 +75,19 @@ def relevance_order(
             titled |= title_matches(term, ids)
         if np.count_nonzero(titled) >= limit:
             top = ids[titled]  # still in date order
-            top_scores = _scores(state, top, terms, np.ones(len(top), dtype=bool))
-            yield _by_score(top, top_scores)[:limit], False
+            top_scores, top_found = _scores(state, top, terms, np.ones(len(top), dtype=bool), required)
+            if np.count_nonzero(top_found) >= limit:
+                yield _by_score(top[top_found], top_scores[top_found])[:limit], False
             scores = np.zeros(len(ids), dtype=np.int64)
-            scores[titled] = top_scores
+            found = np.ones(len(ids), dtype=bool)
+            scores[titled], found[titled] = top_scores, top_found
             rest = ~titled
-            scores[rest] = _scores(state, ids[rest], terms, np.zeros(int(np.count_nonzero(rest)), dtype=bool))
-            yield _by_score(ids, scores), True
+            rest_ids = ids[rest]
+            scores[rest], found[rest] = _scores(state, rest_ids, terms, np.zeros(len(rest_ids), dtype=bool), required)
+            yield _by_score(ids[found], scores[found]), True
             return
-    yield _by_score(ids, _scores(state, ids, terms, titled)), True
+    scores, found = _scores(state, ids, terms, titled, required)
+    yield _by_score(ids[found], scores[found]), True
 
 
 def checked_in_titles(state: IndexState, term: str, ids: np.ndarray, candidates: np.ndarray | None) -> np.ndarray:
