@@ -250,3 +250,29 @@ def aiohttp_errors() -> tuple[type[BaseException], ...]:
     import aiohttp
 
     return (aiohttp.ClientError, OSError)
+
+
+async def test_web_logins_again_and_again_push_out_only_their_own(serve, small_archive):
+    """A token holder who logs in over and over (each login a new cookie) pushes out its own
+    oldest cookies, beyond 256 an address, never another reader's."""
+    import aiohttp
+
+    from tui.serve.web import COOKIE, MAX_LOGINS_PER_ADDRESS
+
+    server = serve("--web", "127.0.0.1:0", ssh=False, corpus=small_archive)
+    base, token = f"http://127.0.0.1:{server.web_port}", token_of(server)
+    async with client_session() as reader:
+        async with reader.get(f"{base}/?token={token}") as page:
+            assert page.status == 200
+        other = aiohttp.TCPConnector(local_addr=("127.0.0.2", 0))  # another address (all of 127/8 is loopback)
+        async with aiohttp.ClientSession(connector=other, cookie_jar=aiohttp.DummyCookieJar()) as repeater:
+            cookies = []
+            for _ in range(MAX_LOGINS_PER_ADDRESS + 20):
+                async with repeater.get(f"{base}/?token={token}", allow_redirects=False) as login:
+                    assert login.status == 303
+                    cookies.append(login.cookies[COOKIE].value)
+            for cookie, kept in ((cookies[0], False), (cookies[19], False), (cookies[20], True), (cookies[-1], True)):
+                async with repeater.get(f"{base}/", headers={"Cookie": f"{COOKIE}={cookie}"}) as page:
+                    assert page.status == (200 if kept else 401)
+        async with reader.get(f"{base}/") as page:
+            assert page.status == 200  # logged in since before all of those

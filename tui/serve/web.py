@@ -47,7 +47,11 @@ COOKIE = "postshelf_login"
 MAX_SIZE = (500, 200)
 """Columns and rows a web session gets at most (as over SSH)."""
 MAX_LOGINS = 10000
-"""Login cookies remembered; the oldest are forgotten beyond this (their browsers log in again)."""
+"""Login cookies remembered; the least recently used are forgotten beyond this (their browsers
+log in again)."""
+MAX_LOGINS_PER_ADDRESS = 256
+"""Login cookies one address holds: a token holder logging in again and again pushes out only
+its own, not other readers' (the readers behind a reverse proxy share its address)."""
 
 
 def session_command(factory: SessionFactory) -> str:
@@ -109,8 +113,10 @@ class WebServer(Server):
         self.idle_timeout = idle_timeout
         self.token = token
         """None: no login (--web-no-login)."""
-        self.logins: dict[str, float] = {}
-        """Login cookie ids given out, with when."""
+        self.logins: dict[str, str] = {}
+        """Login cookie ids given out, with the address each logged in from; the least
+        recently used first."""
+        self.logins_per_address: Counter = Counter()
         self.active = 0
         self.by_login: Counter = Counter()
         self.log = log
@@ -153,8 +159,25 @@ class WebServer(Server):
     def _login_of(self, request: web.Request) -> str | None:
         cookie = request.cookies.get(COOKIE)
         if cookie and cookie in self.logins:
+            self.logins[cookie] = self.logins.pop(cookie)  # now the most recently used
             return cookie
         return None
+
+    def _new_login(self, address: str) -> str:
+        if self.logins_per_address[address] >= MAX_LOGINS_PER_ADDRESS:
+            self._forget(next(cookie for cookie, owner in self.logins.items() if owner == address))
+        login = secrets.token_urlsafe(32)
+        self.logins[login] = address
+        self.logins_per_address[address] += 1
+        while len(self.logins) > MAX_LOGINS:
+            self._forget(next(iter(self.logins)))
+        return login
+
+    def _forget(self, login: str) -> None:
+        address = self.logins.pop(login)
+        self.logins_per_address[address] -= 1
+        if not self.logins_per_address[address]:
+            del self.logins_per_address[address]
 
     def _refuse(self, request: web.Request, status: int, reason: str) -> web.Response:
         self.refusal_log(
@@ -180,10 +203,7 @@ class WebServer(Server):
                 if is_websocket:
                     login = "token"  # a script with the token, no browser: counted as one login
                 else:
-                    login = secrets.token_urlsafe(32)
-                    self.logins[login] = time.time()
-                    while len(self.logins) > MAX_LOGINS:
-                        self.logins.pop(next(iter(self.logins)))
+                    login = self._new_login(request.remote or "?")
                     query = {name: value for name, value in request.query.items() if name != "token"}
                     # One leading slash: `//evil.example/x` as a Location is another site (an
                     # open redirect for whoever has a token link).
