@@ -11,7 +11,7 @@ import pytest
 from conftest import CORPUS
 from tui.archive.loader import apply_file_changes, load_archive
 from tui.archive.opening import open_archive
-from tui.archive.snippets import MAX_INCLUDED_CHARACTERS, expand_snippets
+from tui.archive.snippets import MAX_INCLUDED_CHARACTERS, MAX_SNIPPET_BYTES, expand_snippets
 
 SITES = CORPUS / "sites"
 
@@ -143,6 +143,27 @@ def test_a_change_to_an_included_file_changes_the_post(tmp_path: Path) -> None:
     assert archive.search('"appeared later"').count == 1
     (post,) = [post for post in archive.ordered_posts() if post.path == page]
     assert post.title == "Contributing"
+
+
+def test_an_included_file_that_could_not_be_read_is_watched_too(tmp_path: Path) -> None:
+    """A file too big to include, or a pipe, stays as written; once it is a file that can be
+    included, the post shows it, live and at the next start from the cache."""
+    site = _site(tmp_path)
+    big, fifo = site / "big.md", site / "fifo.md"
+    big.write_text("x" * (MAX_SNIPPET_BYTES + 1))
+    os.mkfifo(fifo)
+    (site / "docs" / "page.md").write_text('--8<-- "big.md"\n\n--8<-- "fifo.md"\n')
+    archive, _ = open_archive([site])
+    assert archive.search('"big.md"').count == 1 and archive.search("shrunk").count == 0
+
+    big.write_text("Shrunk now.\n")
+    assert apply_file_changes(archive, {str(big)}) == 1
+    assert archive.search('"shrunk now"').count == 1
+
+    fifo.unlink()
+    fifo.write_text("A plain file now.\n")
+    archive, _ = open_archive([site])
+    assert archive.search('"a plain file now"').count == 1
 
 
 def test_a_post_cannot_make_its_snippets_take_gigabytes(tmp_path: Path) -> None:

@@ -236,10 +236,11 @@ def _read_regular(path: str, sources: dict[str, Source]) -> str | None:
         return None
     try:
         status = os.fstat(descriptor)
+        # Listed as it was before reading (a change while reading is seen next time), and
+        # also when it cannot be included: once it can (a pipe replaced, a file cut), it is.
+        sources.setdefault(path, (path, status.st_size, status.st_mtime_ns, status.st_ctime_ns))
         if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_SNIPPET_BYTES:
             return None
-        # Listed as it was before reading: a change while reading is seen next time.
-        sources.setdefault(path, (path, status.st_size, status.st_mtime_ns, status.st_ctime_ns))
         data = os.read(descriptor, MAX_SNIPPET_BYTES + 1)
     except OSError:
         return None
