@@ -117,6 +117,7 @@ def _load_in_workers(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from .allocator import keep_freed_memory
     from .post_reading import read_rows
     from .prefetch import available as prefetch_available
 
@@ -126,7 +127,7 @@ def _load_in_workers(
     # spawn, not fork: the app runs threads, and forking a threaded process is unsafe.
     context = multiprocessing.get_context("spawn")
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=keep_freed_memory) as pool:
             pending: deque[Future] = deque()
             upcoming = iter(batches)
 
