@@ -21,7 +21,7 @@ from tui.archive import Archive
 from tui.archive.archive import find_post_files, load_file
 from tui.archive.field_values import host_of as _host
 from tui.archive.folding import fold
-from tui.archive.index import highlight_spans
+from tui.archive.highlights import highlight_spans
 from tui.archive.index_batch import doc_text as _doc_text
 from tui.archive.loader import load_archive
 from tui.archive.natural_order import natural_key

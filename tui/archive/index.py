@@ -19,7 +19,6 @@ index_state.py. Measured on 100k generated posts: see benchmarks/ and the README
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -498,24 +497,3 @@ def _checks_saved(candidates: int, having: int, posts: int) -> float:
 def _in_mask(mask: np.ndarray) -> Callable[[int], bool]:
     """The check of a term whose answer is exactly a mask."""
     return lambda doc: bool(mask[doc])
-
-
-def highlight_spans(text: str, folded_terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Character spans of every occurrence of the (folded) terms in `text`, merged and sorted."""
-    if not text or not folded_terms:
-        return []
-    folded = fold(text)
-    spans = []
-    for term in folded_terms:
-        if not term:
-            continue
-        for match in re.finditer(re.escape(term), folded):
-            spans.append((match.start(), match.end()))
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from ..archive import Post
-from ..archive.index import highlight_spans
+from ..archive.highlights import highlight_spans
 from .virtual_list import VirtualList
 
 ROW_HEIGHT = 2

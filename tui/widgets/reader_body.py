@@ -22,8 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from ..archive.highlights import highlight_spans
 from ..archive.images import ImageCache, ImageFetchError
-from ..archive.index import highlight_spans
 from ..rendering import render_markdown
 from ..rendering.linebreak import is_cjk
 from ..rendering.post import post_lines

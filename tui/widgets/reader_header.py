@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..archive import Post
-from ..archive.index import highlight_spans
+from ..archive.highlights import highlight_spans
 from ..rendering import hyperlink_target
 
 
