@@ -153,6 +153,28 @@ async def test_keys_typed_ahead_after_enter_in_the_search_go_to_the_list(real_co
         assert posts.cursor == posts.row_count - 1 > 4
 
 
+async def test_keys_typed_together_in_the_search_bar_apply_in_the_order_typed(real_corpus: Path) -> None:
+    """Backspace, arrows and the like arriving with letters (a paste, a burst over SSH) act
+    where they were typed, not after the letters behind them."""
+    from textual import events
+
+    app = PostshelfApp([real_corpus])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(SearchBar)
+        type_ahead(app, "/Linux\x7fy")
+        await settle(pilot)
+        assert bar.value == "Linuy"
+        type_ahead(app, "\x7f" * 5 + "abc\x7f\x7fde")
+        await settle(pilot)
+        assert bar.value == "ade"
+        type_ahead(app, "\x7f\x7f\x7fab")
+        app.post_message(events.Key("left", None))
+        type_ahead(app, "c")
+        await settle(pilot)
+        assert bar.value == "acb" and isinstance(app.focused, SearchBar)
+
+
 async def test_help_and_skipped_screens(archive_dir: Path) -> None:
     app = PostshelfApp([archive_dir])
     async with app.run_test(size=(120, 70)) as pilot:

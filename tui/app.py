@@ -23,8 +23,9 @@ from .archive.user_state import load_settings, save_settings
 from .config import load_config
 from .keymap import MAIN_BINDINGS, binding_ids, binding_rows, bound_keys, key_clashes
 from .rendering import install_cjk_line_breaking
-from .screens.main import SORT_NAMES, MainScreen
+from .screens.main import MainScreen
 from .screens.main_options import MainOptions
+from .screens.sort_actions import SORT_NAMES
 from .widgets.facet_panel import FacetPanel
 from .widgets.post_list import PostList
 from .widgets.reader_body import ReaderBody

@@ -17,9 +17,9 @@ from ..archive import Archive, Post
 from ..archive.facet_query import selected_facets
 from ..archive.facets import FacetData
 from ..archive.folding import fold
-from ..archive.index import highlight_spans
-from ..archive.query import SORTS, QueryError, parse
-from ..archive.query_text import has_sort, with_sort
+from ..archive.highlights import highlight_spans
+from ..archive.query import QueryError, parse
+from ..archive.query_text import has_sort
 from ..archive.reading_session import ReadingSession
 from ..archive.user_state import FlagMasks, UserState
 from ..keymap import MAIN_BINDINGS
@@ -34,6 +34,7 @@ from .facet_actions import FacetActions
 from .main_options import MainOptions
 from .post_actions import PostActions
 from .reading_actions import ReadingActions
+from .sort_actions import SortActions
 from .worker_results import SaveFailed, SearchFailed, SearchResults
 
 OPEN_DELAY = 0.08
@@ -43,9 +44,11 @@ FIRST_PAGE = 200
 READ_AFTER = 1.0
 """Seconds a post must stay open to count as read (and enter the history): the cursor merely
 passing over a post does neither."""
+FOCUS_LIST_AFTER = 3.0
+"""Seconds the list waits, after Enter in the search bar, for the query's results before it
+takes the keyboard anyway (a search at a million posts answers in well under a second)."""
 SAVE_CHECK_EVERY = 0.5
 """Seconds between asking the reading session whether a save is due (it decides when)."""
-SORT_NAMES = {"date": "date, newest first", "-date": "date, oldest first", "title": "title", "relevance": "relevance"}
 
 
 @runtime_checkable
@@ -55,7 +58,7 @@ class StopsLoading(Protocol):
     def stop_loading(self) -> None: ...
 
 
-class MainScreen(ReadingActions, FacetActions, PostActions):
+class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
     BINDINGS = MAIN_BINDINGS
 
     def __init__(self, options: MainOptions | None = None) -> None:
@@ -73,6 +76,8 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         self.flags: FlagMasks | None = None
         self._restore_post = ""
         self._read_timer: Timer | None = None
+        self._focus_list_timer: Timer | None = None
+        """Set while the list waits for the results of the query just left (`_search_left`)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -294,6 +299,8 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         error.display = True
         self._status.query_error = True
         self.query_one(SearchBar).add_class("-invalid")
+        if self._focus_list_timer is not None:
+            self._focus_list()
 
     def _clear_query_error(self) -> None:
         self._status.query_error = False
@@ -326,9 +333,25 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         if result.complete:
             self.facet_ids = result.ids
             self.count_facets()
+        if self._focus_list_timer is not None:
+            self._focus_list()
 
     @on(SearchBar.Left)
     def _search_left(self) -> None:
+        """Keys typed after Enter are for the results of the query just typed: while those
+        are on their way, the search bar keeps the keys (SearchBar) and the list takes the
+        focus once the results are shown (or after FOCUS_LIST_AFTER, if they never are)."""
+        waiting = self._status.results_query != self.query_text and not self._status.query_error
+        if self.archive is not None and waiting:
+            if self._focus_list_timer is None:
+                self._focus_list_timer = self.set_timer(FOCUS_LIST_AFTER, self._focus_list)
+            return
+        self._focus_list()
+
+    def _focus_list(self) -> None:
+        if self._focus_list_timer is not None:
+            self._focus_list_timer.stop()
+            self._focus_list_timer = None
         self.focus_now(self.query_one(PostList))
 
     # ------------------------------------------------------------ reading
@@ -425,25 +448,6 @@ class MainScreen(ReadingActions, FacetActions, PostActions):
         if self._open_index is not None:
             return self._open_index
         return self.query_one(PostList).current_index
-
-    def current_sort(self) -> str:
-        try:
-            query = parse(self.query_text)
-        except QueryError:
-            return self.options.default_sort
-        return query.sort if has_sort(self.query_text) else self.options.default_sort
-
-    def set_sort(self, sort: str) -> None:
-        if sort not in SORTS:
-            return
-        bar = self.query_one(SearchBar)
-        bar.value = with_sort(bar.value, sort, self.options.default_sort)
-        self.notify(f"Sorted by {SORT_NAMES[sort]}", timeout=2)
-
-    def action_cycle_sort(self) -> None:
-        order = ["date", "-date", "title", "relevance"]
-        current = self.current_sort()
-        self.set_sort(order[(order.index(current) + 1) % len(order)] if current in order else "date")
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")

@@ -23,6 +23,8 @@ class PostScreen(Screen):
     flags: FlagMasks | None
     """is:read, is:unread and is:bookmarked over post ids."""
     options: MainOptions
+    query_text: str
+    """What the search bar holds."""
 
     def focus_now(self, widget: Widget) -> None:
         """Focus `widget` now. `Widget.focus()` waits its turn in the message queue, and keys

@@ -7,10 +7,15 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-_LEAVING_KEYS = ("enter", "escape", "down")
-
 
 class SearchBar(Input):
+    """Keys that arrive together (pasted, or in one packet over a slow link) are applied in the
+    order typed. Textual runs a key's binding only once the key has passed up to the app, after
+    the letters queued behind it are typed (`ab` Backspace `c` gave `ac`... typed as `ab`, `c`,
+    then the Backspace: `ab`): here this widget's own bindings run as their key arrives. And
+    from Enter, Esc or Down on, keys are not typed into the query but passed on once the list
+    has the focus."""
+
     BINDINGS = [
         Binding("escape", "leave", "Leave search"),
         Binding("down", "leave", "To the list", show=False),
@@ -25,10 +30,6 @@ class SearchBar(Input):
         self._keys_for_the_list: list[events.Key] = []
 
     async def _on_key(self, event: events.Key) -> None:
-        """Enter runs as a binding only once its key has passed up to the app, and keys sent
-        with it (pasted, or at once over a slow link) reach this widget before that: from
-        Enter (Esc, Down) on they are not typed into the query but passed on once the list
-        has the focus."""
         if self._leaving:
             event.stop()
             event.prevent_default()
@@ -37,8 +38,14 @@ class SearchBar(Input):
                 self._keys_for_the_list.append(key)
             else:
                 self.app.post_message(key)
-        elif event.key in _LEAVING_KEYS:
-            self._leaving = True
+            return
+        if event.is_printable:
+            return  # typed by Input
+        bindings = self._bindings.key_to_bindings.get(event.key)
+        if bindings:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(bindings[0].action)
 
     def _on_focus(self, event: events.Focus) -> None:
         self._leaving = False
@@ -50,8 +57,12 @@ class SearchBar(Input):
             self.app.post_message(key)
 
     def action_leave(self) -> None:
-        self.post_message(self.Left())
+        self._hand_over()
 
     async def action_submit(self) -> None:
         await super().action_submit()
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        self._leaving = True
         self.post_message(self.Left())
