@@ -59,6 +59,8 @@ EXPECTED = {
         suffixes=(".md", ".html"),
         tooling=("docsy.dev/layouts/", "theme/", "tests/", "docsy.dev/tests/", "docsy.dev/static/"),
         categories={"about", "blog", "community", "docs", "examples", "project", "tests"},
+        # Beside shortcodes/index.md (a leaf bundle): its resource, shown where the page includes it.
+        resources=("docsy.dev/content/en/docs/content/shortcodes/includes/",),
     ),
 }
 DOCUMENTS = re.compile(
@@ -85,6 +87,7 @@ def content_files(name: str) -> set[str]:
                 and path.suffix.lower() in expected["suffixes"]
                 and not any(part.startswith(".") for part in relative.parts)
                 and not (len(relative.parts) == 1 and DOCUMENTS.match(path.name))
+                and not str(relative).startswith(expected.get("resources", ()))
             ):
                 found.add(str(relative))
     return found

@@ -66,6 +66,11 @@ def test_hugo_site(tmp_path: Path) -> None:
             "content/posts/first.md": '+++\ntitle = "First"\ndate = 2024-05-01\nauthors = ["Ann", "Bob"]\n+++\nText.\n',
             "content/posts/bundle/index.md": '+++\ntitle = "A bundle"\ndate = 2024-06-01\n+++\n',
             "content/posts/bundle/notes.txt": "a resource of the bundle",
+            "content/posts/bundle/aside.md": "A text the bundle's page may include.\n",
+            "content/posts/bundle/includes/install.md": "## Installation\n",
+            "content/posts/bundle/includes/more/deeper.md": "Deeper.\n",
+            "content/posts/branch/_index.md": '+++\ntitle = "A section"\n+++\n',
+            "content/posts/branch/child.md": '+++\ntitle = "A page of the section"\n+++\n',
             "content/docs/functions/resources/get.md": '+++\ntitle = "resources.Get"\n+++\n',
             "content/docs/linked.md": '+++\nlinkTitle = "Short"\nlastmod = 2023-02-03\n+++\n\n# The long title\n',
             "layouts/_default/single.html": "{{ .Content }}",
@@ -82,10 +87,15 @@ def test_hugo_site(tmp_path: Path) -> None:
         "content/_index.md",
         "content/posts/first.md",
         "content/posts/bundle/index.md",
+        "content/posts/branch/_index.md",
+        "content/posts/branch/child.md",
         "content/docs/functions/resources/get.md",
         "content/docs/linked.md",
     }
+    resource = "a resource of the Hugo page bundle bundle/index.md, not a page"
     assert ignored(archive) == {
+        "content/posts/bundle/aside.md": (resource, 1),
+        "content/posts/bundle/includes/": (resource, 2),
         "archetypes/": ("Hugo archetypes (templates for new pages)", 1),
         "layouts/": ("Hugo templates", 2),
         "public/": ("the generated site", 1),
@@ -521,6 +531,9 @@ def test_live_reload_follows_the_site_rules(tmp_path: Path) -> None:
     folder = write_site(root, {"content/new/c.md": "---\ntitle: C\n---\n"}) / "content" / "new"
     apply_file_changes(archive, {str(template), str(page), str(folder)})
     assert {post.title for post in archive.ordered_posts()} == {"A", "B", "C"}
+    bundle = write_site(root, {"content/d/index.md": "---\ntitle: D\n---\n", "content/d/x/e.md": "E\n"})
+    apply_file_changes(archive, {str(bundle / "content" / "d"), str(bundle / "content" / "d" / "x" / "e.md")})
+    assert {post.title for post in archive.ordered_posts()} == {"A", "B", "C", "D"}  # e.md: the bundle's
 
 
 @given(st.text(alphabet=".aMdDhtmlrkwn x", max_size=12))

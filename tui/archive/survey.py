@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .locations import normalize_root
 from .natural_order import natural_key
-from .sites import Ignore, Keep, Layout, is_post_file
+from .sites import Ignore, Keep, Layout, Zone, is_post_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,11 +184,14 @@ def _folders(
     base = len(root.parts)
     for folder, subfolders, files in os.walk(start, followlinks=False, onerror=lambda error: None):
         parts = Path(folder).parts[base:]
+        names = [name for name in files if is_post_file(name)]
+        zone = layout.zone(parts) if names else None
+        bundle = _hugo_leaf_bundle(zone, parts, names) if zone is not None else None
         kept = []
         for name in sorted(subfolders, key=natural_key):
             if name == ".git":
                 continue
-            verdict = layout.folder(parts + (name,))
+            verdict = _bundle_resource(parts, bundle, name + "/") if bundle else layout.folder(parts + (name,))
             if isinstance(verdict, Ignore):
                 subfolder = os.path.join(folder, name)
                 if not os.path.islink(subfolder):
@@ -196,14 +199,12 @@ def _folders(
             else:
                 kept.append(name)
         subfolders[:] = kept
-        names = [name for name in files if is_post_file(name)]
-        if not names:
+        if zone is None:
             continue
-        zone = layout.zone(parts)
         pages: dict[str, Keep] = {}  # in the folder's order: the survey sorts them, a quick check need not
         ignored = []
         for name in names:
-            file_verdict = zone.file(name)
+            file_verdict = _bundle_resource(parts, bundle, name) if bundle and name != bundle else zone.file(name)
             if isinstance(file_verdict, Ignore):
                 ignored.append((natural_key(name), file_verdict))
             else:
@@ -212,6 +213,41 @@ def _folders(
             tally.add(root, file_verdict, 1)
         if pages:
             yield folder, parts, kept, pages
+
+
+def _hugo_leaf_bundle(zone: Zone, parts: tuple[str, ...], names: list[str]) -> str | None:
+    """The index page that makes a folder of Hugo content a leaf bundle, if one does: every
+    other file in it and below is one of its resources, which Hugo shows only where a page
+    includes it (Docsy's `readfile`), never as a page of its own."""
+    if not parts:
+        return None
+    for name in names:
+        if is_index(name):
+            verdict = zone.file(name)
+            if isinstance(verdict, Keep) and verdict.generator == "Hugo":
+                return name
+    return None
+
+
+def _bundle_resource(parts: tuple[str, ...], bundle: str, name: str) -> Ignore:
+    """`name` (a file, or a folder ending in /) in the folder at `parts`, a leaf bundle."""
+    folder = "/".join(parts)
+    return Ignore(f"{folder}/{name}", f"a resource of the Hugo page bundle {parts[-1]}/{bundle}, not a page")
+
+
+def _in_hugo_leaf_bundle(root: Path, layout: Layout, parts: tuple[str, ...]) -> Ignore | None:
+    """For one path (live reload): the verdict `_folders` gives a file inside a leaf bundle."""
+    for depth in range(1, len(parts)):
+        folder = parts[:depth]
+        try:
+            names = [entry.name for entry in os.scandir(root.joinpath(*folder)) if entry.is_file()]
+        except OSError:
+            return None
+        index = _hugo_leaf_bundle(layout.zone(folder), folder, [name for name in names if is_post_file(name)])
+        if index is not None and parts[depth:] != (index,):
+            below = parts[depth]
+            return _bundle_resource(folder, index, below + ("/" if depth < len(parts) - 1 else ""))
+    return None
 
 
 def watched_folders(roots: Iterable[Path]) -> set[str]:
@@ -332,7 +368,7 @@ def post_file_at(root: Path, layout: Layout, path: str) -> PostFile | None:
     if not is_post_file(parts[-1]):
         return None
     verdict = layout.path_verdict(parts)
-    if isinstance(verdict, Ignore):
+    if isinstance(verdict, Ignore) or _in_hugo_leaf_bundle(root, layout, parts) is not None:
         return None
     return _post_file(path, root, verdict, _is_bundle(layout, parts, Path(path).parent))
 
