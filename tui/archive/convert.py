@@ -20,6 +20,7 @@ import unicodedata
 from functools import lru_cache
 
 from .fields import real_url
+from .hugo_includes import expand_readfile
 from .post import Post
 from .sanitize import strip_controls
 from .snippets import expand_snippets
@@ -269,9 +270,11 @@ def html_to_markdown(body: str) -> str:
 
 def post_markdown(post: Post, body: str) -> str:
     """The Markdown the reader shows for a post whose file holds `body`: with the files its
-    MkDocs snippet lines name put in their place (snippets.py), then converted."""
+    MkDocs snippet lines (snippets.py) or Hugo readfile shortcodes (hugo_includes.py) name put
+    in their place, then converted."""
     if post.body_format != "html":
         body = expand_snippets(body, post.path, post.relative_path)
+        body = expand_readfile(body, post.path, post.relative_path)
     return to_markdown(body, post.body_format)
 
 

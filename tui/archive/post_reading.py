@@ -10,6 +10,7 @@ import stat
 from dataclasses import dataclass, field, replace
 
 from . import fields
+from .hugo_includes import expand_readfile_with_sources
 from .index_batch import IndexBatch, build_batch
 from .parse import NotAPost, RawPost, not_regular_reason, read_post_file
 from .post import Post, Skipped
@@ -52,6 +53,8 @@ def build_post_with_sources(post_file: PostFile, raw: RawPost) -> tuple[Post, st
     sources: list[Source] = []
     if post_file.generator == "MkDocs" and "8<-" in body:  # its title and words may be a snippet's
         body, sources = expand_snippets_with_sources(body, post_file.path, relative_path)
+    elif post_file.generator == "Hugo" and "readfile" in body:
+        body, sources = expand_readfile_with_sources(body, post_file.path, relative_path)
     body_format = fields.body_format(body, suffix)
 
     title = fields.text_value(metadata.get("title"))

@@ -61,7 +61,7 @@ def expand_snippets_with_sources(markdown: str, path: Path, relative_path: str) 
     """expand_snippets, and the files it read (whose changes change the post)."""
     if "8<-" not in markdown:
         return markdown, []
-    site = _site_folder(path, relative_path)
+    site = site_folder(path, relative_path, _SITE_MARKERS)
     if site is None:
         return markdown, []
     sources: dict[str, Source] = {}
@@ -69,12 +69,13 @@ def expand_snippets_with_sources(markdown: str, path: Path, relative_path: str) 
     return "\n".join(lines), list(sources.values())
 
 
-def _site_folder(path: Path, relative_path: str) -> Path | None:
-    """The nearest folder above the post, up to its archive root, that holds mkdocs.yml."""
+def site_folder(path: Path, relative_path: str, markers: tuple[str, ...]) -> Path | None:
+    """The nearest folder above the post, up to its archive root, that holds one of `markers`
+    (mkdocs.yml: the folder paths are relative to)."""
     depth = relative_path.count("/")
     folder = path.parent
     for _ in range(depth + 1):
-        if any((folder / marker).is_file() for marker in _SITE_MARKERS):
+        if any(os.path.exists(folder / marker) for marker in markers):
             return folder
         folder = folder.parent
     return None
@@ -93,7 +94,7 @@ class _Reader:
         """(real path, lines) of `name` under the site's folder, or None (outside it, not a
         regular file, too big, not text)."""
         if name not in self._texts:
-            found = _read_inside(self.site, name, self.sources)
+            found = read_inside(self.site, name, self.sources)
             if found is None:
                 self._texts[name] = None
             else:
@@ -207,7 +208,7 @@ def _without_section_lines(lines: list[str]) -> list[str]:
     return kept
 
 
-def _read_inside(site: Path, name: str, sources: dict[str, Source]) -> tuple[str, str] | None:
+def read_inside(site: Path, name: str, sources: dict[str, Source]) -> tuple[str, str] | None:
     """(real path, text) of `name` under the site's folder, listed in `sources`; or None."""
     if Path(name).suffix.lower() in _NOT_TEXT or "\0" in name:
         return None

@@ -1,0 +1,88 @@
+"""Docsy's readfile shortcode: the file it names is shown in its place, in the reader and in
+search, and a change to that file changes the page; nothing outside the site is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS
+from tui.archive.loader import apply_file_changes, load_archive
+from tui.archive.opening import open_archive
+
+SITES = CORPUS / "sites"
+PAGE = """---
+title: Shortcodes
+---
+The following section explains how to install:
+
+{{% readfile "includes/install.md" %}}
+
+1. Create a configuration file:
+
+   {{< readfile file="includes/config.yaml" code="true" lang="yaml" >}}
+
+1. Apply it.
+
+Shared: {{% readfile file="/shared/common.md" %}}
+
+The syntax: {{%/* readfile "includes/install.md" */%}}
+
+{{% readfile "/../../secret.md" %}}
+
+{{% readfile "missing.md" %}}
+"""
+
+
+def _site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    files = {
+        "hugo.toml": 'baseURL = "https://example.org/"\n',
+        "content/docs/shortcodes/index.md": PAGE,
+        "content/docs/shortcodes/includes/install.md": "## Installation\n\nRun the installer.\n",
+        "content/docs/shortcodes/includes/config.yaml": "kind: Task\nmetadata:\n  name: hello\n",
+        "content/shared/common.md": "Words kept in one place.\n",
+    }
+    for relative, text in files.items():
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(text, encoding="utf-8")
+    (tmp_path / "secret.md").write_text("Outside the site.\n", encoding="utf-8")
+    return site
+
+
+def test_readfile_shows_the_file_it_names(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    archive = load_archive([site])
+    assert sorted(post.title for post in archive.posts) == ["Shortcodes", "common"]  # not the bundle's files
+    (post,) = [post for post in archive.posts if post.title == "Shortcodes"]
+    shown = archive.read_markdown(post)
+    assert "## Installation\n\nRun the installer." in shown
+    assert shown.index("how to install") < shown.index("Run the installer.") < shown.index("configuration file")
+    assert "   ```yaml\n   kind: Task\n   metadata:\n     name: hello\n   ```" in shown  # in the list item
+    assert "Shared: Words kept in one place." in shown
+    assert '{{%/* readfile "includes/install.md" */%}}' in shown  # the syntax, as the page shows it
+    assert "Outside the site." not in shown and '{{% readfile "/../../secret.md" %}}' in shown
+    assert '{{% readfile "missing.md" %}}' in shown
+    assert archive.search('"run the installer"').count == 1
+    assert archive.search('"words kept in one place"').count == 2  # the page, and the file as a page of its own
+
+
+def test_a_change_to_a_file_readfile_shows_changes_the_page(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    archive, _ = open_archive([site])
+    install = site / "content/docs/shortcodes/includes/install.md"
+    install.write_text("## Installation\n\nRun the new installer.\n", encoding="utf-8")
+    assert apply_file_changes(archive, {str(install)}) == 1
+    assert archive.search('"the new installer"').count == 1
+    (site / "content/shared/common.md").write_text("Reworded while closed.\n", encoding="utf-8")
+    archive, _ = open_archive([site])  # from the cache, which knows what the page showed
+    assert archive.search('"reworded while closed"').count == 2
+
+
+@pytest.mark.skipif(not SITES.is_dir(), reason="the shared site corpus is not here")
+def test_docsy_shortcodes_page_shows_its_includes() -> None:
+    archive = load_archive([SITES / "docsy"])
+    (post,) = [post for post in archive.posts if post.relative_path.endswith("content/shortcodes/index.md")]
+    shown = archive.read_markdown(post)
+    assert "Check system compatibility before proceeding." in shown and "apiVersion: tekton.dev/v1beta1" in shown

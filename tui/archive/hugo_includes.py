@@ -1,0 +1,123 @@
+"""Docsy's `readfile` shortcode: `{{% readfile "includes/install.md" %}}` shows that file.
+
+Hugo sites built on Docsy keep text shared by several pages in files of their own (often in a
+page bundle's folder, where they are resources, not pages: survey.py) and pull it in with the
+shortcode; the site shows the file's text in its place, so the reader must too. As the theme
+reads them: a path is relative to the page's folder, or with a leading `/` to the content
+folder; `code="true"` shows the file as a code block in `lang`; otherwise its Markdown is part
+of the page (and may itself include files). The escaped form `{{</* readfile … */>}}` is the
+syntax shown, not an include.
+
+Files are read under the same rules as MkDocs snippets (snippets.py): inside the site's folder,
+regular, not too big, each listed so a change to it changes the post. What cannot be included
+stays as written (the reader shows the shortcode's name and arguments).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .snippets import MAX_INCLUDED_CHARACTERS, Source, read_inside, site_folder
+
+_READFILE = re.compile(r"(?P<open>\{\{[<%])-?[ \t]*readfile[ \t]+(?P<arguments>[^{}\n]*?)[ \t]*-?(?P<close>[>%]\}\})")
+_ARGUMENT = re.compile(r'(?:(?P<name>\w+)[ \t]*=[ \t]*)?(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))')
+_SITE_MARKERS = (
+    "hugo.toml",
+    "hugo.yaml",
+    "hugo.yml",
+    "hugo.json",
+    "config/_default",
+    "config.toml",
+    "config.yaml",
+    "config.yml",
+    "config.json",
+)
+_MAX_DEPTH = 4
+
+
+def expand_readfile(markdown: str, path: Path, relative_path: str) -> str:
+    """The body with its readfile shortcodes replaced by the files they name."""
+    return expand_readfile_with_sources(markdown, path, relative_path)[0]
+
+
+def expand_readfile_with_sources(markdown: str, path: Path, relative_path: str) -> tuple[str, list[Source]]:
+    """expand_readfile, and the files it read (whose changes change the post)."""
+    if "readfile" not in markdown:
+        return markdown, []
+    site = site_folder(path, relative_path, _SITE_MARKERS)
+    if site is None:
+        return markdown, []
+    sources: dict[str, Source] = {}
+    budget = [MAX_INCLUDED_CHARACTERS]
+    page_folder = os.path.relpath(path.parent, site)
+    expanded = _expanded(markdown, _Includes(site, page_folder, sources, budget), ())
+    return expanded, list(sources.values())
+
+
+class _Includes:
+    """What one page's shortcodes read: where from, what was read, how much may still be."""
+
+    def __init__(self, site: Path, page_folder: str, sources: dict[str, Source], budget: list[int]) -> None:
+        self.site = site
+        self.page_folder = "" if page_folder == "." else page_folder
+        self.sources = sources
+        self.budget = budget
+
+    def read(self, name: str) -> tuple[str, str] | None:
+        """(real path, text) of the file a shortcode names, or None."""
+        if name.startswith("/"):  # from the content folder: the page's folder or one above it
+            folder = self.page_folder
+            while True:
+                found = self._read(os.path.join(folder, name.lstrip("/")))
+                if found is not None or not folder:
+                    return found
+                folder = os.path.dirname(folder)
+        return self._read(os.path.join(self.page_folder, name))
+
+    def _read(self, name: str) -> tuple[str, str] | None:
+        found = read_inside(self.site, name, self.sources)
+        if found is None or len(found[1]) > self.budget[0]:
+            return None
+        self.budget[0] -= len(found[1])
+        return found
+
+
+def _expanded(markdown: str, includes: _Includes, stack: tuple[str, ...]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        arguments = _arguments(match.group("arguments"))
+        name = arguments.get("file") or arguments.get("0")
+        if not name or len(stack) >= _MAX_DEPTH:
+            return match.group(0)
+        found = includes.read(name)
+        if found is None or found[0] in stack:
+            return match.group(0)
+        real_path, text = found
+        text = text.rstrip("\n")
+        line_start = markdown.rfind("\n", 0, match.start()) + 1
+        indent = markdown[line_start : match.start()]
+        if indent.strip():
+            indent = ""  # in the middle of a line: the text goes there as it is
+        if arguments.get("code") == "true":
+            fence = "~~~~" if "```" in text else "```"
+            text = f"{fence}{arguments.get('lang', '')}\n{text}\n{fence}"
+        else:
+            text = _expanded(text, includes, (*stack, real_path))
+        return text.replace("\n", "\n" + indent)
+
+    return _READFILE.sub(replace, markdown)
+
+
+def _arguments(text: str) -> dict[str, str]:
+    """Named arguments by name, positional ones by their position ("0", "1", …)."""
+    found: dict[str, str] = {}
+    position = 0
+    for match in _ARGUMENT.finditer(text):
+        value = match.group("quoted") if match.group("quoted") is not None else match.group("bare")
+        if match.group("name"):
+            found[match.group("name")] = value
+        else:
+            found[str(position)] = value
+            position += 1
+    return found
