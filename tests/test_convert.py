@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.archive.convert import to_markdown
+from tui.archive.convert import html_to_markdown, to_markdown
 
 
 def md(html: str) -> str:
@@ -106,3 +106,18 @@ def test_superscripts_and_subscripts_keep_their_meaning() -> None:
         "<p>amount &lt;= 10<sup>4</sup>, 2<sup>31</sup> - 1, x<sup>n+1</sup>, H<sub>2</sub>O</p>"
     )
     assert "10^4" in converted and "2^31 - 1" in converted and "x^(n+1)" in converted and "H_2O" in converted
+
+
+def test_list_items_without_end_tags_are_items_of_their_own() -> None:
+    """HTML may leave out `</li>`, `</dt>` and `</dd>` (MkDocs's plugins page does); each item
+    is still an item, nested lists stay nested."""
+    assert html_to_markdown("<ul>\n  <li>One.\n  <li>Two\n     more.\n  <li>Three.\n</ul>\n").split("\n")[:4] == [
+        "- One.",
+        "- Two",
+        "  more.",
+        "- Three.",
+    ]
+    nested = html_to_markdown("<ul><li>A<ul><li>a1<li>a2</ul><li>B</ul>")
+    assert nested.split("\n")[:4] == ["- A", "  - a1", "  - a2", "- B"]
+    terms = html_to_markdown("<dl><dt>Term<dd>Meaning<dt>Other<dd>Its meaning</dl>")
+    assert terms.index("Term") < terms.index(":   Meaning") < terms.index("Other") < terms.index(":   Its meaning")

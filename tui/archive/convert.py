@@ -227,6 +227,43 @@ def _safe_url(url: str) -> str:
 _BROKEN_TAG_START = re.compile(r"""<(?!(?:[A-Za-z]|/|!(?!--)|\?)(?:[^<>"']|"[^"]*"|'[^']*')*>|!--)""")
 
 
+_LIST_TAG = re.compile(r"<(/?)(li|dt|dd|ul|ol|dl|menu)\b[^>]*>", re.IGNORECASE)
+_ITEMS = ("li", "dt", "dd")
+
+
+def _closed_list_items(body: str) -> str:
+    """HTML lets `</li>` (and `</dt>`, `</dd>`) be left out: the next item, or the end of the
+    list, closes it. Python's html.parser does not know that and nests each item in the one
+    before (`- One.- Two.- Three.` on one line): the end tags are written in."""
+    lower = body.lower()
+    if sum(map(lower.count, ("<li", "<dt", "<dd"))) <= sum(map(lower.count, ("</li", "</dt", "</dd"))):
+        return body
+    pieces: list[str] = []
+    done = 0
+    open_tags: list[str] = []
+    for match in _LIST_TAG.finditer(body):
+        closing, name = match.group(1), match.group(2).lower()
+        closed = ""
+        if not closing and name in _ITEMS:
+            if open_tags and open_tags[-1] in _ITEMS and (name == "li") == (open_tags[-1] == "li"):
+                closed = f"</{open_tags.pop()}>"  # the item before ends where this one starts
+            open_tags.append(name)
+        elif not closing:
+            open_tags.append(name)  # a list, perhaps inside an item
+        elif name in _ITEMS:
+            if open_tags and open_tags[-1] == name:
+                open_tags.pop()
+        else:
+            while open_tags and open_tags[-1] in _ITEMS:
+                closed += f"</{open_tags.pop()}>"  # the list's end ends its last item
+            if open_tags and open_tags[-1] == name:
+                open_tags.pop()
+        if closed:
+            pieces += (body[done : match.start()], closed)
+            done = match.start()
+    return "".join(pieces) + body[done:]
+
+
 def _neutralise_broken_markup(body: str) -> str:
     """Escape tag starts that never close. Python's html.parser rescans from each of them:
     20,000 repetitions of `<a x` took 42 s, of an unclosed `<!--` 5 s."""
@@ -259,7 +296,7 @@ def _emphasis_markup(markdown: str, tag: str) -> str:
 def html_to_markdown(body: str) -> str:
     """Raises nothing: broken, deep or huge HTML still gives the text that could be read."""
     try:
-        markdown = _converter().convert(_neutralise_broken_markup(body))
+        markdown = _converter().convert(_closed_list_items(_neutralise_broken_markup(body)))
     except Exception:
         # Nested 10,000 deep (RecursionError), or a parser bug: show the text, never fail.
         return html.unescape(re.sub(r"<[^<>]*>", " ", body))
