@@ -281,6 +281,25 @@ async def test_search_highlights_and_n_moves_between_matches(real_corpus: Path) 
         assert f"match {total} of {total}" in status(app)
 
 
+async def test_n_scrolls_sideways_to_a_match_in_wide_code(tmp_path: Path) -> None:
+    """A match far to the right in a code line wider than the reader: `n` brings it into view."""
+    wide = "x = call(" + ", ".join(f"argument_{number}" for number in range(14)) + ", needle_here)"
+    (tmp_path / "code.md").write_text(
+        f"---\ntitle: Code\n---\nBefore.\n\n```python\n{wide}\n```\n\nneedle_here again.\n"
+    )
+    app = PostshelfApp([tmp_path], watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        type_ahead(app, "/needle_here\r\r")
+        await settle(pilot)
+        body = app.screen.query_one(ReaderBody)
+        await pilot.press("n")
+        assert "match 1 of 2" in status(app)
+        assert body.scroll_x > 0 and "needle_here" in screen_text(body)
+        await pilot.press("n")  # the one in the prose: back to the left edge
+        assert "match 2 of 2" in status(app) and body.scroll_x == 0
+
+
 @pytest.mark.slow
 async def test_bad_query_is_explained_and_results_stay(real_corpus: Path) -> None:
     app = PostshelfApp([real_corpus])

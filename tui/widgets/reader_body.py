@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import on, work
@@ -404,10 +405,23 @@ class ReaderBody(ScrollView, can_focus=True):
             return
         self._current_match = index % len(self._match_lines)
         line = self._match_lines[self._current_match]
-        height = self.scrollable_content_region.height
-        self.scroll_to(y=max(0, line - height // 3), animate=False)
+        region = self.scrollable_content_region
+        column = self._match_column(line, self._match_lines[: self._current_match].count(line))
+        x = self.scroll_x
+        if not x <= column < x + region.width - 4:  # off to a side, in wide code or a table
+            x = max(0, column - region.width // 3)
+        self.scroll_to(x=x, y=max(0, line - region.height // 3), animate=False)
         self.refresh()
         self.post_message(self.MatchMoved(self._current_match + 1, len(self._match_lines)))
+
+    def _match_column(self, line: int, before: int) -> int:
+        """The cell where the line's match after `before` others starts (0 when the line
+        holds only the end of one that began on the line before)."""
+        if line >= len(self._lines):
+            return 0
+        text = "".join(segment.text for segment in self._lines[line] if not segment.control)
+        spans = highlight_spans(text, self._highlight)
+        return cell_len(text[: spans[before][0]]) if before < len(spans) else 0
 
     def action_next_match(self) -> None:
         if not self._match_lines:
