@@ -181,11 +181,16 @@ class LinksScreen(ModalScreen[None]):
             self._go((self._list().highlighted or 0) + direction * page)
 
     def action_digit(self, digit: int) -> None:
+        """A digit that would make a number past the last link starts a new number: `15`,
+        then `20` goes to 20, not to a 1520 that is not there."""
         if not self.links:
             return
-        if len(self.typed) >= MAX_TYPED or (not self.typed and digit == 0):
+        typed = self.typed + str(digit)
+        if int(typed) > len(self.links):
+            typed = str(digit)
+        if typed.startswith("0") or len(typed) > MAX_TYPED:
             return
-        self.typed += str(digit)
+        self.typed = typed
         self._jump_to_typed()
 
     def action_erase_digit(self) -> None:
