@@ -147,6 +147,14 @@ def test_a_numbered_list_keeps_its_first_number() -> None:
     assert [line for line in lines if line[:1].isdigit()] == ["0. zero", "1. one", "2. two", "5. five", "6. six"]
 
 
+def test_math_from_a_feeds_html_shows_no_emphasis_tags() -> None:
+    """A feed's Markdown-to-HTML wrote `c_1` as `c<em>1`: in math the tags are not shown."""
+    markdown = to_markdown("<p>$$\n\\frac{S}{c<em>1}<em>\\frac{S}{c</em>2}</em>\n$$</p>", "html")
+    text = "\n".join(lines_of(markdown + "\nAnd $x<strong>2</strong>$ inline.\n"))
+    assert "<em>" not in text and "</em>" not in text and "strong>" not in text
+    assert "\\frac{S}{c1}\\frac{S}{c2}" in text and "x2" in text
+
+
 def letters(text: str) -> Counter:
     return Counter(character for character in text.casefold() if character.isalnum())
 

@@ -29,7 +29,7 @@ from ..archive.convert import to_markdown
 from ..archive.links import Link
 from ..archive.markdown_parser import CONTAINER, parse_tree
 from ..archive.site_markup import SITE_CONTAINER
-from .inline import STRONG, Images, InlineRenderer
+from .inline import STRONG, Images, InlineRenderer, math_text
 from .linebreak import install_cjk_line_breaking, words
 
 HEADING_STYLES = {
@@ -153,7 +153,7 @@ class DocumentRenderer:
             code = self.code(node.content, language.split("[")[0].split("{")[0], width)
             return [Text(label.group(1), LABEL), code] if label else [code]
         if kind == "math_block" or kind == "math_block_label":
-            return [self.code(node.content, "latex", width)]
+            return [self.code(math_text(node.content), "latex", width)]
         if kind == "blockquote":
             return self.blockquote(node, width)
         if kind in ("bullet_list", "ordered_list"):

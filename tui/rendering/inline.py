@@ -37,6 +37,16 @@ ALT = Style(italic=True)
 FOOTNOTE_MARK = Style(color="cyan", bold=True)
 MATH = Style(color="cyan", italic=True)
 
+_EMPHASIS_TAGS = re.compile(r"</?(?:em|strong|i|b)>", re.IGNORECASE)
+
+
+def math_text(tex: str) -> str:
+    """Math as shown: HTML emphasis tags inside it are not. A feed's Markdown-to-HTML turned
+    the `_` of `c_1` into `<em>`, and the HTML conversion keeps emphasis it cannot write as
+    `*` as tags; in math, Markdown does not read them, and a browser would not show them."""
+    return _EMPHASIS_TAGS.sub("", tex) if "<" in tex else tex
+
+
 _KRAMDOWN_ATTRIBUTES = re.compile(r"^(?:\s*\{:[^{}\n]{0,200}\})+")
 _TAG = re.compile(r"^<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>\s*$", re.DOTALL)
 _HTML_STYLES = {
@@ -173,7 +183,7 @@ class InlineRenderer:
             number = self.footnotes.setdefault(int(node.meta.get("id", 0)), len(self.footnotes) + 1)
             self._append(f"[{number}]", FOOTNOTE_MARK)
         elif kind in ("math_inline", "math_inline_double"):
-            self._append(node.content, MATH)
+            self._append(math_text(node.content), MATH)
         elif node.children:
             self._children(node.children)
         elif node.content:
