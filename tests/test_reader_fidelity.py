@@ -75,6 +75,21 @@ def test_hugo_shortcodes_are_labels_with_their_content_kept(tmp_path: Path) -> N
     assert not any("{{" in line for line in lines)
 
 
+def test_an_escaped_shortcode_over_several_lines_shows_as_the_site_shows_it() -> None:
+    """Docsy documents its shortcodes with escaped calls, some written over several lines."""
+    from tui.archive.site_markup import normalise_site_markup
+
+    page = '```go-html-template\n{{%/* blocks/feature\n  icon="fa-github"\n*/%}}\nWelcome!\n{{%/* /blocks/feature */%}}\n```\n'
+    lines = [line.rstrip() for line in lines_of(normalise_site_markup(page))]
+    assert [line.strip() for line in lines if line.strip()] == [
+        "{{% blocks/feature",
+        'icon="fa-github"',
+        "%}}",
+        "Welcome!",
+        "{{% /blocks/feature %}}",
+    ]
+
+
 def test_html_blocks_footnotes_and_alerts_in_a_blog_post(tmp_path: Path) -> None:
     lines = shown(tmp_path, "blog")
     assert lines[0] == "We are launching a new program.[1]"

@@ -269,16 +269,16 @@ class _Rewriter:
         return "\n".join(self.out)
 
     def _copy_fence(self, index: int, marker: str) -> int:
-        """Code is copied as written, but escaped calls and `{% raw %}` show as the site shows them."""
-        self.out.append(self._code_line(self.lines[index]))
+        """Code is copied as written, but escaped calls and `{% raw %}` show as the site shows
+        them, an escaped call written over several lines too."""
+        start = index
         index += 1
         while index < len(self.lines):
-            line = self.lines[index]
-            self.out.append(self._code_line(line))
+            stripped = self.lines[index].strip()
             index += 1
-            stripped = line.strip()
             if stripped.startswith(marker) and not stripped.strip(marker[0]):
                 break
+        self.out.append(self._code_line("\n".join(self.lines[start:index])))
         return index
 
     @staticmethod
