@@ -90,6 +90,24 @@ def test_an_escaped_shortcode_over_several_lines_shows_as_the_site_shows_it() ->
     ]
 
 
+def test_vitepress_code_notations_show_as_the_site_shows_them() -> None:
+    """`// [!code --]` and `// [!code ++]` are a removed and an added line (a - and a + in a
+    gutter); the notation comments themselves never show."""
+    from tui.archive.site_markup import normalise_site_markup
+
+    page = (
+        "```json\n{\n"
+        '  "vite": "^7.0.0" // [!code --]\n'
+        '  "vite": "npm:rolldown-vite@latest" // [!code ++]\n'
+        "}\n```\n\n"
+        "```js\nconst focused = 1 // [!code focus]\n```\n"
+    )
+    lines = [line.rstrip() for line in lines_of(normalise_site_markup(page), width=80)]
+    code = [line.strip() for line in lines if line.strip()]
+    assert code == ["{", '-   "vite": "^7.0.0"', '+   "vite": "npm:rolldown-vite@latest"', "}", "const focused = 1"]
+    assert lines[1].index('"vite"') == lines[0].index("{") + 2  # every line has the gutter
+
+
 def test_html_blocks_footnotes_and_alerts_in_a_blog_post(tmp_path: Path) -> None:
     lines = shown(tmp_path, "blog")
     assert lines[0] == "We are launching a new program.[1]"

@@ -73,7 +73,29 @@ def normalise_site_markup(markdown: str) -> str:
 
 
 def _might_have_markup(markdown: str) -> bool:
-    return any(marker in markdown for marker in ("{{", "{%", "TOC", "toc", "{#", "{.", "{:"))
+    return any(marker in markdown for marker in ("{{", "{%", "TOC", "toc", "{#", "{.", "{:", "[!code"))
+
+
+_CODE_NOTATION = re.compile(
+    r"[ \t]*(?://|#|--|;|<!--|/\*)[ \t]*\[!code[ \t]+(?P<kind>[^\]\n]*)\][ \t]*(?:-->|\*/)?[ \t]*$"
+)
+
+
+def _code_notations(lines: list[str]) -> list[str]:
+    """Code lines with VitePress's (Shiki's) notation comments taken out, as the site shows
+    them: `// [!code --]` and `// [!code ++]` mark a removed and an added line, drawn with a
+    `-` and a `+` in a gutter every line of the block then has; `highlight`, `focus`, `error`,
+    `warning` and `word:` only colour the line."""
+    kinds = [match.group("kind").strip() if (match := _CODE_NOTATION.search(line)) else None for line in lines]
+    diff = any(kind in ("--", "++") for kind in kinds)
+    shown = []
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind is not None:
+            line = _CODE_NOTATION.sub("", line)
+        if diff:
+            line = {"--": "- ", "++": "+ "}.get(kind or "", "  ") + line
+        shown.append(line)
+    return shown
 
 
 def _label(name: str, arguments: str) -> str:
@@ -278,7 +300,12 @@ class _Rewriter:
             index += 1
             if stripped.startswith(marker) and not stripped.strip(marker[0]):
                 break
-        self.out.append(self._code_line("\n".join(self.lines[start:index])))
+        lines = self.lines[start:index]
+        if any("[!code" in line for line in lines):
+            closed = len(lines) > 1 and lines[-1].strip().startswith(marker)
+            body = lines[1:-1] if closed else lines[1:]
+            lines = [lines[0], *_code_notations(body), *lines[len(lines) - closed :]]
+        self.out.append(self._code_line("\n".join(lines)))
         return index
 
     @staticmethod
