@@ -108,6 +108,11 @@ def test_vitepress_code_notations_show_as_the_site_shows_them() -> None:
     assert lines[1].index('"vite"') == lines[0].index("{") + 2  # every line has the gutter
 
 
+def test_a_containers_title_is_markdown() -> None:
+    lines = [line.strip() for line in lines_of("::: tip `skipLibCheck` and **more**\nBody.\n:::\n")]
+    assert lines[0] == "TIP skipLibCheck and more" and "│ Body." in lines
+
+
 def test_html_blocks_footnotes_and_alerts_in_a_blog_post(tmp_path: Path) -> None:
     lines = shown(tmp_path, "blog")
     assert lines[0] == "We are launching a new program.[1]"

@@ -233,13 +233,16 @@ class DocumentRenderer:
         return result
 
     def titled(
-        self, kind: str, name: str, title: str, children: Iterable[SyntaxTreeNode], width: int
+        self, kind: str, name: str, title: str | Text, children: Iterable[SyntaxTreeNode], width: int
     ) -> list[RenderableType]:
         """A container, admonition or alert: `TIP 前提条件`, then its blocks behind a bar."""
         color = BOX_KINDS.get(kind.lower(), "blue")
         heading = Text(name.upper(), Style(color=color, bold=True))
         if title:
-            heading.append(" " + title, Style(bold=True))
+            heading.append(" ")
+            start = len(heading)
+            heading.append_text(Text(title) if isinstance(title, str) else title)
+            heading.stylize(Style(bold=True), start)
         inner = self.blocks(children, width - 2)
         result: list[RenderableType] = [heading]
         if inner:
@@ -253,7 +256,12 @@ class DocumentRenderer:
             inner = self.blocks(node.children, width - 2)
             label: list[RenderableType] = [Text(title.strip(), LABEL)]
             return label + ([Prefixed(inner, Text("  "))] if inner else [])
-        return self.titled(name, name, title.strip(), node.children, width)
+        return self.titled(name, name, self._inline_title(title.strip(), width), node.children, width)
+
+    def _inline_title(self, title: str, width: int) -> Text:
+        """A container's title as the site draws it: Markdown (`::: tip `skipLibCheck``)."""
+        paragraph = next((node for node in parse_tree(title).children if node.type == "paragraph"), None)
+        return self.inline(paragraph, width) if title and paragraph is not None else Text(title)
 
     def admonition(self, node: SyntaxTreeNode, width: int) -> list[RenderableType]:
         kind = str(node.meta.get("tag", "note")) if node.meta else "note"
