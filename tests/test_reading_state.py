@@ -88,6 +88,21 @@ def test_flag_masks_answer_is_queries(real_corpus: Path) -> None:
 
 
 @pytest.mark.slow
+async def test_a_notification_stands_above_the_status_line(real_corpus: Path) -> None:
+    from textual.widgets._toast import Toast
+
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        toast = app.screen.query_one(Toast)  # "Bookmarked"
+        status_line = app.screen.query_one("#status")
+        # What shows in the status line's row under the toast is the status line, not the toast.
+        widget, _ = app.screen.get_widget_at(toast.region.x + 2, status_line.region.y)
+        assert widget is status_line
+
+
 async def test_reading_marks_bookmarks_and_restart(real_corpus: Path) -> None:
     archive_before = _snapshot_files(real_corpus)
     app = PostshelfApp([real_corpus], watch=False)
