@@ -44,6 +44,16 @@ class StatusLine(Static):
     """Why an open post that matched shows no match in its text."""
 
     def render(self) -> Text:
+        """The whole line when it fits; else without its hints and a `0 skipped`, then
+        without the query (the search bar shows it), before the end is cut with `…`."""
+        room = self.content_region.width or self.size.width
+        for brevity in range(3):
+            text = self._line(brevity)
+            if text.cell_len <= room:
+                break
+        return text
+
+    def _line(self, brevity: int) -> Text:
         text = Text()
         loaded, query = self.loaded, self.results_query
         if self.opening or (self.archive_loading and not loaded and self.progress is None):
@@ -54,26 +64,34 @@ class StatusLine(Static):
         if self.progress is not None:
             self._append_progress(text, *self.progress)
         shown, counting, more = self.shown, self.counting, "+" if self.counting else ""
+        parts: list[Text] = []
         if query.strip():
-            text.append(f"{shown:,}{more} of {loaded:,} post{'' if loaded == 1 else 's'}", style="bold")
-            text.append(f" match {query.strip()!r}")
+            head = Text()
+            head.append(f"{shown:,}{more} of {loaded:,} post{'' if loaded == 1 else 's'}", style="bold")
+            head.append(" match" if brevity >= 2 else f" match {query.strip()!r}")
             if counting:
-                text.append(" (counting…)")
+                head.append(" (counting…)")
             if self.query_error:
-                text.append(" (the query being typed has an error)", style="italic")
+                head.append(" (the query being typed has an error)" if brevity < 1 else " (error)", style="italic")
+            parts.append(head)
         elif self.progress is None:
-            text.append(f"{loaded:,} post{'' if loaded == 1 else 's'}", style="bold")
-        if query.strip() or self.progress is None:
-            text.append(" · ")
-        text.append(f"{self.skipped:,} skipped", style="bold" if self.skipped else "")
-        if self.skipped:
-            text.append(" (! to see why)")
+            parts.append(Text.assemble((f"{loaded:,} post{'' if loaded == 1 else 's'}", "bold")))
+        if self.skipped or brevity < 1:
+            skipped = Text()
+            skipped.append(f"{self.skipped:,} skipped", style="bold" if self.skipped else "")
+            if self.skipped and brevity < 1:
+                skipped.append(" (! to see why)")
+            parts.append(skipped)
         if self.note:
-            text.append(f" · {self.note}")
+            parts.append(Text(self.note))
         if self.position is not None and shown:
-            text.append(f" · {self.position + 1:,}/{shown:,}{more}")
+            parts.append(Text(f"{self.position + 1:,}/{shown:,}{more}"))
         if self.match is not None:
-            self._append_match(text, *self.match)
+            parts.append(self._match_text(*self.match, hint=brevity < 1))
+        if parts:
+            text.append_text(Text(" · ").join(parts))
+        elif text.plain.endswith(" · "):
+            text.right_crop(3)
         return text
 
     @staticmethod
@@ -90,11 +108,9 @@ class StatusLine(Static):
             text.append(" · counting files")
         text.append(" (Esc stops) · ")
 
-    def _append_match(self, text: Text, current: int, total: int) -> None:
-        text.append(" · ")
+    def _match_text(self, current: int, total: int, hint: bool) -> Text:
         if not total:
-            text.append(self.match_note or "no match in this post")
-        elif current:
-            text.append(f"match {current} of {total}", style="bold")
-        else:
-            text.append(f"{total} match{'es' if total != 1 else ''} in this post (n: next)")
+            return Text(self.match_note or "no match in this post")
+        if current:
+            return Text.assemble((f"match {current} of {total}", "bold"))
+        return Text(f"{total} match{'es' if total != 1 else ''} in this post" + (" (n: next)" if hint else ""))
