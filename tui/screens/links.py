@@ -24,6 +24,12 @@ from ..open_link import copy_link, open_link
 from ..rendering import fit, shorten_url
 
 MAX_TYPED = 6
+BOX_ROWS = 7
+"""Rows of the box besides the list: its border, the title, the summary and the status line."""
+URL_ROWS = 3
+"""Rows under the list for the chosen link: a blank one, its label, its address (a long
+address wraps onto more, and the list scrolls for them)."""
+MAX_BOX_ROWS = 40
 KIND_WIDTH = 5
 KEYS_HINT = "Enter/o open · c/y copy · 0-9 go to number · Esc/q close"
 
@@ -72,12 +78,23 @@ class LinksScreen(ModalScreen[None]):
             yield Static(Content(KEYS_HINT), id="links-status")
 
     def on_mount(self) -> None:
+        self._fit_height()
         if self.links:
             self.call_after_refresh(self._fill)
 
     def on_resize(self, event: Resize) -> None:
+        self._fit_height()
         if self.links:
             self.call_after_refresh(self._fill)
+
+    def _fit_height(self) -> None:
+        """As tall as the rows need, up to the most the terminal gives (a post with one image
+        got a box of empty rows)."""
+        around = BOX_ROWS + (URL_ROWS if self.links else 0)
+        rows = around + max(len(self.links), 3)
+        self.query_one("#links-body").styles.max_height = min(
+            rows, MAX_BOX_ROWS, max(around + 3, self.size.height * 9 // 10)
+        )
 
     # ------------------------------------------------------------ rows
 
