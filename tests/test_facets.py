@@ -504,6 +504,13 @@ async def test_panel_long_lists_come_a_page_at_a_time(tmp_path: Path) -> None:
         assert panel.rows[-1].label == "Undated" and panel.rows[-1].count == 65
         await pilot.press("G", "enter")
         assert app.chosen[-1] == ("date", UNDATED)
+        # Counting only dated posts, the undated row stays, at 0, as the years without posts do.
+        dated = np.array([doc for doc in archive.order.tolist() if archive.posts[doc].date is not None])
+        panel.select({})
+        panel.show_counts(app.data.counts(dated, archive.order), None)
+        await pilot.pause()
+        timeline = [row for row in panel.rows if row.kind == "date" and not row.is_section]
+        assert timeline[-1].label == "Undated" and timeline[-1].count == 0
 
 
 async def test_panel_fits_a_narrow_sidebar(real) -> None:

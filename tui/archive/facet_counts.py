@@ -32,6 +32,7 @@ class FacetCounts:
         counts: dict[str, np.ndarray],
         overall: dict[str, np.ndarray],
         without: dict[str, int],
+        overall_without: dict[str, int] | None = None,
     ) -> None:
         self.total = total
         """How many posts were counted."""
@@ -39,6 +40,7 @@ class FacetCounts:
         self._counts = counts
         self._overall = overall
         self._without = without
+        self._overall_without = overall_without or {}
         self._orders: dict[tuple[str, int], np.ndarray] = {}
 
     @property
@@ -48,6 +50,10 @@ class FacetCounts:
     def without(self, kind: str) -> int:
         """Counted posts with no value of this kind (no category, no author, no link, no date)."""
         return self._without.get(kind, 0)
+
+    def without_overall(self, kind: str) -> int:
+        """The same among all the posts whose values are listed (the universe counted)."""
+        return self._overall_without.get(kind, 0)
 
     def count(self, kind: str, value: str) -> int:
         if kind == "date" and value == UNDATED:

@@ -41,7 +41,7 @@ class FacetData:
         self.size = 0
         self._lock = threading.Lock()
         self._dimensions = {kind: Dimension(kind) for kind in ("cat", "author", "source", "date")}
-        self._overall: tuple[object, int, dict[str, np.ndarray]] | None = None
+        self._overall: tuple[object, int, dict[str, np.ndarray], dict[str, int]] | None = None
         self._qualifiers: dict[tuple[str, str], tuple[int, tuple[str, bool]]] = {}
 
     @classmethod
@@ -141,22 +141,25 @@ class FacetData:
         counts, without = {}, {}
         for kind, view in views.items():
             counts[kind], without[kind] = self._count(view, view.rows[ids])
-        return FacetCounts(len(ids), views, counts, self._overall_counts(size, views, universe), without)
+        overall, overall_without = self._overall_counts(size, views, universe)
+        return FacetCounts(len(ids), views, counts, overall, without, overall_without)
 
-    def _overall_counts(self, size: int, views: dict[str, DimensionView], universe) -> dict[str, np.ndarray]:
+    def _overall_counts(
+        self, size: int, views: dict[str, DimensionView], universe
+    ) -> tuple[dict[str, np.ndarray], dict[str, int]]:
         cached = self._overall
         if cached is not None and cached[0] is universe and cached[1] == size:
-            return cached[2]
-        overall = {}
+            return cached[2], cached[3]
+        overall, without = {}, {}
         for kind, view in views.items():
             if universe is None:
                 rows = view.rows[:size]
             else:
                 wanted = np.asarray(universe, dtype=np.int64)
                 rows = view.rows[wanted[wanted < size]]
-            overall[kind] = self._count(view, rows)[0]
-        self._overall = (universe, size, overall)
-        return overall
+            overall[kind], without[kind] = self._count(view, rows)
+        self._overall = (universe, size, overall, without)
+        return overall, without
 
     def post_ids(self, kind: str, value: str) -> np.ndarray:
         """Ids of every row counted under this facet value (ascending)."""

@@ -213,7 +213,8 @@ class FacetPanel(VirtualList):
             rows.append(
                 FacetRow(("more", kind, parent), depth, kind, None, f"… {total - limit:,} more", None, parent=parent)
             )
-        if kind == "date" and parent is None and (counts.without("date") or self._selection.get("date") == UNDATED):
+        undated = counts.without("date") or counts.without_overall("date")  # listed, at 0 too, as the years are
+        if kind == "date" and parent is None and (undated or self._selection.get("date") == UNDATED):
             rows.append(FacetRow(("date", UNDATED), depth, "date", UNDATED, "Undated", counts.without("date")))
 
     def _show_more(self, row: FacetRow) -> None:
