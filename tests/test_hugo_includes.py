@@ -86,3 +86,27 @@ def test_docsy_shortcodes_page_shows_its_includes() -> None:
     (post,) = [post for post in archive.posts if post.relative_path.endswith("content/shortcodes/index.md")]
     shown = archive.read_markdown(post)
     assert "Check system compatibility before proceeding." in shown and "apiVersion: tekton.dev/v1beta1" in shown
+
+
+def test_readfile_cannot_be_made_to_take_gigabytes_or_minutes(tmp_path: Path) -> None:
+    """Whatever a page does, what its includes add stays in the budget (indents counted), a
+    long line without its `%}}` is read in linear time, and a page naming itself is not
+    included."""
+    import time
+
+    from tui.archive.hugo_includes import expand_readfile
+    from tui.archive.snippets import MAX_INCLUDED_CHARACTERS
+
+    site = _site(tmp_path)
+    folder = site / "content/docs/shortcodes"
+    (folder / "lines.txt").write_text("x\n" * 400_000, encoding="utf-8")
+    page = folder / "index.md"
+    relative = "content/docs/shortcodes/index.md"
+    wide = " " * 2_000 + '{{% readfile "lines.txt" %}}\n'
+    assert len(expand_readfile(wide * 3, page, relative)) < MAX_INCLUDED_CHARACTERS + 10_000
+    started = time.perf_counter()
+    expand_readfile('{{% readfile "a' + " " * 50_000 + "\n", page, relative)
+    assert time.perf_counter() - started < 5  # quadratic, 30,000 spaces took 12 s; linear, milliseconds
+    itself = '---\ntitle: Me\n---\nBefore.\n{{% readfile "index.md" %}}\n'
+    page.write_text(itself, encoding="utf-8")
+    assert expand_readfile(itself, page, relative) == itself

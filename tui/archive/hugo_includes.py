@@ -21,7 +21,9 @@ from pathlib import Path
 
 from .snippets import MAX_INCLUDED_CHARACTERS, Source, read_inside, site_folder
 
-_READFILE = re.compile(r"(?P<open>\{\{[<%])-?[ \t]*readfile[ \t]+(?P<arguments>[^{}\n]*?)[ \t]*-?(?P<close>[>%]\}\})")
+_READFILE = re.compile(r"\{\{[<%]-?[ \t]*readfile[ \t](?P<arguments>[^{}\n]*)[>%]\}\}")
+"""Greedy up to the closing `>}}`/`%}}` and trimmed after: a lazy match backtracked over
+every space of a long line (seconds for a line of 30,000)."""
 _ARGUMENT = re.compile(r'(?:(?P<name>\w+)[ \t]*=[ \t]*)?(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))')
 _SITE_MARKERS = (
     "hugo.toml",
@@ -52,7 +54,7 @@ def expand_readfile_with_sources(markdown: str, path: Path, relative_path: str) 
     sources: dict[str, Source] = {}
     budget = [MAX_INCLUDED_CHARACTERS]
     page_folder = os.path.relpath(path.parent, site)
-    expanded = _expanded(markdown, _Includes(site, page_folder, sources, budget), ())
+    expanded = _expanded(markdown, _Includes(site, page_folder, sources, budget), (os.path.realpath(path),))
     return expanded, list(sources.values())
 
 
@@ -67,26 +69,28 @@ class _Includes:
 
     def read(self, name: str) -> tuple[str, str] | None:
         """(real path, text) of the file a shortcode names, or None."""
-        if name.startswith("/"):  # from the content folder: the page's folder or one above it
-            folder = self.page_folder
-            while True:
-                found = self._read(os.path.join(folder, name.lstrip("/")))
-                if found is not None or not folder:
-                    return found
-                folder = os.path.dirname(folder)
-        return self._read(os.path.join(self.page_folder, name))
+        if not name.startswith("/"):
+            return read_inside(self.site, os.path.join(self.page_folder, name), self.sources)
+        # From the content folder: the first folder on the way down to the page (content/,
+        # then content/en/ for a site whose languages have folders of their own) that has it.
+        parts = self.page_folder.split(os.sep) if self.page_folder else []
+        for depth in range(1, len(parts) + 1):
+            found = read_inside(self.site, os.path.join(*parts[:depth], name.lstrip("/")), self.sources)
+            if found is not None:
+                return found
+        return None
 
-    def _read(self, name: str) -> tuple[str, str] | None:
-        found = read_inside(self.site, name, self.sources)
-        if found is None or len(found[1]) > self.budget[0]:
-            return None
-        self.budget[0] -= len(found[1])
-        return found
+    def spend(self, characters: int) -> bool:
+        """Whether `characters` more fit in what one page may add (MAX_INCLUDED_CHARACTERS)."""
+        if characters > self.budget[0]:
+            return False
+        self.budget[0] -= characters
+        return True
 
 
 def _expanded(markdown: str, includes: _Includes, stack: tuple[str, ...]) -> str:
     def replace(match: re.Match[str]) -> str:
-        arguments = _arguments(match.group("arguments"))
+        arguments = _arguments(match.group("arguments").rstrip(" \t-"))
         name = arguments.get("file") or arguments.get("0")
         if not name or len(stack) >= _MAX_DEPTH:
             return match.group(0)
@@ -102,8 +106,12 @@ def _expanded(markdown: str, includes: _Includes, stack: tuple[str, ...]) -> str
         if arguments.get("code") == "true":
             fence = "~~~~" if "```" in text else "```"
             text = f"{fence}{arguments.get('lang', '')}\n{text}\n{fence}"
+        elif not includes.spend(len(text)):
+            return match.group(0)
         else:
             text = _expanded(text, includes, (*stack, real_path))
+        if not includes.spend(len(indent) * text.count("\n") + (len(text) if arguments.get("code") == "true" else 0)):
+            return match.group(0)
         return text.replace("\n", "\n" + indent)
 
     return _READFILE.sub(replace, markdown)
