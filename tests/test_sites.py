@@ -536,6 +536,40 @@ def test_live_reload_follows_the_site_rules(tmp_path: Path) -> None:
     assert {post.title for post in archive.ordered_posts()} == {"A", "B", "C", "D"}  # e.md: the bundle's
 
 
+def test_live_reload_follows_page_bundles_made_and_unmade(tmp_path: Path) -> None:
+    """An index.md written into a Hugo folder makes its other files resources; deleted, they
+    are pages again; a folder moved into a bundle brings no pages; as a new start would see."""
+    from tui.archive.loader import apply_file_changes
+
+    root = write_site(
+        tmp_path / "hugo",
+        {"hugo.toml": "", "content/c/a.md": "---\ntitle: A\n---\n", "content/c/other.md": "---\ntitle: O\n---\n"},
+    )
+    archive = load(root)
+    folder = root / "content" / "c"
+
+    def titles() -> set[str]:
+        return {post.title for post in archive.ordered_posts()}
+
+    def fresh() -> set[str]:
+        return {post.title for post in load(root).ordered_posts()}
+
+    assert titles() == {"A", "O"}
+    (folder / "index.md").write_text("---\ntitle: C\n---\n", encoding="utf-8")
+    apply_file_changes(archive, {str(folder / "index.md")})
+    assert titles() == fresh() == {"C"}
+    (folder / "a.md").unlink()
+    apply_file_changes(archive, {str(folder / "a.md")})
+    assert titles() == fresh() == {"C"}
+    outside = write_site(tmp_path / "outside", {"moved/x.md": "---\ntitle: X\n---\n"})
+    (outside / "moved").rename(folder / "moved")
+    apply_file_changes(archive, {str(folder / "moved")})
+    assert titles() == fresh() == {"C"}
+    (folder / "index.md").unlink()
+    apply_file_changes(archive, {str(folder / "index.md")})
+    assert titles() == fresh() == {"O", "X"}
+
+
 @given(st.text(alphabet=".aMdDhtmlrkwn x", max_size=12))
 def test_post_extensions_are_read_as_splitext_reads_them(name: str) -> None:
     assert is_post_file(name) == (os.path.splitext(name)[1].lower() in POST_SUFFIXES)

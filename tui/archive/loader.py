@@ -23,7 +23,18 @@ from typing import TYPE_CHECKING
 from .archive import Archive, PostFile
 from .change_check import QuickCheck, check_started
 from .snippets import sources_changed
-from .survey import Survey, folder_is_read, post_file_at, same_file, survey, survey_lazily, unchanged_since, walk
+from .survey import (
+    Survey,
+    folder_is_read,
+    in_hugo_leaf_bundle,
+    is_index,
+    post_file_at,
+    same_file,
+    survey,
+    survey_lazily,
+    unchanged_since,
+    walk,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -373,20 +384,29 @@ def post_file_for(archive: Archive, path: str) -> PostFile | None:
 
 
 def _post_files_in_folder(archive: Archive, folder: str) -> list[PostFile]:
-    """The post files under a folder that appeared in one of the roots (moved or copied in)."""
+    """The post files under a folder of one of the roots, by the survey's rules (none when
+    the folder is ignored, or is inside a Hugo page bundle: its files are resources)."""
     candidate = os.path.abspath(folder)
     for root in archive.roots:
         prefix = str(root).rstrip(os.sep) + os.sep
         if candidate.startswith(prefix):
             layout = archive.layout_for(root)
-            if not folder_is_read(layout, tuple(candidate[len(prefix) :].split(os.sep))):
+            parts = tuple(candidate[len(prefix) :].split(os.sep))
+            if not folder_is_read(layout, parts) or in_hugo_leaf_bundle(root, layout, parts) is not None:
                 return []
-            return [
-                post_file
-                for post_file in walk(root, layout, type(root)(candidate), set())
-                if post_file.location not in archive.files
-            ]
+            return list(walk(root, layout, type(root)(candidate), set()))
     return []
+
+
+def _folder_now(archive: Archive, folder: str) -> tuple[list[PostFile], list[str]]:
+    """A folder whose pages may have changed all at once (an index.md that makes or unmakes a
+    Hugo page bundle): its post files not yet read, and the files read that are no longer
+    posts."""
+    listed = _post_files_in_folder(archive, folder)
+    locations = {post_file.location for post_file in listed}
+    prefix = os.path.abspath(folder).rstrip(os.sep) + os.sep
+    gone = [known for known in archive.files if known.startswith(prefix) and known not in locations]
+    return [post_file for post_file in listed if post_file.location not in archive.files], gone
 
 
 def apply_file_changes(archive: Archive, paths: set[str]) -> int:
@@ -400,13 +420,23 @@ def apply_file_changes(archive: Archive, paths: set[str]) -> int:
     forced = {post_file.location for post_file in to_load}
     for path in sorted(paths):
         if os.path.isdir(path):  # a folder moved or copied in: everything under it
-            to_load.extend(_post_files_in_folder(archive, path))
+            to_load.extend(
+                post_file
+                for post_file in _post_files_in_folder(archive, path)
+                if post_file.location not in archive.files
+            )
             continue
         if not os.path.exists(path):  # a folder moved away or deleted: everything under it
             prefix = os.path.abspath(path).rstrip(os.sep) + os.sep
             gone.extend(known for known in archive.files if known.startswith(prefix))
         post_file = post_file_for(archive, path)
+        if post_file is not None and post_file.generator == "Hugo" and is_index(os.path.basename(path)):
+            arrived, left = _folder_now(archive, os.path.dirname(post_file.location))  # a page bundle made or unmade
+            to_load.extend(arrived)
+            gone.extend(left)
         if post_file is None:
+            if os.path.abspath(path) in archive.files:  # no longer a post (now ignored by a rule)
+                gone.append(os.path.abspath(path))
             continue
         if os.path.isfile(post_file.path):
             record = archive.files.get(post_file.location)
@@ -419,6 +449,8 @@ def apply_file_changes(archive: Archive, paths: set[str]) -> int:
                 to_load.append(post_file)
         elif post_file.location in archive.files:
             gone.append(post_file.location)
+    gone = list(dict.fromkeys(gone))
+    to_load = list({post_file.location: post_file for post_file in to_load}.values())
     if gone:
         archive.remove_files(gone)
     if to_load:

@@ -235,8 +235,9 @@ def _bundle_resource(parts: tuple[str, ...], bundle: str, name: str) -> Ignore:
     return Ignore(f"{folder}/{name}", f"a resource of the Hugo page bundle {parts[-1]}/{bundle}, not a page")
 
 
-def _in_hugo_leaf_bundle(root: Path, layout: Layout, parts: tuple[str, ...]) -> Ignore | None:
-    """For one path (live reload): the verdict `_folders` gives a file inside a leaf bundle."""
+def in_hugo_leaf_bundle(root: Path, layout: Layout, parts: tuple[str, ...]) -> Ignore | None:
+    """For one path below the root (live reload): the verdict `_folders` gives a file or a
+    folder inside a leaf bundle above it."""
     for depth in range(1, len(parts)):
         folder = parts[:depth]
         try:
@@ -368,7 +369,7 @@ def post_file_at(root: Path, layout: Layout, path: str) -> PostFile | None:
     if not is_post_file(parts[-1]):
         return None
     verdict = layout.path_verdict(parts)
-    if isinstance(verdict, Ignore) or _in_hugo_leaf_bundle(root, layout, parts) is not None:
+    if isinstance(verdict, Ignore) or in_hugo_leaf_bundle(root, layout, parts) is not None:
         return None
     return _post_file(path, root, verdict, _is_bundle(layout, parts, Path(path).parent))
 
