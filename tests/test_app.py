@@ -151,6 +151,63 @@ async def test_keys_typed_ahead_after_enter_in_the_search_go_to_the_list(real_co
         assert app.screen.query_one(SearchBar).value == "linux"
         assert app.focused is posts
         assert posts.cursor == posts.row_count - 1 > 4
+        type_ahead(app, "/date:xyz")  # an error shown for this query is not one for the next
+        await settle(pilot)
+        type_ahead(app, "\x7f\x7f\x7f2021\rj")
+        await settle(pilot)
+        assert app.focused is posts and posts.cursor == 1 and "match 'date:2021'" in status(app)
+
+
+async def test_keys_held_for_the_list_go_nowhere_else(real_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a query's results are on their way (a slow search: a million posts), the keys
+    typed after Enter wait for the list; but a click back into the query takes them again,
+    and a dialog opened meanwhile never gets them."""
+    import threading
+
+    from tui.archive.index import SearchIndex
+
+    release = threading.Event()
+    search = SearchIndex.search
+
+    def slow_search(self, *args, **kwargs):
+        release.wait(10)
+        yield from search(self, *args, **kwargs)
+
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        bar, posts = app.screen.query_one(SearchBar), app.screen.query_one(PostList)
+        monkeypatch.setattr(SearchIndex, "search", slow_search)
+        type_ahead(app, "/linux\rj")
+        await wait_for(pilot, lambda: bar.leaving, "Enter to be taken")
+        await pilot.click(SearchBar)
+        type_ahead(app, "x")
+        await pilot.pause(0.2)
+        release.set()
+        await settle(pilot)
+        assert bar.value in ("xlinux", "linuxx") and app.focused is bar  # typing went on in the query (where clicked)
+
+        release.clear()
+        type_ahead(app, "\x7f\rjj")  # back to linux: its results on their way again
+        await wait_for(pilot, lambda: bar.leaving, "Enter to be taken")
+        await pilot.pause(0.2)
+        help_screen = HelpScreen({})
+        await app.push_screen(help_screen)
+        release.set()
+        await settle(pilot)
+        assert app.screen is help_screen and help_screen.query_one("VerticalScroll").scroll_y == 0
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is posts and posts.cursor == 0
+
+
+async def test_ctrl_c_with_nothing_selected_in_the_search_bar_says_how_to_quit(real_corpus: Path) -> None:
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "ctrl+c")
+        await pilot.pause(0.2)
+        assert any("ctrl+q" in notification.message for notification in app._notifications)
 
 
 async def test_keys_typed_together_in_the_search_bar_apply_in_the_order_typed(real_corpus: Path) -> None:

@@ -77,6 +77,8 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
         self._restore_post = ""
         self._read_timer: Timer | None = None
         self._focus_list_timer: Timer | None = None
+        self._error_text: str | None = None
+        """The query the error shown is about."""
         """Set while the list waits for the results of the query just left (`_search_left`)."""
 
     def compose(self) -> ComposeResult:
@@ -298,12 +300,14 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
         error.update(f"⚠ {message.error}")
         error.display = True
         self._status.query_error = True
+        self._error_text = message.text
         self.query_one(SearchBar).add_class("-invalid")
         if self._focus_list_timer is not None:
             self._focus_list()
 
     def _clear_query_error(self) -> None:
         self._status.query_error = False
+        self._error_text = None
         self.query_one("#search-error", Static).display = False
         self.query_one(SearchBar).remove_class("-invalid")
 
@@ -341,7 +345,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
         """Keys typed after Enter are for the results of the query just typed: while those
         are on their way, the search bar keeps the keys (SearchBar) and the list takes the
         focus once the results are shown (or after FOCUS_LIST_AFTER, if they never are)."""
-        waiting = self._status.results_query != self.query_text and not self._status.query_error
+        waiting = self._status.results_query != self.query_text != self._error_text
         if self.archive is not None and waiting:
             if self._focus_list_timer is None:
                 self._focus_list_timer = self.set_timer(FOCUS_LIST_AFTER, self._focus_list)
@@ -352,6 +356,11 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
         if self._focus_list_timer is not None:
             self._focus_list_timer.stop()
             self._focus_list_timer = None
+        bar = self.query_one(SearchBar)
+        if self.focused is not bar or not bar.leaving:
+            return  # the user clicked elsewhere, or back into the query, meanwhile
+        if self.app.screen is not self:
+            bar.forget_keys()  # a dialog opened meanwhile: the keys were not for it
         self.focus_now(self.query_one(PostList))
 
     # ------------------------------------------------------------ reading

@@ -42,10 +42,23 @@ class SearchBar(Input):
         if event.is_printable:
             return  # typed by Input
         bindings = self._bindings.key_to_bindings.get(event.key)
-        if bindings:
-            event.stop()
+        if bindings and await self.app.run_action(bindings[0].action, self):
+            event.stop()  # else (Ctrl+C with nothing selected) the key goes on to the app's bindings
             event.prevent_default()
-            await self.run_action(bindings[0].action)
+
+    @property
+    def leaving(self) -> bool:
+        """Enter, Esc or Down was pressed and the list has not taken the keyboard yet."""
+        return self._leaving
+
+    def forget_keys(self) -> None:
+        """Keys held for the list are not for whatever else takes the keyboard (a dialog)."""
+        self._keys_for_the_list = []
+
+    async def _on_mouse_down(self, event: events.MouseDown) -> None:
+        if self._leaving:  # clicked back into the query before the list took the keyboard
+            self._leaving = False
+            self._keys_for_the_list = []
 
     def _on_focus(self, event: events.Focus) -> None:
         self._leaving = False
