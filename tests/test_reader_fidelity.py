@@ -88,6 +88,8 @@ def test_an_escaped_shortcode_over_several_lines_shows_as_the_site_shows_it() ->
         "Welcome!",
         "{{% /blocks/feature %}}",
     ]
+    comment = "```go-html-template\n{{/* a Go template\ncomment */}}\n```\n"
+    assert normalise_site_markup(comment) == comment  # Hugo shows it as written
 
 
 def test_vitepress_code_notations_show_as_the_site_shows_them() -> None:
@@ -106,6 +108,8 @@ def test_vitepress_code_notations_show_as_the_site_shows_them() -> None:
     code = [line.strip() for line in lines if line.strip()]
     assert code == ["{", '-   "vite": "^7.0.0"', '+   "vite": "npm:rolldown-vite@latest"', "}", "const focused = 1"]
     assert lines[1].index('"vite"') == lines[0].index("{") + 2  # every line has the gutter
+    ranged = normalise_site_markup("```js\na() // [!code ++:2]\nb()\nc()\nshown // [!!code --]\n```\n")
+    assert [line.rstrip() for line in ranged.split("\n")[1:5]] == ["+ a()", "+ b()", "  c()", "  shown // [!code --]"]
 
 
 def test_a_containers_title_is_markdown() -> None:

@@ -31,7 +31,9 @@ _KRAMDOWN_LINE = re.compile(r"^[ \t]*\{[:.#][^{}\n]{0,200}\}[ \t]*$")  # `{: .cl
 
 # Escaped template calls, printed by the site as written (without the comment marks).
 # Never across a code span's backtick: `{{/*` and `*/}}` written apart are two examples.
-_ESCAPED = re.compile(r"\{\{([<%])/\*([^`]*?)\*/([>%])\}\}|\{\{/\*([^`]*?)\*/\}\}|\{%/\*([^`]*?)\*/%\}")
+_ESCAPED = re.compile(r"\{\{([<%])/\*((?:(?!\{\{)[^`])*?)\*/([>%])\}\}|\{\{/\*([^`\n]*?)\*/\}\}|\{%/\*([^`\n]*?)\*/%\}")
+"""An escaped shortcode call may span lines (not past the next `{{`: a code block of unclosed
+ones would be read in quadratic time); a Go template comment or a Liquid one is one line."""
 # Hugo: {{< name args >}} / {{% name args %}} / {{< /name >}} / {{< name args />}}
 _HUGO_ARGUMENTS = r"((?:[^\n{}]|\{(?!\{)|\}(?!\}))*?)"  # up to the call's end, never into another call
 _HUGO = re.compile(
@@ -77,7 +79,7 @@ def _might_have_markup(markdown: str) -> bool:
 
 
 _CODE_NOTATION = re.compile(
-    r"[ \t]*(?://|#|--|;|<!--|/\*)[ \t]*\[!code[ \t]+(?P<kind>[^\]\n]*)\][ \t]*(?:-->|\*/)?[ \t]*$"
+    r"[ \t]*(?://|#|--|;|<!--|/\*)[ \t]*\[!code[ \t]+(?P<kind>[^\]:\n]*)(?::(?P<lines>\d+))?\][ \t]*(?:-->|\*/)?[ \t]*$"
 )
 
 
@@ -86,12 +88,20 @@ def _code_notations(lines: list[str]) -> list[str]:
     them: `// [!code --]` and `// [!code ++]` mark a removed and an added line, drawn with a
     `-` and a `+` in a gutter every line of the block then has; `highlight`, `focus`, `error`,
     `warning` and `word:` only colour the line."""
-    kinds = [match.group("kind").strip() if (match := _CODE_NOTATION.search(line)) else None for line in lines]
+    kinds: list[str | None] = [None] * len(lines)
+    marked = [False] * len(lines)
+    for number, line in enumerate(lines):
+        match = _CODE_NOTATION.search(line)
+        if match is not None:
+            marked[number] = True
+            for covered in range(number, min(len(lines), number + int(match.group("lines") or 1))):
+                kinds[covered] = match.group("kind").strip()  # `[!code ++:3]`: this line and the 2 after
     diff = any(kind in ("--", "++") for kind in kinds)
     shown = []
-    for line, kind in zip(lines, kinds, strict=True):
-        if kind is not None:
+    for line, kind, notation in zip(lines, kinds, marked, strict=True):
+        if notation:
             line = _CODE_NOTATION.sub("", line)
+        line = line.replace("[!!code ", "[!code ")  # the docs' way to show the notation itself
         if diff:
             line = {"--": "- ", "++": "+ "}.get(kind or "", "  ") + line
         shown.append(line)
