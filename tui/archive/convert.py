@@ -227,7 +227,9 @@ def _safe_url(url: str) -> str:
 _BROKEN_TAG_START = re.compile(r"""<(?!(?:[A-Za-z]|/|!(?!--)|\?)(?:[^<>"']|"[^"]*"|'[^']*')*>|!--)""")
 
 
-_LIST_TAG = re.compile(r"<(/?)(li|dt|dd|ul|ol|dl|menu)\b[^>]*>", re.IGNORECASE)
+_MARKUP = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][\w:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.DOTALL)
+"""A comment, or a tag with its attributes (quoted ones may hold `<li>`): what is looked at."""
+_LISTS = frozenset({"ul", "ol", "dl", "menu"})
 _ITEMS = ("li", "dt", "dd")
 
 
@@ -241,8 +243,12 @@ def _closed_list_items(body: str) -> str:
     pieces: list[str] = []
     done = 0
     open_tags: list[str] = []
-    for match in _LIST_TAG.finditer(body):
+    for match in _MARKUP.finditer(body):
+        if match.group(2) is None:
+            continue  # a comment
         closing, name = match.group(1), match.group(2).lower()
+        if name not in _LISTS and name not in _ITEMS:
+            continue
         closed = ""
         if not closing and name in _ITEMS:
             if open_tags and open_tags[-1] in _ITEMS and (name == "li") == (open_tags[-1] == "li"):
