@@ -276,3 +276,12 @@ async def test_web_logins_again_and_again_push_out_only_their_own(serve, small_a
                     assert page.status == (200 if kept else 401)
         async with reader.get(f"{base}/") as page:
             assert page.status == 200  # logged in since before all of those
+
+
+def test_logins_from_one_ipv6_network_count_together() -> None:
+    """A machine is given a whole IPv6 /64: its addresses are one owner of logins."""
+    from tui.serve.web import login_owner
+
+    assert login_owner("2001:db8::1") == login_owner("2001:db8::ffff:2") == "2001:db8::/64"
+    assert login_owner("2001:db8:0:1::1") != login_owner("2001:db8::1")
+    assert login_owner("::ffff:10.0.0.1") == "10.0.0.1" and login_owner("127.0.0.1") == "127.0.0.1"

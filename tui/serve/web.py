@@ -50,8 +50,9 @@ MAX_LOGINS = 10000
 """Login cookies remembered; the least recently used are forgotten beyond this (their browsers
 log in again)."""
 MAX_LOGINS_PER_ADDRESS = 256
-"""Login cookies one address holds: a token holder logging in again and again pushes out only
-its own, not other readers' (the readers behind a reverse proxy share its address)."""
+"""Login cookies one address (an IPv6 /64) holds: a token holder logging in again and again
+pushes out only its own, not other readers' (the readers behind a reverse proxy share its
+address)."""
 
 
 def session_command(factory: SessionFactory) -> str:
@@ -62,6 +63,18 @@ def session_command(factory: SessionFactory) -> str:
 def new_token() -> str:
     """256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)
+
+
+def login_owner(address: str) -> str:
+    """Whose logins a client's are counted with: its address, or for IPv6 its /64 network
+    (one machine is given a whole /64 and can use any address in it)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip.ipv4_mapped or ip) if isinstance(ip, ipaddress.IPv6Address) else str(ip)
 
 
 def _is_ip(host: str) -> bool:
@@ -203,7 +216,7 @@ class WebServer(Server):
                 if is_websocket:
                     login = "token"  # a script with the token, no browser: counted as one login
                 else:
-                    login = self._new_login(request.remote or "?")
+                    login = self._new_login(login_owner(request.remote or "?"))
                     query = {name: value for name, value in request.query.items() if name != "token"}
                     # One leading slash: `//evil.example/x` as a Location is another site (an
                     # open redirect for whoever has a token link).
