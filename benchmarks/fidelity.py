@@ -90,6 +90,11 @@ class _TextNodes(HTMLParser):
             self.parts.append(data)
 
 
+_CODE_NOTATION = re.compile(
+    r"[ \t]*(?://|#|--|;|<!--|/\*)[ \t]*\[!code[ \t]+[^\]\n]*\][ \t]*(?:-->|\*/)?[ \t]*$", re.MULTILINE
+)
+
+
 def visible_source_text(path: Path) -> str:
     raw = read_post_file(path)
     body = raw.body
@@ -101,6 +106,8 @@ def visible_source_text(path: Path) -> str:
         # line and all: left blank, it would end the HTML block and show the rows' tags as text.
         body = _CLOSING_TAG.sub("", _LIQUID_LINE.sub("", _TEMPLATE_COMMENT.sub("", body)))
         body = _LINK_TARGET_CALL.sub("](/", body)
+        # VitePress takes its code notation comments out (`// [!code ++]` colours the line).
+        body = _CODE_NOTATION.sub("", body)
         body = _BOX_CALL.sub(_box_title, body)
         body = markdown_parser().render(_TOC.sub("", body))
     parser = _TextNodes()
