@@ -235,15 +235,17 @@ async def test_keys_typed_together_in_the_search_bar_apply_in_the_order_typed(re
 async def test_the_status_line_drops_hints_before_it_cuts_words(real_corpus: Path) -> None:
     """At 80 columns the count, the position and the matches stay whole: the hints and a
     `0 skipped` go first, then the query the search bar shows anyway."""
-    for width, expected in (
-        (120, "4 of 65 posts match 'title:linux' · 0 skipped · 1/4 · 10 matches in this post (n: next)"),
-        (80, "4 of 65 posts match 'title:linux' · 1/4 · 10 matches in this post"),
-        (56, "4 of 65 posts match · 1/4 · 10 matches in this post"),
-    ):
-        app = PostshelfApp([real_corpus], watch=False)
-        async with app.run_test(size=(width, 24)) as pilot:
-            await settle(pilot)
-            type_ahead(app, "/title:linux\r")
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        type_ahead(app, "/title:linux\r")
+        await settle(pilot)
+        for width, expected in (
+            (120, "4 of 65 posts match 'title:linux' · 0 skipped · 1/4 · 10 matches in this post (n: next)"),
+            (80, "4 of 65 posts match 'title:linux' · 1/4 · 10 matches in this post"),
+            (56, "4 of 65 posts match · 1/4 · 10 matches in this post"),
+        ):
+            await pilot.resize_terminal(width, 24)
             await settle(pilot)
             assert status(app) == expected, width
 
