@@ -494,3 +494,18 @@ def test_relevance_leaves_out_posts_with_a_long_terms_grams_but_not_the_term(tmp
     numbers = [int(archive.posts[doc].path.stem[-2:]) for doc in final.ids.tolist()]
     assert numbers == [7, 5, 3, 1, 6, 4, 2, 0]  # the term in the title first, then more occurrences first
     assert len(results) == 2 and not results[0].complete and results[0].ids.tolist() == final.ids[:3].tolist()
+
+
+@pytest.mark.parametrize("sorted_below", [1, 10**9])
+def test_a_masks_posts_in_list_order_whichever_way_they_are_found(monkeypatch, sorted_below: int) -> None:
+    """Few posts are sorted by their place, many are marked at their places (index_state)."""
+    from tui.archive import index_state
+
+    archive, _ = corpus()
+    state = archive.index.state
+    monkeypatch.setattr(index_state, "SORTED_BELOW", sorted_below)
+    rng = np.random.default_rng(5)
+    for share in (0.0, 0.01, 0.3, 1.0):
+        mask = rng.random(state.size) < share
+        expected = [doc for doc in state.order.tolist() if mask[doc]]
+        assert state.in_order(mask).tolist() == expected
