@@ -213,7 +213,7 @@ async def test_keys_typed_together_in_the_search_bar_apply_in_the_order_typed(re
         await pilot.press("slash", "ctrl+c")  # with nothing selected: on to the app, which says how to quit
         await pilot.pause(0.2)
         assert any("ctrl+q" in notification.message for notification in app._notifications)
-        type_ahead(app, "/Linux\x7fy")
+        type_ahead(app, "Linux\x7fy")  # still in the search bar
         await settle(pilot)
         assert bar.value == "Linuy"
         type_ahead(app, "\x7f" * 5 + "abc\x7f\x7fde")
