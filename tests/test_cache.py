@@ -176,6 +176,16 @@ def test_interrupted_save_leaves_a_usable_cache(archive_dir: Path) -> None:
     assert notices == [] and state(archive) == fresh(archive_dir)
 
 
+def test_the_cache_a_rebuild_replaces_is_removed(archive_dir: Path) -> None:
+    """In a process of its own (the rebuild does not wait for 800 MB of files to go), but gone."""
+    opened(archive_dir)
+    directory = cache_dir_for([archive_dir])
+    open_archive([archive_dir], rebuild=True)
+    assert directory.is_dir()
+    wait_until(lambda: not list(directory.parent.glob(directory.name + ".old-*")), "the replaced cache to go")
+    assert state(open_archive([archive_dir])[0]) == fresh(archive_dir)
+
+
 def test_stopping_a_load_keeps_what_was_read(tmp_path: Path) -> None:
     root = tmp_path / "many"
     root.mkdir()

@@ -28,6 +28,7 @@ import numpy as np
 from .. import __version__
 from .archive import Archive, Skipped
 from .cache_checks import CacheError, Checksums, check_arrays, checked_sources, crc
+from .cache_folders import recover_interrupted_swap, remove_abandoned, swap_into_place
 from .folded_titles import FoldedTitles
 from .index_batch import Segment
 from .index_spill import IndexSpill
@@ -62,10 +63,10 @@ _CHECKED_FILES = ("posts.pickle", "meta.pickle", "files.pickle")
 
 
 def _temporary_folder(directory: Path) -> Path:
-    """A new folder beside the cache's, to write it in (named so that `_remove_abandoned` can
+    """A new folder beside the cache's, to write it in (named so that `remove_abandoned` can
     tell whether the process writing it is still alive)."""
     directory.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(directory)
+    remove_abandoned(directory)
     temporary = directory.with_name(f"{directory.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
     temporary.mkdir()
     return temporary
@@ -136,7 +137,7 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
             "crc32": {name: crc(temporary / name) for name in _CHECKED_FILES},
         }
         (temporary / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-        _swap_into_place(temporary, directory)
+        swap_into_place(temporary, directory)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
@@ -229,45 +230,6 @@ def _load_columns(file) -> dict[str, Sequence]:
     return columns
 
 
-def _remove_abandoned(directory: Path) -> None:
-    """Delete what saves killed midway left behind (`.tmp-PID-…` folders, `.old-PID-…` copies
-    already replaced): otherwise every interrupted save would leak a cache-sized folder."""
-    if not directory.parent.is_dir():
-        return
-    for leftover in list(directory.parent.glob(f"{directory.name}.tmp-*")) + list(
-        directory.parent.glob(f"{directory.name}.old-*")
-    ):
-        if leftover.name.split(".", 1)[1].startswith("old-") and not directory.is_dir():
-            continue  # the only copy left: load() restores it
-        try:
-            pid = int(leftover.name.split("-")[1])
-            age = time.time() - leftover.stat().st_mtime
-        except (ValueError, IndexError, OSError):
-            continue
-        if age > 24 * 3600 or not _alive(pid):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True
-
-
-def _swap_into_place(temporary: Path, directory: Path) -> None:
-    retired = directory.with_name(f"{directory.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-    if directory.exists():
-        os.rename(directory, retired)
-    os.rename(temporary, directory)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
 # ---------------------------------------------------------------- loading
 
 
@@ -276,8 +238,8 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
     archive = Archive(roots)
     directory = directory or cache_dir_for(archive.roots)
     if not directory.is_dir():
-        _recover_interrupted_swap(directory)
-    _remove_abandoned(directory)
+        recover_interrupted_swap(directory)
+    remove_abandoned(directory)
     manifest_path = directory / "manifest.json"
     if not manifest_path.exists():
         raise CacheError("no cache yet")
@@ -442,18 +404,6 @@ def _segment_offsets(table: np.ndarray):
         key_at += row[2]
         start_at += row[2] + 1
         ids_at += row[3]
-
-
-def _recover_interrupted_swap(directory: Path) -> None:
-    """A crash between the two renames of a save leaves only the retired copy: restore it."""
-    if not directory.parent.is_dir():
-        return
-    retired = sorted(directory.parent.glob(f"{directory.name}.old-*"))
-    if retired:
-        try:
-            os.rename(retired[-1], directory)
-        except OSError:
-            pass
 
 
 def adopt_saved(archive: Archive, directory: Path) -> None:
