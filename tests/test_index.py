@@ -249,7 +249,7 @@ def test_a_cache_searches_all_its_segments_at_once_and_finds_what_each_holds(tmp
     """Read back from a cache, a gram is looked up in every segment in one pass
     (posting_stack.py): it must find exactly what the segments hold one by one, and searches
     must answer as they do before the cache."""
-    from tui.archive import index_batch
+    from tui.archive import index_batch, posting_stack
     from tui.archive.opening import open_archive
 
     generated = tmp_path / "generated"
@@ -285,6 +285,11 @@ def test_a_cache_searches_all_its_segments_at_once_and_finds_what_each_holds(tmp
         )
         assert sorted(stack.docs_with(key).tolist()) == one_by_one == sorted(unfenced.docs_with(key).tolist()), key
         assert stack.count_with(key) == len(one_by_one)
+        for by_segment_from in (0, 10**9):  # a segment at a time, and all at once
+            monkeypatch.setattr(posting_stack, "_MARK_BY_SEGMENT_FROM", by_segment_from)
+            mask = np.zeros(state.size, dtype=bool)
+            stack.mark(key, mask)
+            assert np.flatnonzero(mask).tolist() == one_by_one, key
     words = words_from(read, [read.posts[doc].title for doc in range(read.post_count)])
     plain = [word for word in words if not set(word) & set('()":-') and word != "OR"]
     for word in plain[::7] + ["linux", "的", "数据 OR 链", "title:的", "zzzz"]:

@@ -57,7 +57,7 @@ def gram_union(state: IndexState, keys: list[int]) -> np.ndarray:
     segments = state.segments
     if state.stack is not None:
         for key in keys:
-            mask[state.stack.docs_with(key)] = True
+            state.stack.mark(key, mask)
         segments = segments[state.stack.count :]
     for segment in segments:
         for key in keys:

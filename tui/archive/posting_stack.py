@@ -16,6 +16,8 @@ import numpy as np
 
 from .index_batch import Segment
 
+_MARK_BY_SEGMENT_FROM = 500
+"""Postings a segment, on average, from which `mark` reads a gram's list segment by segment."""
 FENCE = 512
 """Keys per block between two fences: 4 KB of keys, a page or two."""
 
@@ -137,9 +139,23 @@ class PostingStack:
         _, starts, ends = self._spans(key)
         return int((ends - starts).sum())
 
+    def mark(self, key: int, mask: np.ndarray) -> None:
+        """Set `mask` at the posts of these segments that have the gram. A long list is read
+        a segment at a time, each slice used as it lies (a list in 790k of a million posts:
+        8.3 → 5.2 ms); a short one all at once (a call per segment would cost more)."""
+        segments, starts, ends = self._spans(key)
+        if int((ends - starts).sum()) < _MARK_BY_SEGMENT_FROM * len(segments):
+            mask[self._docs(segments, starts, ends)] = True
+            return
+        ids, bases, ids_at = self.ids, self.bases[segments].tolist(), self.ids_at[segments].tolist()
+        for base, at, start, end in zip(bases, ids_at, starts.tolist(), ends.tolist(), strict=True):
+            mask[base:][ids[at + start : at + end]] = True
+
     def docs_with(self, key: int) -> np.ndarray:
         """Ids (int64) of the posts in these segments whose text has the gram `key`."""
-        segments, starts, ends = self._spans(key)
+        return self._docs(*self._spans(key))
+
+    def _docs(self, segments: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         lengths = ends - starts
         total = int(lengths.sum())
         if not total:
