@@ -44,3 +44,67 @@ def test_killing_the_writer_never_leaves_a_broken_state_file(tmp_path: Path) -> 
         assert state.last_query.startswith("round ") and len(state.read) >= 20000
     leftovers = [name for name in os.listdir(tmp_path) if name != "state.json"]
     assert all(name.endswith(".tmp") for name in leftovers)  # a killed write may leave its temp file
+
+
+@pytest.mark.parametrize("hang_up", ["SIGHUP", "SIGTERM"])
+def test_a_closed_terminal_keeps_the_marks_just_made(tmp_path: Path, hang_up: str) -> None:
+    """Closing the terminal (SIGHUP) or `kill` (SIGTERM) right after `m`: the app saves the
+    reading state as on `q` (it wrote it two seconds after the change, or never)."""
+    import fcntl
+    import select
+    import struct
+    import termios
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "post.md").write_text("---\ntitle: The post to bookmark\n---\nBody.\n", encoding="utf-8")
+    env = {**os.environ, "POSTSHELF_DATA_DIR": str(tmp_path / "data"), "POSTSHELF_CACHE_DIR": str(tmp_path / "cache")}
+    env["POSTSHELF_CONFIG"] = str(tmp_path / "config.toml")
+    env["TERM"] = "xterm-256color"
+    main, terminal = os.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    app = subprocess.Popen(
+        [sys.executable, "-m", "tui", str(archive)],
+        cwd=REPO,
+        env=env,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+    )
+    os.close(terminal)
+    shown = b""
+    deadline = time.monotonic() + 60
+    try:
+        while b"1 post" not in shown.replace(b"\x1b", b""):
+            assert time.monotonic() < deadline, "the app never showed its list"
+            if select.select([main], [], [], 0.2)[0]:
+                shown += os.read(main, 65536)
+        os.write(main, b"m")
+        while b"Bookmarked" not in shown:
+            assert time.monotonic() < deadline, "the bookmark was never made"
+            if select.select([main], [], [], 0.2)[0]:
+                shown += os.read(main, 65536)
+        app.send_signal(getattr(signal, hang_up))
+        deadline = time.monotonic() + 30
+        while app.poll() is None:
+            assert time.monotonic() < deadline, "the app did not end"
+            if select.select([main], [], [], 0.2)[0]:
+                try:
+                    os.read(main, 65536)
+                except OSError:
+                    break
+        app.wait(timeout=30)
+    finally:
+        if app.poll() is None:
+            app.kill()
+        os.close(main)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "search", str(archive), "-q", "is:bookmarked", "--json"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "The post to bookmark" in result.stdout, result.stdout + result.stderr

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import signal
 import threading
 import time
 from dataclasses import replace
@@ -138,11 +141,29 @@ class PostshelfApp(App):
         )
         self.main_screen = MainScreen(options)
         await self.push_screen(self.main_screen)
+        self._end_on_hang_up()
         if self._given_archive is not None:
             self._archive_opened(self._given_archive)
             self.main_screen.loading_finished(True)
         else:
             self._open()
+
+    def _end_on_hang_up(self) -> None:
+        """A closed terminal (SIGHUP, as when an SSH window is closed) or a `kill` (SIGTERM)
+        ends the app as `q` does, the reading state saved first: the marks of the last two
+        seconds were lost."""
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):
+            number = getattr(signal, name, None)
+            if number is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(number, self._hung_up)
+
+    def _hung_up(self) -> None:
+        self.main_screen.save_state(now=True)
+        self.exit()
 
     def get_system_commands(self, screen: Screen):
         """The command palette offers every action of the main screen, with its keys."""
