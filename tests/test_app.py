@@ -497,6 +497,37 @@ async def test_a_folder_made_while_the_app_runs_is_watched_too(archive_dir: Path
         await wait_for(pilot, lambda: "Written into it later" in titles(), "a post written into the new folder")
 
 
+async def test_live_changes_keep_the_readers_place_and_the_lists_row(tmp_path: Path) -> None:
+    """A feed bot rewrites the open post: the reader stays where it was in it. The post under
+    the cursor is deleted: the cursor stays on its row, on the post that took it."""
+    for number in range(1, 6):
+        body = "\n\n".join(f"Paragraph {line} of post {number}." for line in range(200))
+        (tmp_path / f"post-{number}.md").write_text(
+            f"---\ntitle: Post {number}\ndate: 2021-01-0{number}\n---\n{body}\n"
+        )
+    app = PostshelfApp([tmp_path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await wait_for_live_reload(pilot, tmp_path)
+        posts, body = app.screen.query_one(PostList), app.screen.query_one(ReaderBody)
+        await pilot.press("j", "j")  # Post 3 (newest first)
+        await settle(pilot)
+        assert "Post 3" in header(app)
+        body.scroll_to(y=120, animate=False)
+        await pilot.pause()
+        changed = tmp_path / "post-3.md"
+        changed.write_text(changed.read_text() + "\nOne more line.\n")
+        await wait_for(pilot, lambda: "One more line." in "".join(body.text), "the changed post to show")
+        await settle(pilot)
+        assert body.scroll_y == 120 and "Post 3" in header(app)
+
+        before = posts.count  # the five, and live reload's probe (helpers.wait_for_live_reload)
+        (tmp_path / "post-3.md").unlink()
+        await wait_for(pilot, lambda: posts.count == before - 1, "the deleted post to go")
+        await settle(pilot)
+        assert posts.cursor == 2 and "Post 2" in header(app)
+
+
 @pytest.mark.slow
 async def test_loading_progress_and_stop(tmp_path: Path) -> None:
     root = tmp_path / "many"

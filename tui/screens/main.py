@@ -35,6 +35,7 @@ from .main_options import MainOptions
 from .post_actions import PostActions
 from .reading_actions import ReadingActions
 from .sort_actions import SortActions
+from .view_actions import ViewActions
 from .worker_results import SaveFailed, SearchFailed, SearchResults
 
 OPEN_DELAY = 0.08
@@ -58,7 +59,7 @@ class StopsLoading(Protocol):
     def stop_loading(self) -> None: ...
 
 
-class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
+class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewActions):
     BINDINGS = MAIN_BINDINGS
 
     def __init__(self, options: MainOptions | None = None) -> None:
@@ -78,6 +79,8 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
         self._read_timer: Timer | None = None
         self._focus_list_timer: Timer | None = None
         self._error_text: str | None = None
+        self._shown_location = ""
+        """The file of the post in the reader: shown again (changed on disk), it keeps its place."""
         """The query the error shown is about."""
         """Set while the list waits for the results of the query just left (`_search_left`)."""
 
@@ -214,7 +217,13 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
             self._status.results_query = ""
             post_list = self.query_one(PostList)
             empty = "Loading…" if self._loading else _no_posts(archive)
-            post_list.show(archive.posts, archive.order, keep_index=self._keep_index(), empty_message=empty)
+            post_list.show(
+                archive.posts,
+                archive.order,
+                keep_index=self._keep_index(),
+                keep_row=post_list.cursor,
+                empty_message=empty,
+            )
             self._list_shown()
             self.facet_ids = archive.order
             self.count_facets()
@@ -241,8 +250,10 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
                 self._restore_post = ""
         current = post_list.current_index
         if current is not None and self.archive is not None and not self.archive.index.state.alive[current]:
-            # Its file changed on disk (live reload): stay on the new version of the same post.
-            return self.post_id_for_path(self.archive.posts.columns["path"][current])
+            # Its file changed on disk (live reload): stay on the new version of the same post;
+            # gone, on the post that took its row (`post_list.show`'s keep_row).
+            again = self.post_id_for_path(self.archive.posts.columns["path"][current])
+            return current if again is None else again
         return current
 
     def show_progress(self, done: int, total: int, started: float) -> None:
@@ -319,6 +330,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
         self._clear_query_error()
         post_list = self.query_one(PostList)
         self._highlight = tuple(fold(term) for term in result.query.highlight_terms)
+        same_query = text == self._status.results_query  # the same results again (live reload)
         self._status.results_query = text
         self._status.counting = not result.complete
         message = f"No post matches {text.strip()!r}" if text.strip() else "No posts"
@@ -326,6 +338,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
             self.archive.posts,
             result.ids,
             keep_index=self._keep_index(),
+            keep_row=post_list.cursor if same_query else None,
             empty_message=message,
             highlight=self._highlight,
         )
@@ -397,14 +410,21 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
         if self._read_timer is not None:
             self._read_timer.stop()
         if index is None or archive is None:
+            self._shown_location = ""
             self.query_one(ReaderHeader).show_post(None)
             self.query_one(HeaderImage).show("")
             body.clear()
             return
         post = archive.posts[index]
+        same_file, self._shown_location = post.location == self._shown_location, post.location
         self._refresh_header()
         self.query_one(HeaderImage).show(post.image)
-        body.show(lambda: self._reader_markdown(post), self._highlight, header_links=(post.link, post.image))
+        body.show(
+            lambda: self._reader_markdown(post),
+            self._highlight,
+            header_links=(post.link, post.image),
+            keep_place=same_file,
+        )
         if self.reading is not None:
             self.reading.remember_post(archive.posts.columns["path"][index])
         if by_user:
@@ -436,12 +456,6 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
 
     # ------------------------------------------------------------ actions
 
-    def action_next_match(self) -> None:
-        self.query_one(ReaderBody).action_next_match()
-
-    def action_previous_match(self) -> None:
-        self.query_one(ReaderBody).action_previous_match()
-
     def action_focus_search(self) -> None:
         bar = self.query_one(SearchBar)
         if self.focused is bar:  # a `/` typed in a query is a character of it (not has_focus:
@@ -457,14 +471,6 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions):
         if self._open_index is not None:
             return self._open_index
         return self.query_one(PostList).current_index
-
-    def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one("#sidebar")
-        sidebar.display = not sidebar.display
-        if not sidebar.display:
-            self.focus_now(self.query_one(ReaderBody))
-        else:
-            self.focus_now(self.query_one(PostList))
 
     def action_escape(self) -> None:
         if (

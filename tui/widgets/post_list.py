@@ -119,10 +119,12 @@ class PostList(VirtualList):
         order: Sequence[int] | np.ndarray,
         *,
         keep_index: int | None = None,
+        keep_row: int | None = None,
         empty_message: str = "No posts",
         highlight: tuple[str, ...] = (),
     ) -> None:
-        """Show `posts[i] for i in order`; the cursor stays on post `keep_index` if it is shown."""
+        """Show `posts[i] for i in order`; the cursor stays on post `keep_index` if it is shown,
+        else on row `keep_row` (the post under it was deleted: the next one), else the first."""
         self._posts = posts
         self._order = order
         self._empty_message = empty_message
@@ -134,6 +136,8 @@ class PostList(VirtualList):
             found = np.flatnonzero(np.asarray(order) == keep_index)
             if len(found):
                 new_cursor = int(found[0])
+            elif keep_row is not None:
+                new_cursor = min(keep_row, len(order) - 1)
         self._showing = True
         try:
             self.cursor = new_cursor

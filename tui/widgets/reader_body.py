@@ -216,9 +216,11 @@ class ReaderBody(ScrollView, can_focus=True):
         load_markdown: Callable[[], str],
         highlight: tuple[str, ...] = (),
         header_links: tuple[str, str] = ("", ""),
+        keep_place: bool = False,
     ) -> None:
         """Show a post; `load_markdown` reads and converts it, so it runs off the event loop.
-        `header_links`: the post's link and image, numbered 1 and 2 like the links screen."""
+        `header_links`: the post's link and image, numbered 1 and 2 like the links screen;
+        `keep_place`: the same post again (its file changed), read on from where it was."""
         self._load_markdown = load_markdown
         self._header_links = header_links
         self._highlight = highlight
@@ -227,7 +229,8 @@ class ReaderBody(ScrollView, can_focus=True):
         # post's are dimmed (a long or slow post may take a while; blanking each time would
         # flash while the cursor runs down the list).
         self.add_class("-stale")
-        self.scroll_to(y=0, animate=False)
+        if not keep_place:
+            self.scroll_to(y=0, animate=False)
         self._start_render()
 
     def set_highlight(self, highlight: tuple[str, ...]) -> None:
