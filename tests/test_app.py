@@ -110,7 +110,10 @@ async def test_an_empty_list_says_what_was_found(tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
-    for root, message in ((empty, "No .md or .html files here"), (broken, "No posts: 1 file passed over (! says why)")):
+    for root, message in (
+        (empty, "No .md, .markdown or .html files here"),
+        (broken, "No posts: 1 file passed over (! says why)"),
+    ):
         app = PostshelfApp([root], watch=False)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)

@@ -494,4 +494,4 @@ def _no_posts(archive: Archive) -> str:
     passed_over = len(archive.skipped) + archive.files_ignored
     if passed_over:
         return f"No posts: {passed_over} file{'s' if passed_over != 1 else ''} passed over (! says why)"
-    return "No .md or .html files here"
+    return "No .md, .markdown or .html files here"
