@@ -304,6 +304,27 @@ def squeezed(text: str) -> str:
     return "".join(text.split())
 
 
+async def test_from_inside_the_archive_the_default_folder_is_outside_it(
+    archive_copy: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """`postshelf .` in one's own blog: the path offered is one that can be written (the
+    home folder's Downloads here), not one inside the archive that Enter refuses."""
+    home = tmp_path / "home"
+    (home / "Downloads").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(archive_copy)
+    app = PostshelfApp([archive_copy], watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened_app(pilot)
+        post, screen, results = await push_export(pilot, 0)
+        expected = home / "Downloads" / default_export_name(post)
+        assert screen.query_one("#export-path").value == str(expected)
+        assert "refused" not in dialog_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert results == [expected] and expected.is_file()
+
+
 async def test_enter_saves_under_the_default_name_in_the_current_folder(
     real_corpus: Path, tmp_path: Path, monkeypatch
 ) -> None:

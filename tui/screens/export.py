@@ -43,10 +43,18 @@ class ExportScreen(ModalScreen[Path | None]):
         with Vertical(id="export-dialog") as dialog:
             dialog.border_title = "Export as Markdown"
             yield Static(Text(self.post.title, no_wrap=True, overflow="ellipsis"), id="export-post")
-            yield Input(value=str(Path.cwd() / self.default_name), id="export-path")
+            yield Input(value=str(self.default_folder() / self.default_name), id="export-path")
             yield Static("", id="export-target")
             yield Static("", id="export-message")
             yield Static(Text(HINT, style="dim"), id="export-hint")
+
+    def default_folder(self) -> Path:
+        """The current folder, unless it is inside the archive (`postshelf .` in one's blog),
+        where nothing is written: then the home folder's Downloads, or the home folder."""
+        for folder in (Path.cwd(), Path.home() / "Downloads", Path.home()):
+            if folder.is_dir() and not inside_archive(folder / self.default_name, self.archive_roots):
+                return folder
+        return Path.cwd()
 
     def on_mount(self) -> None:
         self._show_target(self.query_one("#export-path", Input).value)
