@@ -285,6 +285,8 @@ def test_key_names_are_turned_into_textuals(written: str, textual_name: str) -> 
         "f25",
         "pgup",
         "hyperdrive",
+        "ctrl+shift+banana",  # 🍌: a character's name, but no key types it
+        "snowman",
         "question mark",
         "\t",
         "\x1b",

@@ -85,13 +85,15 @@ def _character_key(character: str) -> str:
 
 
 def _is_character_name(name: str) -> bool:
-    """ "question_mark", "full_stop", "less_than_sign": the name of one printable character."""
+    """ "question_mark", "full_stop", "less_than_sign": the name of one printable ASCII
+    character (a keyboard's; "banana" names 🍌, which no key types)."""
     if name in _SHORT_NAMES.values():
         return True
     spaced = name.replace("_", " ").upper()
     for candidate in (spaced, spaced.replace(" THAN", "-THAN"), spaced.replace("HYPHEN MINUS", "HYPHEN-MINUS")):
         try:
-            if unicodedata.lookup(candidate).isprintable():
+            character = unicodedata.lookup(candidate)
+            if character.isprintable() and character.isascii():
                 return True
         except KeyError:
             continue
