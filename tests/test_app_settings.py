@@ -140,6 +140,15 @@ async def test_a_key_taken_from_another_action_is_explained(real_corpus: Path) -
         assert "(no key)" in text and "Next match" in text and "Ctrl+N" in text
 
 
+async def test_a_key_a_widget_answers_first_is_explained(real_corpus: Path) -> None:
+    """`toggle_read = "j"`: in the list j still goes to the next post, so j never marks a post."""
+    _config('[keys]\ntoggle_read = "j"\n')
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert any('in the post list, "j" is next post' in problem for problem in app.config_problems)
+
+
 async def test_many_settings_problems_make_one_notice_and_help_lists_them(real_corpus: Path) -> None:
     _config('theme = "nrod"\nsort = "newest"\nmark_read = "maybe"\nimages = 3\ncolour = "red"\n')
     app = PostshelfApp([real_corpus], watch=False)

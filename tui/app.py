@@ -24,7 +24,7 @@ from .archive.opening import open_archive
 from .archive.survey import folders_to_watch_next, watched_folders
 from .archive.user_state import load_settings, save_settings
 from .config import load_config
-from .keymap import MAIN_BINDINGS, binding_ids, binding_rows, bound_keys, key_clashes
+from .keymap import MAIN_BINDINGS, binding_ids, binding_rows, bound_keys, key_clashes, shadowed_keys
 from .rendering import install_cjk_line_breaking
 from .screens.main import MainScreen
 from .screens.main_options import MainOptions
@@ -86,7 +86,12 @@ class PostshelfApp(App):
         self.config, problems = load_config(
             known_themes=set(self.available_themes), known_actions=binding_ids(binding_lists)
         )
-        self.config_problems = problems + key_clashes(self.config.keys, binding_lists)
+        widgets = {"post list": PostList.BINDINGS, "reader": ReaderBody.BINDINGS, "facets": FacetPanel.BINDINGS}
+        self.config_problems = (
+            problems
+            + key_clashes(self.config.keys, binding_lists)
+            + shadowed_keys(self.config.keys, MAIN_BINDINGS, widgets)
+        )
         if self.config.images == "auto":
             try:  # asks the terminal which graphics it draws: only possible before Textual starts
                 import textual_image.widget  # noqa: F401

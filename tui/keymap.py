@@ -147,3 +147,27 @@ def key_clashes(keymap: Mapping[str, str], binding_lists: Iterable[Sequence[Bind
                         f'(give it one in [keys], e.g. {other} = "…")'
                     )
     return list(dict.fromkeys(problems))
+
+
+def shadowed_keys(
+    keymap: Mapping[str, str], screen_bindings: Sequence[BindingType], widgets: Mapping[str, Sequence[BindingType]]
+) -> list[str]:
+    """[keys] overrides of screen actions that take a key a widget answers to first while it
+    has the keyboard (`toggle_read = "j"`: in the list, j still moves down)."""
+    screen_ids = {binding.id for binding in Binding.make_bindings(screen_bindings) if binding.id}
+    problems = []
+    for widget, bindings in widgets.items():
+        answered: dict[str, str] = {}
+        for binding in Binding.make_bindings(bindings):
+            if binding.id not in keymap:  # a widget key the user moved elsewhere no longer answers
+                answered.setdefault(binding.key, binding.description or binding.action)
+        for binding_id, keys in keymap.items():
+            if binding_id not in screen_ids:
+                continue
+            for key in keys.split(","):
+                if key in answered:
+                    problems.append(
+                        f'[keys] {binding_id} = "{keys}": in the {widget}, "{key}" is {answered[key].lower()} '
+                        "and is answered there first (choose another key)"
+                    )
+    return list(dict.fromkeys(problems))
