@@ -103,6 +103,30 @@ async def test_a_notification_stands_above_the_status_line(real_corpus: Path) ->
         assert widget is status_line
 
 
+async def test_marks_follow_posts_whose_folder_is_renamed(tmp_path: Path) -> None:
+    """`mv 编程 编程2` while the app is open: the posts come back under their new paths with
+    their read marks and bookmarks (they were kept under paths that no longer exist)."""
+    from helpers import wait_for_live_reload
+
+    folder = tmp_path / "编程"
+    folder.mkdir()
+    for number in range(3):
+        (folder / f"post-{number}.md").write_text(f"---\ntitle: Post {number}\ndate: 2021-01-0{number + 1}\n---\nx\n")
+    app = PostshelfApp([tmp_path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await wait_for_live_reload(pilot, tmp_path)
+        await pilot.press("enter", "m")  # Post 2, the newest: read and bookmarked
+        await settle(pilot)
+        assert app.screen.user_state.read == {str(folder / "post-2.md")}
+        folder.rename(tmp_path / "编程2")
+        moved = str(tmp_path / "编程2" / "post-2.md")
+        await wait_for(pilot, lambda: moved in app.archive.files, "the renamed folder's posts")
+        await settle(pilot)
+        assert app.screen.user_state.bookmarks.keys() == {moved} and app.screen.user_state.read == {moved}
+        assert header(app).startswith("★ Post 2")
+
+
 async def test_reading_marks_bookmarks_and_restart(real_corpus: Path) -> None:
     archive_before = _snapshot_files(real_corpus)
     app = PostshelfApp([real_corpus], watch=False)

@@ -269,7 +269,10 @@ class PostshelfApp(App):
             if self._shutting_down.is_set():
                 return set()
             paths = {path for _, path in changes}
-            if apply_file_changes(archive, paths):
+            moved: dict[str, str] = {}
+            if apply_file_changes(archive, paths, moved):
+                if moved:
+                    self.call_from_thread(self.main_screen.files_moved, moved)
                 self.call_from_thread(self.main_screen.refresh_posts)
             following = folders_to_watch_next(folders, paths)
             if following is not None:

@@ -409,8 +409,10 @@ def _folder_now(archive: Archive, folder: str) -> tuple[list[PostFile], list[str
     return [post_file for post_file in listed if post_file.location not in archive.files], gone
 
 
-def apply_file_changes(archive: Archive, paths: set[str]) -> int:
-    """Live reload: re-read changed and new files, forget deleted ones. Returns files applied."""
+def apply_file_changes(archive: Archive, paths: set[str], moved: dict[str, str] | None = None) -> int:
+    """Live reload: re-read changed and new files, forget deleted ones. Returns files applied.
+    `moved` gets old path -> new path of the posts that only moved (a folder renamed): a file
+    gone and one come with the same size, title and date."""
     to_load: list[PostFile] = []
     gone: list[str] = []
     for showing in _showing(archive, paths):  # unchanged itself: re-read for what it shows
@@ -451,8 +453,26 @@ def apply_file_changes(archive: Archive, paths: set[str]) -> int:
             gone.append(post_file.location)
     gone = list(dict.fromkeys(gone))
     to_load = list({post_file.location: post_file for post_file in to_load}.values())
+    departed = _identities(archive, gone) if moved is not None and gone and to_load else {}
     if gone:
         archive.remove_files(gone)
     if to_load:
         load_files(archive, to_load, workers=0)
+    if departed and moved is not None:
+        came = _identities(archive, [post_file.location for post_file in to_load])
+        by_identity = {identity: path for path, identity in came.items()}
+        if len(by_identity) == len(came):  # two newcomers alike: which is which is not known
+            moved.update((path, by_identity[key]) for path, key in departed.items() if key in by_identity)
     return len(gone) + len(to_load)
+
+
+def _identities(archive: Archive, paths: list[str]) -> dict[str, tuple]:
+    """(size, title, date) of the posts at these paths: a moved file keeps all three."""
+    ids = {archive.posts.columns["path"][doc]: doc for doc in archive.index.order.tolist()}
+    found = {}
+    for path in paths:
+        doc, record = ids.get(path), archive.files.get(path)
+        if doc is not None and record is not None:
+            post = archive.posts[doc]
+            found[path] = (record[0], post.title, post.date_raw)
+    return found

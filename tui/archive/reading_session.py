@@ -84,6 +84,11 @@ class ReadingSession:
         self._note_change()
         return changed
 
+    def move(self, moved: dict[str, str]) -> None:
+        """Files moved or renamed while the archive was open (loader.apply_file_changes)."""
+        self.state.move(moved)
+        self._note_change()
+
     def toggle_bookmark(self, path: str) -> bool:
         """Returns whether the post is bookmarked now."""
         marked = self.state.toggle_bookmark(path)

@@ -198,6 +198,17 @@ class UserState:
         self.bookmarks[path] = time.time()
         return True
 
+    def move(self, moved: dict[str, str]) -> None:
+        """Posts whose files were moved or renamed (old path -> new path) keep their marks,
+        their place in the history, and being the last post read."""
+        if not moved:
+            return
+        self.read = {moved.get(path, path) for path in self.read}
+        self.bookmarks = {moved.get(path, path): when for path, when in self.bookmarks.items()}
+        self.history = [moved.get(path, path) for path in self.history]
+        self.last_post = moved.get(self.last_post, self.last_post)
+        self._changed()
+
     # ------------------------------------------------------------ where the reader is
 
     def remember(self, query: str | None = None, post: str | None = None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Protocol, runtime_checkable
 
 from textual import on, work
 from textual.actions import SkipAction
@@ -33,6 +32,7 @@ from ..widgets.status_line import StatusLine
 from .facet_actions import FacetActions
 from .main_options import MainOptions
 from .post_actions import PostActions
+from .post_screen import StopsLoading
 from .reading_actions import ReadingActions
 from .sort_actions import SortActions
 from .view_actions import ViewActions
@@ -50,13 +50,6 @@ FOCUS_LIST_AFTER = 3.0
 takes the keyboard anyway (a search at a million posts answers in well under a second)."""
 SAVE_CHECK_EVERY = 0.5
 """Seconds between asking the reading session whether a save is due (it decides when)."""
-
-
-@runtime_checkable
-class StopsLoading(Protocol):
-    """The app, which loads the archive (Esc stops it); the screen does not import the app."""
-
-    def stop_loading(self) -> None: ...
 
 
 class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewActions):
@@ -184,6 +177,12 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
         if record is None or record[2] < 0 or not archive.index.state.alive[record[2]]:
             return None
         return record[2]
+
+    def files_moved(self, moved: dict[str, str]) -> None:
+        """Posts moved on disk (a folder renamed) keep their read marks and bookmarks."""
+        if self.reading is not None:
+            self.reading.move(moved)
+            self.flags_changed()
 
     def flags_changed(self) -> None:
         self.query_one(PostList).refresh_flags()

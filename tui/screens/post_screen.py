@@ -7,6 +7,8 @@ them reaches into another's private state.
 
 from __future__ import annotations
 
+from typing import Protocol, runtime_checkable
+
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -53,3 +55,10 @@ class PostScreen(Screen):
     def flags_changed(self) -> None:
         """Read marks or bookmarks changed: everything that shows them follows."""
         raise NotImplementedError
+
+
+@runtime_checkable
+class StopsLoading(Protocol):
+    """The app, which loads the archive (Esc stops it); the screen does not import the app."""
+
+    def stop_loading(self) -> None: ...
