@@ -71,11 +71,11 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
         self._restore_post = ""
         self._read_timer: Timer | None = None
         self._focus_list_timer: Timer | None = None
+        """Set while the list waits for the results of the query just left (`_search_left`)."""
         self._error_text: str | None = None
+        """The query the error shown is about."""
         self._shown_location = ""
         """The file of the post in the reader: shown again (changed on disk), it keeps its place."""
-        """The query the error shown is about."""
-        """Set while the list waits for the results of the query just left (`_search_left`)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
