@@ -52,20 +52,19 @@ def expand_readfile_with_sources(markdown: str, path: Path, relative_path: str) 
     if site is None:
         return markdown, []
     sources: dict[str, Source] = {}
-    budget = [MAX_INCLUDED_CHARACTERS]
     page_folder = os.path.relpath(path.parent, site)
-    expanded = _expanded(markdown, _Includes(site, page_folder, sources, budget), (os.path.realpath(path),))
+    expanded = _expanded(markdown, _Includes(site, page_folder, sources), (os.path.realpath(path),))
     return expanded, list(sources.values())
 
 
 class _Includes:
     """What one page's shortcodes read: where from, what was read, how much may still be."""
 
-    def __init__(self, site: Path, page_folder: str, sources: dict[str, Source], budget: list[int]) -> None:
+    def __init__(self, site: Path, page_folder: str, sources: dict[str, Source]) -> None:
         self.site = site
         self.page_folder = "" if page_folder == "." else page_folder
         self.sources = sources
-        self.budget = budget
+        self.budget = MAX_INCLUDED_CHARACTERS
 
     def read(self, name: str) -> tuple[str, str] | None:
         """(real path, text) of the file a shortcode names, or None."""
@@ -82,9 +81,9 @@ class _Includes:
 
     def spend(self, characters: int) -> bool:
         """Whether `characters` more fit in what one page may add (MAX_INCLUDED_CHARACTERS)."""
-        if characters > self.budget[0]:
+        if characters > self.budget:
             return False
-        self.budget[0] -= characters
+        self.budget -= characters
         return True
 
 
@@ -106,11 +105,9 @@ def _expanded(markdown: str, includes: _Includes, stack: tuple[str, ...]) -> str
         if arguments.get("code") == "true":
             fence = "~~~~" if "```" in text else "```"
             text = f"{fence}{arguments.get('lang', '')}\n{text}\n{fence}"
-        elif not includes.spend(len(text)):
-            return match.group(0)
-        else:
+        else:  # what its own shortcodes add is counted there (and again here, in all it adds)
             text = _expanded(text, includes, (*stack, real_path))
-        if not includes.spend(len(indent) * text.count("\n") + (len(text) if arguments.get("code") == "true" else 0)):
+        if not includes.spend(len(text) + len(indent) * text.count("\n")):
             return match.group(0)
         return text.replace("\n", "\n" + indent)
 
