@@ -468,11 +468,10 @@ def apply_file_changes(archive: Archive, paths: set[str], moved: dict[str, str] 
 
 def _identities(archive: Archive, paths: list[str]) -> dict[str, tuple]:
     """(size, title, date) of the posts at these paths: a moved file keeps all three."""
-    ids = {archive.posts.columns["path"][doc]: doc for doc in archive.index.order.tolist()}
     found = {}
     for path in paths:
-        doc, record = ids.get(path), archive.files.get(path)
-        if doc is not None and record is not None:
-            post = archive.posts[doc]
+        record = archive.files.get(path)  # (size, mtime_ns, post id or -1 when skipped, ctime_ns)
+        if record is not None and record[2] >= 0:
+            post = archive.posts[record[2]]
             found[path] = (record[0], post.title, post.date_raw)
     return found
