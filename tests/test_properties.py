@@ -309,8 +309,11 @@ def test_converted_bodies_are_inert(body: str, body_format: str) -> None:
 
 
 @pytest.mark.slow
-@given(st.integers(1, 12), st.sampled_from(["<div>", "<b>", "<blockquote>", "<ul><li>", "<table><tr><td>"]))
+@pytest.mark.parametrize("depth_thousands", [1, 5, 12])
+@pytest.mark.parametrize("tag", ["<div>", "<b>", "<blockquote>", "<ul><li>", "<table><tr><td>"])
 def test_deep_html_never_raises(depth_thousands: int, tag: str) -> None:
+    """Every nesting tag, from 1,000 to 12,000 levels deep: a strategy drew
+    these same 60 inputs 100 times over (13 s), 15 of them cover it."""
     markdown = to_markdown(tag * (depth_thousands * 1000) + "deep", "html")
     assert "deep" in markdown
 
