@@ -110,3 +110,23 @@ def test_readfile_cannot_be_made_to_take_gigabytes_or_minutes(tmp_path: Path) ->
     itself = '---\ntitle: Me\n---\nBefore.\n{{% readfile "index.md" %}}\n'
     page.write_text(itself, encoding="utf-8")
     assert expand_readfile(itself, page, relative) == itself
+
+
+def test_readfile_is_hugos_alone_in_the_reader_as_in_search(tmp_path: Path) -> None:
+    """A Zola site's config.toml is no Hugo site: a page there that writes the shortcode shows
+    it as written, and what the reader shows is what search finds."""
+    site = tmp_path / "zola"
+    files = {
+        "config.toml": 'base_url = "https://example.org"\n',
+        "templates/index.html": "{{ section.content | safe }}\n",
+        "content/blog/docsy.md": '+++\ntitle = "Docsy notes"\n+++\nDocsy writes {{% readfile "inc.md" %}} here.\n',
+        "content/blog/inc.md": '+++\ntitle = "Inc"\n+++\nIncluded words.\n',
+    }
+    for relative, text in files.items():
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(text, encoding="utf-8")
+    archive = load_archive([site])
+    (post,) = [post for post in archive.posts if post.title == "Docsy notes"]
+    shown = archive.read_markdown(post)
+    assert '{{% readfile "inc.md" %}}' in shown and "Included words" not in shown
+    assert archive.search('"included words" title:docsy').count == 0

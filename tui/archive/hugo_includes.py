@@ -49,12 +49,21 @@ def expand_readfile_with_sources(markdown: str, path: Path, relative_path: str) 
     if "readfile" not in markdown:
         return markdown, []
     site = site_folder(path, relative_path, _SITE_MARKERS)
-    if site is None:
+    if site is None or not _is_hugo(site):  # Zola's config.toml: a page there shows it as written
         return markdown, []
     sources: dict[str, Source] = {}
     page_folder = os.path.relpath(path.parent, site)
     expanded = _expanded(markdown, _Includes(site, page_folder, sources), (os.path.realpath(path),))
     return expanded, list(sources.values())
+
+
+def _is_hugo(folder: Path) -> bool:
+    """Whether Hugo builds the folder, as the survey decides (search only expands a Hugo
+    site's pages, so the reader must not expand more)."""
+    from .site_generators import detect_site  # only for a page that names readfile
+
+    site = detect_site(folder)
+    return site is not None and site.generator == "Hugo"
 
 
 class _Includes:
