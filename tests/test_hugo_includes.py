@@ -130,3 +130,21 @@ def test_readfile_is_hugos_alone_in_the_reader_as_in_search(tmp_path: Path) -> N
     shown = archive.read_markdown(post)
     assert '{{% readfile "inc.md" %}}' in shown and "Included words" not in shown
     assert archive.search('"included words" title:docsy').count == 0
+
+
+def test_a_bundle_page_changed_or_opened_alone_keeps_the_folders_it_has_in_the_site(tmp_path: Path) -> None:
+    """Its includes/ folder holds resources, not pages: the page is still a bundle, so its
+    own folder is not a category, whether read with the site, re-read after a change, or
+    named alone (`postshelf show content/docs/shortcodes/index.md`)."""
+    site = _site(tmp_path)
+    archive, _ = open_archive([site])
+    (post,) = [post for post in archive.posts if post.title == "Shortcodes"]
+    assert post.categories == (("docs",),)
+    page = site / "content/docs/shortcodes/index.md"
+    page.write_text(PAGE.replace("title: Shortcodes", "title: Shortcodes again"), encoding="utf-8")
+    assert apply_file_changes(archive, {str(page)}) == 1
+    (post,) = [post for post in archive.posts if post.title == "Shortcodes again"]
+    assert post.categories == (("docs",),)
+    (alone,) = load_archive([page]).posts
+    assert alone.categories == (("docs",),) and alone.relative_path == "content/docs/shortcodes/index.md"
+    assert "Run the installer." in load_archive([page]).read_markdown(alone)

@@ -3,6 +3,7 @@ outside the site's folder (or not a plain text file) is ever read."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -181,3 +182,26 @@ def test_a_post_cannot_make_its_snippets_take_gigabytes(tmp_path: Path) -> None:
     assert expanded.endswith("End.\n") and '--8<-- "big.md"' in expanded
     archive = load_archive([site])
     assert archive.post_count == 1 and not archive.skipped  # the page loads, in its budget
+
+
+def test_one_file_of_a_site_is_read_as_the_site_reads_it(tmp_path: Path, capsys) -> None:
+    """`postshelf show site/docs/page.md` (or opening that one file): the site above it is found,
+    so its snippets show and its folders are what they are in the site; a file in no site is
+    read as before."""
+    from tui.cli import main as cli_main
+
+    site = _site(tmp_path)
+    page = site / "docs" / "about" / "contributing.md"
+    page.write_text('Before.\n\n--8<-- "CONTRIBUTING.md"\n\nAfter.\n')
+    assert cli_main(["show", "--json", str(page)]) == 0
+    (entry,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert "Patches welcome." in entry["text"] and "Nested words." in entry["text"]
+    assert entry["title"] == "Contributing" and entry["path"] == str(page)
+    archive = load_archive([page])  # the app, opened on the file
+    (post,) = archive.posts
+    assert post.relative_path == "docs/about/contributing.md" and post.categories == (("about",),)
+    assert archive.search('"nested words"').count == 1
+    alone = tmp_path / "alone.md"
+    alone.write_text('--8<-- "site/CONTRIBUTING.md"\n')
+    (post,) = load_archive([alone]).posts
+    assert post.relative_path == "alone.md" and "Patches" not in load_archive([alone]).read_markdown(post)

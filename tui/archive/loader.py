@@ -25,6 +25,7 @@ from .change_check import QuickCheck, check_started
 from .snippets import sources_changed
 from .survey import (
     Survey,
+    explicit_post_file,
     folder_is_read,
     in_hugo_leaf_bundle,
     is_index,
@@ -376,7 +377,7 @@ def post_file_for(archive: Archive, path: str) -> PostFile | None:
     for root in archive.roots:
         root_text = str(root)
         if candidate == root_text and os.path.isfile(candidate):
-            return PostFile(str(root), root.parent, explicit=True)
+            return explicit_post_file(root)
         if not candidate.startswith(root_text.rstrip(os.sep) + os.sep):
             continue
         return post_file_at(root, archive.layout_for(root), candidate)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .locations import normalize_root
 from .natural_order import natural_key
+from .site_generators import detect_site
 from .sites import Ignore, Keep, Layout, Zone, is_post_file
 
 
@@ -145,7 +146,7 @@ def survey_lazily(roots: Iterable[Path | str], result: Survey) -> Iterator[PostF
         if root.is_file():
             if str(root) not in seen:
                 seen.add(str(root))
-                yield PostFile(str(root), root.parent, explicit=True)
+                yield explicit_post_file(root)
             continue
         layout = result.layouts.get(root) or Layout.of(root)
         result.layouts[root] = layout
@@ -332,6 +333,30 @@ def is_index(name: str) -> bool:
     return os.path.splitext(name)[0].lower() == "index"
 
 
+_SITE_SEARCH_DEPTH = 8
+"""Folders above a file named on its own that are looked at for the site it belongs to."""
+
+
+def explicit_post_file(path: Path) -> PostFile:
+    """A file named on its own (`postshelf show docs/page.md`): read as a page of the site it
+    lies in, when a site above it has it as a page (its snippets, its folders as categories),
+    so that it shows as it does when the site is opened; else on its own."""
+    folder = path.parent
+    for _ in range(_SITE_SEARCH_DEPTH):
+        if detect_site(folder) is not None:
+            parts = path.relative_to(folder).parts
+            layout = Layout.of(folder, nested=True)
+            verdict = layout.path_verdict(parts)
+            if isinstance(verdict, Keep):
+                found = _post_file(str(path), folder, verdict, _is_bundle(layout, parts, path.parent))
+                return replace(found, explicit=True)
+            break
+        if (folder / ".git").exists() or folder.parent == folder:  # a repository's root: no site above
+            break
+        folder = folder.parent
+    return PostFile(str(path), path.parent, explicit=True)
+
+
 def _post_file(path: str, root: Path, verdict: Keep, bundle: bool) -> PostFile:
     return PostFile(
         path,
@@ -348,6 +373,8 @@ def _is_bundle(layout: Layout, parts: tuple[str, ...], folder: Path) -> bool:
     if not is_index(parts[-1]) or len(parts) < 2:
         return False
     zone = layout.zone(parts[:-1])
+    if _hugo_leaf_bundle(zone, parts[:-1], [parts[-1]]) is not None:
+        return True  # the rest of its folder are its resources, not pages (as the walk finds)
     pages = []
     try:
         with os.scandir(folder) as entries:
