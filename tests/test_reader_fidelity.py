@@ -197,6 +197,18 @@ def test_math_from_a_feeds_html_shows_no_emphasis_tags() -> None:
     assert "\\frac{S}{c1}\\frac{S}{c2}" in text and "x2" in text
 
 
+def test_math_in_a_feeds_html_shows_as_written_without_markdown_escapes() -> None:
+    """Markdown does not read inside `$…$`, so the `\\*`, `\\_` and `\\<` the HTML conversion
+    writes to keep text literal would show there as they are; money is still text."""
+    html = (
+        "<p>Inline $x_1 * y_2$ end.</p><p>$$\\sum_{i=1}^n a_i * b_i < c$$</p>"
+        "<p>Costs $5 and $10 * 2 for *stars* and a_b_c.</p>"
+    )
+    text = "\n".join(lines_of(to_markdown(html, "html")))
+    assert "x_1 * y_2" in text and "\\sum_{i=1}^n a_i * b_i < c" in text
+    assert "Costs $5 and $10 * 2 for *stars* and a_b_c." in text
+
+
 def letters(text: str) -> Counter:
     return Counter(character for character in text.casefold() if character.isalnum())
 

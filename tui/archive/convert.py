@@ -15,6 +15,7 @@ a note) instead of rendering for a minute into gigabytes.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -42,6 +43,9 @@ _EMPTY_HARD_BREAK = re.compile(r"^[ \t]*\\\n", re.MULTILINE)
 # list, a quote, a fence, a table) breaks nothing: Markdown would show its `\`.
 _TRAILING_HARD_BREAK = re.compile(r"\\\n(?=[ \t]*(?:\n|$|#{1,6}[ \t]|[-*+][ \t]|\d{1,9}[.)][ \t]|>|```|~~~|\||▶))")
 _PUNCTUATION_CATEGORIES = ("P", "S")
+_MATH_SPAN = re.compile(r"(?<![\d\\$])(\$\$[^$]+?\$\$|\$(?![\s$])[^$]+?(?<![\s\\])\$)(?![\d$])")
+"""`$$…$$` and `$…$` as the reader's Markdown reads math (markdown_parser.py: no space just
+inside a single dollar, no digit just outside: `$5 and $10` is money)."""
 _LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight|brush:?)-?(\w[\w+#-]*)$", re.IGNORECASE)
 _KNOWN_LANGUAGES = {
     "python",
@@ -166,6 +170,18 @@ def _converter():
             return super().convert_a(el, text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def escape(self, text, parent_tags):
+            if "$" in text:
+                pieces = _MATH_SPAN.split(text)
+                if sum(piece.count("$") for piece in pieces[1::2]) == text.count("$"):
+                    # Every dollar is math's: what lies between them is written as it is
+                    # (the reader's Markdown does not read inside, so an escape would show).
+                    return "".join(
+                        piece if math else self._escaped_text(piece, parent_tags)
+                        for math, piece in zip(itertools.cycle((False, True)), pieces)
+                    )
+            return self._escaped_text(text, parent_tags)
+
+        def _escaped_text(self, text, parent_tags):
             # Text that reads like a tag (`&lt;div&gt;` in the page) must not become Markdown
             # HTML, which the reader drops: `a &lt;b&gt;` would show as `a `.
             # `[text](url)` or `[x]` written in a page is text too, not a link or a checkbox.
