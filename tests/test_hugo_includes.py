@@ -148,3 +148,21 @@ def test_a_bundle_page_changed_or_opened_alone_keeps_the_folders_it_has_in_the_s
     (alone,) = load_archive([page]).posts
     assert alone.categories == (("docs",),) and alone.relative_path == "content/docs/shortcodes/index.md"
     assert "Run the installer." in load_archive([page]).read_markdown(alone)
+
+
+def test_includes_of_includes_stop_at_a_thousand_a_page(tmp_path: Path) -> None:
+    """A page naming a file 40 times, which names a file 40 times, which names an empty file
+    40 times: 64,000 expansions of nothing, found in review to take seconds. A thousand are
+    made; the shortcodes past them stay as written."""
+    from tui.archive.hugo_includes import expand_readfile
+    from tui.archive.snippets import MAX_INCLUDES
+
+    site = _site(tmp_path)
+    folder = site / "content/docs/fan"
+    folder.mkdir()
+    (folder / "f3.md").write_text("")
+    (folder / "f2.md").write_text('{{% readfile "f3.md" %}}\n' * 40)
+    (folder / "f1.md").write_text('{{% readfile "f2.md" %}}\n' * 40)
+    page = folder / "_index.md"
+    expanded = expand_readfile('{{% readfile "f1.md" %}}\n' * 40, page, "content/docs/fan/_index.md")
+    assert 0 < expanded.count("{{% readfile") < 64_000 - MAX_INCLUDES

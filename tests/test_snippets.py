@@ -205,3 +205,17 @@ def test_one_file_of_a_site_is_read_as_the_site_reads_it(tmp_path: Path, capsys)
     alone.write_text('--8<-- "site/CONTRIBUTING.md"\n')
     (post,) = load_archive([alone]).posts
     assert post.relative_path == "alone.md" and "Patches" not in load_archive([alone]).read_markdown(post)
+
+
+def test_snippets_of_snippets_stop_at_a_thousand_a_page(tmp_path: Path) -> None:
+    """40 lines naming a file of 40 lines naming an empty file 40 times: 64,000 includes of
+    nothing (the budget counts characters). A thousand are made; the rest stay as written."""
+    from tui.archive.snippets import MAX_INCLUDES
+
+    site = _site(tmp_path)
+    (site / "f3.md").write_text("")
+    (site / "f2.md").write_text('--8<-- "f3.md"\n' * 40)
+    (site / "f1.md").write_text('--8<-- "f2.md"\n' * 40)
+    page = site / "docs" / "fan.md"
+    expanded = expand_snippets('--8<-- "f1.md"\n' * 40, page, "docs/fan.md")
+    assert 0 < expanded.count("--8<--") < 64_000 - MAX_INCLUDES

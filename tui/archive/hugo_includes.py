@@ -19,7 +19,7 @@ import os
 import re
 from pathlib import Path
 
-from .snippets import MAX_INCLUDED_CHARACTERS, Source, read_inside, site_folder
+from .snippets import MAX_INCLUDED_CHARACTERS, MAX_INCLUDES, Source, read_inside, site_folder
 
 _READFILE = re.compile(r"\{\{[<%]-?[ \t]*readfile[ \t](?P<arguments>[^{}\n]*)[>%]\}\}")
 """Greedy up to the closing `>}}`/`%}}` and trimmed after: a lazy match backtracked over
@@ -74,9 +74,16 @@ class _Includes:
         self.page_folder = "" if page_folder == "." else page_folder
         self.sources = sources
         self.budget = MAX_INCLUDED_CHARACTERS
+        self.includes_left = MAX_INCLUDES
+        self._read: dict[str, tuple[str, str] | None] = {}
 
     def read(self, name: str) -> tuple[str, str] | None:
-        """(real path, text) of the file a shortcode names, or None."""
+        """(real path, text) of the file a shortcode names, or None; each name read once."""
+        if name not in self._read:
+            self._read[name] = self._read_file(name)
+        return self._read[name]
+
+    def _read_file(self, name: str) -> tuple[str, str] | None:
         if not name.startswith("/"):
             return read_inside(self.site, os.path.join(self.page_folder, name), self.sources)
         # From the content folder: the first folder on the way down to the page (content/,
@@ -100,10 +107,11 @@ def _expanded(markdown: str, includes: _Includes, stack: tuple[str, ...]) -> str
     def replace(match: re.Match[str]) -> str:
         arguments = _arguments(match.group("arguments").rstrip(" \t-"))
         name = arguments.get("file") or arguments.get("0")
-        if not name or len(stack) >= _MAX_DEPTH:
+        if not name or len(stack) >= _MAX_DEPTH or includes.includes_left <= 0:
             return match.group(0)
+        includes.includes_left -= 1
         found = includes.read(name)
-        if found is None or found[0] in stack:
+        if found is None or found[0] in stack or len(found[1]) > includes.budget:
             return match.group(0)
         real_path, text = found
         text = text.rstrip("\n")

@@ -44,6 +44,10 @@ MAX_INCLUDED_CHARACTERS = 4_000_000
 """Text all the snippets of one post may add: a post naming a big file ten thousand times (or
 with ten thousand line ranges) must not take gigabytes; past this a snippet stays as written."""
 _MAX_DEPTH = 4  # snippets may include snippets, as in pymdownx
+MAX_INCLUDES = 1_000
+"""Includes one page may expand, at every depth: a page naming a file 40 times, which names a
+file 40 times, which names an empty file 40 times, is 64,000 otherwise (the budget of
+characters does not count empty files)."""
 _NOT_TEXT = frozenset({".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".pdf", ".zip"})
 
 Source = tuple[str, int, int, int]
@@ -89,6 +93,7 @@ class _Reader:
         self.sources = sources
         self._texts: dict[str, tuple[str, list[str]] | None] = {}
         self.budget = MAX_INCLUDED_CHARACTERS
+        self.includes_left = MAX_INCLUDES
 
     def read(self, name: str) -> tuple[str, list[str]] | None:
         """(real path, lines) of `name` under the site's folder, or None (outside it, not a
@@ -137,7 +142,10 @@ def _included(spec: str, indent: str, as_written: str, reader: _Reader, stack: t
     names nothing that can be read."""
     part = _PART.match(spec)
     name = part.group("path").strip() if part else ""
-    found = reader.read(name) if name and len(stack) < _MAX_DEPTH else None
+    if not name or len(stack) >= _MAX_DEPTH or reader.includes_left <= 0:
+        return [as_written]
+    reader.includes_left -= 1
+    found = reader.read(name)
     if found is None or found[0] in stack:
         return [as_written]
     real_path, whole = found
