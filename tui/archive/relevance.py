@@ -3,7 +3,7 @@
 Scoring counts each term's occurrences in every matching post's text: about 4 ms per thousand
 posts, 100+ ms for a term in a quarter of 100k posts, seconds at a million. But every post
 with a term in its title scores above every post without (1,000 a title occurrence, at most
-999 for the body), so when at least a screenful of posts have one in the title, the first
+999 for the body, all terms together), so when at least a screenful of posts have one in the title, the first
 screen is the best of those alone: the titles' own grams (index_batch.TITLE_TAG) list them,
 and only they are counted before the first screen is shown.
 """
@@ -32,6 +32,7 @@ def _scores(
     they need no check of their own); `titled`, when known, says which have a term in their
     title (the others' titles are not read: they score nothing there)."""
     scores = np.zeros(len(ids), dtype=np.int64)
+    body = np.zeros(len(ids), dtype=np.int64)
     found = np.ones(len(ids), dtype=bool)
     for term in terms:
         in_title = np.zeros(len(ids), dtype=np.int64)
@@ -40,10 +41,11 @@ def _scores(
         elif titled.any():
             in_title[titled] = occurrences(state, ids[titled], term, state.starts, state.title_ends)
         in_body = occurrences(state, ids, term, state.title_ends, state.ends)
-        scores += 1000 * np.minimum(in_title, 9) + np.minimum(in_body, 999)
+        scores += 1000 * np.minimum(in_title, 9)
+        body += in_body
         if term in required:
             found &= (in_title + in_body) > 0
-    return scores, found
+    return scores + np.minimum(body, 999), found  # all terms' body counts under one title's
 
 
 def _by_score(ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
