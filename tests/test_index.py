@@ -514,3 +514,30 @@ def test_a_masks_posts_in_list_order_whichever_way_they_are_found(monkeypatch, s
         mask = rng.random(state.size) < share
         expected = [doc for doc in state.order.tolist() if mask[doc]]
         assert state.in_order(mask).tolist() == expected
+
+
+def test_relevance_with_two_terms_puts_every_title_match_above_every_body(tmp_path: Path) -> None:
+    """Each term's body count was capped at 999 on its own, so two terms 600 times each in a
+    body (1,200) outscored a title match (1,000), and the first screen (titles alone) was not
+    the top of the full order (found in review)."""
+    for number in range(4):
+        (tmp_path / f"t{number}.md").write_text(
+            f"---\ntitle: foo note {number}\ndate: 2021-01-0{number + 1}\n---\nbar once\n", encoding="utf-8"
+        )
+    (tmp_path / "heavy.md").write_text(
+        "---\ntitle: heavy\ndate: 2020-01-01\n---\n" + "foo bar " * 600, encoding="utf-8"
+    )
+    archive = load_archive([tmp_path])
+    first, final = archive.index.search("sort:relevance foo bar", limit=3)
+    names = [archive.posts[doc].path.name for doc in final.ids.tolist()]
+    assert names == ["t3.md", "t2.md", "t1.md", "t0.md", "heavy.md"]
+    assert first.ids.tolist() == final.ids[:3].tolist()
+
+
+def test_relevance_finds_a_term_across_the_end_of_the_title(tmp_path: Path) -> None:
+    """`postshelf search -q` takes a line break in a phrase: a match across the title's end
+    is found by every sort, sort:relevance too (it counts the title and the body apart)."""
+    (tmp_path / "a.md").write_text("---\ntitle: Kernel notes\ndate: 2021-01-01\n---\nhello\n", encoding="utf-8")
+    archive = load_archive([tmp_path])
+    for query in ('"notes\n"', '"notes\n" sort:relevance', '"s\n\n" sort:relevance'):
+        assert archive.index.run(query).count == 1, query

@@ -397,7 +397,8 @@ class SearchIndex:
         if not checks:
             yield from self._finish(state, query, ids, started, limit)
             return
-        if query.sort == "relevance" and all(check.counted is not None for check in checks):
+        # (not for a line break: scoring counts the title and the body apart, not across them)
+        if query.sort == "relevance" and all(check.counted and "\n" not in check.counted for check in checks):
             unchecked = [check.counted for check in checks if check.counted is not None]
             yield from self._finish(state, query, ids, started, limit, unchecked)
             return
