@@ -13,7 +13,7 @@ import queue
 import sys
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from itertools import chain, islice
@@ -463,7 +463,10 @@ def apply_file_changes(archive: Archive, paths: set[str], moved: dict[str, str] 
         came = _identities(archive, [post_file.location for post_file in to_load])
         by_identity = {identity: path for path, identity in came.items()}
         if len(by_identity) == len(came):  # two newcomers alike: which is which is not known
-            moved.update((path, by_identity[key]) for path, key in departed.items() if key in by_identity)
+            alike = Counter(departed.values())  # nor for two departed alike
+            moved.update(
+                (path, by_identity[key]) for path, key in departed.items() if key in by_identity and alike[key] == 1
+            )
     return len(gone) + len(to_load)
 
 
