@@ -285,3 +285,25 @@ def test_logins_from_one_ipv6_network_count_together() -> None:
     assert login_owner("2001:db8::1") == login_owner("2001:db8::ffff:2") == "2001:db8::/64"
     assert login_owner("2001:db8:0:1::1") != login_owner("2001:db8::1")
     assert login_owner("::ffff:10.0.0.1") == "10.0.0.1" and login_owner("127.0.0.1") == "127.0.0.1"
+
+
+def test_a_full_login_table_forgets_the_logins_of_whoever_holds_the_most() -> None:
+    """A token holder logging in from 40 IPv6 /64s (a home's /56 has 256) filled the table and
+    pushed out every reader who had logged in once (found in review): the one holding the
+    most logins loses its oldest instead."""
+    import socket
+
+    from tui.serve import web
+    from tui.serve.sessions import SessionFactory
+
+    left, right = socket.socketpair()
+    with left, right:
+        factory = SessionFactory(0, "/nonexistent", "/nonexistent", left)
+        server = web.WebServer(
+            factory, "127.0.0.1", 0, title="t", max_sessions=1, public_url=None, log=print, token="x"
+        )
+        readers = [server._new_login(web.login_owner(f"198.51.100.{n}")) for n in range(5)]
+        for n in range(web.MAX_LOGINS):
+            server._new_login(web.login_owner(f"2001:db8:1234:{n % 40:x}::1"))
+        assert len(server.logins) == web.MAX_LOGINS
+        assert all(login in server.logins for login in readers)

@@ -47,8 +47,9 @@ COOKIE = "postshelf_login"
 MAX_SIZE = (500, 200)
 """Columns and rows a web session gets at most (as over SSH)."""
 MAX_LOGINS = 10000
-"""Login cookies remembered; the least recently used are forgotten beyond this (their browsers
-log in again)."""
+"""Login cookies remembered; beyond this, the least recently used of the address holding the
+most is forgotten (its browser logs in again): a token holder logging in from 40 networks
+pushes out its own, not the readers who logged in once."""
 MAX_LOGINS_PER_ADDRESS = 256
 """Login cookies one address (an IPv6 /64) holds: a token holder logging in again and again
 pushes out only its own, not other readers' (the readers behind a reverse proxy share its
@@ -182,8 +183,9 @@ class WebServer(Server):
         login = secrets.token_urlsafe(32)
         self.logins[login] = address
         self.logins_per_address[address] += 1
-        while len(self.logins) > MAX_LOGINS:
-            self._forget(next(iter(self.logins)))
+        if len(self.logins) > MAX_LOGINS:  # full: the oldest of whoever holds the most goes
+            most = max(self.logins_per_address, key=self.logins_per_address.__getitem__)
+            self._forget(next(cookie for cookie, owner in self.logins.items() if owner == most))
         return login
 
     def _forget(self, login: str) -> None:
