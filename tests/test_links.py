@@ -712,3 +712,17 @@ async def test_main_screen_keys_copy_open_and_list_links(tmp_path: Path, monkeyp
         assert app.clipboard.startswith("http") and app.clipboard != post.link
         await pilot.press("escape")
         assert not isinstance(app.screen, LinksScreen)
+
+
+def test_addresses_written_as_text_in_html_are_links_without_the_escapes_of_the_text() -> None:
+    """A page's `&lt;https://…&gt;`, `&lt;me@x.org&gt;` and a bare URL with `_`, `=` and `&`:
+    the conversion escapes them as text (so that `<`, `>` show), and the links keep none."""
+    from tui.archive.convert import to_markdown
+    from tui.archive.links import links_in
+
+    html = "<p>see &lt;https://example.com/a_b&gt; or https://x.org/p_q?a=1&amp;b=2, &lt;me@x.org&gt;</p>"
+    assert [link.url for link in links_in(to_markdown(html, "html"))] == [
+        "https://example.com/a_b",
+        "https://x.org/p_q?a=1&b=2",
+        "mailto:me@x.org",
+    ]

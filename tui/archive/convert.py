@@ -1,7 +1,9 @@
 """Post body -> Markdown for the reader.
 
 HTML bodies (what feed bots store) go through a markdownify subclass that fixes what its
-defaults get wrong for scraped pages. Conversion costs 1-5 ms a post, so it happens only for
+defaults get wrong for scraped pages. A page's text is text: every character Markdown would
+read as syntax (`- ` or `1. ` starting a line, `>`, backticks, `<`, `[`, `|`) is escaped, so a
+`<p>` of `- item<br>` lines is not a list and its backticks show, as in a browser. Conversion costs 1-5 ms a post, so it happens only for
 the post being read, never for the whole archive. markdownify pulls in BeautifulSoup (~100 ms
 of import), so it is imported on first use.
 
@@ -15,7 +17,6 @@ a note) instead of rendering for a minute into gigabytes.
 from __future__ import annotations
 
 import html
-import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -43,9 +44,10 @@ _EMPTY_HARD_BREAK = re.compile(r"^[ \t]*\\\n", re.MULTILINE)
 # list, a quote, a fence, a table) breaks nothing: Markdown would show its `\`.
 _TRAILING_HARD_BREAK = re.compile(r"\\\n(?=[ \t]*(?:\n|$|#{1,6}[ \t]|[-*+][ \t]|\d{1,9}[.)][ \t]|>|```|~~~|\||▶))")
 _PUNCTUATION_CATEGORIES = ("P", "S")
-_MATH_SPAN = re.compile(r"(?<![\d\\$])(\$\$[^$]+?\$\$|\$(?![\s$])[^$]+?(?<![\s\\])\$)(?![\d$])")
+_MATH_SPAN = re.compile(r"(?<![\d\\$])(?:\$\$[^$]+?\$\$|\$(?![\s$])[^$\n]+?(?<![\s\\])\$)(?![\d$])")
 """`$$…$$` and `$…$` as the reader's Markdown reads math (markdown_parser.py: no space just
 inside a single dollar, no digit just outside: `$5 and $10` is money)."""
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight|brush:?)-?(\w[\w+#-]*)$", re.IGNORECASE)
 _KNOWN_LANGUAGES = {
     "python",
@@ -169,24 +171,6 @@ def _converter():
                 el["href"] = _safe_url(real_url(href))
             return super().convert_a(el, text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
-        def escape(self, text, parent_tags):
-            if "$" in text:
-                pieces = _MATH_SPAN.split(text)
-                if sum(piece.count("$") for piece in pieces[1::2]) == text.count("$"):
-                    # Every dollar is math's: what lies between them is written as it is
-                    # (the reader's Markdown does not read inside, so an escape would show).
-                    return "".join(
-                        piece if math else self._escaped_text(piece, parent_tags)
-                        for math, piece in zip(itertools.cycle((False, True)), pieces)
-                    )
-            return self._escaped_text(text, parent_tags)
-
-        def _escaped_text(self, text, parent_tags):
-            # Text that reads like a tag (`&lt;div&gt;` in the page) must not become Markdown
-            # HTML, which the reader drops: `a &lt;b&gt;` would show as `a `.
-            # `[text](url)` or `[x]` written in a page is text too, not a link or a checkbox.
-            return super().escape(text, parent_tags).replace("<", "\\<").replace("[", "\\[")  # type: ignore[misc]  # markdownify's stub omits the converter's methods
-
         def convert_br(self, el, text, parent_tags):
             if "_inline" in parent_tags:
                 return " "
@@ -228,7 +212,7 @@ def _converter():
         heading_style="atx",
         bullets="-",
         code_language_callback=_code_language,
-        escape_misc=False,
+        escape_misc=True,
         table_infer_header=True,
         strip_document="strip",
     )
@@ -322,6 +306,9 @@ def html_to_markdown(body: str) -> str:
     except Exception:
         # Nested 10,000 deep (RecursionError), or a parser bug: show the text, never fail.
         return html.unescape(re.sub(r"<[^<>]*>", " ", body))
+    # Markdown does not read inside math, so the escapes that keep the page's text literal
+    # elsewhere (`\*`, `\_`, `\\frac`) would show there: they are taken out again.
+    markdown = _MATH_SPAN.sub(lambda math: _ESCAPED.sub(r"\1", math.group(0)), markdown)
     markdown = _DOUBLE_HARD_BREAK.sub("\n\n", markdown + "\n")
     markdown = _EMPTY_HARD_BREAK.sub("", markdown)
     return _TRAILING_HARD_BREAK.sub("\n\n", markdown)
