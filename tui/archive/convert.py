@@ -47,7 +47,9 @@ _PUNCTUATION_CATEGORIES = ("P", "S")
 _MATH_SPAN = re.compile(r"(?<![\d\\$])(?:\$\$[^$]+?\$\$|\$(?![\s$])[^$\n]+?(?<![\s\\])\$)(?![\d$])")
 """`$$…$$` and `$…$` as the reader's Markdown reads math (markdown_parser.py: no space just
 inside a single dollar, no digit just outside: `$5 and $10` is money)."""
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_IN_MATH = re.compile(r"\\([!-/:-@\[-`{-~])|\*")
+"""In a math span: an escape (its character stays), or a bare `*` (emphasis markup, which
+Markdown does not read there: a feed's `x<em>i*c</em>i` shows as `xi*ci`, as a browser does)."""
 _LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight|brush:?)-?(\w[\w+#-]*)$", re.IGNORECASE)
 _KNOWN_LANGUAGES = {
     "python",
@@ -307,8 +309,8 @@ def html_to_markdown(body: str) -> str:
         # Nested 10,000 deep (RecursionError), or a parser bug: show the text, never fail.
         return html.unescape(re.sub(r"<[^<>]*>", " ", body))
     # Markdown does not read inside math, so the escapes that keep the page's text literal
-    # elsewhere (`\*`, `\_`, `\\frac`) would show there: they are taken out again.
-    markdown = _MATH_SPAN.sub(lambda math: _ESCAPED.sub(r"\1", math.group(0)), markdown)
+    # elsewhere (`\*`, `\_`, `\\frac`) and emphasis markup would show there: taken out.
+    markdown = _MATH_SPAN.sub(lambda math: _IN_MATH.sub(lambda part: part.group(1) or "", math.group(0)), markdown)
     markdown = _DOUBLE_HARD_BREAK.sub("\n\n", markdown + "\n")
     markdown = _EMPTY_HARD_BREAK.sub("", markdown)
     return _TRAILING_HARD_BREAK.sub("\n\n", markdown)
