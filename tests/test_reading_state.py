@@ -127,6 +127,25 @@ async def test_marks_follow_posts_whose_folder_is_renamed(tmp_path: Path) -> Non
         assert header(app).startswith("★ Post 2")
 
 
+async def test_keys_typed_right_after_moving_act_on_the_post_under_the_cursor(real_corpus: Path) -> None:
+    """The post under the cursor opens after a short delay: `j m`, `j u` and `j e` typed
+    together acted on the post just left (found by a new user; `e` exported the wrong post)."""
+    from tui.screens.export import ExportScreen
+
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        posts = [app.archive.posts[int(doc)] for doc in app.archive.order[:4]]
+        await pilot.press("j", "m", "j", "u")
+        await settle(pilot)
+        assert list(app.screen.user_state.bookmarks) == [str(posts[1].path)]
+        assert app.screen.user_state.read == {str(posts[2].path)}
+        await pilot.press("j", "e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen), "the export dialog")
+        assert app.screen.post.path == posts[3].path
+        await pilot.press("escape")
+
+
 async def test_reading_marks_bookmarks_and_restart(real_corpus: Path) -> None:
     archive_before = _snapshot_files(real_corpus)
     app = PostshelfApp([real_corpus], watch=False)

@@ -61,6 +61,8 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
         self.archive: Archive | None = None
         self.query_text = ""
         self._open_timer: Timer | None = None
+        self._pending_open: tuple[int, bool] | None = None
+        """The post the cursor went to and whether by the user, until it opens (OPEN_DELAY)."""
         self._open_index: int | None = None
         self._highlight: tuple[str, ...] = ()
         self._shown_generation = -1
@@ -380,19 +382,24 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
     @on(PostList.Highlighted)
     def _post_highlighted(self, event: PostList.Highlighted) -> None:
         self._list_shown()
+        self._open_pending(cancel=True)
+        if event.index is None:
+            self.show_post(None)
+        elif event.index != self._open_index:
+            self._pending_open = (event.index, event.by_user)
+            self._open_timer = self.set_timer(OPEN_DELAY, self._open_pending)
+
+    def _open_pending(self, cancel: bool = False) -> None:
+        """Open the post the cursor went to now (`j m` bookmarked the post just left)."""
+        pending, self._pending_open = self._pending_open, None
         if self._open_timer is not None:
             self._open_timer.stop()
-        index = event.index
-        if index is None:
-            self.show_post(None)
-        elif index != self._open_index:
-            by_user = event.by_user
-            self._open_timer = self.set_timer(OPEN_DELAY, lambda: self.show_post(index, by_user=by_user))
+        if pending is not None and not cancel:
+            self.show_post(pending[0], by_user=pending[1])
 
     @on(PostList.Chosen)
     def _post_chosen(self, event: PostList.Chosen) -> None:
-        if self._open_timer is not None:
-            self._open_timer.stop()
+        self._open_pending(cancel=True)
         if event.index != self._open_index:
             self.show_post(event.index)
         self._count_as_read(event.index)
@@ -461,12 +468,9 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
             raise SkipAction()  # that is set when the bar gets to its Focus event, keys later)
         self.focus_now(bar)
 
-    @property
-    def open_post_id(self) -> int | None:
-        return self._open_index
-
     def current_post_id(self) -> int | None:
         """The post being read, else the one under the cursor."""
+        self._open_pending()
         if self._open_index is not None:
             return self._open_index
         return self.query_one(PostList).current_index

@@ -26,7 +26,7 @@ class PostActions(PostScreen):
 
     def action_links(self) -> None:
         """L: the open post's links and images by number."""
-        archive, index = self.archive, self.open_post_id
+        archive, index = self.archive, self.current_post_id()
         if archive is None or index is None:
             self.notify("Open a post first: L lists its links", markup=False)
             return

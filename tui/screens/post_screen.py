@@ -35,11 +35,6 @@ class PostScreen(Screen):
         priority key for that reason, keymap.py.)"""
         self.set_focus(widget)
 
-    @property
-    def open_post_id(self) -> int | None:
-        """The post in the reader."""
-        raise NotImplementedError
-
     def current_post_id(self) -> int | None:
         """The post being read, else the one under the cursor."""
         raise NotImplementedError
