@@ -631,3 +631,26 @@ async def test_a_title_only_match_is_said_and_highlighted(real_corpus: Path) -> 
         title_line = app.screen._compositor.render_strips()[region.y]
         marked = "".join(segment.text for segment in title_line if segment.style and segment.style.underline)
         assert "2014" in marked and "总结" in marked
+
+
+async def test_pages_pressed_quickly_each_move_a_page(tmp_path: Path) -> None:
+    """Space Space (or PageDown twice) pressed during the first page's scroll moved one page
+    and a bit, not two (found by a new user): each press is a page from where the last one
+    is going."""
+    from textual import events
+
+    body_text = "\n\n".join(f"Paragraph {line}." for line in range(300))
+    (tmp_path / "long.md").write_text(f"---\ntitle: Long\n---\n{body_text}\n")
+    app = PostshelfApp([tmp_path], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # into the reader
+        body = app.screen.query_one(ReaderBody)
+        await wait_for(pilot, lambda: body.has_focus and body.virtual_size.height > 300, "the post in the reader")
+        page = body.scrollable_content_region.height
+        type_ahead(app, "  ")  # unlike pilot.press, no waiting for the scroll between them
+        app.post_message(events.Key("pagedown", None))
+        await wait_for(pilot, lambda: body.scroll_y == body.scroll_target_y == 3 * page, "three pages down", 20)
+        type_ahead(app, "b")
+        app.post_message(events.Key("pageup", None))
+        await wait_for(pilot, lambda: body.scroll_y == body.scroll_target_y == page, "two pages up", 20)

@@ -16,6 +16,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import on, work
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -425,6 +426,18 @@ class ReaderBody(ScrollView, can_focus=True):
         text = "".join(segment.text for segment in self._lines[line] if not segment.control)
         spans = highlight_spans(text, self._highlight)
         return cell_len(text[: spans[before][0]]) if before < len(spans) else 0
+
+    def action_page_down(self) -> None:
+        """A page below where the scroll is going: Textual's counts from where it is, so a key
+        pressed during the last page's animation moved less than a page."""
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        self.scroll_to(y=self.scroll_target_y + self.scrollable_content_region.height)
+
+    def action_page_up(self) -> None:
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        self.scroll_to(y=self.scroll_target_y - self.scrollable_content_region.height)
 
     def action_next_match(self) -> None:
         if not self._match_lines:
