@@ -91,6 +91,7 @@ def test_a_query_starting_with_a_dash(archive_dir: Path) -> None:
 def test_bad_query_exits_2_with_the_message(archive_dir: Path) -> None:
     result = postshelf("search", str(archive_dir), "-q", "date:2021-13")
     assert result.returncode == 2 and "date:2021-13 is not a real date" in result.stderr
+    assert result.stderr.startswith("postshelf search: bad query") and "usage:" not in result.stderr
 
 
 def test_closed_pipe_is_not_an_error(archive_dir: Path) -> None:

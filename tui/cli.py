@@ -253,7 +253,9 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         except QueryError as error:
             if quick is not None:
                 quick.cancel()
-            parser.error(f"bad query {text!r}: {error}")
+            # The message alone (argparse's usage block above it buried it), and the exit of bad usage.
+            print(f"postshelf search: bad query {text!r}: {error}", file=sys.stderr)
+            return 2
     archive = _open(paths, rebuild=args.rebuild, use_cache=not args.no_cache, quick=quick)
     _use_reading_state(archive)
     from .archive.many_queries import run_queries
