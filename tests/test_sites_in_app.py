@@ -91,5 +91,5 @@ async def test_a_page_of_components_shows_its_text_not_no_text(tmp_path: Path) -
         await settle(pilot)
         assert "Team" in header(app)
         body = screen_text(app.screen.query_one(ReaderBody))
-        assert "nothing follows its frontmatter" not in body
+        assert "This post has no text" not in body
         assert "认识我们的团队" in body  # a component's slot text shows, as on the site

@@ -9,7 +9,8 @@ from ..archive.links import Link, links_in
 from ..archive.reading import markup_only
 from .document import render_lines
 
-NO_TEXT = "*(This post has no text: nothing follows its frontmatter.)*"
+NO_TEXT = "*(This post has no text: its body is empty.)*"
+"""Said for a body with nothing to show: nothing after the frontmatter, or an empty `<div>`."""
 
 
 def post_lines(
