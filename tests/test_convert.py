@@ -155,3 +155,17 @@ def test_list_items_without_end_tags_are_items_of_their_own() -> None:
     ]
     terms = html_to_markdown("<dl><dt>Term<dd>Meaning<dt>Other<dd>Its meaning</dl>")
     assert terms.index("Term") < terms.index(":   Meaning") < terms.index("Other") < terms.index(":   Its meaning")
+
+
+def test_a_one_row_table_is_a_row_and_an_empty_heading_is_nothing() -> None:
+    """A page's `<table>` of one `<tr>` (a caption beside a video, in the real corpus) drew a
+    header rule over nothing; `<h4> </h4>` became an empty `####` (found by a new user)."""
+    html = (
+        "<p>before</p><table><tr><td><em>Diffie discusses</em> it</td><td>video</td></tr></table><h4> </h4><p>after</p>"
+    )
+    assert [line.strip() for line in _shown(html, 60) if line.strip()] == [
+        "before",
+        "Diffie discusses it   video",
+        "after",
+    ]
+    assert "#" not in to_markdown(html, "html")

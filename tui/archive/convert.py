@@ -173,6 +173,11 @@ def _converter():
                 el["href"] = _safe_url(real_url(href))
             return super().convert_a(el, text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
+        def convert_hN(self, n, el, text, parent_tags):
+            if not text.strip():  # `<h4> </h4>`: a browser shows nothing, not an empty `####`
+                return "\n\n" if "_inline" not in parent_tags else ""
+            return super().convert_hN(n, el, text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
+
         def convert_br(self, el, text, parent_tags):
             if "_inline" in parent_tags:
                 return " "

@@ -335,6 +335,8 @@ class DocumentRenderer:
                     header_rows += 1
         if not rows:
             return []
+        if header_rows == len(rows):  # a header and nothing under it: one row of cells, no rule
+            header_rows = 0  # (a page's one-row <table>, whose cells the conversion made a header)
         columns = max(len(row) for row in rows)
         widest = [0] * columns  # each column's longest line
         longest_word = [1] * columns
