@@ -348,8 +348,8 @@ def test_reader_placeholders_in_text_tables_and_odd_sources() -> None:
         "![](/relative/p.png) [run](ms-msdt:/id) [ok](https://proxy.example/?https://real.example/p)\n"
     )
     lines = text_lines(render_markdown(markdown, 60))
-    assert lines[:3] == ["Before", "[img] inline — https://x.example/a.png", "after."]
-    assert "[img] wide — https://x.example/b.png" in lines
+    assert lines[:3] == ["Before", "[img] inline — x.example/a.png", "after."]
+    assert "[img] wide — x.example/b.png" in lines
     assert not any("{:" in line for line in lines)
     assert any("[img] t" in line and "y" in line for line in lines)  # the table keeps its shape
     assert lines[-2:] == ["[img] p.png", "run ok"]  # a relative image: nothing to open
@@ -392,6 +392,12 @@ def test_shorten_url_keeps_host_and_file_name() -> None:
     short = shorten_url(url, 48)
     assert len(short) == 48 and short.startswith("image-comic.pstatic.net/…") and short.endswith("IMAG01_1.jpg")
     assert len(shorten_url(url, 20)) == 20 and shorten_url(url, 20).endswith(".jpg")
+    # The file name, a video's id and the start of a query outlast the host's end (found by a
+    # new user: `amturing.…71646.jpg`, and a video's id cut for its player options).
+    assert shorten_url("https://amturing.acm.org/images/lg_aw/8371646.jpg", 20) == "amturin…/8371646.jpg"
+    video = "https://www.youtube.com/embed/XyzAbc1zuDbYIg?controls=0&showinfo=0&rel=0&modestbranding=1"
+    assert shorten_url(video, 36) == "www.youtube.com/…ed/XyzAbc1zuDbYIg?…"
+    assert shorten_url("https://www.youtube.com/watch?v=XyzAbc1zuDbYIg&t=10s", 30) == "www.youtube.com/watch?v=XyzAb…"
 
 
 # ------------------------------------------------------------------ can_open_browser

@@ -234,7 +234,8 @@ class InlineRenderer:
                     url_cells = min(cell_len(SCHEME.sub("", shown_url)), max(16, room * 2 // 3))
             else:
                 url_cells = max(16, room)
-            self._append(shorten_url(shown_url, url_cells), LINK + Style(link=target))
+            # (without its scheme, short or long: an image's address is not text of the page)
+            self._append(shorten_url(SCHEME.sub("", shown_url), url_cells), LINK + Style(link=target))
         self._styles = saved
         self._after_image = not self.in_table
 

@@ -41,8 +41,10 @@ SCHEME = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
 
 
 def shorten_url(url: str, cells: int) -> str:
-    """A URL in at most `cells` cells that still says where it goes: the scheme goes first,
-    then the middle of the path (`host/…/file.jpg`), so the host and the file name stay."""
+    """A URL in at most `cells` cells that still says where it goes. What goes first: the
+    scheme, then the end of the query, then the middle of the path, then the end of the host
+    (`amturing…/8371646.jpg`): the start of the host, the last part of the path (a file name,
+    a video's id) and the start of the query (`?v=…`) stay while they fit."""
     if cell_len(url) <= cells:
         return url
     if cells <= 1:
@@ -51,11 +53,22 @@ def shorten_url(url: str, cells: int) -> str:
     if cell_len(text) <= cells:
         return text
     slash = text.find("/")
-    head = text[: slash + 1] if slash > 0 else ""
-    if not head or cell_len(head) + 8 > cells:
-        half = (cells - 1) // 2
-        return fit(text, half + 1)[:-1] + "…" + _tail(text, cells - 1 - half)
-    return head + "…" + _tail(text[len(head) :], cells - cell_len(head) - 1)
+    if slash > 0:
+        host, path = text[:slash], text[slash:]
+        base, mark, query = path.partition("?")
+        last = base[base.rfind("/") :]  # `/8371646.jpg`, with its slash
+        if mark and cells - cell_len(host + base) > 6:  # the query's start: `?v=XyzAbc…`
+            return host + base + "?" + fit(query, cells - cell_len(host + base) - 1)
+        end = "?…" if mark else ""
+        room = cells - cell_len(host) - 2 - cell_len(end)  # for the path's end, after `host/…`
+        if room >= cell_len(last) - 1:  # the host, and as much of the path's end as fits
+            return host + "/…" + _tail(base[1:], room) + end
+        if cells - cell_len(last + end) >= 7:  # some of the host, and the last part whole
+            return fit(host, cells - cell_len(last + end)) + last + end
+        if room >= 8:  # a long file name: the host, and its end
+            return host + "/…" + _tail(base[1:], room) + end
+    half = (cells - 1) // 2
+    return fit(text, half + 1)[:-1] + "…" + _tail(text, cells - 1 - half)
 
 
 def hyperlink_target(url: str) -> str:
