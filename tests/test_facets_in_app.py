@@ -76,3 +76,15 @@ async def test_facets_at_80_columns_take_the_readers_place(real_corpus: Path) ->
         await settle(pilot)
         assert not panel.display
         assert app.screen.query_one("#reader").display
+
+
+async def test_facets_on_a_narrow_terminal_leave_the_list_most_of_it(real_corpus: Path) -> None:
+    """At 40 columns the facets took 29 and the list 9 (`2026-06-1`, found by a new user)."""
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(40, 16)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        panel, posts = app.screen.query_one(FacetPanel), app.screen.query_one(PostList)
+        assert panel.display and posts.display
+        assert panel.size.width <= 18 and posts.size.width >= 20

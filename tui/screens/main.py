@@ -486,10 +486,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
 
     def _reader_markdown(self, post: Post) -> str:
         """The Markdown the reader shows; the links screen numbers the same text."""
-        archive = self.archive
-        if archive is None:  # never: posts are shown from an open archive
-            return ""
-        return archive.reader_markdown(post)
+        return self.archive.reader_markdown(post) if self.archive is not None else ""  # (always open)
 
 
 def _no_posts(archive: Archive) -> str:
