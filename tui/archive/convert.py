@@ -122,8 +122,11 @@ def _web_source(url: str) -> str:
     return "https:" + url if url.startswith("//") else url
 
 
-@lru_cache(maxsize=1)
-def _converter():
+@lru_cache(maxsize=2)
+def _converter(in_markdown: bool = False):
+    """`in_markdown`: for HTML inside a Markdown page, whose text may hold Markdown (a
+    `<summary>` or a `<div class="note">` with `code` in it, which Jekyll's kramdown reads);
+    a page's own HTML (a feed's body, a site's .html page) is text, escaped whole."""
     from markdownify import MarkdownConverter
 
     class PostConverter(MarkdownConverter):
@@ -173,6 +176,14 @@ def _converter():
                 el["href"] = _safe_url(real_url(href))
             return super().convert_a(el, text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
+        def escape(self, text, parent_tags):
+            text = super().escape(text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
+            if not in_markdown:
+                return text
+            # Text that reads like a tag (`&lt;div&gt;`) must not become HTML, which the reader
+            # drops; `[text](url)` or `[x]` written in the HTML is text, not a link or a checkbox.
+            return text.replace("<", "\\<").replace("[", "\\[")
+
         def convert_hN(self, n, el, text, parent_tags):
             if not text.strip():  # `<h4> </h4>`: a browser shows nothing, not an empty `####`
                 return "\n\n" if "_inline" not in parent_tags else ""
@@ -219,7 +230,7 @@ def _converter():
         heading_style="atx",
         bullets="-",
         code_language_callback=_code_language,
-        escape_misc=True,
+        escape_misc=not in_markdown,
         table_infer_header=True,
         strip_document="strip",
     )
@@ -306,10 +317,10 @@ def _emphasis_markup(markdown: str, tag: str) -> str:
     return f"{match.group(1)}<{tag}>{match.group(3)}</{tag}>{match.group(4)}"
 
 
-def html_to_markdown(body: str) -> str:
+def html_to_markdown(body: str, in_markdown: bool = False) -> str:
     """Raises nothing: broken, deep or huge HTML still gives the text that could be read."""
     try:
-        markdown = _converter().convert(_closed_list_items(_neutralise_broken_markup(body)))
+        markdown = _converter(in_markdown).convert(_closed_list_items(_neutralise_broken_markup(body)))
     except Exception:
         # Nested 10,000 deep (RecursionError), or a parser bug: show the text, never fail.
         return html.unescape(re.sub(r"<[^<>]*>", " ", body))
@@ -331,14 +342,15 @@ def post_markdown(post: Post, body: str) -> str:
     return to_markdown(body, post.body_format)
 
 
-def to_markdown(body: str, body_format: str) -> str:
-    """The Markdown the reader shows for a body: converted, decoded and made safe."""
+def to_markdown(body: str, body_format: str, in_markdown: bool = False) -> str:
+    """The Markdown the reader shows for a body: converted, decoded and made safe
+    (`in_markdown`: HTML from a Markdown page, see _converter)."""
     omitted = 0
     if body_format == "html":
         prefix = _TAGS_PREFIX.match(body)
         if prefix is not None and prefix.end() < len(body):
             omitted, body = len(body) - prefix.end() + 1, body[: prefix.end() - 1]
-        markdown = html_to_markdown(body)
+        markdown = html_to_markdown(body, in_markdown)
     else:
         markdown = body.replace("&#123;", "{").replace("&#125;", "}")
     markdown = strip_controls(markdown)

@@ -309,7 +309,7 @@ class DocumentRenderer:
             return [Text(f"⟨{component.group(1)}⟩", LABEL)]
         # In a Markdown page (VitePress, Vue) a <template #slot> is shown, unlike in plain HTML.
         html = _TEMPLATE_TAG.sub(r"<\1div", html)
-        markdown = to_markdown(html, "html").strip()  # capped like an HTML body
+        markdown = to_markdown(html, "html", in_markdown=True).strip()  # capped like an HTML body
         if not markdown:
             return []
         self.html_depth += 1
