@@ -169,3 +169,19 @@ def test_a_one_row_table_is_a_row_and_an_empty_heading_is_nothing() -> None:
         "after",
     ]
     assert "#" not in to_markdown(html, "html")
+
+
+def test_code_and_text_between_two_dollars_keep_every_character() -> None:
+    """Found in review: a shell command's `\\` before a line starting with `|` or `-` was taken
+    for a hard break (the `\\` lost, a blank line added); math clean-up ran inside code
+    (`$y*$z` lost its `*`) and paired `$$` across blocks (`echo $$` … `kill $$`), which made
+    `&lt;details&gt;` real HTML that the reader drops."""
+    html = (
+        "<pre><code>docker run \\\n  -v /x:/y \\\n  | grep a\n</code></pre>"
+        "<p>Perl: <code>my $x = $y*$z;</code> and <code>$\\{a\\}$</code></p>"
+        "<p>echo $$ to see the &lt;details&gt; tag</p><ul><li>kill $$ - now</li></ul>"
+    )
+    shown = _shown(html)
+    assert [line.strip() for line in shown[:3]] == ["docker run \\", "-v /x:/y \\", "| grep a"]
+    assert "Perl: my $x = $y*$z; and $\\{a\\}$" in shown
+    assert "echo $$ to see the <details> tag" in shown and "• kill $$ - now" in shown
