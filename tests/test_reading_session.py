@@ -62,6 +62,21 @@ def test_staying_on_a_post_marks_it_read_unless_the_user_said_never() -> None:
     assert never.state.history == ["/a.md"]  # it is still in the history
 
 
+def test_a_read_mark_set_by_hand_is_not_set_back_by_staying_on_the_post() -> None:
+    """`u` on a post just opened (or under the cursor, about to open) marked it unread; a
+    second later staying on it marked it read again (found in review). Opened again after
+    another post, it counts as read as usual."""
+    session = ReadingSession(UserState())
+    session.remember_post("/a.md")
+    session.stayed_on("/a.md")
+    assert session.toggle_read("/a.md") is False  # u: unread
+    session.remember_post("/a.md")  # (the same post, shown again)
+    assert session.stayed_on("/a.md") is False and not session.is_read("/a.md")
+    session.remember_post("/b.md")
+    session.remember_post("/a.md")
+    assert session.stayed_on("/a.md") is True and session.is_read("/a.md")
+
+
 def test_the_saved_session_reloads_per_archive_and_profile(tmp_path: Path) -> None:
     roots = [tmp_path / "archive"]
     session, notice = ReadingSession.open(roots, "alice")

@@ -36,6 +36,9 @@ class ReadingSession:
         self.mark_read_on_open = mark_read_on_open
         self._clock = clock
         self._unsaved_since: float | None = None
+        self._marked_by_hand: str | None = None
+        """The post whose read mark the user set since it was opened: staying on it does not
+        set the mark back (`u` on a post just opened was undone a second later)."""
 
     @classmethod
     def open(
@@ -67,7 +70,8 @@ class ReadingSession:
         """The reader stayed on a post (or chose it): it enters the history and, unless the
         user turned that off, counts as read. Returns whether its read mark changed."""
         self.state.visit(path)
-        changed = self.mark_read_on_open and self.state.set_read([path]) > 0
+        by_hand = path == self._marked_by_hand
+        changed = self.mark_read_on_open and not by_hand and self.state.set_read([path]) > 0
         self._note_change()
         return changed
 
@@ -75,6 +79,7 @@ class ReadingSession:
         """Returns whether the post is read now."""
         now_read = not self.state.is_read(path)
         self.state.set_read([path], now_read)
+        self._marked_by_hand = path
         self._note_change()
         return now_read
 
@@ -111,6 +116,8 @@ class ReadingSession:
 
     def remember_post(self, path: str) -> None:
         """The post in the reader: the next session opens on it."""
+        if path != self._marked_by_hand:
+            self._marked_by_hand = None  # another post: opening that one again marks it read
         self.state.remember(post=path)
         self._note_change()
 
