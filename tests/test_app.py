@@ -640,7 +640,9 @@ async def test_pages_pressed_quickly_each_move_a_page(tmp_path: Path) -> None:
     from textual import events
 
     body_text = "\n\n".join(f"Paragraph {line}." for line in range(300))
-    (tmp_path / "long.md").write_text(f"---\ntitle: Long\n---\n{body_text}\n")
+    (tmp_path / "long.md").write_text(f"---\ntitle: Long\ndate: 2021-01-02\n---\n{body_text}\n")
+    for number in range(40):  # more posts than a page of the list: Space would page it
+        (tmp_path / f"other-{number}.md").write_text(f"---\ntitle: Other {number}\ndate: 2020-01-01\n---\nx\n")
     app = PostshelfApp([tmp_path], watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -654,3 +656,10 @@ async def test_pages_pressed_quickly_each_move_a_page(tmp_path: Path) -> None:
         type_ahead(app, "b")
         app.post_message(events.Key("pageup", None))
         await wait_for(pilot, lambda: body.scroll_y == body.scroll_target_y == page, "two pages up", 20)
+        # Enter and Space Space in one burst from the list: the reader pages, not the list.
+        await pilot.press("escape", "g")
+        await settle(pilot)
+        body.scroll_to(y=0, animate=False)
+        type_ahead(app, "\r  ")
+        await wait_for(pilot, lambda: body.scroll_y == body.scroll_target_y == 2 * page, "two pages down", 20)
+        assert app.screen.query_one(PostList).cursor == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import header, screen_text, settle, status, wait_for
+from helpers import header, screen_text, settle, status, type_ahead, wait_for
 from tui.app import PostshelfApp
 from tui.archive.loader import load_archive
 from tui.archive.natural_order import natural_key
@@ -135,7 +135,7 @@ async def test_keys_typed_right_after_moving_act_on_the_post_under_the_cursor(re
     app = PostshelfApp([real_corpus], watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        posts = [app.archive.posts[int(doc)] for doc in app.archive.order[:4]]
+        posts = [app.archive.posts[int(doc)] for doc in app.archive.order[:6]]
         await pilot.press("j", "m", "j", "u")
         await settle(pilot)
         assert list(app.screen.user_state.bookmarks) == [str(posts[1].path)]
@@ -144,6 +144,12 @@ async def test_keys_typed_right_after_moving_act_on_the_post_under_the_cursor(re
         await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen), "the export dialog")
         assert app.screen.post.path == posts[3].path
         await pilot.press("escape")
+        await settle(pilot)
+        # In one burst (a paste, an SSH link), as the user typed them: the keys are all queued
+        # before the list's cursor move reaches the screen.
+        type_ahead(app, "jjm")
+        await wait_for(pilot, lambda: len(app.screen.user_state.bookmarks) == 2, "the second bookmark")
+        assert str(posts[5].path) in app.screen.user_state.bookmarks
 
 
 async def test_reading_marks_bookmarks_and_restart(real_corpus: Path) -> None:

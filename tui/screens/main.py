@@ -24,7 +24,7 @@ from ..archive.user_state import FlagMasks, UserState
 from ..keymap import MAIN_BINDINGS
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.header_image import HeaderImage
-from ..widgets.post_list import PostList
+from ..widgets.post_list import PostList, no_posts_message
 from ..widgets.reader_body import ReaderBody
 from ..widgets.reader_header import ReaderHeader
 from ..widgets.search_bar import SearchBar
@@ -217,7 +217,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
         else:
             self._status.results_query = ""
             post_list = self.query_one(PostList)
-            empty = "Loading…" if self._loading else _no_posts(archive)
+            empty = "Loading…" if self._loading else no_posts_message(len(archive.skipped) + archive.files_ignored)
             post_list.show(
                 archive.posts,
                 archive.order,
@@ -406,6 +406,8 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
         if self.has_class("-facets-only"):  # narrow: the reader comes back in place of the facets
             self.show_facets(False)
         self.focus_now(self.query_one(ReaderBody))
+        if self.focused is not self.query_one(ReaderBody):  # keys typed after Enter: here then
+            self.query_one(PostList).release_keys()
 
     def show_post(self, index: int | None, by_user: bool = True) -> None:
         """Show a post in the reader; one the user went to counts as read after READ_AFTER."""
@@ -469,11 +471,13 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
         self.focus_now(bar)
 
     def current_post_id(self) -> int | None:
-        """The post being read, else the one under the cursor."""
+        """The post under the cursor while the list has the keys (`j j m`: the reader opens it
+        a moment later), else the post being read."""
+        post_list = self.query_one(PostList)
+        if post_list.has_focus and post_list.current_index is not None:
+            return post_list.current_index
         self._open_pending()
-        if self._open_index is not None:
-            return self._open_index
-        return self.query_one(PostList).current_index
+        return self._open_index if self._open_index is not None else post_list.current_index
 
     def action_escape(self) -> None:
         if (
@@ -487,11 +491,3 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
     def _reader_markdown(self, post: Post) -> str:
         """The Markdown the reader shows; the links screen numbers the same text."""
         return self.archive.reader_markdown(post) if self.archive is not None else ""  # (always open)
-
-
-def _no_posts(archive: Archive) -> str:
-    """What an empty list says: short (the sidebar may be 30 cells), and where to look."""
-    passed_over = len(archive.skipped) + archive.files_ignored
-    if passed_over:
-        return f"No posts: {passed_over} file{'s' if passed_over != 1 else ''} passed over (! says why)"
-    return "No .md, .markdown or .html files here"

@@ -76,6 +76,9 @@ class PostList(VirtualList):
         self._row_cache: LRUCache[tuple, tuple[Strip, Strip]] = LRUCache(512)
         self._flags: Callable[[int], tuple[bool, bool]] | None = None
         self._showing = False
+        self._handing_over = False
+        """Enter was pressed: the keys after it are for the reader, once it has the focus."""
+        self._held_keys: list[events.Key] = []
 
     def show_flags(self, flags: Callable[[int], tuple[bool, bool]] | None) -> None:
         """Mark rows by post id: flags(id) -> (unread, bookmarked)."""
@@ -173,7 +176,42 @@ class PostList(VirtualList):
     def action_read(self) -> None:
         index = self.current_index
         if index is not None:
+            self._handing_over = True
             self.post_message(self.Chosen(index))
+
+    async def _on_key(self, event: events.Key) -> None:
+        """After Enter, keys typed with it (`Enter Space Space`) reach the list before the
+        reader takes the focus: they are held, and sent on when it has."""
+        if self._handing_over:
+            event.stop()
+            event.prevent_default()
+            key = events.Key(event.key, event.character)
+            if self.has_focus:
+                self._held_keys.append(key)
+            else:
+                self.app.post_message(key)
+            return
+        bindings = self._bindings.key_to_bindings.get(event.key)
+        if bindings and bindings[0].action == "read":  # now: the app's bindings would run it
+            event.stop()  # after the keys behind it had reached this list
+            event.prevent_default()
+            self.action_read()
+
+    def release_keys(self) -> None:
+        """The keys held after Enter go where the focus now is (also when it stayed here)."""
+        self._handing_over = False
+        keys, self._held_keys = self._held_keys, []
+        for key in keys:
+            self.app.post_message(key)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        keys, self._held_keys = self._held_keys, []
+        for key in keys:
+            self.app.post_message(key)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._handing_over = False
+        self._held_keys = []
 
     async def _on_click(self, event: events.Click) -> None:
         row = (event.y + int(self.scroll_y)) // ROW_HEIGHT
@@ -253,3 +291,10 @@ class PostList(VirtualList):
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         text.truncate(max(1, width - 1), overflow="ellipsis")
         return self.strip(text, width, base)
+
+
+def no_posts_message(passed_over: int) -> str:
+    """What an empty list says: short (the sidebar may be 30 cells), and where to look."""
+    if passed_over:
+        return f"No posts: {passed_over} file{'s' if passed_over != 1 else ''} passed over (! says why)"
+    return "No .md, .markdown or .html files here"
