@@ -185,3 +185,13 @@ def test_code_and_text_between_two_dollars_keep_every_character() -> None:
     assert [line.strip() for line in shown[:3]] == ["docker run \\", "-v /x:/y \\", "| grep a"]
     assert "Perl: my $x = $y*$z; and $\\{a\\}$" in shown
     assert "echo $$ to see the <details> tag" in shown and "• kill $$ - now" in shown
+
+
+def test_a_heading_that_repeats_the_title_is_dropped_even_escaped() -> None:
+    """An HTML body's `<h1>C++ &amp; C#: 1. Intro</h1>` is `# C\\+\\+ \\& C\\#: 1\\. Intro` once its
+    text is escaped: it still repeats the title, so it is not shown twice (found in review)."""
+    from tui.archive.reading import reader_markdown
+
+    for title in ("C++ & C#: 1. Intro", "Why a = b + c", "snake_case [draft]"):
+        body = f"<h1>{title.replace('&', '&amp;')}</h1><p>Text.</p>"
+        assert reader_markdown(to_markdown(body, "html"), title, "html").strip() == "Text."

@@ -9,6 +9,7 @@ from .site_markup import normalise_site_markup
 
 _LEADING_HEADING = re.compile(r"[ \t\n]*#{1,6}[ \t]+([^\n]*)")  # linear: no lazy group before a tail
 # What a page may open with that is never shown: `<script setup>`, styles, comments.
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # `# C\+\+ \& C\#` is `C++ & C#`
 _INVISIBLE_OPENING = re.compile(r"[ \t\n]*(?:<(script|style)\b[^>]*>|<!--)", re.IGNORECASE)
 
 
@@ -17,7 +18,8 @@ def without_title_heading(markdown: str, title: str) -> str:
     match = _LEADING_HEADING.match(markdown, _after_invisible_opening(markdown))
     if match and len(match.group(1)) > 4 * len(title) + 64:
         return markdown  # far longer than the title: not a repeat of it
-    if match and title.strip() and fold(match.group(1).rstrip(" \t#").strip()) == fold(title.strip()):
+    heading = _BACKSLASH_ESCAPE.sub(r"\1", match.group(1).rstrip(" \t#").strip()) if match else ""
+    if match and title.strip() and fold(heading) == fold(title.strip()):
         return (markdown[: match.start()].rstrip("\n") + "\n\n" + markdown[match.end() :].lstrip("\n")).lstrip("\n")
     return markdown
 
