@@ -663,3 +663,23 @@ async def test_pages_pressed_quickly_each_move_a_page(tmp_path: Path) -> None:
         type_ahead(app, "\r  ")
         await wait_for(pilot, lambda: body.scroll_y == body.scroll_target_y == 2 * page, "two pages down", 20)
         assert app.screen.query_one(PostList).cursor == 0
+
+
+async def test_a_page_up_after_widening_the_terminal_moves_a_page(tmp_path: Path) -> None:
+    """Widening the terminal at the end of a post shortens it: Textual moves the scroll back
+    but not where it was last going, and PageUp from there moved nothing (found in review)."""
+    body_text = "\n\n".join(f"Paragraph {number}. " + "word " * 40 for number in range(150))
+    (tmp_path / "long.md").write_text(f"---\ntitle: Long\n---\n{body_text}\n")
+    app = PostshelfApp([tmp_path], watch=False)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        body = app.screen.query_one(ReaderBody)
+        await wait_for(pilot, lambda: body.has_focus and body.virtual_size.height > 300, "the post in the reader")
+        await pilot.press("end")
+        await wait_for(pilot, lambda: body.scroll_y == body.max_scroll_y > 0, "the end of the post")
+        await pilot.resize_terminal(200, 30)
+        await wait_for(pilot, lambda: body.size.width > 80 and body.scroll_y == body.max_scroll_y, "the wider post")
+        end, page = body.scroll_y, body.scrollable_content_region.height
+        await pilot.press("pageup")
+        await wait_for(pilot, lambda: body.scroll_y == body.scroll_target_y == end - page, "a page up", 20)

@@ -428,16 +428,20 @@ class ReaderBody(ScrollView, can_focus=True):
         return cell_len(text[: spans[before][0]]) if before < len(spans) else 0
 
     def action_page_down(self) -> None:
-        """A page below where the scroll is going: Textual's counts from where it is, so a key
-        pressed during the last page's animation moved less than a page."""
-        if not self.allow_vertical_scroll:
-            raise SkipAction()
-        self.scroll_to(y=self.scroll_target_y + self.scrollable_content_region.height)
+        self._page(+1)
 
     def action_page_up(self) -> None:
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        """A page from where the scroll is going: Textual's counts from where it is, so a key
+        pressed during the last page's animation moved less than a page. (Only while it is
+        going: a resize leaves the last target behind.)"""
         if not self.allow_vertical_scroll:
             raise SkipAction()
-        self.scroll_to(y=self.scroll_target_y - self.scrollable_content_region.height)
+        moving = self.app.animator.is_being_animated(self, "scroll_y")
+        start = self.scroll_target_y if moving else self.scroll_y
+        self.scroll_to(y=start + direction * self.scrollable_content_region.height)
 
     def action_next_match(self) -> None:
         if not self._match_lines:
