@@ -119,6 +119,7 @@ def test_html_text_that_reads_as_markdown_shows_as_a_browser_shows_it() -> None:
         "<p>- 新增：`SaTokenManager` 类<br> - 优化：**[重要]** 文档<br>"
         "&gt; quoted line<br>&gt;&gt; deeper<br>1. not a list<br># not a heading<br>a | b | c</p>"
         "<p>~~~<br>+ plus<br>x = y<br>===</p>"
+        "<p>:::warning careful<br>!!! note this<br>??? question<br>: definition-like</p>"
     )
     assert shown == [
         "- 新增：`SaTokenManager` 类",
@@ -133,6 +134,11 @@ def test_html_text_that_reads_as_markdown_shows_as_a_browser_shows_it() -> None:
         "+ plus",
         "x = y",
         "===",
+        "",
+        ":::warning careful",  # the reader's containers, admonitions and definition lists too
+        "!!! note this",
+        "??? question",
+        ": definition-like",
     ]
 
 

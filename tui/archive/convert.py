@@ -52,6 +52,7 @@ _MATH_SPAN = re.compile(
 """`$$…$$` and `$…$` as the reader's Markdown reads math (markdown_parser.py: no space just
 inside a single dollar, no digit just outside: `$5 and $10` is money); never across a blank
 line, and (see _outside_code) never in code."""
+_PLUGIN_MARKER = re.compile(r"((?:^|\n)[ \t]*)(:|!!!|\?\?\?)")
 _FENCED_CODE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+)[^`].*?(?<!`)\1(?!`)", re.DOTALL)
 _IN_MATH = re.compile(r"\\([!-/:-@\[-`{-~])|\*")
@@ -185,8 +186,8 @@ def _converter(in_markdown: bool = False):
 
         def escape(self, text, parent_tags):
             text = super().escape(text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
-            if not in_markdown:
-                return text
+            if not in_markdown:  # the reader's plugins' markers too: `:::` `!!!` `???` `: definition`
+                return _PLUGIN_MARKER.sub(r"\1\\\2", text)
             # Text that reads like a tag (`&lt;div&gt;`) must not become HTML, which the reader
             # drops; `[text](url)` or `[x]` written in the HTML is text, not a link or a checkbox.
             return text.replace("<", "\\<").replace("[", "\\[")
