@@ -92,6 +92,28 @@ def test_an_escaped_shortcode_over_several_lines_shows_as_the_site_shows_it() ->
     assert normalise_site_markup(comment) == comment  # Hugo shows it as written
 
 
+def test_template_calls_in_code_spans_and_raw_spans_show_as_written() -> None:
+    """Found by a new user: `{{< /alert >}}` in backticks was deleted, Jekyll's
+    `{% raw %}`{% link x %}`{% endraw %}` became a label, and MkDocs' `{% trans %}` an empty
+    code span; an escape around a pair of calls lost its second call."""
+    from tui.archive.site_markup import normalise_site_markup
+
+    page = (
+        "Also `{{< /alert >}}` and `{{% /tab %}}` in code.\n\n"
+        "Use `{{</* imgproc >}}<b>HTML</b> content{{< /imgproc */>}}` for HTML.\n\n"
+        'Not {% raw %}`{% link mypage.html | append: "#s" %}`{% endraw %}, nor `{% trans %}`.\n\n'
+        "Via `{% raw %}{{ layout }}{% endraw %}` and {% raw %}`{% raw %}`{% endraw %}.\n\n"
+        '`{{%/* alert title="Welcome" */%}} **Hi** {{%/* /alert */%}}`\n'
+    )
+    assert [line.strip() for line in lines_of(normalise_site_markup(page), 100) if line.strip()] == [
+        "Also {{< /alert >}} and {{% /tab %}} in code.",
+        "Use {{< imgproc >}}<b>HTML</b> content{{< /imgproc >}} for HTML.",
+        'Not {% link mypage.html | append: "#s" %}, nor {% trans %}.',
+        "Via {{ layout }} and {% raw %}.",
+        '{{% alert title="Welcome" %}} **Hi** {{% /alert %}}',
+    ]
+
+
 def test_vitepress_code_notations_show_as_the_site_shows_them() -> None:
     """`// [!code --]` and `// [!code ++]` are a removed and an added line (a - and a + in a
     gutter); the notation comments themselves never show."""

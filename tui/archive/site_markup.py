@@ -34,6 +34,13 @@ _KRAMDOWN_LINE = re.compile(r"^[ \t]*\{[:.#][^{}\n]{0,200}\}[ \t]*$")  # `{: .cl
 _ESCAPED = re.compile(r"\{\{([<%])/\*((?:(?!\{\{)[^`])*?)\*/([>%])\}\}|\{\{/\*([^`\n]*?)\*/\}\}|\{%/\*([^`\n]*?)\*/%\}")
 """An escaped shortcode call may span lines (not past the next `{{`: a code block of unclosed
 ones would be read in quadratic time); a Go template comment or a Liquid one is one line."""
+_ESCAPED_PAIR = re.compile(r"\{\{([<%])/\*((?:(?!\*/)[^`\n]){0,500}?\{\{(?:(?!\*/)[^`\n]){0,500}?)\*/([>%])\}\}")
+"""One escape around a pair, in a line (`{{</* imgproc >}}<b>x</b>{{< /imgproc */>}}`: Hugo
+prints both calls): bounded, so a line of unclosed ones stays linear."""
+_RAW_SPAN = re.compile(r"\{%-?[ \t]*raw[ \t]*-?%\}(.*?)\{%-?[ \t]*endraw[ \t]*-?%\}")
+"""Liquid's `{% raw %}…{% endraw %}` in a line: read before Markdown, across code spans, so
+its content shows as written and its marks do not."""
+_CODE_SPAN = re.compile(r"(`+)[^`].*?(?<!`)\1(?!`)")
 # Hugo: {{< name args >}} / {{% name args %}} / {{< /name >}} / {{< name args />}}
 _HUGO_ARGUMENTS = r"((?:[^\n{}]|\{(?!\{)|\}(?!\}))*?)"  # up to the call's end, never into another call
 _HUGO = re.compile(
@@ -129,7 +136,12 @@ def _protect(line: str) -> tuple[str, list[str]]:
 
     if "/*" not in line:
         return line, kept
-    return _ESCAPED.sub(keep, line), kept
+
+    def keep_pair(match: re.Match) -> str:
+        kept.append("{{" + match.group(1) + match.group(2) + match.group(3) + "}}")
+        return f"{_ESCAPE_OPEN}{len(kept) - 1}{_ESCAPE_CLOSE}"
+
+    return _ESCAPED.sub(keep, _ESCAPED_PAIR.sub(keep_pair, line)), kept
 
 
 def _restore(line: str, kept: list[str]) -> str:
@@ -191,7 +203,28 @@ def _destination(match: re.Match) -> str:
 
 
 def _inline_calls(line: str) -> str:
-    """Calls inside a line of text: references become their target, others a label."""
+    """Calls inside a line of text: references become their target, others a label; in a
+    code span or a `{% raw %}` span they stay as written."""
+    if "`" not in line and "raw" not in line:
+        return _calls_in_text(line)
+    pieces, last = [], 0
+    for raw in _RAW_SPAN.finditer(line):
+        pieces += [_outside_code_spans(line[last : raw.start()]), raw.group(1)]
+        last = raw.end()
+    return "".join(pieces) + _outside_code_spans(line[last:])
+
+
+def _outside_code_spans(text: str) -> str:
+    """A code span shows its calls as written: the syntax a page explains (MkDocs and Zola
+    never read them there; Jekyll and Hugo pages escape the ones they mean to show)."""
+    pieces, last = [], 0
+    for code in _CODE_SPAN.finditer(text):
+        pieces += [_calls_in_text(text[last : code.start()]), code.group(0)]
+        last = code.end()
+    return "".join(pieces) + _calls_in_text(text[last:])
+
+
+def _calls_in_text(line: str) -> str:
     if "](" in line:
         line = _DESTINATION_CALL.sub(_destination, line)
     if "{{" in line:
