@@ -142,3 +142,14 @@ def test_show_json_gives_the_fields_the_reader_header_shows(real_corpus: Path) -
     assert shown["categories"] == [["编程", "Go 语言中文网 - 周刊"]]
     assert shown["date"].startswith("2021-03-21T16:40:55") and shown["date_written"] == "2021-03-21 16:40:55"
     assert shown["tags"] == [] and shown["text"] and shown["title"]
+
+
+def test_search_prints_each_path_exactly(tmp_path: Path) -> None:
+    """Two spaces in a file name printed as one could not be pasted into `show` (found by a
+    new user); a line break or an escape in a name still cannot break or drive the output."""
+    (tmp_path / "©  Anja Diabaté .md").write_text("---\ntitle: Anja\n---\nokapi\n", encoding="utf-8")
+    (tmp_path / "odd\nname\x1b[31m.md").write_text("---\ntitle: Odd\n---\nokapi\n", encoding="utf-8")
+    result = postshelf("search", str(tmp_path), "-q", "okapi", "--no-cache")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3 and f"  {tmp_path / '©  Anja Diabaté .md'}" in result.stdout
+    assert "\x1b" not in result.stdout and any(line.endswith("odd\\nname.md") for line in lines)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .archive.sanitize import one_line
+from .archive.sanitize import one_line, strip_controls
 from .cli_options import add_cache_options
 
 if TYPE_CHECKING:
@@ -286,7 +286,10 @@ def _search(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         shown = f" (showing {len(hits):,})" if len(hits) < result.count else ""
         print(f"# {query.text}: {result.count:,} match{'es' if result.count != 1 else ''}{shown}")
         for post in hits:
-            print(f"{post.date_label:10}  {post.title}  {one_line(str(post.path))}")
+            # The path as it is (two spaces in a file name stay two: it is pasted into `show`),
+            # less what would drive the terminal or break the line.
+            path = strip_controls(str(post.path)).replace("\t", "\\t").replace("\n", "\\n")
+            print(f"{post.date_label:10}  {post.title}  {path}")
     return 0 if any_match else 1
 
 
