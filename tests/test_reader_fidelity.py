@@ -114,6 +114,17 @@ def test_template_calls_in_code_spans_and_raw_spans_show_as_written() -> None:
     ]
 
 
+def test_a_four_colon_container_closes_on_a_page_with_site_markup() -> None:
+    """docs-cn's guide: a heading's `{#id}` made the page go through the markup rewrite,
+    which read the closing `::::` as `:::` opening a container named `:` (found by a new
+    user: the details box fell apart into labels)."""
+    from tui.archive.site_markup import normalise_site_markup
+
+    page = "# Title\n\n## Heading {#x}\n\n:::: details More\ninside\n::::\n\nAfter.\n"
+    lines = [line.strip() for line in lines_of(normalise_site_markup(page)) if line.strip()]
+    assert lines[-3:] == ["DETAILS More", "│ inside", "After."]
+
+
 def test_vitepress_code_notations_show_as_the_site_shows_them() -> None:
     """`// [!code --]` and `// [!code ++]` are a removed and an added line (a - and a + in a
     gutter); the notation comments themselves never show."""

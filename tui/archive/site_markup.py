@@ -427,7 +427,7 @@ def _join_calls(lines: list[str]) -> list[str]:
     return result
 
 
-_COLON_OPEN = re.compile(r"^[ \t]{0,3}(:{3,})[ \t]*(\S.*)$")
+_COLON_OPEN = re.compile(r"^[ \t]{0,3}(:{3,})[ \t]*([^\s:].*)$")  # (`::::` is a closer, not `:::` + `:`)
 _COLON_CLOSE = re.compile(r"^[ \t]{0,3}(:{3,})[ \t]*$")
 _HTML_BLOCK_END = re.compile(r"^[ ]{0,3}(?:<(script|pre|style|textarea)\b|<!--)", re.IGNORECASE)
 _HTML_BLOCK_START = re.compile(r"^[ ]{0,3}<(?:[A-Za-z][\w-]*|/[A-Za-z][\w-]*|!--)")
