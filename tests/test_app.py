@@ -683,3 +683,17 @@ async def test_a_page_up_after_widening_the_terminal_moves_a_page(tmp_path: Path
         end, page = body.scroll_y, body.scrollable_content_region.height
         await pilot.press("pageup")
         await wait_for(pilot, lambda: body.scroll_y == body.scroll_target_y == end - page, "a page up", 20)
+
+
+async def test_on_a_narrow_terminal_a_post_is_read_at_the_whole_width(real_corpus: Path) -> None:
+    """At 40 columns the reader beside the list had 12 and showed the text cut at its right
+    edge (found by a new user): Enter reads at the whole width, Esc goes back to the list."""
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(40, 15)) as pilot:
+        await settle(pilot)
+        sidebar, body = app.screen.query_one("#sidebar"), app.screen.query_one(ReaderBody)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: body.has_focus and not sidebar.display, "the reader alone")
+        await wait_for(pilot, lambda: body.size.width >= 38, "the reader at the whole width")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: sidebar.display and app.screen.query_one(PostList).has_focus, "the list")

@@ -405,6 +405,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
         self._count_as_read(event.index)
         if self.has_class("-facets-only"):  # narrow: the reader comes back in place of the facets
             self.show_facets(False)
+        self.read_alone_if_narrow()
         self.focus_now(self.query_one(ReaderBody))
         if self.focused is not self.query_one(ReaderBody):  # keys typed after Enter: here then
             self.query_one(PostList).release_keys()
@@ -486,6 +487,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
             and isinstance(self.app, StopsLoading)
         ):
             self.app.stop_loading()
+        self.show_sidebar()  # (after f, or a post read on a narrow terminal)
         self.focus_now(self.query_one(PostList))
 
     def _reader_markdown(self, post: Post) -> str:

@@ -1,11 +1,15 @@
 """What the screen shows: n and N move between the search's matches in the reader, and the
-sidebar can give the reader the whole width."""
+sidebar can give the reader the whole width (f, and on a narrow terminal when a post is read)."""
 
 from __future__ import annotations
 
 from ..widgets.post_list import PostList
 from ..widgets.reader_body import ReaderBody
 from .post_screen import PostScreen
+
+READER_ALONE_BELOW = 60
+"""Columns below which a post chosen from the list is read at the whole width (Esc: back): at
+40, beside the list, the reader had 12 columns."""
 
 
 class ViewActions(PostScreen):
@@ -22,3 +26,10 @@ class ViewActions(PostScreen):
             self.focus_now(self.query_one(ReaderBody))
         else:
             self.focus_now(self.query_one(PostList))
+
+    def read_alone_if_narrow(self) -> None:
+        if self.size.width < READER_ALONE_BELOW:
+            self.query_one("#sidebar").display = False
+
+    def show_sidebar(self) -> None:
+        self.query_one("#sidebar").display = True
