@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from .site_calls import HUGO, LIQUID, RAW_TAGS, inline_calls, label, protect, restore
+
 SITE_CONTAINER = "postshelf-site"
 """The container name the reader draws as a dim label line."""
 
@@ -29,41 +31,12 @@ _TOC_LINE = re.compile(
 _HEADING_ATTRIBUTES = re.compile(r"^([ \t]{0,3}#{1,6}[ \t].*?)[ \t]*\{[ \t]*[#.][^{}\n]*\}[ \t]*$")
 _KRAMDOWN_LINE = re.compile(r"^[ \t]*\{[:.#][^{}\n]{0,200}\}[ \t]*$")  # `{: .class}`, `{.display-6}`
 
-# Escaped template calls, printed by the site as written (without the comment marks).
-# Never across a code span's backtick: `{{/*` and `*/}}` written apart are two examples.
-_ESCAPED = re.compile(r"\{\{([<%])/\*((?:(?!\{\{)[^`])*?)\*/([>%])\}\}|\{\{/\*([^`\n]*?)\*/\}\}|\{%/\*([^`\n]*?)\*/%\}")
-"""An escaped shortcode call may span lines (not past the next `{{`: a code block of unclosed
-ones would be read in quadratic time); a Go template comment or a Liquid one is one line."""
-_ESCAPED_PAIR = re.compile(r"\{\{([<%])/\*((?:(?!\*/)[^`\n]){0,500}?\{\{(?:(?!\*/)[^`\n]){0,500}?)\*/([>%])\}\}")
-"""One escape around a pair, in a line (`{{</* imgproc >}}<b>x</b>{{< /imgproc */>}}`: Hugo
-prints both calls): bounded, so a line of unclosed ones stays linear."""
-_RAW_SPAN = re.compile(r"\{%-?[ \t]*raw[ \t]*-?%\}(.*?)\{%-?[ \t]*endraw[ \t]*-?%\}")
-"""Liquid's `{% raw %}…{% endraw %}` in a line: read before Markdown, across code spans, so
-its content shows as written and its marks do not."""
-_CODE_SPAN = re.compile(r"(`+)[^`].*?(?<!`)\1(?!`)")
-# Hugo: {{< name args >}} / {{% name args %}} / {{< /name >}} / {{< name args />}}
-_HUGO_ARGUMENTS = r"((?:[^\n{}]|\{(?!\{)|\}(?!\}))*?)"  # up to the call's end, never into another call
-_HUGO = re.compile(
-    r"\{\{([<%])[ \t]*(/?)[ \t]*([\w.-]+(?:/[\w.-]+)*)" + _HUGO_ARGUMENTS + r"[ \t]*(/?)[ \t]*([>%])\}\}"
-)
-# Liquid (Jekyll, Hexo) and Zola body shortcodes: {% name args %}, {%- name -%}
-_LIQUID = re.compile(r"\{%-?[ \t]*([\w.-]+)((?:[^\n%]|%(?!\}))*?)[ \t]*-?%\}")
 # Zola inline shortcode alone on a line: {{ youtube(id="x") }}
 _ZOLA_CALL = re.compile(r"^[ \t]*\{\{[ \t]*([\w-]+)\(([^\n]*)\)[ \t]*\}\}[ \t]*$")
-_REF = re.compile(r"\{\{[<%][ \t]*(?:rel)?ref[ \t]+\"?([^\"\s>%]+)\"?[ \t]*[>%]\}\}")
-# A Liquid call that begins a Markdown link's destination, where the site puts a URL:
-# `]({{ site.repository }}/issues/1)`, `]({{ '/docs/' | relative_url }})`, `]({% link a.md %})`.
-# Left as written, its spaces keep the link from parsing and the call shows as text.
-_DESTINATION_CALL = re.compile(
-    r"\]\([ \t]*(?:\{\{(?![<%])-?([^{}\n]*?)-?\}\}|\{%-?[ \t]*(?:link|post_url)[ \t]+([^\s%]+)[ \t]*-?%\})"
-)
-_QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
-
 CODE_TAGS = {"highlight", "code", "codeblock", "code-block", "code-toggle", "codefile", "include-code"}
 """Tags whose inner content is code: kept verbatim in a code block."""
 CODE_UNLESS_TEXT = {"tab"}
 """Docsy's tabs hold code unless they say `text=true`."""
-_RAW_TAGS = {"raw", "verbatim"}
 _DROPPED_TAGS = {"comment"}
 _BOX_TAGS = {"alert", "callout", "notice", "admonition", "note", "tip", "warning", "info", "caution", "danger", "hint"}
 """Shortcodes a site draws as a titled, coloured box (docsy's `alert`, hugo-notice's `notice`):
@@ -71,7 +44,6 @@ a box here too, named by its kind or colour, with its `title`."""
 _BOX_COLOURS = {"primary": "note", "secondary": "note", "light": "note", "dark": "note", "default": "note"}
 _BOX_KINDS = {"note", "info", "tip", "hint", "success", "warning", "caution", "danger", "error", "important"}
 _ARGUMENT = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))|"([^"]*)"|(\S+)""")
-_ESCAPE_OPEN, _ESCAPE_CLOSE = "\ue000", "\ue001"
 
 
 def normalise_site_markup(markdown: str) -> str:
@@ -115,41 +87,6 @@ def _code_notations(lines: list[str]) -> list[str]:
     return shown
 
 
-def _label(name: str, arguments: str) -> str:
-    arguments = " ".join(arguments.replace("`", "'").split())
-    return f"⟨{name} {arguments}⟩" if arguments else f"⟨{name}⟩"
-
-
-def _protect(line: str) -> tuple[str, list[str]]:
-    """Escaped calls are set aside so they are not read as calls, and put back as written."""
-    kept: list[str] = []
-
-    def keep(match: re.Match) -> str:
-        if match.group(1) is not None:
-            text = "{{" + match.group(1) + match.group(2) + match.group(3) + "}}"
-        elif match.group(4) is not None:
-            text = "{{" + match.group(4) + "}}"
-        else:
-            text = "{%" + match.group(5) + "%}"
-        kept.append(text)
-        return f"{_ESCAPE_OPEN}{len(kept) - 1}{_ESCAPE_CLOSE}"
-
-    if "/*" not in line:
-        return line, kept
-
-    def keep_pair(match: re.Match) -> str:
-        kept.append("{{" + match.group(1) + match.group(2) + match.group(3) + "}}")
-        return f"{_ESCAPE_OPEN}{len(kept) - 1}{_ESCAPE_CLOSE}"
-
-    return _ESCAPED.sub(keep, _ESCAPED_PAIR.sub(keep_pair, line)), kept
-
-
-def _restore(line: str, kept: list[str]) -> str:
-    if not kept:
-        return line
-    return re.sub(f"{_ESCAPE_OPEN}(\\d+){_ESCAPE_CLOSE}", lambda m: kept[int(m.group(1))], line)
-
-
 class _Tag:
     """One template call standing alone on its line."""
 
@@ -176,10 +113,10 @@ def _standalone_tag(line: str) -> _Tag | None:
     stripped = line.strip()
     if not stripped.startswith("{"):
         return None
-    match = _HUGO.fullmatch(stripped)
+    match = HUGO.fullmatch(stripped)
     if match:
         return _Tag("hugo", match.group(3), match.group(4).strip(), bool(match.group(2)), bool(match.group(5)))
-    match = _LIQUID.fullmatch(stripped)
+    match = LIQUID.fullmatch(stripped)
     if match:
         name, arguments = match.group(1), match.group(2).strip()
         if name == "end" or (name.startswith("end") and not arguments):
@@ -191,51 +128,6 @@ def _standalone_tag(line: str) -> _Tag | None:
     if match:
         return _Tag("zola", match.group(1), match.group(2), False, True)
     return None
-
-
-def _destination(match: re.Match) -> str:
-    """What can be told of the URL a call gives a link: a quoted path, the linked file; nothing
-    for a variable (the link text is what a reader sees)."""
-    if match.group(2) is not None:
-        return f"]({match.group(2)}"
-    quoted = _QUOTED.search(match.group(1))
-    return f"]({(quoted.group(1) or quoted.group(2) or '') if quoted else ''}"
-
-
-def _inline_calls(line: str) -> str:
-    """Calls inside a line of text: references become their target, others a label; in a
-    code span or a `{% raw %}` span they stay as written."""
-    if "`" not in line and "raw" not in line:
-        return _calls_in_text(line)
-    pieces, last = [], 0
-    for raw in _RAW_SPAN.finditer(line):
-        pieces += [_outside_code_spans(line[last : raw.start()]), raw.group(1)]
-        last = raw.end()
-    return "".join(pieces) + _outside_code_spans(line[last:])
-
-
-def _outside_code_spans(text: str) -> str:
-    """A code span shows its calls as written: the syntax a page explains (MkDocs and Zola
-    never read them there; Jekyll and Hugo pages escape the ones they mean to show)."""
-    pieces, last = [], 0
-    for code in _CODE_SPAN.finditer(text):
-        pieces += [_calls_in_text(text[last : code.start()]), code.group(0)]
-        last = code.end()
-    return "".join(pieces) + _calls_in_text(text[last:])
-
-
-def _calls_in_text(line: str) -> str:
-    if "](" in line:
-        line = _DESTINATION_CALL.sub(_destination, line)
-    if "{{" in line:
-        line = _REF.sub(lambda m: m.group(1), line)
-        line = _HUGO.sub(lambda m: "" if m.group(2) else _label(m.group(3), m.group(4)), line)
-    if "{%" in line:
-        line = _LIQUID.sub(
-            lambda m: "" if m.group(1) in _RAW_TAGS or m.group(1).startswith("end") else _label(m.group(1), m.group(2)),
-            line,
-        )
-    return line
 
 
 def _code_language(tag: _Tag, inner: list[str]) -> str:
@@ -278,7 +170,7 @@ class _Rewriter:
                 continue
             if "{" not in line or index in self.html_lines:
                 continue
-            tag = _standalone_tag(_protect(line)[0])
+            tag = _standalone_tag(protect(line)[0])
             if tag is None or tag.self_closing:
                 continue
             if not tag.closing:
@@ -300,11 +192,11 @@ class _Rewriter:
             if fence:
                 index = self._copy_fence(index, fence.group(1))
                 continue
-            protected, kept = _protect(line)
+            protected, kept = protect(line)
             if index in self.html_lines:
                 # Inside an HTML block (`<table>` rows around `{% for %}`): a label in the text,
                 # never block structure, which would end the HTML block and show its tags.
-                shown = _restore(_inline_calls(protected), kept)
+                shown = restore(inline_calls(protected), kept)
                 if shown.strip():  # a line left empty would end the HTML block
                     self.out.append(shown)
                 index += 1
@@ -327,7 +219,7 @@ class _Rewriter:
             heading = _HEADING_ATTRIBUTES.match(protected)
             if heading:
                 protected = heading.group(1)
-            self.out.append(_restore(_inline_calls(protected), kept))
+            self.out.append(restore(inline_calls(protected), kept))
             index += 1
         for _tag, marker in reversed(self.open):
             self.out.append(marker)
@@ -355,8 +247,8 @@ class _Rewriter:
     def _code_line(line: str) -> str:
         if "{%" in line:
             line = re.sub(r"\{%-?[ \t]*(?:raw|endraw)[ \t]*-?%\}", "", line)
-        protected, kept = _protect(line)
-        return _restore(protected, kept)
+        protected, kept = protect(line)
+        return restore(protected, kept)
 
     def _tag(self, tag: _Tag, index: int, indent: str) -> int:
         if tag.closing:
@@ -367,7 +259,7 @@ class _Rewriter:
         closing = self.pairs.get(index)
         if tag.name in _DROPPED_TAGS and closing is not None:
             return closing + 1
-        if tag.name in _RAW_TAGS:
+        if tag.name in RAW_TAGS:
             if closing is not None:
                 self.out.extend(self.lines[index + 1 : closing])
                 return closing + 1
@@ -378,7 +270,7 @@ class _Rewriter:
             self.out.append(f"{indent}{marker} {_box(tag)}")
             self.open.append((tag, marker))
             return index + 1
-        self.out.append(f"{indent}{marker} {SITE_CONTAINER} {_label(tag.name, tag.arguments)}")
+        self.out.append(f"{indent}{marker} {SITE_CONTAINER} {label(tag.name, tag.arguments)}")
         if closing is None:
             self.out.append(indent + marker)
             self.out.append("")
