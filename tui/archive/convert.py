@@ -26,6 +26,7 @@ from .hugo_includes import expand_readfile
 from .post import Post
 from .sanitize import strip_controls
 from .snippets import expand_snippets
+from .text_pieces import CODE_SPAN, outside
 
 MAX_READER_CHARACTERS = 1_000_000
 """Markdown beyond this is not shown: rendering 4 MB of it took 17 s and 400 MB in Rich."""
@@ -51,10 +52,9 @@ _MATH_SPAN = re.compile(
 )
 """`$$…$$` and `$…$` as the reader's Markdown reads math (markdown_parser.py: no space just
 inside a single dollar, no digit just outside: `$5 and $10` is money); never across a blank
-line, and (see _outside_code) never in code."""
+line, and (see html_to_markdown) never in code."""
 _PLUGIN_MARKER = re.compile(r"((?:^|\n)[ \t]*)(:|!!!|\?\?\?)")
 _FENCED_CODE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
-_CODE_SPAN = re.compile(r"(`+)[^`].*?(?<!`)\1(?!`)", re.DOTALL)
 _IN_MATH = re.compile(r"\\([!-/:-@\[-`{-~])|\*")
 """In a math span: an escape (its character stays), or a bare `*` (emphasis markup, which
 Markdown does not read there: a feed's `x<em>i*c</em>i` shows as `xi*ci`, as a browser does)."""
@@ -332,13 +332,13 @@ def html_to_markdown(body: str, in_markdown: bool = False) -> str:
     except Exception:
         # Nested 10,000 deep (RecursionError), or a parser bug: show the text, never fail.
         return html.unescape(re.sub(r"<[^<>]*>", " ", body))
-    return _outside_code(markdown + "\n", _FENCED_CODE, _tidy)
+    return outside(markdown + "\n", _FENCED_CODE, _tidy)
 
 
 def _tidy(text: str) -> str:
     """Hard breaks that break nothing go; in math, which Markdown does not read, the escapes
     that keep the page's text literal elsewhere (`\\*`, `\\_`, `\\\\frac`) and emphasis markup go."""
-    text = _outside_code(text, _CODE_SPAN, _as_written_in_math)
+    text = outside(text, CODE_SPAN, _as_written_in_math)
     text = _DOUBLE_HARD_BREAK.sub("\n\n", text)
     text = _EMPTY_HARD_BREAK.sub("", text)
     return _TRAILING_HARD_BREAK.sub("\n\n", text)
@@ -346,17 +346,6 @@ def _tidy(text: str) -> str:
 
 def _as_written_in_math(text: str) -> str:
     return _MATH_SPAN.sub(lambda math: _IN_MATH.sub(lambda part: part.group(1) or "", math.group(0)), text)
-
-
-def _outside_code(text: str, code: re.Pattern[str], change) -> str:
-    """`change` applied to the text between the matches of `code`, which stay as they are (a
-    `\\` ending a line of a shell command in a code block is no hard break)."""
-    pieces, last = [], 0
-    for match in code.finditer(text):
-        pieces += [change(text[last : match.start()]), match.group(0)]
-        last = match.end()
-    pieces.append(change(text[last:]))
-    return "".join(pieces)
 
 
 def post_markdown(post: Post, body: str) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .text_pieces import CODE_SPAN, outside
+
 # Escaped template calls, printed by the site as written (without the comment marks).
 # Never across a code span's backtick: `{{/*` and `*/}}` written apart are two examples.
 _ESCAPED = re.compile(r"\{\{([<%])/\*((?:(?!\{\{)[^`])*?)\*/([>%])\}\}|\{\{/\*([^`\n]*?)\*/\}\}|\{%/\*([^`\n]*?)\*/%\}")
@@ -19,7 +21,6 @@ prints both calls): bounded, so a line of unclosed ones stays linear."""
 _RAW_SPAN = re.compile(r"\{%-?[ \t]*raw[ \t]*-?%\}(.*?)\{%-?[ \t]*endraw[ \t]*-?%\}")
 """Liquid's `{% raw %}…{% endraw %}` in a line: read before Markdown, across code spans, so
 its content shows as written and its marks do not."""
-_CODE_SPAN = re.compile(r"(`+)[^`].*?(?<!`)\1(?!`)")
 # Hugo: {{< name args >}} / {{% name args %}} / {{< /name >}} / {{< name args />}}
 _HUGO_ARGUMENTS = r"((?:[^\n{}]|\{(?!\{)|\}(?!\}))*?)"  # up to the call's end, never into another call
 HUGO = re.compile(r"\{\{([<%])[ \t]*(/?)[ \t]*([\w.-]+(?:/[\w.-]+)*)" + _HUGO_ARGUMENTS + r"[ \t]*(/?)[ \t]*([>%])\}\}")
@@ -88,21 +89,13 @@ def inline_calls(line: str) -> str:
     code span or a `{% raw %}` span they stay as written."""
     if "`" not in line and "raw" not in line:
         return _calls_in_text(line)
-    pieces, last = [], 0
-    for raw in _RAW_SPAN.finditer(line):
-        pieces += [_outside_code_spans(line[last : raw.start()]), raw.group(1)]
-        last = raw.end()
-    return "".join(pieces) + _outside_code_spans(line[last:])
+    return outside(line, _RAW_SPAN, _outside_code_spans, lambda raw: raw.group(1))
 
 
 def _outside_code_spans(text: str) -> str:
     """A code span shows its calls as written: the syntax a page explains (MkDocs and Zola
     never read them there; Jekyll and Hugo pages escape the ones they mean to show)."""
-    pieces, last = [], 0
-    for code in _CODE_SPAN.finditer(text):
-        pieces += [_calls_in_text(text[last : code.start()]), code.group(0)]
-        last = code.end()
-    return "".join(pieces) + _calls_in_text(text[last:])
+    return outside(text, CODE_SPAN, _calls_in_text)
 
 
 def _calls_in_text(line: str) -> str:

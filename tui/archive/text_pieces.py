@@ -1,0 +1,26 @@
+"""Changing a text everywhere but where a pattern matches (code, raw spans): the one loop the
+HTML clean-up (convert.py) and the template calls (site_calls.py) both need."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+CODE_SPAN = re.compile(r"(`+)[^`].*?(?<!`)\1(?!`)", re.DOTALL)
+"""A Markdown code span: backticks, then anything up to as many backticks."""
+
+
+def outside(
+    text: str,
+    kept: re.Pattern[str],
+    change: Callable[[str], str],
+    shown: Callable[[re.Match[str]], str] = lambda match: match.group(0),
+) -> str:
+    """`change` applied to the text between the matches of `kept`; each match becomes
+    `shown(match)` (by default itself, as written)."""
+    pieces, last = [], 0
+    for match in kept.finditer(text):
+        pieces += [change(text[last : match.start()]), shown(match)]
+        last = match.end()
+    pieces.append(change(text[last:]))
+    return "".join(pieces)
