@@ -19,6 +19,7 @@ from textual.strip import Strip
 
 from ..archive import Post
 from ..archive.highlights import highlight_spans
+from .key_hand_over import KeyHandOver
 from .virtual_list import VirtualList
 
 ROW_HEIGHT = 2
@@ -76,9 +77,8 @@ class PostList(VirtualList):
         self._row_cache: LRUCache[tuple, tuple[Strip, Strip]] = LRUCache(512)
         self._flags: Callable[[int], tuple[bool, bool]] | None = None
         self._showing = False
-        self._handing_over = False
-        """Enter was pressed: the keys after it are for the reader, once it has the focus."""
-        self._held_keys: list[events.Key] = []
+        self._hand_over = KeyHandOver(self)
+        """From Enter on, the keys after it are for the reader, once it has the focus."""
 
     def show_flags(self, flags: Callable[[int], tuple[bool, bool]] | None) -> None:
         """Mark rows by post id: flags(id) -> (unread, bookmarked)."""
@@ -176,20 +176,13 @@ class PostList(VirtualList):
     def action_read(self) -> None:
         index = self.current_index
         if index is not None:
-            self._handing_over = True
+            self._hand_over.start()
             self.post_message(self.Chosen(index))
 
     async def _on_key(self, event: events.Key) -> None:
         """After Enter, keys typed with it (`Enter Space Space`) reach the list before the
         reader takes the focus: they are held, and sent on when it has."""
-        if self._handing_over:
-            event.stop()
-            event.prevent_default()
-            key = events.Key(event.key, event.character)
-            if self.has_focus:
-                self._held_keys.append(key)
-            else:
-                self.app.post_message(key)
+        if self._hand_over.take(event):
             return
         bindings = self._bindings.key_to_bindings.get(event.key)
         if bindings and bindings[0].action == "read":  # now: the app's bindings would run it
@@ -199,19 +192,14 @@ class PostList(VirtualList):
 
     def release_keys(self) -> None:
         """The keys held after Enter go where the focus now is (also when it stayed here)."""
-        self._handing_over = False
-        keys, self._held_keys = self._held_keys, []
-        for key in keys:
-            self.app.post_message(key)
+        self._hand_over.send_on()
+        self._hand_over.stop()
 
     def _on_blur(self, event: events.Blur) -> None:
-        keys, self._held_keys = self._held_keys, []
-        for key in keys:
-            self.app.post_message(key)
+        self._hand_over.send_on()
 
     def _on_focus(self, event: events.Focus) -> None:
-        self._handing_over = False
-        self._held_keys = []
+        self._hand_over.stop()
 
     async def _on_click(self, event: events.Click) -> None:
         row = (event.y + int(self.scroll_y)) // ROW_HEIGHT

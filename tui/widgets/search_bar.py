@@ -7,6 +7,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
+from .key_hand_over import KeyHandOver
+
 
 class SearchBar(Input):
     """Keys that arrive together (pasted, or in one packet over a slow link) are applied in the
@@ -26,18 +28,10 @@ class SearchBar(Input):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="/ search: every word must appear", id=id)
-        self._leaving = False
-        self._keys_for_the_list: list[events.Key] = []
+        self._hand_over = KeyHandOver(self)
 
     async def _on_key(self, event: events.Key) -> None:
-        if self._leaving:
-            event.stop()
-            event.prevent_default()
-            key = events.Key(event.key, event.character)
-            if self.has_focus:
-                self._keys_for_the_list.append(key)
-            else:
-                self.app.post_message(key)
+        if self._hand_over.take(event):
             return
         if event.is_printable:
             return  # typed by Input
@@ -49,33 +43,28 @@ class SearchBar(Input):
     @property
     def leaving(self) -> bool:
         """Enter, Esc or Down was pressed and the list has not taken the keyboard yet."""
-        return self._leaving
+        return self._hand_over.active
 
     def forget_keys(self) -> None:
         """Keys held for the list are not for whatever else takes the keyboard (a dialog)."""
-        self._keys_for_the_list = []
+        self._hand_over.forget()
 
     async def _on_mouse_down(self, event: events.MouseDown) -> None:
-        if self._leaving:  # clicked back into the query before the list took the keyboard
-            self._leaving = False
-            self._keys_for_the_list = []
+        self._hand_over.stop()  # clicked back into the query before the list took the keyboard
 
     def _on_focus(self, event: events.Focus) -> None:
-        self._leaving = False
-        self._keys_for_the_list = []
+        self._hand_over.stop()
 
     def _on_blur(self, event: events.Blur) -> None:
-        keys, self._keys_for_the_list = self._keys_for_the_list, []
-        for key in keys:
-            self.app.post_message(key)
+        self._hand_over.send_on()
 
     def action_leave(self) -> None:
-        self._hand_over()
+        self._leave()
 
     async def action_submit(self) -> None:
         await super().action_submit()
-        self._hand_over()
+        self._leave()
 
-    def _hand_over(self) -> None:
-        self._leaving = True
+    def _leave(self) -> None:
+        self._hand_over.start()
         self.post_message(self.Left())
