@@ -35,6 +35,12 @@ The syntax: {{%/* readfile "includes/install.md" */%}}
 """
 
 
+def _write(site: Path, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(text, encoding="utf-8")
+
+
 def _site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     files = {
@@ -44,9 +50,7 @@ def _site(tmp_path: Path) -> Path:
         "content/docs/shortcodes/includes/config.yaml": "kind: Task\nmetadata:\n  name: hello\n",
         "content/shared/common.md": "Words kept in one place.\n",
     }
-    for relative, text in files.items():
-        (site / relative).parent.mkdir(parents=True, exist_ok=True)
-        (site / relative).write_text(text, encoding="utf-8")
+    _write(site, files)
     (tmp_path / "secret.md").write_text("Outside the site.\n", encoding="utf-8")
     return site
 
@@ -122,9 +126,7 @@ def test_readfile_is_hugos_alone_in_the_reader_as_in_search(tmp_path: Path) -> N
         "content/blog/docsy.md": '+++\ntitle = "Docsy notes"\n+++\nDocsy writes {{% readfile "inc.md" %}} here.\n',
         "content/blog/inc.md": '+++\ntitle = "Inc"\n+++\nIncluded words.\n',
     }
-    for relative, text in files.items():
-        (site / relative).parent.mkdir(parents=True, exist_ok=True)
-        (site / relative).write_text(text, encoding="utf-8")
+    _write(site, files)
     archive = load_archive([site])
     (post,) = [post for post in archive.posts if post.title == "Docsy notes"]
     shown = archive.read_markdown(post)
