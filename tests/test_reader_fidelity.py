@@ -125,6 +125,18 @@ def test_a_four_colon_container_closes_on_a_page_with_site_markup() -> None:
     assert lines[-3:] == ["DETAILS More", "│ inside", "After."]
 
 
+def test_a_shortcode_pair_on_one_line_is_a_block_as_over_three() -> None:
+    """docsy's `{{% alert title="Welcome" %}} **Hello**, world! {{% /alert %}}` showed as a
+    label and loose text (found by a new user); written over three lines it was a box."""
+    from tui.archive.site_markup import normalise_site_markup
+
+    one_line = '{{% alert title="Welcome" %}} **Hello**, world! {{% /alert %}}\n'
+    three = '{{% alert title="Welcome" %}}\n**Hello**, world!\n{{% /alert %}}\n'
+    shown = [line.strip() for line in lines_of(normalise_site_markup(one_line)) if line.strip()]
+    assert shown == ["ALERT Welcome", "│ Hello, world!"]
+    assert shown == [line.strip() for line in lines_of(normalise_site_markup(three)) if line.strip()]
+
+
 def test_vitepress_code_notations_show_as_the_site_shows_them() -> None:
     """`// [!code --]` and `// [!code ++]` are a removed and an added line (a - and a + in a
     gutter); the notation comments themselves never show."""

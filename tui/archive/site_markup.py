@@ -315,8 +315,18 @@ def _join_calls(lines: list[str]) -> list[str]:
             if end is not None:
                 line = " ".join([line.rstrip(), *(part.strip() for part in lines[index : end + 1])])
                 index = end + 1
+        pair = _ONE_LINE_PAIR.match(line) if not fence and "{{" in line else None
+        if pair:  # `{{% alert %}} **Hello** {{% /alert %}}`: a block, as over three lines
+            indent = pair.group(1)
+            result += [indent + pair.group(2), indent + pair.group(5).strip(), indent + pair.group(6)]
+            continue
         result.append(line)
     return result
+
+
+_ONE_LINE_PAIR = re.compile(
+    r"^([ \t]*)(\{\{([<%])[ \t]*([\w.-]+)\b[^{}\n]*?[>%]\}\})(.+?)(\{\{\3[ \t]*/[ \t]*\4[ \t]*[>%]\}\})[ \t]*$"
+)
 
 
 _COLON_OPEN = re.compile(r"^[ \t]{0,3}(:{3,})[ \t]*([^\s:].*)$")  # (`::::` is a closer, not `:::` + `:`)
