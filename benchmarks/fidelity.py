@@ -42,7 +42,7 @@ _HEADING_ID = re.compile(r"^([ \t]{0,3}#{1,6}[ \t].*?)[ \t]*\{[ \t]*#[^{}\n]*\}[
 _KRAMDOWN = re.compile(r"\{[:.#][^{}\n]{0,200}\}")
 _TEMPLATE_COMMENT = re.compile(
     r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}"
-    r"|\{\{<\s*comment\s*>\}\}.*?\{\{<\s*/comment\s*>\}\}",
+    r"|\{\{[<%]\s*comment\s*[>%]\}\}.*?\{\{[<%]\s*/comment\s*[>%]\}\}",
     re.DOTALL,
 )
 _CLOSING_TAG = re.compile(r"\{\{[<%]\s*/[\w./-]+\s*[>%]\}\}|\{%-?\s*(?:end\w*|raw)\s*-?%\}")
