@@ -15,10 +15,8 @@ from .text_pieces import CODE_SPAN, outside
 _ESCAPED = re.compile(r"\{\{([<%])/\*((?:(?!\{\{)[^`])*?)\*/([>%])\}\}|\{\{/\*([^`\n]*?)\*/\}\}|\{%/\*([^`\n]*?)\*/%\}")
 """An escaped shortcode call may span lines (not past the next `{{`: a code block of unclosed
 ones would be read in quadratic time); a Go template comment or a Liquid one is one line."""
-_ESCAPED_PAIR = re.compile(r"\{\{([<%])/\*((?:(?!\*/)[^`\n]){0,500}?\{\{(?:(?!\*/)[^`\n]){0,500}?)\*/([>%])\}\}")
-"""One escape around a pair, in a line (`{{</* imgproc >}}<b>x</b>{{< /imgproc */>}}`: Hugo
-prints both calls): bounded, so a line of unclosed ones stays linear."""
-_RAW_SPAN = re.compile(r"\{%-?[ \t]*raw[ \t]*-?%\}(.*?)\{%-?[ \t]*endraw[ \t]*-?%\}")
+_PAIR_OPEN = re.compile(r"\{\{([<%])/\*")
+_RAW_MARK = re.compile(r"\{%-?[ \t]*(end)?raw[ \t]*-?%\}")
 """Liquid's `{% raw %}…{% endraw %}` in a line: read before Markdown, across code spans, so
 its content shows as written and its marks do not."""
 # Hugo: {{< name args >}} / {{% name args %}} / {{< /name >}} / {{< name args />}}
@@ -62,11 +60,27 @@ def protect(line: str) -> tuple[str, list[str]]:
     if "/*" not in line:
         return line, kept
 
-    def keep_pair(match: re.Match) -> str:
-        kept.append("{{" + match.group(1) + match.group(2) + match.group(3) + "}}")
-        return f"{_ESCAPE_OPEN}{len(kept) - 1}{_ESCAPE_CLOSE}"
+    return _ESCAPED.sub(keep, _escaped_pairs(line, kept)), kept
 
-    return _ESCAPED.sub(keep, _ESCAPED_PAIR.sub(keep_pair, line)), kept
+
+def _escaped_pairs(line: str, kept: list[str]) -> str:
+    """One escape around a pair of calls (`{{</* imgproc >}}<b>x</b>{{< /imgproc */>}}`: Hugo
+    prints both), set aside. One pass: each opener is paired with the next `*/`, which is
+    looked for again only once passed (a line of openers without one stays linear)."""
+    pieces, position, close = [], 0, -1
+    for opener in _PAIR_OPEN.finditer(line):
+        if opener.start() < position:
+            continue
+        if close < opener.end():
+            close = line.find("*/", opener.end())
+            if close < 0:
+                break
+        inner, ending = line[opener.end() : close], line[close + 2 : close + 5]
+        if ending in (">}}", "%}}") and "{{" in inner and "`" not in inner and len(inner) <= 1000:
+            kept.append("{{" + opener.group(1) + inner + ending[0] + "}}")
+            pieces += [line[position : opener.start()], f"{_ESCAPE_OPEN}{len(kept) - 1}{_ESCAPE_CLOSE}"]
+            position = close + 5
+    return "".join(pieces) + line[position:] if pieces else line
 
 
 def restore(line: str, kept: list[str]) -> str:
@@ -89,7 +103,14 @@ def inline_calls(line: str) -> str:
     code span or a `{% raw %}` span they stay as written."""
     if "`" not in line and "raw" not in line:
         return _calls_in_text(line)
-    return outside(line, _RAW_SPAN, _outside_code_spans, lambda raw: raw.group(1))
+    pieces, position, opener = [], 0, None
+    for mark in _RAW_MARK.finditer(line):  # paired in one pass: a raw, then the next endraw
+        if mark.group(1) is None and opener is None:
+            opener = mark
+        elif mark.group(1) is not None and opener is not None:
+            pieces += [_outside_code_spans(line[position : opener.start()]), line[opener.end() : mark.start()]]
+            opener, position = None, mark.end()
+    return "".join(pieces) + _outside_code_spans(line[position:])  # (an unclosed raw: a tag, dropped)
 
 
 def _outside_code_spans(text: str) -> str:
