@@ -152,6 +152,28 @@ async def test_keys_typed_right_after_moving_act_on_the_post_under_the_cursor(re
         assert str(posts[5].path) in app.screen.user_state.bookmarks
 
 
+async def test_m_acts_on_the_post_read_when_history_opened_one_the_list_does_not_show(real_corpus: Path) -> None:
+    """Found in review: `[` opened a post the search does not list; the list kept the keys and
+    its cursor stayed on another post, and `m` bookmarked that one."""
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        post_list = screen.query_one(PostList)
+        await pilot.press("j", "enter")  # read it: it enters the history
+        await settle(pilot)
+        read = screen.current_post_id()
+        await pilot.press("escape", "j", "enter")  # and the next
+        await settle(pilot)
+        await pilot.press("escape", "slash", *"title:2015", "enter")
+        await wait_for(pilot, lambda: post_list.has_focus and not post_list.lists(read), "a list without it")
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: screen._open_index == read, "the post from the history")
+        await pilot.press("m")
+        await settle(pilot)
+        assert list(screen.user_state.bookmarks) == [app.archive.posts.columns["path"][read]]
+
+
 async def test_reading_marks_bookmarks_and_restart(real_corpus: Path) -> None:
     archive_before = _snapshot_files(real_corpus)
     app = PostshelfApp([real_corpus], watch=False)

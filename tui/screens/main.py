@@ -62,6 +62,8 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
         self.query_text = ""
         self._open_timer: Timer | None = None
         self._pending_open: tuple[int, bool] | None = None
+        self._highlighted: int | None = None
+        """The list's cursor post, as last heard of (a cursor elsewhere has moved since)."""
         """The post the cursor went to and whether by the user, until it opens (OPEN_DELAY)."""
         self._open_index: int | None = None
         self._highlight: tuple[str, ...] = ()
@@ -383,6 +385,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
     def _post_highlighted(self, event: PostList.Highlighted) -> None:
         self._list_shown()
         self._open_pending(cancel=True)
+        self._highlighted = event.index
         if event.index is None:
             self.show_post(None)
         elif event.index != self._open_index:
@@ -405,10 +408,11 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
         self._count_as_read(event.index)
         if self.has_class("-facets-only"):  # narrow: the reader comes back in place of the facets
             self.show_facets(False)
-        self.read_alone_if_narrow()
-        self.focus_now(self.query_one(ReaderBody))
-        if self.focused is not self.query_one(ReaderBody):  # keys typed after Enter: here then
-            self.query_one(PostList).release_keys()
+        post_list, reader = self.query_one(PostList), self.query_one(ReaderBody)
+        if self.app.screen is self and self.focused is post_list:  # (not if `/` or a dialog took it)
+            self.read_alone_if_narrow()
+            self.focus_now(reader)
+        post_list.release_keys(to_reader=self.focused is reader)  # the keys typed after Enter
 
     def show_post(self, index: int | None, by_user: bool = True) -> None:
         """Show a post in the reader; one the user went to counts as read after READ_AFTER."""
@@ -466,17 +470,18 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
     # ------------------------------------------------------------ actions
 
     def action_focus_search(self) -> None:
+        self.show_sidebar()  # (hidden by f, or a post read on a narrow terminal)
         bar = self.query_one(SearchBar)
         if self.focused is bar:  # a `/` typed in a query is a character of it (not has_focus:
             raise SkipAction()  # that is set when the bar gets to its Focus event, keys later)
         self.focus_now(bar)
 
     def current_post_id(self) -> int | None:
-        """The post under the cursor while the list has the keys (`j j m`: the reader opens it
-        a moment later), else the post being read."""
+        """The post under the cursor just moved to (`j j m`, before it opens), else the one read."""
         post_list = self.query_one(PostList)
-        if post_list.has_focus and post_list.current_index is not None:
-            return post_list.current_index
+        cursor = post_list.current_index
+        if post_list.has_focus and cursor is not None and cursor != self._highlighted:
+            return cursor  # it moved; the screen hears of it next (not a post opened from history)
         self._open_pending()
         return self._open_index if self._open_index is not None else post_list.current_index
 

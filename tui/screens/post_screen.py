@@ -35,6 +35,10 @@ class PostScreen(Screen):
         priority key for that reason, keymap.py.)"""
         self.set_focus(widget)
 
+    def show_sidebar(self) -> None:
+        """The list and the search bar back in view (after f, or a post read on a narrow terminal)."""
+        self.query_one("#sidebar").display = True
+
     def current_post_id(self) -> int | None:
         """The post being read, else the one under the cursor."""
         raise NotImplementedError

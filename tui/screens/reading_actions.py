@@ -61,6 +61,7 @@ class ReadingActions(PostScreen):
             position = int(before[0])
             self.notify("Back to the first unread post", timeout=2)
         post_list.move_to(position)
+        self.show_sidebar()  # (hidden by f, or a post read on a narrow terminal)
         self.focus_now(post_list)
 
     def action_toggle_bookmark(self) -> None:

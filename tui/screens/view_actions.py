@@ -30,6 +30,3 @@ class ViewActions(PostScreen):
     def read_alone_if_narrow(self) -> None:
         if self.size.width < READER_ALONE_BELOW:
             self.query_one("#sidebar").display = False
-
-    def show_sidebar(self) -> None:
-        self.query_one("#sidebar").display = True

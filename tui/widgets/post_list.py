@@ -190,13 +190,13 @@ class PostList(VirtualList):
             event.prevent_default()
             self.action_read()
 
-    def release_keys(self) -> None:
-        """The keys held after Enter go where the focus now is (also when it stayed here)."""
-        self._hand_over.send_on()
-        self._hand_over.stop()
-
-    def _on_blur(self, event: events.Blur) -> None:
-        self._hand_over.send_on()
+    def release_keys(self, to_reader: bool) -> None:
+        """The keys held after Enter go to the reader when it took the focus (and those still
+        on their way here follow them); else they were not for what has it now: dropped."""
+        if to_reader:
+            self._hand_over.send_on()
+        else:
+            self._hand_over.stop()
 
     def _on_focus(self, event: events.Focus) -> None:
         self._hand_over.stop()
