@@ -7,11 +7,12 @@ from pathlib import Path
 
 from textual.command import CommandList
 
-from helpers import screen_text, settle, wait_for
+from helpers import screen_text, settle, type_ahead, wait_for
 from tui.app import PostshelfApp
 from tui.archive.natural_order import natural_key
 from tui.screens.help import HelpScreen
 from tui.widgets.post_list import PostList
+from tui.widgets.reader_body import ReaderBody
 from tui.widgets.search_bar import SearchBar
 
 
@@ -160,3 +161,23 @@ async def test_many_settings_problems_make_one_notice_and_help_lists_them(real_c
         await settle(pilot)
         text = screen_text(app.screen)
         assert "Problems in the settings file" in text and "nrod" in text and "colour" in text
+
+
+async def test_a_read_key_set_in_the_config_reads_and_hands_the_keys_after_it_on(tmp_path: Path) -> None:
+    """`[keys] read = "l"`: the list looked keys up in its own bindings, where Textual never
+    applies the config, so Enter still read and `l Space Space` paged the list (review)."""
+    _config('[keys]\nread = "l"\n')
+    body_text = "\n\n".join(f"Paragraph {line}." for line in range(300))
+    (tmp_path / "long.md").write_text(f"---\ntitle: Long\ndate: 2021-01-02\n---\n{body_text}\n")
+    for number in range(40):
+        (tmp_path / f"other-{number}.md").write_text(f"---\ntitle: Other {number}\ndate: 2020-01-01\n---\nx\n")
+    app = PostshelfApp([tmp_path], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        posts, body = app.screen.query_one(PostList), app.screen.query_one(ReaderBody)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert posts.has_focus  # Enter no longer reads
+        type_ahead(app, "l  ")
+        await wait_for(pilot, lambda: body.has_focus and body.scroll_y == body.scroll_target_y > 0, "two pages")
+        assert posts.cursor == 0 and body.scroll_y == 2 * body.scrollable_content_region.height

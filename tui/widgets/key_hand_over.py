@@ -5,7 +5,20 @@ them and sends them on once the next one has it. Used by SearchBar and PostList.
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.widget import Widget
+
+
+def own_binding(widget: Widget, key: str) -> Binding | None:
+    """The widget's own binding for `key`, with the user's `[keys]` applied (Textual applies
+    them to a copy when it looks keys up, never to the widget's bindings themselves)."""
+    bindings = widget._bindings
+    keymap = widget.app._keymap
+    if keymap:
+        bindings = bindings.copy()
+        bindings.apply_keymap(keymap)
+    found = bindings.key_to_bindings.get(key)
+    return found[0] if found else None
 
 
 class KeyHandOver:

@@ -19,7 +19,7 @@ from textual.strip import Strip
 
 from ..archive import Post
 from ..archive.highlights import highlight_spans
-from .key_hand_over import KeyHandOver
+from .key_hand_over import KeyHandOver, own_binding
 from .virtual_list import VirtualList
 
 ROW_HEIGHT = 2
@@ -184,8 +184,8 @@ class PostList(VirtualList):
         reader takes the focus: they are held, and sent on when it has."""
         if self._hand_over.take(event):
             return
-        bindings = self._bindings.key_to_bindings.get(event.key)
-        if bindings and bindings[0].action == "read":  # now: the app's bindings would run it
+        binding = own_binding(self, event.key)
+        if binding and binding.action == "read":  # now: the app's bindings would run it
             event.stop()  # after the keys behind it had reached this list
             event.prevent_default()
             self.action_read()

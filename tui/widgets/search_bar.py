@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-from .key_hand_over import KeyHandOver
+from .key_hand_over import KeyHandOver, own_binding
 
 
 class SearchBar(Input):
@@ -35,8 +35,8 @@ class SearchBar(Input):
             return
         if event.is_printable:
             return  # typed by Input
-        bindings = self._bindings.key_to_bindings.get(event.key)
-        if bindings and await self.app.run_action(bindings[0].action, self):
+        binding = own_binding(self, event.key)
+        if binding and await self.app.run_action(binding.action, self):
             event.stop()  # else (Ctrl+C with nothing selected) the key goes on to the app's bindings
             event.prevent_default()
 
