@@ -201,3 +201,11 @@ def test_a_heading_that_repeats_the_title_is_dropped_even_escaped() -> None:
     for title in ("C++ & C#: 1. Intro", "Why a = b + c", "snake_case [draft]"):
         body = f"<h1>{title.replace('&', '&amp;')}</h1><p>Text.</p>"
         assert reader_markdown(to_markdown(body, "html"), title, "html").strip() == "Text."
+
+
+def test_html_inside_markdown_keeps_its_code_spans_as_written() -> None:
+    """Jekyll's collections page: `<p>… an underscore (`_`)</p>` in Markdown showed `(\\_)`, the
+    escape that keeps text literal shown inside the code span (found in review)."""
+    html = "<div><p>starts with an underscore (`_`) or a_b, `x*y` and &lt;b&gt;</p></div>"
+    markdown = to_markdown(html, "html", in_markdown=True)
+    assert "(`_`)" in markdown and "`x*y`" in markdown and "a\\_b" in markdown and "\\<b>" in markdown

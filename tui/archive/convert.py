@@ -185,12 +185,16 @@ def _converter(in_markdown: bool = False):
             return super().convert_a(el, text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
         def escape(self, text, parent_tags):
-            text = super().escape(text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
             if not in_markdown:  # the reader's plugins' markers too: `:::` `!!!` `???` `: definition`
+                text = super().escape(text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
                 return _PLUGIN_MARKER.sub(r"\1\\\2", text)
+            # The Markdown in it is read: a code span in it shows as written (`(\_)` showed).
             # Text that reads like a tag (`&lt;div&gt;`) must not become HTML, which the reader
             # drops; `[text](url)` or `[x]` written in the HTML is text, not a link or a checkbox.
-            return text.replace("<", "\\<").replace("[", "\\[")
+            escaped = super().escape  # type: ignore[misc]  # markdownify's stub omits the converter's methods
+            return outside(
+                text, CODE_SPAN, lambda piece: escaped(piece, parent_tags).replace("<", "\\<").replace("[", "\\[")
+            )
 
         def convert_hN(self, n, el, text, parent_tags):
             if not text.strip():  # `<h4> </h4>`: a browser shows nothing, not an empty `####`
