@@ -189,6 +189,8 @@ def test_code_and_text_between_two_dollars_keep_every_character() -> None:
     )
     shown = _shown(html)
     assert [line.strip() for line in shown[:3]] == ["docker run \\", "-v /x:/y \\", "| grep a"]
+    quoted = to_markdown("<blockquote><pre>ls -l \\\n| grep x\n</pre></blockquote>", "html")
+    assert "> ls -l \\\n> | grep x" in quoted  # in a quote too
     assert "Perl: my $x = $y*$z; and $\\{a\\}$" in shown
     assert "echo $$ to see the <details> tag" in shown and "• kill $$ - now" in shown
 

@@ -54,7 +54,10 @@ _MATH_SPAN = re.compile(
 inside a single dollar, no digit just outside: `$5 and $10` is money); never across a blank
 line, and (see html_to_markdown) never in code."""
 _PLUGIN_MARKER = re.compile(r"((?:^|\n)[ \t]*)(:|!!!|\?\?\?)")
-_FENCED_CODE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_FENCED_CODE = re.compile(
+    r"^(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^(?:[ \t]*>)*[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL
+)
+"""A code block, in a quote too (`> ```…`)."""
 _IN_MATH = re.compile(r"\\([!-/:-@\[-`{-~])|\*")
 """In a math span: an escape (its character stays), or a bare `*` (emphasis markup, which
 Markdown does not read there: a feed's `x<em>i*c</em>i` shows as `xi*ci`, as a browser does)."""
