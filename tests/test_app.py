@@ -706,6 +706,10 @@ async def test_on_a_narrow_terminal_a_post_is_read_at_the_whole_width(real_corpu
         await pilot.press("enter")
         await wait_for(pilot, lambda: body.has_focus and not sidebar.display, "the reader alone")
         await wait_for(pilot, lambda: body.size.width >= 38, "the reader at the whole width")
+        await pilot.resize_terminal(120, 30)  # wider: beside the list again; narrower: alone
+        await wait_for(pilot, lambda: sidebar.display and body.has_focus, "the list back beside the reader")
+        await pilot.resize_terminal(40, 15)
+        await wait_for(pilot, lambda: not sidebar.display and body.size.width >= 38, "the reader alone again")
         await pilot.press("escape")
         await wait_for(pilot, lambda: sidebar.display and app.screen.query_one(PostList).has_focus, "the list")
 

@@ -62,8 +62,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
         self.query_text = ""
         self._open_timer: Timer | None = None
         self._pending_open: tuple[int, bool] | None = None
-        self._highlighted: int | None = None
-        """The list's cursor post, as last heard of (a cursor elsewhere has moved since)."""
+        self._highlighted: int | None = None  # the cursor's post as last heard (elsewhere: it moved since)
         """The post the cursor went to and whether by the user, until it opens (OPEN_DELAY)."""
         self._open_index: int | None = None
         self._highlight: tuple[str, ...] = ()
@@ -105,6 +104,7 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
 
     def on_resize(self) -> None:
         self.place_facets()
+        self.fit_reader_to_width()
 
     def on_unmount(self) -> None:
         self.save_state(now=True)

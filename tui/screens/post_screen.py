@@ -35,9 +35,13 @@ class PostScreen(Screen):
         priority key for that reason, keymap.py.)"""
         self.set_focus(widget)
 
+    read_alone = False
+    """The sidebar was hidden because a post was chosen on a narrow terminal (view_actions.py)."""
+
     def show_sidebar(self) -> None:
         """The list and the search bar back in view (after f, or a post read on a narrow terminal)."""
         self.query_one("#sidebar").display = True
+        self.read_alone = False
 
     def current_post_id(self) -> int | None:
         """The post being read, else the one under the cursor."""

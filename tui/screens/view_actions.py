@@ -30,3 +30,12 @@ class ViewActions(PostScreen):
     def read_alone_if_narrow(self) -> None:
         if self.size.width < READER_ALONE_BELOW:
             self.query_one("#sidebar").display = False
+            self.read_alone = True
+
+    def fit_reader_to_width(self) -> None:
+        """On a resize across READER_ALONE_BELOW: a post being read narrows to the whole
+        width, and widens back beside the list (unless f hid it)."""
+        if self.size.width >= READER_ALONE_BELOW and self.read_alone:
+            self.show_sidebar()
+        elif self.size.width < READER_ALONE_BELOW and self.query_one(ReaderBody).has_focus:
+            self.read_alone_if_narrow()
