@@ -84,6 +84,8 @@ class Hub:
         deadline = time.monotonic() + 6
         while self.sessions and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
+        for session in list(self.sessions):  # still saving: the reader is told all the same
+            session.last_word()
         for connection in list(self.connections):
             connection.close("server stopping")
         await asyncio.sleep(0.1)

@@ -105,6 +105,7 @@ class ReaderSession(asyncssh.SSHServerSession):
         self.exit_status: int | None = None
         self.output_closed = False
         self.farewell: str | None = None
+        self._farewell_sent = False
         self.last_input = time.monotonic()
         self.pending_input = bytearray()
         self.finished = False
@@ -377,11 +378,17 @@ class ReaderSession(asyncssh.SSHServerSession):
         if self.finished or not self.output_closed or (self.exit_status is None and not waited):
             return
         self.finished = True
-        if self.farewell:
-            self.channel.write(("\r\n" + self.farewell + "\r\n").encode())
+        self.last_word()
         self._cleanup()
         self.server.notes.append(f"session ended: {self.end_reason or 'quit'}")
         self.channel.exit(self.exit_status if self.exit_status is not None else 0)
+
+    def last_word(self) -> None:
+        """The farewell, once: at the end, or before the server closes a session that is slow
+        to end (a busy machine: the server's 6 s were up before the app had saved)."""
+        if self.farewell and not self._farewell_sent:
+            self._farewell_sent = True
+            self.channel.write(("\r\n" + self.farewell + "\r\n").encode())
 
     def _ended(self, reason: str, farewell: str | None = None) -> None:
         if self.end_reason is None:
