@@ -86,6 +86,11 @@ class Hub:
             await asyncio.sleep(0.05)
         for session in list(self.sessions):  # still saving: the reader is told all the same
             session.last_word()
+        # A session that ended has sent its goodbye and exit status: its client hangs up by
+        # itself. Closed at once, the goodbye could still be on its way, and was lost.
+        deadline = time.monotonic() + 1
+        while any(connection.channels for connection in self.connections) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
         for connection in list(self.connections):
             connection.close("server stopping")
         await asyncio.sleep(0.1)
