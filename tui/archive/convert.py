@@ -3,8 +3,9 @@
 HTML bodies (what feed bots store) go through a markdownify subclass that fixes what its
 defaults get wrong for scraped pages. A page's text is text: every character Markdown would
 read as syntax (`- ` or `1. ` starting a line, `>`, backticks, `<`, `[`, `|`) is escaped, so a
-`<p>` of `- item<br>` lines is not a list and its backticks show, as in a browser. Conversion costs 1-5 ms a post, so it happens only for
-the post being read, never for the whole archive. markdownify pulls in BeautifulSoup (~100 ms
+`<p>` of `- item<br>` lines is not a list and its backticks show, as in a browser (HTML
+inside a Markdown page keeps its Markdown). Conversion costs 1-5 ms a post, so it happens only
+for the post being read, never for the whole archive. markdownify pulls in BeautifulSoup (~100 ms
 of import), so it is imported on first use.
 
 Bodies are hostile input: the HTML parser is guarded against markup it takes quadratic time

@@ -62,8 +62,8 @@ class MainScreen(ReadingActions, FacetActions, PostActions, SortActions, ViewAct
         self.query_text = ""
         self._open_timer: Timer | None = None
         self._pending_open: tuple[int, bool] | None = None
-        self._highlighted: int | None = None  # the cursor's post as last heard (elsewhere: it moved since)
         """The post the cursor went to and whether by the user, until it opens (OPEN_DELAY)."""
+        self._highlighted: int | None = None  # the cursor's post as last heard (elsewhere: it moved since)
         self._open_index: int | None = None
         self._highlight: tuple[str, ...] = ()
         self._shown_generation = -1

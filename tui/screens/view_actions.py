@@ -21,10 +21,11 @@ class ViewActions(PostScreen):
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")
-        sidebar.display = not sidebar.display
-        if not sidebar.display:
+        if sidebar.display:
+            sidebar.display = False
             self.focus_now(self.query_one(ReaderBody))
         else:
+            self.show_sidebar()
             self.focus_now(self.query_one(PostList))
 
     def read_alone_if_narrow(self) -> None:
