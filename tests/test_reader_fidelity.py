@@ -412,6 +412,25 @@ def test_show_exit_codes_and_skipped_files(tmp_path: Path, capsys) -> None:
     assert exited.value.code == 2
 
 
+def test_show_wraps_the_header_at_the_width_as_it_wraps_the_body(tmp_path: Path, capsys) -> None:
+    post = tmp_path / "long.md"
+    post.write_text(
+        "---\ntitle: 这是一个非常长的标题，用来检查命令行的显示是否会在宽度之内换行\n"
+        "author: 一个名字很长很长的作者\ncategories: [编程, Go 语言中文网 - 周刊]\n"
+        "link: https://example.com/a/very/long/address/that/stays/whole\n---\n正文。\n",
+        encoding="utf-8",
+    )
+    assert cli_main(["show", "--width", "30", str(post)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = lines[: lines.index("─" * 30)]
+    assert "".join(header[:3]) == "这是一个非常长的标题，用来检查命令行的显示是否会在宽度之内换行"  # 62 cells
+    assert header[-1] == "↗ https://example.com/a/very/long/address/that/stays/whole"  # whole, to be copied
+    assert all(cell_len(line) <= 30 for line in header[:-1]), header
+    assert not any(line[:1] in "，。" for line in header), header  # kinsoku, as in the body
+    facts = "".join(header[3:-1])
+    assert "一个名字很长很长的作者" in facts and "编程 / Go 语言中文网 -" in facts, header
+
+
 @pytest.mark.slow
 def test_show_reads_every_file_of_the_sites_corpus_without_a_traceback(sites_corpus: Path) -> None:
     import subprocess

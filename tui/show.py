@@ -133,18 +133,31 @@ def _print_post(post: Post, width: int, console) -> None:
     title, facts, *link = _header(post)
     lines = rendered_lines(post, width)
     if console is None:
-        print(title)
-        print(facts)
-        for line in link:
+        for line in [*_wrapped(title, width), *_wrapped(facts, width), *link]:
             print(line)
         print("─" * min(width, 40))
         for line in lines:
             print(line_text(line))
         return
-    console.print(Text(title, style="bold"))
-    console.print(Text(facts, style="dim"))
-    for line in link:
+    for line in _wrapped(title, width):
+        console.print(Text(line, style="bold"))
+    for line in _wrapped(facts, width):
+        console.print(Text(line, style="dim"))
+    for line in link:  # whole, to be copied: a terminal folds it
         console.print(Text(line, style="blue"))
     console.print(Text("─" * min(width, 40), style="dim"))
     for line in lines:
         console.print(Segments(line))
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """A header line broken to `width` as the body's lines are (CJK and kinsoku included): the
+    body is wrapped, so a long title printed whole ran past it."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from .rendering.linebreak import install_cjk_line_breaking
+
+    install_cjk_line_breaking()
+    console = Console(width=width, force_terminal=False, color_system=None, legacy_windows=False)
+    return [line.plain.rstrip() for line in Text(text).wrap(console, width)] or [""]
