@@ -157,10 +157,13 @@ async def test_many_settings_problems_make_one_notice_and_help_lists_them(real_c
         await settle(pilot)
         notices = [n for n in app._notifications if "Settings" in (n.title or "")]
         assert len(notices) == 1 and "4 more: press ? to see them all" in notices[0].message
+        assert 'theme "nrod" is not a known theme (did you mean "nord"?); using the default.' in notices[0].message
+        assert "catppuccin" not in notices[0].message  # every theme's name: 13 lines at 80x24
         await pilot.press("question_mark")
         await settle(pilot)
         text = screen_text(app.screen)
-        assert "Problems in the settings file" in text and "nrod" in text and "colour" in text
+        assert "Problems in the settings file" in text and "catppuccin" in text and "colour" in text
+        assert not app._notifications  # the notice no longer sits over the list it points to
 
 
 async def test_a_read_key_set_in_the_config_reads_and_hands_the_keys_after_it_on(tmp_path: Path) -> None:

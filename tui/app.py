@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import re
 import signal
 import threading
 import time
@@ -36,6 +37,15 @@ from .widgets.search_bar import SearchBar
 
 PROGRESS_EVERY = 0.2
 """Seconds between progress updates while loading (each one refreshes the list)."""
+
+
+_CHOICES_LISTED = re.compile(r"\. [A-Z][a-z ]*: [^.]*$")
+
+
+def _brief(problem: str) -> str:
+    """A settings problem without the list of choices it ends with (every theme's name made
+    the notice 13 lines tall at 80x24): the help screen, ?, shows it whole."""
+    return _CHOICES_LISTED.sub(".", problem)
 
 
 def _stylesheets() -> list[Path]:
@@ -110,7 +120,7 @@ class PostshelfApp(App):
         problems = self.config_problems
         if len(problems) > 2:  # one notice, not a wall of them at 80x24; ? lists them all
             self.notify(
-                f"{problems[0]}\n…and {len(problems) - 1} more: press ? to see them all",
+                f"{_brief(problems[0])}\n…and {len(problems) - 1} more: press ? to see them all",
                 title=f"Settings: {len(problems)} problems",
                 severity="warning",
                 timeout=20,
@@ -118,7 +128,9 @@ class PostshelfApp(App):
             )
         else:
             for problem in problems:
-                self.notify(problem, title="Settings", severity="warning", timeout=15, markup=False)
+                brief = _brief(problem)
+                more = "" if brief == problem else "\n(? shows the whole of it)"
+                self.notify(brief + more, title="Settings", severity="warning", timeout=15, markup=False)
         self._theme_ready = True
 
     @property

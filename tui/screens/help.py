@@ -101,6 +101,12 @@ class HelpScreen(ModalScreen[None]):
                 id="help-close",
             )
 
+    def on_mount(self) -> None:
+        if self.settings_problems:
+            # The notice about them said "press ? to see them all": they are listed here now,
+            # and the notice sat over the top of this list for its 20 seconds.
+            self.app.clear_notifications()
+
     def action_scroll(self, where: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)
         {"down": body.scroll_down, "up": body.scroll_up, "home": body.scroll_home, "end": body.scroll_end}[where](
