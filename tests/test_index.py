@@ -541,3 +541,44 @@ def test_relevance_finds_a_term_across_the_end_of_the_title(tmp_path: Path) -> N
     archive = load_archive([tmp_path])
     for query in ('"notes\n"', '"notes\n" sort:relevance', '"s\n\n" sort:relevance'):
         assert archive.index.run(query).count == 1, query
+
+
+def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_corpus: Path) -> None:
+    """Links, emphasis, inline tags, code spans and CJK line breaks split the indexed text where
+    the reader shows one piece (review: 紧急呼吁用户 in a real post found nothing)."""
+    from tui.rendering.post import line_text, post_lines
+
+    (tmp_path / "page.md").write_text(
+        "---\ntitle: page\n---\n前文[链接文字](http://x.com)后文 hello**world**end 这是*重点*内容 第一行\n第二行\n\n"
+        "Use `Array<String>` and [`x: true`](/c.html#x) 启用此功能, snake_case stays, [![badge](b.png)](u) [ref text][1]\n\n"
+        "[1]: http://example.com\n\n一个3*3矩阵\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "feed.md").write_text(
+        '---\ntitle: feed\n---\n<div><p>在<a href="http://x.com">紧急呼吁</a>用户 <B>ab</B>cd 第一行\n第二行</p></div>\n',
+        encoding="utf-8",
+    )
+    archive = load_archive([tmp_path, real_corpus])
+    page, feed = (next(p for p in archive.ordered_posts() if p.title == name) for name in ("page", "feed"))
+    shown = {
+        post.title: "\n".join(line_text(line) for line in post_lines(archive.reader_markdown(post), 200)[0])
+        for post in (page, feed)
+    }
+    for phrase, post in (
+        ("链接文字后文", page),
+        ("helloworldend", page),
+        ("这是重点内容", page),
+        ("第一行第二行", page),
+        ('"Array<String>"', page),
+        ('"true 启用此功能"', page),
+        ("snake_case", page),
+        ('"ref text"', page),
+        ("3*3矩阵", page),  # a lone mark is no emphasis: shown, and found, as written
+        ("紧急呼吁用户", feed),
+        ("abcd", feed),
+        ("第一行第二行", feed),
+    ):
+        assert phrase.strip('"') in shown[post.title], (phrase, shown[post.title])  # what the reader shows
+        assert post.title in {archive.posts[i].title for i in archive.search(phrase).ids}, phrase  # is found
+    found = {archive.posts[i].title for i in archive.search("紧急呼吁用户").ids}
+    assert len(found) == 2 and any("Linus Torvalds" in title for title in found), found  # the real post

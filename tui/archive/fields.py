@@ -20,6 +20,7 @@ from typing import Any
 from .dates import JEKYLL_NAME
 from .sanitize import one_line, strip_controls
 from .site_markup import normalise_site_markup
+from .visible_text import join_cjk_lines, markdown_inline_text, without_inline_tags
 
 MAX_FIELD_CHARACTERS = 1000
 """Longer titles, authors and category names are cut (ending in …): each is one line on screen."""
@@ -392,7 +393,6 @@ MAX_SEARCH_CHARACTERS = 1_000_000
 so a 10 MB post would need 270 MB; the reader shows about as much (convert.MAX_READER_CHARACTERS)."""
 
 
-_LINK_DESTINATION = re.compile(r"\]\([^()\s]{0,2000}(?:[ \t]+\"[^\"\n]{0,500}\")?\)")
 _REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]{1,200}\]:[ \t]*\S+.*$", re.MULTILINE)
 _HEADING_ID = re.compile(r"\{[ \t]*#[\w:.-]{1,200}[ \t]*\}")
 
@@ -418,9 +418,12 @@ def _fenced_pieces(body: str):
 
 
 def _visible_markdown(text: str) -> str:
-    text = _strip_tags(_drop_invisible_blocks(text), " ")
-    text = _REFERENCE_DEFINITION.sub(" ", _LINK_DESTINATION.sub("]", text))
-    return _HEADING_ID.sub("", text)
+    text = _REFERENCE_DEFINITION.sub(" ", _drop_invisible_blocks(text))
+    return _HEADING_ID.sub("", markdown_inline_text(text, _tags_to_spaces))
+
+
+def _tags_to_spaces(text: str) -> str:
+    return _strip_tags(text, " ")
 
 
 def plain_text(body: str, body_format: str) -> str:
@@ -428,10 +431,11 @@ def plain_text(body: str, body_format: str) -> str:
     shows, near enough (no tags, comments, scripts, link addresses or heading ids), so a body
     match is a match the reader can highlight."""
     if body_format == "html":
-        body = _strip_tags(_drop_invisible_blocks(body), " ")
+        body = _drop_invisible_blocks(body)
+        body = _strip_tags(without_inline_tags(body), " ")
     else:
         # Site markup as the reader shows it: labels for shortcodes, no template comments.
         pieces = _fenced_pieces(normalise_site_markup(body))
         body = " ".join(_visible_markdown(piece) if prose else piece for prose, piece in pieces)
-    body = html.unescape(body)
+    body = join_cjk_lines(html.unescape(body))
     return " ".join(strip_controls(body, tags=False).split())[:MAX_SEARCH_CHARACTERS]

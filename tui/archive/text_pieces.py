@@ -4,6 +4,7 @@ HTML clean-up (convert.py) and the template calls (site_calls.py) both need."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 
 CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))+?(?<!`)\1(?!`)")
@@ -25,3 +26,32 @@ def outside(
         last = match.end()
     pieces.append(change(text[last:]))
     return "".join(pieces)
+
+
+_BACKTICKS = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def code_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, backticks) of each Markdown code span, as `CODE_SPAN` finds them, by
+    pairing the runs of backticks: linear where the pattern tries every position (200 µs a
+    documentation page, most of the cost of indexing one)."""
+    runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for number, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(number)
+    spans = []
+    position = 0
+    for number, (start, end) in enumerate(runs):
+        if start < position or (start and text[start - 1] == "\\"):
+            continue
+        same = by_length[end - start]
+        following = bisect_right(same, number)
+        if following == len(same):
+            continue
+        close_start, close_end = runs[same[following]]
+        if _BLANK_LINE.search(text, end, close_start) is not None:
+            continue
+        spans.append((start, close_end, end - start))
+        position = close_end
+    return spans

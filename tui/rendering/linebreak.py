@@ -20,7 +20,8 @@ import rich._wrap
 import rich.text
 from rich.cells import cell_len, chop_cells
 
-CJK_RANGES = "\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+from ..archive.visible_text import CJK_RANGES
+
 CLOSING = "，。、；：？！）」』】〕〉》〗〙〛”’・ー…‥％〟々ゝゞヽヾ｝］｠｡､･,.;:?!)\\]}%"
 """Punctuation that must not start a line (it stays with what comes before it)."""
 OPENING = "（「『【〔〈《〖〘〚“‘［｛｟｢([{"
