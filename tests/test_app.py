@@ -88,6 +88,24 @@ async def test_typing_a_search_filters_the_list(real_corpus: Path) -> None:
         assert "No post matches 'zzzz'" in screen_text(post_list)
 
 
+async def test_clearing_a_search_shows_the_post_the_cursor_is_on(real_corpus: Path) -> None:
+    """The full list came back drawn from its top while the cursor stayed on the post read,
+    fifty rows down, off the screen: Enter would open a post the reader could not see (review)."""
+    app = PostshelfApp([real_corpus], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        post_list = app.screen.query_one(PostList)
+        last = app.archive.posts[int(app.archive.order[-2])]
+        assert "Acala" in last.title
+        await pilot.press("/", *"title:Acala", "enter")
+        await wait_for(pilot, lambda: post_list.count == 1 and post_list.current_post == last, "the one result")
+        await pilot.press("/", "ctrl+u", "escape")
+        await wait_for(pilot, lambda: post_list.count == app.archive.post_count, "the whole list")
+        await settle(pilot)
+        assert post_list.current_post == last and post_list.cursor == app.archive.post_count - 2
+        assert "Acala" in screen_text(post_list)
+
+
 async def test_the_last_posts_lines_are_dimmed_until_the_next_is_drawn(real_corpus: Path) -> None:
     """The header changes at once; the body's lines are the last post's until the new ones are
     drawn (a long post, a slow disk): dimmed, so they are not read as the new post's."""

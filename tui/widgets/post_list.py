@@ -148,6 +148,10 @@ class PostList(VirtualList):
             self._showing = False
         if new_cursor == 0:
             self.scroll_to(y=0, animate=False)
+        else:
+            # The scroll range is the old list's until the next layout: a cursor fifty rows down
+            # a list that was one row long could not be scrolled to, and stayed off the screen.
+            self.call_after_refresh(self._scroll_cursor_into_view)
         self.refresh()
 
     # ------------------------------------------------------------ cursor
