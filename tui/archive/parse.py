@@ -50,6 +50,7 @@ class _TomlHandler(BaseHandler):
 
 
 _YAML = YAMLHandler()
+_YAML_DOCUMENT_END = re.compile(r"^\.\.\.[ \t]*$", re.MULTILINE)
 _TOML = _TomlHandler()
 
 MAX_POST_BYTES = 32 * 1024 * 1024
@@ -288,7 +289,14 @@ def _parse_yaml(text: str) -> RawPost:
     first_line = text.split("\n", 1)[0]
     if first_line.rstrip("-").strip():
         return RawPost({}, text, "none")  # '----- text' is a Markdown rule, not frontmatter
-    frontmatter, body = _split(_YAML, text, "---")
+    try:
+        frontmatter, body = _split(_YAML, text, "---")
+    except NotAPost:
+        # YAML's document end closes it too: Jekyll reads `---` … `...` (its own test site has one).
+        end = _YAML_DOCUMENT_END.search(text)
+        if end is None:
+            raise
+        frontmatter, body = text[len(first_line) + 1 : end.start()], text[end.end() :].lstrip("\n")
     try:
         # python-frontmatter's YAML handler stays the parser of record; the common flat shapes
         # are read by line with PyYAML's own resolver, to the same mapping, at a third the cost.
