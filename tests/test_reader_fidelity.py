@@ -242,6 +242,18 @@ def test_math_from_a_feeds_html_shows_no_emphasis_tags() -> None:
     assert "\\frac{S}{c1}\\frac{S}{c2}" in text and "x2" in text
 
 
+def test_a_line_that_opens_and_ends_with_double_dollars_is_inline_math_when_a_pair_closes_inside(
+    real_corpus: Path,
+) -> None:
+    """`$$F(S)$$ - coins for $$S$$ using $$c$$` was one display formula of the whole line, its
+    inner `$$` shown (a real post's definition, in a quote)."""
+    text = "\n".join(lines_of("> $$F(S)$$ - coins for $$S$$ using $$[c]$$\n\n$$x^2$$\n\n$$\na+b\n$$\n"))
+    assert "▌ F(S) - coins for S using [c]" in text and "x^2" in text and "a+b" in text
+    assert "$$" not in text
+    shown = show_json([real_corpus / "322 Coin Change.md"], 100)[0]["text"]
+    assert "F(S) - minimum number of coins" in shown and "$$" not in shown
+
+
 def test_math_in_a_feeds_html_shows_as_written_without_markdown_escapes() -> None:
     """Markdown does not read inside `$…$`, so the `\\*`, `\\_` and `\\<` the HTML conversion
     writes to keep text literal would show there as they are; money is still text."""

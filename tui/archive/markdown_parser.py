@@ -6,6 +6,7 @@ task lists and `$math$`. Raw HTML stays in the token stream; the reader converts
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -31,7 +32,30 @@ def markdown_parser() -> MarkdownIt:
     tasklists_plugin(parser)
     # `$5 and $10` is money, not math: no digits or spaces just inside the dollars.
     dollarmath_plugin(parser, allow_space=False, allow_digits=False, double_inline=True)
+    rule = next(rule for rule in parser.block.ruler.__rules__ if rule.name == "math_block")
+    parser.block.ruler.at("math_block", _display_math_alone(rule.fn))
     return parser
+
+
+_LABEL_AFTER = re.compile(r"[ \t]*\(\S+\)[ \t]*$")
+
+
+def _display_math_alone(math_block):
+    """The plugin takes a line that starts and ends with `$$` for one display block, so
+    `$$F(S)$$ - coins for $$S$$ using $$c$$` showed as a formula of the whole line, its `$$`
+    left in: a pair closed inside the line is inline math in a paragraph (as kramdown reads it),
+    unless only an equation label follows."""
+
+    def rule(state, start_line: int, end_line: int, silent: bool) -> bool:
+        start = state.bMarks[start_line] + state.tShift[start_line]
+        line = state.src[start : state.eMarks[start_line]].rstrip()
+        if line.startswith("$$"):
+            close = line.find("$$", 3)
+            if 0 < close < len(line) - 2 and not _LABEL_AFTER.match(line, close + 2):
+                return False
+        return math_block(state, start_line, end_line, silent)
+
+    return rule
 
 
 def parse_tree(markdown: str) -> SyntaxTreeNode:
