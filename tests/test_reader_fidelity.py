@@ -242,6 +242,21 @@ def test_math_from_a_feeds_html_shows_no_emphasis_tags() -> None:
     assert "\\frac{S}{c1}\\frac{S}{c2}" in text and "x2" in text
 
 
+def test_a_container_ends_an_html_block_inside_it(tmp_path: Path) -> None:
+    """`</details>` then `:::` with no blank line between: the HTML block ran on over the
+    container's end, which was then never closed (a VitePress page's tip fell apart)."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "---\ntitle: t\n---\n::: tip 注意\n提示的文字。\n\n<details>\n<summary>示例</summary>\n\n"
+        "```js\nrun()\n```\n\n</details>\n:::\n## `InlineConfig` {#inlineconfig}\n\nafter\n",
+        encoding="utf-8",
+    )
+    lines = show_json([page], 40)[0]["text"].splitlines()
+    assert lines[0] == "TIP 注意" and lines[1] == "│ 提示的文字。", lines
+    assert "│ 示例" in lines and ":::" not in lines and "⟨tip 注意⟩" not in lines
+    assert "InlineConfig" in lines and lines[-1] == "after"  # the heading after it, without its id
+
+
 def test_a_line_that_opens_and_ends_with_double_dollars_is_inline_math_when_a_pair_closes_inside(
     real_corpus: Path,
 ) -> None:

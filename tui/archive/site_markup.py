@@ -374,7 +374,13 @@ def _scan_blocks(lines: list[str]) -> tuple[set[int], set[int]]:
                 previous_blank = False
                 continue
             in_html = True
-        if in_html:
+        closer = _COLON_CLOSE.match(line) if in_html else None
+        if closer and openers and len(closer.group(1)) >= openers[-1][1]:
+            # A container's end ends an HTML block inside it: markdown-it finds the container's
+            # extent first (`</details>` then `:::` with no blank line between, VitePress docs).
+            in_html = False
+            openers.pop()
+        elif in_html:
             html.add(index)
         else:
             opener = _COLON_OPEN.match(line)
