@@ -109,6 +109,10 @@ def _shown(html: str, width: int = 100) -> list[str]:
 def test_superscripts_and_subscripts_keep_their_meaning() -> None:
     shown = _shown("<p>amount &lt;= 10<sup>4</sup>, 2<sup>31</sup> - 1, x<sup>n+1</sup>, H<sub>2</sub>O</p>")
     assert shown == ["amount <= 10^4, 2^31 - 1, x^(n+1), H_2O"]
+    # A raised space is a space (a real post's `<em>g</em><sup>y</sup><sup> </sup>mod n`).
+    assert _shown("<p>Y=<em>g</em><sup>y</sup><sup> </sup>mod n, a<sub> </sub>b, c<sup></sup>d</p>") == [
+        "Y=g^y mod n, a b, cd"
+    ]
 
 
 def test_html_text_that_reads_as_markdown_shows_as_a_browser_shows_it() -> None:

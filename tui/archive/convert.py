@@ -227,16 +227,16 @@ def _converter(in_markdown: bool = False):
 
         def convert_sup(self, el, text, parent_tags):
             # 2<sup>31</sup> must not read 231: a terminal has no raised text.
-            text = text.strip()
-            if not text:
-                return ""
-            return f"^{text}" if text.isalnum() else f"^({text})"
+            stripped = text.strip()
+            if not stripped:
+                return " " if text else ""  # `g<sup>y</sup><sup> </sup>mod`: a browser shows the space
+            return f"^{stripped}" if stripped.isalnum() else f"^({stripped})"
 
         def convert_sub(self, el, text, parent_tags):
-            text = text.strip()
-            if not text:
-                return ""
-            return f"_{text}" if text.isalnum() else f"_({text})"
+            stripped = text.strip()
+            if not stripped:
+                return " " if text else ""
+            return f"_{stripped}" if stripped.isalnum() else f"_({stripped})"
 
         # A button's label is text the page shows (`赞赏`, `Copy`); its controls are not.
         convert_svg = convert_noscript = convert_template = _drop
