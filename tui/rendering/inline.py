@@ -33,6 +33,8 @@ KEY = Style(color="bright_yellow", bold=True)
 MARK = Style(reverse=True)
 LINK = Style(color="bright_blue", underline=True)
 IMAGE_MARK = Style(color="magenta", bold=True)
+ADDRESS = LINK + Style(meta={"address": True})
+"""An image's address: shown, but not text of the page, so never a search match (post.py)."""
 ALT = Style(italic=True)
 FOOTNOTE_MARK = Style(color="cyan", bold=True)
 MATH = Style(color="cyan", italic=True)
@@ -235,7 +237,7 @@ class InlineRenderer:
             else:
                 url_cells = max(16, room)
             # (without its scheme, short or long: an image's address is not text of the page)
-            self._append(shorten_url(SCHEME.sub("", shown_url), url_cells), LINK + Style(link=target))
+            self._append(shorten_url(SCHEME.sub("", shown_url), url_cells), ADDRESS + Style(link=target))
         self._styles = saved
         self._after_image = not self.in_table
 

@@ -28,7 +28,7 @@ from ..archive.highlights import highlight_spans
 from ..archive.images import ImageCache, ImageFetchError
 from ..rendering import render_markdown
 from ..rendering.linebreak import is_cjk
-from ..rendering.post import post_lines
+from ..rendering.post import post_lines, searchable_text
 
 MAX_TEXT_WIDTH = 100
 """Lines longer than this are tiring to read; wider panes get margins instead."""
@@ -313,7 +313,7 @@ class ReaderBody(ScrollView, can_focus=True):
         match_lines: list[int] = []
         marked = lines
         if highlight:
-            texts = ["".join(segment.text for segment in line if not segment.control) for line in lines]
+            texts = [searchable_text(line) for line in lines]
             spans_of_lines, match_lines = match_spans(texts, highlight)
             marked = [mark_spans(line, spans, style) for line, spans in zip(lines, spans_of_lines, strict=True)]
         return [Strip(line).simplify() for line in marked] + [Strip([])], match_lines
