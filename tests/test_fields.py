@@ -164,3 +164,14 @@ def test_zola_taxonomies_are_tags_and_categories() -> None:
     taxonomies = {"tags": ["rust", "web"], "categories": ["Dev"], "theme-tags": ["Blog", "rust"], "authors": "Ann"}
     assert fields.zola_taxonomies(taxonomies) == (("rust", "web", "Blog", "Ann"), ["Dev"])
     assert fields.zola_taxonomies("not a table") == ((), None)
+
+
+def test_a_category_written_as_a_markdown_link_is_its_text(real_corpus) -> None:
+    """The author was cleaned, its category twin not: the facets showed `Webtoons - [Naver](…`."""
+    from tui.archive.loader import load_archive
+
+    archive = load_archive([real_corpus / "1화 표정관리.md"])
+    post = archive.ordered_posts()[0]
+    assert post.authors == ("Webtoons - Naver",)
+    assert post.categories == (("二次元", "Webtoons - Naver"),)
+    assert archive.search('cat:"Webtoons - Naver"').count == 1 and archive.search("cat:comic.naver.com").count == 0

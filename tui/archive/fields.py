@@ -184,8 +184,17 @@ def _category_paths_of_list(value: list | tuple, frontmatter_format: str) -> tup
 
 
 def _levels(items: Any) -> tuple[str, ...]:
-    parts = [part for part in (text_value(item) for item in items[:MAX_ITEMS]) if part]
+    parts = [part for part in (link_text(text_value(item)) for item in items[:MAX_ITEMS]) if part]
     return _bounded(parts, len, MAX_FIELD_CHARACTERS)
+
+
+MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)")
+
+
+def link_text(name: str) -> str:
+    """A name written as a Markdown link (`Webtoons - [Naver](https://comic.naver.com)`, a feed
+    bot's author and category) is its text, as the site shows it."""
+    return text_value(MARKDOWN_LINK.sub(r"\1", name)) if "](" in name else name
 
 
 def _bounded(items: list, size: Callable[[Any], int], limit: int = MAX_FIELD_CHARACTERS * 4) -> tuple:

@@ -32,7 +32,6 @@ _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _EMPTY_ANCHOR = re.compile(r"<a\b[^<>]*>[ \t]*</a\s*>", re.IGNORECASE)
 _ANCHOR_LINK = re.compile(r"[ \t]*\[[^\[\]\n]{0,3}\]\(#[^()\s]*\)[ \t]*$")  # [¶](#id), [#](#id)
 _TAG = re.compile(r"<[^<>\n]*>")
-_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)")
 _HEAD_CHARACTERS = 20000
 _HEAD_LINES = 400
 
@@ -91,7 +90,7 @@ def _clean_heading(text: str) -> str:
     text = _CLOSING_HASHES.sub("", text.rstrip())
     for _ in range(3):  # `Title {#id} <a id="x"></a>`: each kind may follow the other
         text = _ATTRIBUTES.sub("", _ANCHOR_LINK.sub("", _EMPTY_ANCHOR.sub("", text)))
-    text = _LINK.sub(r"\1", _TAG.sub("", text))
+    text = fields.MARKDOWN_LINK.sub(r"\1", _TAG.sub("", text))
     text = text.replace("**", "").replace("__", "").replace("`", "")
     return fields.text_value(text.strip(" \t*_"))
 
@@ -214,9 +213,7 @@ def _author_names(metadata: dict[str, Any]) -> tuple[str, ...]:
     items = value[: fields.MAX_ITEMS] if isinstance(value, (list, tuple)) else [value]
     names: list[str] = []
     for item in items:
-        name = fields.text_value(item)
-        if "](" in name:
-            name = fields.text_value(_LINK.sub(r"\1", name))
+        name = fields.link_text(fields.text_value(item))
         if name and name not in names:
             names.append(name)
     return tuple(names)
