@@ -49,7 +49,7 @@ def type_ahead(app, text: str) -> None:
     from textual import events
     from textual.keys import _character_to_key
 
-    named = {"\r": "enter", "\x7f": "backspace", "\x1b": "escape"}
+    named = {"\r": "enter", "\x7f": "backspace", "\x1b": "escape", "\x15": "ctrl+u"}
     for character in text:
         app.post_message(events.Key(named.get(character) or _character_to_key(character), character))
 

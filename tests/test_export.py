@@ -10,6 +10,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
+from helpers import type_ahead, wait_for
 from tui.app import PostshelfApp
 from tui.archive import Post
 from tui.archive.export import ExportError, TargetExists, default_export_name, post_as_markdown, write_export
@@ -365,6 +366,13 @@ async def test_a_typed_name_path_or_folder_is_where_it_writes(real_corpus: Path,
         await pilot.pause()
         assert results == [tmp_path / "sub" / screen.default_name]
         assert (tmp_path / "sub" / screen.default_name).is_file()
+
+        # Ctrl+U then a name, in one packet: the name was typed first, then wiped (review).
+        _, screen, results = await push_export(pilot, 2)
+        type_ahead(app, "\x15abc.md")
+        await wait_for(pilot, lambda: screen.query_one("#export-path").value == "abc.md", "the name typed")
+        await pilot.pause()
+        assert squeezed(f"Writes {tmp_path / 'abc.md'}") in squeezed(dialog_text(app))
 
 
 async def test_an_existing_file_needs_a_second_enter(real_corpus: Path, tmp_path: Path, monkeypatch) -> None:

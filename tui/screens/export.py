@@ -21,6 +21,7 @@ from ..archive.export import (
     post_as_markdown,
     write_export,
 )
+from ..widgets.typed_input import TypedInput
 
 HINT = "Enter saves · Esc cancels · typing replaces the path, ← → edit it"
 
@@ -43,7 +44,7 @@ class ExportScreen(ModalScreen[Path | None]):
         with Vertical(id="export-dialog") as dialog:
             dialog.border_title = "Export as Markdown"
             yield Static(Text(self.post.title, no_wrap=True, overflow="ellipsis"), id="export-post")
-            yield Input(value=str(self.default_folder() / self.default_name), id="export-path")
+            yield TypedInput(value=str(self.default_folder() / self.default_name), id="export-path")
             yield Static("", id="export-target")
             yield Static("", id="export-message")
             yield Static(Text(HINT, style="dim"), id="export-hint")

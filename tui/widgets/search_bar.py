@@ -5,18 +5,14 @@ from __future__ import annotations
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Input
 
-from .key_hand_over import KeyHandOver, own_binding
+from .key_hand_over import KeyHandOver
+from .typed_input import TypedInput
 
 
-class SearchBar(Input):
-    """Keys that arrive together (pasted, or in one packet over a slow link) are applied in the
-    order typed. Textual runs a key's binding only once the key has passed up to the app, after
-    the letters queued behind it are typed (`ab` Backspace `c` gave `ac`... typed as `ab`, `c`,
-    then the Backspace: `ab`): here this widget's own bindings run as their key arrives. And
-    from Enter, Esc or Down on, keys are not typed into the query but passed on once the list
-    has the focus."""
+class SearchBar(TypedInput):
+    """Keys are applied in the order typed (TypedInput). From Enter, Esc or Down on, keys are
+    not typed into the query but passed on once the list has the focus."""
 
     BINDINGS = [
         Binding("escape", "leave", "Leave search"),
@@ -31,14 +27,7 @@ class SearchBar(Input):
         self._hand_over = KeyHandOver(self)
 
     async def _on_key(self, event: events.Key) -> None:
-        if self._hand_over.take(event):
-            return
-        if event.is_printable:
-            return  # typed by Input
-        binding = own_binding(self, event.key)
-        if binding and await self.app.run_action(binding.action, self):
-            event.stop()  # else (Ctrl+C with nothing selected) the key goes on to the app's bindings
-            event.prevent_default()
+        self._hand_over.take(event)  # held: stopped here; else on to TypedInput and Input
 
     @property
     def leaving(self) -> bool:
