@@ -69,6 +69,8 @@ _LINK_TARGET_CALL = re.compile(
 )
 """A Liquid call, or Hugo's `{{< ref "x" >}}`, where a link's URL goes: the site writes a URL
 there, inside the link's href."""
+_DEFINITION_TARGET_CALL = re.compile(r"^([ ]{0,3}\[[^\[\]\n]+\]:[ \t]*)\{\{(?![<%])[^{}\n]*\}\}", re.MULTILINE)
+"""The same in a link reference definition (`[1349]: {{ site.repository }}/issues/1349`)."""
 
 
 class _TextNodes(HTMLParser):
@@ -105,7 +107,7 @@ def visible_source_text(path: Path) -> str:
         # A Liquid statement alone on its line (`{% for … %}` around table rows) prints nothing,
         # line and all: left blank, it would end the HTML block and show the rows' tags as text.
         body = _CLOSING_TAG.sub("", _LIQUID_LINE.sub("", _TEMPLATE_COMMENT.sub("", body)))
-        body = _LINK_TARGET_CALL.sub("](/", body)
+        body = _DEFINITION_TARGET_CALL.sub(r"\1/", _LINK_TARGET_CALL.sub("](/", body))
         # VitePress takes its code notation comments out (`// [!code ++]` colours the line).
         body = _CODE_NOTATION.sub("", body)
         body = _BOX_CALL.sub(_box_title, body)

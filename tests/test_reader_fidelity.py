@@ -242,6 +242,15 @@ def test_math_from_a_feeds_html_shows_no_emphasis_tags() -> None:
     assert "\\frac{S}{c1}\\frac{S}{c2}" in text and "x2" in text
 
 
+def test_a_link_definition_with_a_template_value_is_a_definition(sites_corpus: Path) -> None:
+    """`[1349]: {{ site.repository }}/issues/1349`: Jekyll fills the value in, so the definition
+    is one and `[submitting a patch][1349]` a link; the spaces made both show as text."""
+    post = sites_corpus / "jekyll/docs/_posts/2013-07-25-jekyll-1-0-4-released.markdown"
+    text = show_json([post], 100)[0]["text"]
+    assert "submitting a patch so quickly." in text
+    assert "[1349]" not in text and "site.repository" not in text
+
+
 def test_a_container_ends_an_html_block_inside_it(tmp_path: Path) -> None:
     """`</details>` then `:::` with no blank line between: the HTML block ran on over the
     container's end, which was then never closed (a VitePress page's tip fell apart)."""

@@ -192,6 +192,9 @@ class _Rewriter:
             if fence:
                 index = self._copy_fence(index, fence.group(1))
                 continue
+            definition = _TEMPLATED_DEFINITION.match(line)
+            if definition:  # `[1349]: {{ site.repository }}/issues/1349`: a definition once rendered
+                line = definition.group(1) + _TEMPLATE_VALUE.sub(_value_name, definition.group(2))
             protected, kept = protect(line)
             if index in self.html_lines:
                 # Inside an HTML block (`<table>` rows around `{% for %}`): a label in the text,
@@ -392,6 +395,17 @@ def _scan_blocks(lines: list[str]) -> tuple[set[int], set[int]]:
         previous_blank = False
     lone.update(index for index, _count in openers)
     return html, lone
+
+
+_TEMPLATED_DEFINITION = re.compile(r"^([ ]{0,3}\[[^\[\]\n]{1,200}\]:[ \t]*)(\S*\{\{.*)$")
+_TEMPLATE_VALUE = re.compile(r"\{\{-?[ \t]*([^{}\n]*?)[ \t]*-?\}\}")
+
+
+def _value_name(match: re.Match[str]) -> str:
+    """A template value in a link's address, named without spaces: the site fills it in (a
+    Jekyll `site.repository`) and the link is a link, where the spaces made the definition
+    text, and `[a patch][1349]` with it."""
+    return "".join(match.group(1).split())
 
 
 def _box(tag: _Tag) -> str:
