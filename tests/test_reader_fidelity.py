@@ -568,14 +568,16 @@ def test_search_indexes_what_the_reader_shows_not_markup(tmp_path: Path) -> None
     (tmp_path / "page.md").write_text(
         "---\ntitle: Page\n---\n\n<script setup>\nimport hiddenscript from 'x'\n</script>\n\n"
         "## Visible heading {#anchorid}\n\nSee [the guide](https://secrethost.example/path).\n\n"
-        "<!-- invisiblecomment -->\n\n```html\n<div>codetag</div>\n```\n",
+        "<!-- invisiblecomment -->\n\n```html\n<div>codetag</div>\n```\n\n"
+        "<Team>\n  <template #title>认识我们的团队</template>\n</Team>\n",  # a Vue slot: shown (the team page)
         encoding="utf-8",
     )
     archive, _complete = open_archive([tmp_path], use_cache=False)
     for hidden in ("hiddenscript", "anchorid", "secrethost", "invisiblecomment"):
         assert archive.search(hidden).count == 0, hidden
-    for shown_word in ("Visible heading", "the guide", "codetag"):
+    for shown_word in ("Visible heading", "the guide", "codetag", "认识我们的团队"):
         assert archive.search(f'"{shown_word}"').count == 1, shown_word
+    assert "认识我们的团队" in "\n".join(lines_of(archive.reader_markdown(archive.ordered_posts()[0])))
 
 
 def test_a_page_of_markup_only_shows_its_source_with_a_note() -> None:

@@ -365,7 +365,8 @@ def _one_wrapped_document(body: str) -> bool:
     return True
 
 
-_INVISIBLE_START = re.compile(r"<(script|style|svg|template|noscript)\b|<!--", re.IGNORECASE)
+_INVISIBLE_START = re.compile(r"<(script|style|svg|template(?![ \t]+(?:#|v-slot))|noscript)\b|<!--", re.IGNORECASE)
+"""(A Vue slot, `<template #title>` in a VitePress page, is shown: the team page's text.)"""
 _INVISIBLE_END = {
     name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style", "svg", "template", "noscript")
 }
