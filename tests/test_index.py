@@ -155,7 +155,7 @@ def test_index_agrees_with_brute_force(data) -> None:
     elif query.sort == "-date":
         dated = [doc for doc in expected if archive.posts[doc].date is not None]
         undated = [doc for doc in expected if archive.posts[doc].date is None]
-        assert final.ids.tolist() == dated[::-1] + undated[::-1], text
+        assert final.ids.tolist() == dated[::-1] + undated, text  # undated last, in path order (README)
     else:
         assert sorted(final.ids.tolist()) == sorted(expected), text
 

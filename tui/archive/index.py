@@ -392,7 +392,7 @@ class SearchIndex:
         ids = state.order if mask is None else state.in_order(mask)
         if query.sort == "-date":
             undated = np.isnan(state.timestamps[ids])
-            ids = np.concatenate((ids[~undated][::-1], ids[undated][::-1]))
+            ids = np.concatenate((ids[~undated][::-1], ids[undated]))  # undated last, in path order still
 
         if not checks:
             yield from self._finish(state, query, ids, started, limit)
