@@ -119,7 +119,7 @@ def main(argv: list[str], json_line, existing_paths) -> int:
         _print_post(post, width, console)
     if not found:
         names = ", ".join(str(path) for path in paths)
-        print(f"postshelf: no post files (.md, .markdown, .html) in {names}", file=sys.stderr)
+        print(f"postshelf: no post files (.md, .markdown, .html, .htm) in {names}", file=sys.stderr)
         return 1
     return 1 if skipped else 0
 

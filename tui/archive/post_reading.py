@@ -113,7 +113,7 @@ EXPLICIT_SUFFIXES = POST_SUFFIXES | {".mdown", ".mkd", ".mkdn", ".txt", ".text",
 def _load_with_sources(post_file: PostFile) -> tuple[Post, str, tuple[Source, ...]] | Skipped:
     suffix = os.path.splitext(post_file.location)[1].lower()
     if post_file.explicit and suffix not in EXPLICIT_SUFFIXES:
-        reason = f"not a post: a {suffix} file (postshelf reads .md, .markdown, .html and plain text)"
+        reason = f"not a post: a {suffix} file (postshelf reads .md, .markdown, .html, .htm and plain text)"
         return Skipped(post_file.path, one_line(post_file.relative_path), reason)
     try:
         raw = read_post_file(post_file.location, None if post_file.explicit else [post_file.root])
