@@ -296,6 +296,7 @@ async def test_help_and_skipped_screens(archive_dir: Path) -> None:
         skipped_text = screen_text(app.screen)
         assert "4 files skipped" in skipped_text
         assert "binary file: looks like a PNG image, not text" in skipped_text
+        assert "Read as: a folder of posts: every .md, .markdown, .html and .htm" in skipped_text  # no site
         await pilot.press("escape")
         assert not isinstance(app.screen, SkippedScreen)
 

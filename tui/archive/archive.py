@@ -174,6 +174,15 @@ class Archive:
     def files_ignored(self) -> int:
         return sum(rule.files for rule in self.ignored)
 
+    def how_read(self) -> list[str]:
+        """How each folder given was read: its site generators, else as a folder of posts."""
+        lines = []
+        for root, layout in self.layouts.items():
+            where = f" under {root}" if len(self.layouts) > 1 else ""
+            sites = [site.described + where for site in layout.all_sites]
+            lines += sites or [f"a folder of posts: every .md, .markdown, .html and .htm file in {root}"]
+        return lines
+
     def layout_for(self, root: Path) -> Layout:
         layout = self.layouts.get(root)
         if layout is None:

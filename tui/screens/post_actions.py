@@ -66,5 +66,4 @@ class PostActions(PostScreen):
         if archive is None:
             self.app.push_screen(SkippedScreen([]))
             return
-        sites = [site.described for layout in archive.layouts.values() for site in layout.all_sites]
-        self.app.push_screen(SkippedScreen(list(archive.skipped), list(archive.ignored), sites))
+        self.app.push_screen(SkippedScreen(list(archive.skipped), list(archive.ignored), archive.how_read()))
