@@ -125,6 +125,7 @@ def test_highlight_terms() -> None:
         ("date:..", "date:.. needs a date on at least one side, for example date:2021-01..2021-06"),
         ("date:2021-06..2021-01", "date:2021-06..2021-01 ends before it starts"),
         ("is:new", "is:new is not known (use is:undated, is:repaired, is:read, is:unread, is:bookmarked)"),
+        ("cat:=", "cat:= needs a value, for example cat:=编程"),  # was a search for `=`: 0 matches
         ("title:=linux", "title:= (the exact value) works with author:, cat:, tag:, source: only"),
         ("date:=2021", "date:= (the exact value) works with author:, cat:, tag:, source: only"),
         ("sort:newest", "sort:newest is not a sort order (use sort:date, sort:-date, sort:relevance or sort:title)"),

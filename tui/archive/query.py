@@ -143,6 +143,11 @@ def tokenize(text: str) -> list[Token]:
                 f"unknown qualifier {name}: (known: {', '.join(q + ':' for q in QUALIFIERS)}); "
                 f'to search for the text, put it in quotes: "{name}:{value}"'
             )
+        if name is not None and not quoted and value == "=" and name.lower() in EXACT_FIELDS:
+            # `cat:=` with nothing after it: the exact value still to come, not a search for `=`
+            raise QueryError(
+                f"{name.lower()}:= needs a value, for example {_EXAMPLES[name.lower()].replace(':', ':=', 1)}"
+            )
         exact = match.group("exact") is not None
         if exact and name is not None and name.lower() not in EXACT_FIELDS:  # `=` comes only after a name
             raise QueryError(
