@@ -179,7 +179,9 @@ def test_jekyll_site(tmp_path: Path) -> None:
     root = write_site(
         tmp_path / "jekyll",
         {
-            "_config.yml": "title: Site\ncollections:\n  docs:\n    output: true\nexclude:\n  - notes.md\n",
+            "_config.yml": "title: Site\ncollections:\n  docs:\n    output: true\n  notes:\n    output: true\n"
+            "exclude:\n  - notes.md\n  - _notes\n",
+            "_notes/draft.md": "---\ntitle: A collection the site excludes\n---\n",
             "README.md": "# The site's repository\n",
             "notes.md": "# excluded by the configuration\n",
             "index.html": "---\nlayout: home\ntitle: Home\n---\n<p>Welcome</p>\n",
@@ -216,6 +218,9 @@ def test_jekyll_site(tmp_path: Path) -> None:
     assert posts["_posts/releases/2022-01-09-v1.md"].date.day == 10  # the frontmatter wins over the name
     assert posts["_posts/releases/2022-01-09-v1.md"].categories == (("releases",),)
     assert posts["resources/index.md"].categories == ()  # Jekyll pages have no folder categories
+    assert [site.described for site in archive.layouts[root].all_sites] == [
+        "Jekyll site at the root (pages in _posts/, _drafts/, _docs/, ./)"  # not _notes/, which it excludes
+    ]
 
 
 def test_hexo_site(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ files and never raises.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
@@ -226,7 +227,15 @@ def _jekyll(folder: Path, names: dict[str, str], relative: str) -> Site | None:
     for label in labels:
         if isinstance(label, str) and label not in ("posts", "drafts") and _clean_relative(label):
             content.append(ContentRoot(f"{prefix}_{_clean_relative(label)}"))
-    content = [root for root in content if (folder / root.path).is_dir()]
+    excluded = tuple(
+        _clean_relative(pattern) for pattern in _string_list(settings.get("exclude")) if _clean_relative(pattern)
+    )
+    # A collection the site excludes is not where its pages are (`index` said it was).
+    content = [
+        root
+        for root in content
+        if (folder / root.path).is_dir() and not any(fnmatch.fnmatch(root.path, pattern) for pattern in excluded)
+    ]
     content.append(ContentRoot("", False))
     return Site(
         "Jekyll",
@@ -235,9 +244,7 @@ def _jekyll(folder: Path, names: dict[str, str], relative: str) -> Site | None:
         tooling=dict(_JEKYLL_TOOLING),
         underscore=True,
         underscore_kept=frozenset({"_posts", "_drafts"}),
-        excluded=tuple(
-            _clean_relative(pattern) for pattern in _string_list(settings.get("exclude")) if _clean_relative(pattern)
-        ),
+        excluded=excluded,
     )
 
 
