@@ -209,6 +209,9 @@ def build_hostile_corpus(root: Path) -> dict:
     load["big/unclosed-comments.md"] = "Unclosed comments"
     _write(root, "big/angle-brackets.md", _post("title: Angles", "<div>" + "<" * 500_000))
     load["big/angle-brackets.md"] = "Angles"
+    # A link definition's unclosed template value: 1,500 spaces took 14 s (review).
+    _write(root, "big/template-definition.md", _post("title: Template definition", "[1]: {{" + " " * 50_000 + "x\n"))
+    load["big/template-definition.md"] = "Template definition"
     _write(root, "big/unclosed-headings.md", "---\ndate: 2020-01-01\n---\n<div>" + "<h1>" * 10_000)
     load["big/unclosed-headings.md"] = None
     _write(root, "big/hash-heading.md", "---\ndate: 2020-01-01\n---\n# " + "# " * 10_000 + "x\n")

@@ -551,7 +551,22 @@ def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_co
     (tmp_path / "page.md").write_text(
         "---\ntitle: page\n---\n前文[链接文字](http://x.com)后文 hello**world**end 这是*重点*内容 第一行\n第二行\n\n"
         "Use `Array<String>` and [`x: true`](/c.html#x) 启用此功能, snake_case stays, [![badge](b.png)](u) [ref text][1]\n\n"
-        "[1]: http://example.com\n\n一个3*3矩阵\n",
+        "[1]: http://example.com\n\n一个3*3矩阵\n\n"  # (marks pair within a paragraph: one each)
+        # Marks that pair with none are shown, and found (review): each was lost from the index.
+        + "\n\n".join(
+            (
+                "Put posts in _posts and edit _config.yml",
+                "Use *args and **kwargs",
+                "Glob *.md and *.txt",
+                "char* p and int* q",
+                "**bold** then 2*3",
+                "MAX_SIZE_ and foo_*",
+                "matrix[i][j] and dp[0][2]",
+                "\\[not link\\](x) here",
+            )
+        )
+        + "\n\n"
+        "第三行文字 \n第四行文字\n\n第五行\n**第六行**\n\n硬换行  \n下一行\n\n```\n代码一\n代码二\n```\n",
         encoding="utf-8",
     )
     (tmp_path / "feed.md").write_text(
@@ -574,11 +589,23 @@ def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_co
         ("snake_case", page),
         ('"ref text"', page),
         ("3*3矩阵", page),  # a lone mark is no emphasis: shown, and found, as written
+        ("_config.yml", page),
+        ('"*args and **kwargs"', page),
+        ('"*.md and *.txt"', page),
+        ('"char* p and int* q"', page),
+        ('"bold then 2*3"', page),
+        ('"MAX_SIZE_ and foo_*"', page),
+        ('"matrix[i][j] and dp[0][2]"', page),  # no reference [2] defined: not a link
+        ('"[not link](x) here"', page),
+        ("文字第四行", page),  # one space before the line's end is no hard break
+        ("第五行第六行", page),  # a line starting in bold is joined like any other
         ("紧急呼吁用户", feed),
         ("abcd", feed),
         ("第一行第二行", feed),
     ):
         assert phrase.strip('"') in shown[post.title], (phrase, shown[post.title])  # what the reader shows
         assert post.title in {archive.posts[i].title for i in archive.search(phrase).ids}, phrase  # is found
+    for glued in ("硬换行下一行", "代码一代码二"):  # a hard break and lines of code are not joined
+        assert archive.search(glued).count == 0, glued
     found = {archive.posts[i].title for i in archive.search("紧急呼吁用户").ids}
     assert len(found) == 2 and any("Linus Torvalds" in title for title in found), found  # the real post

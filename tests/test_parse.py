@@ -148,3 +148,8 @@ def test_yaml_frontmatter_may_end_with_the_document_end_marker(sites_corpus) -> 
     assert post.body.startswith("# Test")
     with pytest.raises(NotAPost, match="never closed"):
         parse_text("---\ntitle: x\nbody... with dots\n")  # `...` inside a line closes nothing
+    # Whichever comes first closes it: a `---` rule further down is the body's (review).
+    dots_first = parse_text("---\ntitle: Dots\n...\nBody one.\n\n---\n\nBody two.\n")
+    assert dots_first.metadata == {"title": "Dots"} and dots_first.body.startswith("Body one.")
+    dashes_first = parse_text("---\ntitle: Dashes\n---\nBody.\n...\nMore.\n")
+    assert dashes_first.metadata == {"title": "Dashes"} and dashes_first.body == "Body.\n...\nMore.\n"

@@ -20,7 +20,7 @@ from typing import Any
 from .dates import JEKYLL_NAME
 from .sanitize import one_line, strip_controls
 from .site_markup import normalise_site_markup
-from .visible_text import join_cjk_lines, markdown_inline_text, without_inline_tags
+from .visible_text import defined_labels, join_cjk_lines, markdown_inline_text, without_inline_tags
 
 MAX_FIELD_CHARACTERS = 1000
 """Longer titles, authors and category names are cut (ending in …): each is one line on screen."""
@@ -427,9 +427,9 @@ def _fenced_pieces(body: str):
     yield not fence, body[position:]
 
 
-def _visible_markdown(text: str) -> str:
+def _visible_markdown(text: str, labels: frozenset[str]) -> str:
     text = _REFERENCE_DEFINITION.sub(" ", _drop_invisible_blocks(text))
-    return _HEADING_ID.sub("", markdown_inline_text(text, _tags_to_spaces))
+    return join_cjk_lines(_HEADING_ID.sub("", markdown_inline_text(text, _tags_to_spaces, labels)))
 
 
 def _tags_to_spaces(text: str) -> str:
@@ -442,10 +442,11 @@ def plain_text(body: str, body_format: str) -> str:
     match is a match the reader can highlight."""
     if body_format == "html":
         body = _drop_invisible_blocks(body)
-        body = _strip_tags(without_inline_tags(body), " ")
+        body = join_cjk_lines(_strip_tags(without_inline_tags(body), " "))
     else:
         # Site markup as the reader shows it: labels for shortcodes, no template comments.
-        pieces = _fenced_pieces(normalise_site_markup(body))
-        body = " ".join(_visible_markdown(piece) if prose else piece for prose, piece in pieces)
-    body = join_cjk_lines(html.unescape(body))
+        body = normalise_site_markup(body)
+        labels = defined_labels(body)
+        body = " ".join(_visible_markdown(piece, labels) if prose else piece for prose, piece in _fenced_pieces(body))
+    body = html.unescape(body)
     return " ".join(strip_controls(body, tags=False).split())[:MAX_SEARCH_CHARACTERS]

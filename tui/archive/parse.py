@@ -51,6 +51,7 @@ class _TomlHandler(BaseHandler):
 
 _YAML = YAMLHandler()
 _YAML_DOCUMENT_END = re.compile(r"^\.\.\.[ \t]*$", re.MULTILINE)
+_YAML_FENCE = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's closing line
 _TOML = _TomlHandler()
 
 MAX_POST_BYTES = 32 * 1024 * 1024
@@ -289,14 +290,14 @@ def _parse_yaml(text: str) -> RawPost:
     first_line = text.split("\n", 1)[0]
     if first_line.rstrip("-").strip():
         return RawPost({}, text, "none")  # '----- text' is a Markdown rule, not frontmatter
-    try:
+    # YAML's document end closes it too, whichever comes first: Jekyll reads `---` … `...` (its
+    # own test site has one).
+    dots = _YAML_DOCUMENT_END.search(text, len(first_line)) if "\n..." in text else None
+    dashes = _YAML_FENCE.search(text, len(first_line)) if dots is not None else None
+    if dots is not None and (dashes is None or dots.start() < dashes.start()):
+        frontmatter, body = text[len(first_line) + 1 : dots.start()], text[dots.end() :].lstrip("\n")
+    else:
         frontmatter, body = _split(_YAML, text, "---")
-    except NotAPost:
-        # YAML's document end closes it too: Jekyll reads `---` … `...` (its own test site has one).
-        end = _YAML_DOCUMENT_END.search(text)
-        if end is None:
-            raise
-        frontmatter, body = text[len(first_line) + 1 : end.start()], text[end.end() :].lstrip("\n")
     try:
         # python-frontmatter's YAML handler stays the parser of record; the common flat shapes
         # are read by line with PyYAML's own resolver, to the same mapping, at a third the cost.

@@ -398,7 +398,7 @@ def _scan_blocks(lines: list[str]) -> tuple[set[int], set[int]]:
 
 
 _TEMPLATED_DEFINITION = re.compile(r"^([ ]{0,3}\[[^\[\]\n]{1,200}\]:[ \t]*)(\S*\{\{.*)$")
-_TEMPLATE_VALUE = re.compile(r"\{\{-?[ \t]*([^{}\n]*?)[ \t]*-?\}\}")
+_TEMPLATE_VALUE = re.compile(r"\{\{-?([^{}\n]*?)-?\}\}")  # (spaces taken out after: `[ \t]*` on each side backtracked)
 
 
 def _value_name(match: re.Match[str]) -> str:

@@ -4,7 +4,7 @@ HTML clean-up (convert.py) and the template calls (site_calls.py) both need."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))+?(?<!`)\1(?!`)")
@@ -37,6 +37,7 @@ def code_spans(text: str) -> list[tuple[int, int, int]]:
     pairing the runs of backticks: linear where the pattern tries every position (200 µs a
     documentation page, most of the cost of indexing one)."""
     runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]
+    blanks = [match.start() for match in _BLANK_LINE.finditer(text)] if runs else []
     by_length: dict[int, list[int]] = {}
     for number, (start, end) in enumerate(runs):
         by_length.setdefault(end - start, []).append(number)
@@ -50,7 +51,8 @@ def code_spans(text: str) -> list[tuple[int, int, int]]:
         if following == len(same):
             continue
         close_start, close_end = runs[same[following]]
-        if _BLANK_LINE.search(text, end, close_start) is not None:
+        blank = bisect_left(blanks, end)  # (one search for the blank lines: openers of every
+        if blank < len(blanks) and blanks[blank] < close_start:  # length each rescanned to one)
             continue
         spans.append((start, close_end, end - start))
         position = close_end

@@ -11,6 +11,7 @@ on every post of a cold read, where a parse would cost a millisecond a post.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 
 from .text_pieces import code_spans
@@ -32,13 +33,14 @@ upper-case tag: ignoring case made the alternatives three times slower (20 µs a
 
 
 _LINE_BEFORE_CJK = re.compile(rf"\n[ \t]*(?=[{CJK_RANGES}])")
+_SPACE_AND_LINE_BEFORE_CJK = re.compile(rf"[ ]\n[ \t]*(?=[{CJK_RANGES}])")
 _CJK = re.compile(rf"[{CJK_RANGES}]")
-_LINK = re.compile(
-    r"!?\[([^\[\]\n]{0,1000})\](?:\([^()\s]{0,2000}(?:[ \t]+\"[^\"\n]{0,500}\")?\)|\[[^\[\]\n]{0,200}\])"
-)
-"""`[text](address "title")`, `![alt](src)` and `[text][reference]`: the text, or the alt."""
-_EMPHASIS = re.compile(r"\*+|~~+")
-_UNDERSCORES = re.compile(r"_+")
+_INLINE_LINK = re.compile(r"!?\[([^\[\]\n]{0,1000})\]\([^()\s]{0,2000}(?:[ \t]+\"[^\"\n]{0,500}\")?\)")
+"""`[text](address "title")` and `![alt](src)`: the text, or the alt."""
+_REFERENCE_LINK = re.compile(r"!?\[([^\[\]\n]{1,1000})\]\[([^\[\]\n]{0,200})\]")
+"""`[text][label]` and `[text][]`: a link when the page defines the label (`dp[0][1]` is code)."""
+_DEFINED_LABEL = re.compile(r"^[ ]{0,3}\[([^\[\]\n]{1,200})\]:", re.MULTILINE)
+_DELIMITER_RUN = re.compile(r"\*+|_+|~~+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
@@ -50,44 +52,71 @@ def without_inline_tags(text: str) -> str:
 
 
 def join_cjk_lines(text: str) -> str:
-    """Lines whose break falls between two CJK characters, joined as the reader joins them (a
-    Markdown hard break, spaces before the line's end, is left: the reader keeps it)."""
-    return _LINE_BEFORE_CJK.sub(_joined, text) if "\n" in text else text
+    """Lines whose break falls between two CJK characters, joined as the reader joins them: not
+    after a Markdown hard break (two spaces before the line's end) nor after a heading."""
+    if "\n" not in text:
+        return text
+    text = _LINE_BEFORE_CJK.sub(_joined, text)
+    # One space before the line's end is no hard break (two are): a pattern of its own, with
+    # its own first character to look for (an optional space first made it ten times slower).
+    return _SPACE_AND_LINE_BEFORE_CJK.sub(_joined, text) if " \n" in text else text
 
 
 def _joined(match: re.Match[str]) -> str:
-    start = match.start()
-    return "" if start and _CJK.match(match.string, start - 1) else match.group(0)
+    text, start = match.string, match.start()
+    if not start or not _CJK.match(text, start - 1):
+        return match.group(0)
+    line_start = text.rfind("\n", 0, start) + 1
+    return match.group(0) if text.startswith("#", line_start) else ""
 
 
-def markdown_inline_text(text: str, strip_tags) -> str:
+def defined_labels(markdown: str) -> frozenset[str]:
+    """The link reference labels a page defines (`[1349]: …`), in lower case."""
+    if "]:" not in markdown:
+        return frozenset()
+    return frozenset(" ".join(label.lower().split()) for label in _DEFINED_LABEL.findall(markdown))
+
+
+def markdown_inline_text(text: str, strip_tags, labels: frozenset[str] = frozenset()) -> str:
     """Markdown prose without its inline markup: code spans' text as written (a `<div>` in one
     is text), links' and images' text without their addresses, no emphasis marks or escapes.
-    `strip_tags(piece)`: what becomes of the HTML tags outside code spans."""
-    if "`" not in text:
-        return _prose(_links_to_text(text), strip_tags)
+    `strip_tags(piece)`: what becomes of the HTML tags outside code spans; `labels`: the page's
+    link reference labels (defined_labels)."""
+    spans = code_spans(text) if "`" in text else []
     if "[" in text:  # links first: a link's text may be a code span (`[`x: true`](…) 启用`)
-        spans = code_spans(text)
-        starts = [start for start, _end, _ticks in spans]
-
-        def outside_code(match: re.Match[str]) -> str:
-            inside = bisect_right(starts, match.start()) - 1
-            return match.group(0) if inside >= 0 and match.start() < spans[inside][1] else match.group(1)
-
-        text = _LINK.sub(outside_code, text)
+        text = _links_to_text(text, spans, labels)
+        spans = code_spans(text) if spans else []
     pieces, last = [], 0
-    for start, end, ticks in code_spans(text):
+    for start, end, ticks in spans:
         pieces += [_prose(text[last:start], strip_tags), " ".join(text[start + ticks : end - ticks].split())]
         last = end
     pieces.append(_prose(text[last:], strip_tags))
     return "".join(pieces)
 
 
-def _links_to_text(text: str) -> str:
-    if "[" not in text:
-        return text
-    text = _LINK.sub(r"\1", text)
-    return _LINK.sub(r"\1", text) if "](" in text else text  # a badge: an image inside a link
+def _links_to_text(text: str, spans: list[tuple[int, int, int]], labels: frozenset[str]) -> str:
+    starts = [start for start, _end, _ticks in spans]
+
+    def literal(match: re.Match[str]) -> bool:
+        start = match.start()
+        if start and text[start - 1] == "\\":  # `\[not a link\](x)`
+            return True
+        inside = bisect_right(starts, start) - 1
+        return inside >= 0 and start < spans[inside][1]
+
+    def inline(match: re.Match[str]) -> str:
+        return match.group(0) if literal(match) else match.group(1)
+
+    def reference(match: re.Match[str]) -> str:
+        label = " ".join((match.group(2) or match.group(1)).lower().split())
+        return match.group(1) if label in labels and not literal(match) else match.group(0)
+
+    changed = _INLINE_LINK.sub(inline, text)
+    if "](" in changed and changed != text:  # a badge: an image inside a link
+        text = changed
+        starts, spans = [], []  # (code spans were checked in the first pass)
+        changed = _INLINE_LINK.sub(inline, text)
+    return _REFERENCE_LINK.sub(reference, changed) if labels and "][" in changed else changed
 
 
 def _prose(text: str, strip_tags) -> str:
@@ -100,30 +129,51 @@ def _prose(text: str, strip_tags) -> str:
 
 
 def _without_emphasis(paragraph: str) -> str:
-    """Marks come in pairs within a paragraph: a lone one (`3*3 矩阵`) is shown as written."""
-    if paragraph.count("*") > 1 or "~~" in paragraph:
-        paragraph = _EMPHASIS.sub(_emphasis_mark, paragraph)
-    if paragraph.count("_") > 1:
-        paragraph = _UNDERSCORES.sub(_underscore_mark, paragraph)
-    return paragraph
+    """The marks that pair up as CommonMark pairs them (left- and right-flanking runs, `_` not
+    inside a word) are taken out; every other `*`, `_` or `~` is shown, and kept: `_config.yml`,
+    `*args and **kwargs`, `*.md`, `char* p`, `2*3`, `snake_case`."""
+    if paragraph.count("*") < 2 and paragraph.count("_") < 2 and "~~" not in paragraph:
+        return paragraph
+    removed: list[tuple[int, int]] = []
+    openers: list[list] = []  # [character, start, length] of runs that may open
+    for run in _DELIMITER_RUN.finditer(paragraph):
+        start, end = run.span()
+        if start and paragraph[start - 1] == "\\":
+            continue  # escaped
+        character = paragraph[start]
+        before = paragraph[start - 1] if start else " "
+        after = paragraph[end] if end < len(paragraph) else " "
+        left = not after.isspace() and (not _punctuation(after) or before.isspace() or _punctuation(before))
+        right = not before.isspace() and (not _punctuation(before) or after.isspace() or _punctuation(after))
+        if character == "_":
+            can_open = left and (not right or _punctuation(before))
+            can_close = right and (not left or _punctuation(after))
+        else:
+            can_open, can_close = left, right
+        length = end - start
+        number = len(openers) - 1 if can_close else -1
+        while length and number >= 0:
+            opener = openers[number]
+            if opener[0] != character:
+                number -= 1
+                continue
+            used = min(opener[2], length)
+            removed += [(opener[1] + opener[2] - used, opener[1] + opener[2]), (start, start + used)]
+            opener[2] -= used
+            del openers[number + (opener[2] > 0) :]  # and the runs between them: never paired now
+            start, length = start + used, length - used
+            number = len(openers) - 1
+        if can_open and length:
+            openers.append([character, start, length])
+    if not removed:
+        return paragraph
+    pieces, last = [], 0
+    for start, end in sorted(removed):
+        pieces.append(paragraph[last:start])
+        last = end
+    pieces.append(paragraph[last:])
+    return "".join(pieces)
 
 
-def _emphasis_mark(match: re.Match[str]) -> str:
-    """`*`, `**` and `~~` touching text on one side at least mark emphasis (inside a word too);
-    alone between spaces (`2 * 3`, a list's bullet) or escaped they are shown."""
-    text, start, end = match.string, match.start(), match.end()
-    before = text[start - 1] if start else " "
-    after = text[end] if end < len(text) else " "
-    if before == "\\" or (before.isspace() and after.isspace()):
-        return match.group(0)
-    return ""
-
-
-def _underscore_mark(match: re.Match[str]) -> str:
-    """`_` marks emphasis at a word's edge only: inside one (`snake_case`) it is a letter."""
-    text, start, end = match.string, match.start(), match.end()
-    before = text[start - 1] if start else " "
-    after = text[end] if end < len(text) else " "
-    if before == "\\" or (before.isalnum() and after.isalnum()) or (before.isspace() and after.isspace()):
-        return match.group(0)
-    return ""
+def _punctuation(character: str) -> bool:
+    return unicodedata.category(character)[0] in "PS"

@@ -153,8 +153,13 @@ class InlineRenderer:
     # ---------------------------------------------------------------- nodes
 
     def _children(self, nodes: Sequence[SyntaxTreeNode]) -> None:
-        for index, node in enumerate(nodes):
-            following = nodes[index + 1] if index + 1 < len(nodes) else None
+        # Each node's next sibling that shows something (the parser leaves empty text nodes
+        # around emphasis), found in one pass from the end.
+        followings: list[SyntaxTreeNode | None] = [None] * len(nodes)
+        for index in range(len(nodes) - 2, -1, -1):
+            after = nodes[index + 1]
+            followings[index] = after if after.type != "text" or after.content else followings[index + 1]
+        for node, following in zip(nodes, followings, strict=True):
             self._node(node, following)
 
     def _node(self, node: SyntaxTreeNode, following: SyntaxTreeNode | None) -> None:
@@ -164,8 +169,7 @@ class InlineRenderer:
         elif kind == "softbreak":
             if self._after_image:
                 return
-            after = following.content[:1] if following is not None and following.type == "text" else ""
-            self._append("" if is_cjk(self._last) and is_cjk(after) else " ")
+            self._append("" if is_cjk(self._last) and is_cjk(_first_character(following)) else " ")
         elif kind == "hardbreak":
             if not self._after_image:
                 self._newline_forced()
@@ -300,3 +304,11 @@ def _plain(node: SyntaxTreeNode) -> str:
     if node.children:
         return "".join(_plain(child) if child.children else child.content for child in node.children)
     return node.content
+
+
+def _first_character(node: SyntaxTreeNode | None) -> str:
+    """The first character of the text a node shows, inside emphasis and links too: a line of
+    Chinese that starts in bold or a link is joined to the line before, as a browser joins it."""
+    while node is not None and node.type in ("strong", "em", "s", "link"):
+        node = node.children[0] if node.children else None
+    return node.content[:1] if node is not None and node.type in ("text", "code_inline") else ""
