@@ -551,7 +551,7 @@ def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_co
     (tmp_path / "page.md").write_text(
         "---\ntitle: page\n---\n前文[链接文字](http://x.com)后文 hello**world**end 这是*重点*内容 第一行\n第二行\n\n"
         "Use `Array<String>` and [`x: true`](/c.html#x) 启用此功能, snake_case stays, [![badge](b.png)](u) [ref text][1]\n\n"
-        "[1]: http://example.com\n\n一个3*3矩阵\n\n"  # (marks pair within a paragraph: one each)
+        "[1]: http://example.com\n[asdf]: http://a\n[chruby]: http://c\n\n一个3*3矩阵\n\n"  # (marks pair within a paragraph: one each)
         # Marks that pair with none are shown, and found (review): each was lost from the index.
         + "\n\n".join(
             (
@@ -563,6 +563,8 @@ def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_co
                 "MAX_SIZE_ and foo_*",
                 "matrix[i][j] and dp[0][2]",
                 "\\[not link\\](x) here",
+                "managers such as [asdf], [chruby] or [rvm]",  # shortcut references: [rvm] is not defined
+                "similar [if you use the `github-pages`\ngem](/x) here",  # link text over a line break
             )
         )
         + "\n\n"
@@ -597,6 +599,8 @@ def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_co
         ('"MAX_SIZE_ and foo_*"', page),
         ('"matrix[i][j] and dp[0][2]"', page),  # no reference [2] defined: not a link
         ('"[not link](x) here"', page),
+        ('"as asdf, chruby or [rvm]"', page),
+        ('"use the github-pages gem here"', page),
         ("文字第四行", page),  # one space before the line's end is no hard break
         ("第五行第六行", page),  # a line starting in bold is joined like any other
         ("紧急呼吁用户", feed),

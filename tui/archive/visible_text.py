@@ -35,10 +35,12 @@ upper-case tag: ignoring case made the alternatives three times slower (20 µs a
 _LINE_BEFORE_CJK = re.compile(rf"\n[ \t]*(?=[{CJK_RANGES}])")
 _SPACE_AND_LINE_BEFORE_CJK = re.compile(rf"[ ]\n[ \t]*(?=[{CJK_RANGES}])")
 _CJK = re.compile(rf"[{CJK_RANGES}]")
-_INLINE_LINK = re.compile(r"!?\[([^\[\]\n]{0,1000})\]\([^()\s]{0,2000}(?:[ \t]+\"[^\"\n]{0,500}\")?\)")
+_LINK_TEXT = r"((?:[^\[\]\n]|\n(?![ \t]*\n)){0,1000})"  # (over a line break too, not a blank line)
+_INLINE_LINK = re.compile(rf"!?\[{_LINK_TEXT}\]\([^()\s]{{0,2000}}(?:[ \t]+\"[^\"\n]{{0,500}}\")?\)")
 """`[text](address "title")` and `![alt](src)`: the text, or the alt."""
-_REFERENCE_LINK = re.compile(r"!?\[([^\[\]\n]{1,1000})\]\[([^\[\]\n]{0,200})\]")
-"""`[text][label]` and `[text][]`: a link when the page defines the label (`dp[0][1]` is code)."""
+_REFERENCE_LINK = re.compile(rf"!?\[{_LINK_TEXT}\](?:\[([^\[\]\n]{{0,200}})\]|(?!\())")
+"""`[text][label]`, `[text][]` and `[label]`: a link when the page defines the label
+(`dp[0][1]` is code, `[x]` is text)."""
 _DEFINED_LABEL = re.compile(r"^[ ]{0,3}\[([^\[\]\n]{1,200})\]:", re.MULTILINE)
 _DELIMITER_RUN = re.compile(r"\*+|_+|~~+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -95,28 +97,33 @@ def markdown_inline_text(text: str, strip_tags, labels: frozenset[str] = frozens
 
 
 def _links_to_text(text: str, spans: list[tuple[int, int, int]], labels: frozenset[str]) -> str:
-    starts = [start for start, _end, _ticks in spans]
-
-    def literal(match: re.Match[str]) -> bool:
-        start = match.start()
-        if start and text[start - 1] == "\\":  # `\[not a link\](x)`
-            return True
-        inside = bisect_right(starts, start) - 1
-        return inside >= 0 and start < spans[inside][1]
-
-    def inline(match: re.Match[str]) -> str:
-        return match.group(0) if literal(match) else match.group(1)
+    """Links as their text, outside code spans (`spans`, where they are in `text`)."""
+    text = _substitute(_INLINE_LINK, text, spans, lambda match: match.group(1))
+    if "](" in text:  # a badge: an image inside a link
+        text = _substitute(_INLINE_LINK, text, code_spans(text) if spans else [], lambda match: match.group(1))
+    if not labels or "]" not in text:
+        return text
 
     def reference(match: re.Match[str]) -> str:
         label = " ".join((match.group(2) or match.group(1)).lower().split())
-        return match.group(1) if label in labels and not literal(match) else match.group(0)
+        return match.group(1) if label and label in labels else match.group(0)
 
-    changed = _INLINE_LINK.sub(inline, text)
-    if "](" in changed and changed != text:  # a badge: an image inside a link
-        text = changed
-        starts, spans = [], []  # (code spans were checked in the first pass)
-        changed = _INLINE_LINK.sub(inline, text)
-    return _REFERENCE_LINK.sub(reference, changed) if labels and "][" in changed else changed
+    return _substitute(_REFERENCE_LINK, text, code_spans(text) if spans else [], reference)
+
+
+def _substitute(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int, int]], shown) -> str:
+    """`pattern.sub(shown)`, but a match that is escaped (`\\[not a link\\](x)`) or starts in a
+    code span stays as written."""
+    starts = [start for start, _end, _ticks in spans]
+
+    def replaced(match: re.Match[str]) -> str:
+        start = match.start()
+        inside = bisect_right(starts, start) - 1
+        if (start and text[start - 1] == "\\") or (inside >= 0 and start < spans[inside][1]):
+            return match.group(0)
+        return shown(match)
+
+    return pattern.sub(replaced, text)
 
 
 def _prose(text: str, strip_tags) -> str:
