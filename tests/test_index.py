@@ -565,6 +565,8 @@ def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_co
                 "\\[not link\\](x) here",
                 "managers such as [asdf], [chruby] or [rvm]",  # shortcut references: [rvm] is not defined
                 "similar [if you use the `github-pages`\ngem](/x) here",  # link text over a line break
+                "while i < rows and j > 0",  # `<` before a space starts no tag
+                "A claim[^1].\n\n[^1]: Footnotes are shown at the end",  # (a link definition is not)
             )
         )
         + "\n\n"
@@ -601,6 +603,8 @@ def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_co
         ('"[not link](x) here"', page),
         ('"as asdf, chruby or [rvm]"', page),
         ('"use the github-pages gem here"', page),
+        ('"while i < rows and j > 0"', page),
+        ('"Footnotes are shown at the end"', page),
         ("文字第四行", page),  # one space before the line's end is no hard break
         ("第五行第六行", page),  # a line starting in bold is joined like any other
         ("紧急呼吁用户", feed),

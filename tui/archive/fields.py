@@ -105,7 +105,9 @@ def _clip(text: str) -> str:
 _MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+)$", re.MULTILINE)
 _HTML_HEADING_START = re.compile(r"<h[1-3][^<>]*>", re.IGNORECASE)
 _HTML_HEADING_END = re.compile(r"</h[1-3]\s*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
+"""A tag starts with a name, `/`, `!` or `?`: `i < editor.rows` and `<- 这样` are text (a browser's
+reading), where everything up to the next `>` was taken out."""
 
 
 def _strip_tags(text: str, replacement: str) -> str:
@@ -403,7 +405,8 @@ MAX_SEARCH_CHARACTERS = 1_000_000
 so a 10 MB post would need 270 MB; the reader shows about as much (convert.MAX_READER_CHARACTERS)."""
 
 
-_REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]{1,200}\]:[ \t]*\S+.*$", re.MULTILINE)
+_REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[(?!\^)[^\]\n]{1,200}\]:[ \t]*\S+.*$", re.MULTILINE)
+"""A link's definition is not shown; a footnote's (`[^1]: text`) is, at the page's end."""
 _HEADING_ID = re.compile(r"\{[ \t]*#[\w:.-]{1,200}[ \t]*\}")
 
 

@@ -41,7 +41,7 @@ _INLINE_LINK = re.compile(rf"!?\[{_LINK_TEXT}\]\([^()\s]{{0,2000}}(?:[ \t]+\"[^\
 _REFERENCE_LINK = re.compile(rf"!?\[{_LINK_TEXT}\](?:\[([^\[\]\n]{{0,200}})\]|(?!\())")
 """`[text][label]`, `[text][]` and `[label]`: a link when the page defines the label
 (`dp[0][1]` is code, `[x]` is text)."""
-_DEFINED_LABEL = re.compile(r"^[ ]{0,3}\[([^\[\]\n]{1,200})\]:", re.MULTILINE)
+_DEFINED_LABEL = re.compile(r"^[ ]{0,3}\[(?!\^)([^\[\]\n]{1,200})\]:", re.MULTILINE)  # (`[^1]:`: a footnote)
 _DELIMITER_RUN = re.compile(r"\*+|_+|~~+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
