@@ -432,7 +432,7 @@ def _fenced_pieces(body: str):
 
 def _visible_markdown(text: str, labels: frozenset[str]) -> str:
     text = _REFERENCE_DEFINITION.sub(" ", _drop_invisible_blocks(text))
-    return join_cjk_lines(_HEADING_ID.sub("", markdown_inline_text(text, _tags_to_spaces, labels)))
+    return _HEADING_ID.sub("", markdown_inline_text(text, _tags_to_spaces, labels))
 
 
 def _tags_to_spaces(text: str) -> str:
@@ -445,7 +445,7 @@ def plain_text(body: str, body_format: str) -> str:
     match is a match the reader can highlight."""
     if body_format == "html":
         body = _drop_invisible_blocks(body)
-        body = join_cjk_lines(_strip_tags(without_inline_tags(body), " "))
+        body = _strip_tags(join_cjk_lines(without_inline_tags(body)), " ")
     else:
         # Site markup as the reader shows it: labels for shortcodes, no template comments.
         body = normalise_site_markup(body)
