@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tui.archive.fields import body_format  # noqa: E402
+from tui.archive.html_blocks import whole_html_blocks_for  # noqa: E402
 from tui.archive.markdown_parser import markdown_parser  # noqa: E402
 from tui.archive.parse import NotAPost, read_post_file  # noqa: E402
 from tui.rendering.linebreak import CLOSING, OPENING, is_cjk  # noqa: E402
@@ -103,6 +104,9 @@ def visible_source_text(path: Path) -> str:
     if body_format(body, path.suffix) != "html":
         # Sites drop heading ids (`## 标题 {#id}`) and table-of-contents markers from the page.
         body = _HEADING_ID.sub(r"\1", body)
+        # kramdown (Jekyll) and Python-Markdown (MkDocs) read a block element whole, blank lines
+        # and all, where markdown-it ends it at a blank line and shows the rest as code.
+        body = whole_html_blocks_for(body, path, str(path.relative_to(path.anchor)))
         # Template comments and closing tags are never on the page (`{% comment %}…`, `{{< /alert >}}`).
         # A Liquid statement alone on its line (`{% for … %}` around table rows) prints nothing,
         # line and all: left blank, it would end the HTML block and show the rows' tags as text.

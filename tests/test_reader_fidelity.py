@@ -251,6 +251,20 @@ def test_a_link_definition_with_a_template_value_is_a_definition(sites_corpus: P
     assert "[1349]" not in text and "site.repository" not in text
 
 
+def test_jekyll_reads_a_block_element_whole_blank_lines_and_all(sites_corpus: Path, tmp_path: Path) -> None:
+    """kramdown reads a `<table>` to its end tag; CommonMark ended it at the first blank line in
+    a cell, and the rest of the table showed as code, tags and all (front-matter.md)."""
+    text = show_json([sites_corpus / "jekyll/docs/_docs/front-matter.md"], 100)[0]["text"]
+    assert "</td>" not in text and "<p>" not in text
+    assert "│ permalink │ If you need your processed blog post URLs" in text
+    # A site read by CommonMark (no Jekyll or MkDocs configuration) is left as CommonMark reads it.
+    page = tmp_path / "page.md"
+    page.write_text(
+        "---\ntitle: t\n---\nIntro.\n\n<div>\n<p>\n\n    a <code>x</code>\n</p>\n</div>\n", encoding="utf-8"
+    )
+    assert "a <code>x</code>" in show_json([page], 100)[0]["text"]  # code, as markdown-it reads it
+
+
 def test_a_container_ends_an_html_block_inside_it(tmp_path: Path) -> None:
     """`</details>` then `:::` with no blank line between: the HTML block ran on over the
     container's end, which was then never closed (a VitePress page's tip fell apart)."""

@@ -23,6 +23,7 @@ import unicodedata
 from functools import lru_cache
 
 from .fields import real_url
+from .html_blocks import whole_html_blocks_for
 from .hugo_includes import expand_readfile
 from .post import Post
 from .sanitize import strip_controls
@@ -359,10 +360,11 @@ def _as_written_in_math(text: str) -> str:
 def post_markdown(post: Post, body: str) -> str:
     """The Markdown the reader shows for a post whose file holds `body`: with the files its
     MkDocs snippet lines (snippets.py) or Hugo readfile shortcodes (hugo_includes.py) name put
-    in their place, then converted."""
+    in their place, block HTML whole where the site reads it so (html_blocks.py), then converted."""
     if post.body_format != "html":
         body = expand_snippets(body, post.path, post.relative_path)
         body = expand_readfile(body, post.path, post.relative_path)
+        body = whole_html_blocks_for(body, post.path, post.relative_path)
     return to_markdown(body, post.body_format)
 
 
