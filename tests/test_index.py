@@ -567,6 +567,8 @@ def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_co
                 "similar [if you use the `github-pages`\ngem](/x) here",  # link text over a line break
                 "while i < rows and j > 0",  # `<` before a space starts no tag
                 "> 引用的第一行\n> 引用的第二行",  # a quote's lines are joined, without their `>`
+                "- **`import.meta.env.MODE`**: {string} 模式",  # bold code: its marks are not text
+                "No preset limits[^limits] in it\n\n[^limits]: A note.",  # shown as [n]
                 "A claim[^1].\n\n[^1]: Footnotes are shown at the end",  # (a link definition is not)
             )
         )
@@ -607,6 +609,8 @@ def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_co
         ('"while i < rows and j > 0"', page),
         ('"Footnotes are shown at the end"', page),
         ("第一行引用的第二行", page),
+        ('"import.meta.env.MODE: {string}"', page),
+        ('"No preset limits[1] in it"', page),  # (the page's first footnote)
         ("文字第四行", page),  # one space before the line's end is no hard break
         ("第五行第六行", page),  # a line starting in bold is joined like any other
         ("紧急呼吁用户", feed),
@@ -616,10 +620,12 @@ def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_co
         assert phrase.strip('"') in shown[post.title], (phrase, shown[post.title])  # what the reader shows
         assert post.title in {archive.posts[i].title for i in archive.search(phrase).ids}, phrase  # is found
     (tmp_path / "breaks.md").write_text(
-        "---\ntitle: breaks\n---\n<div><p>换行前<br>\n换行后</p></div>\n", encoding="utf-8"
+        "---\ntitle: breaks\n---\n<div><p>换行前<br>\n换行后, 2<sup>31</sup> - 1</p></div>\n", encoding="utf-8"
     )
     archive = load_archive([tmp_path, real_corpus])
     for glued in ("硬换行下一行", "代码一代码二", "换行前换行后"):  # breaks and code lines are not joined
         assert archive.search(glued).count == 0, glued
+    raised = {archive.posts[i].title for i in archive.search('"2^31 - 1"').ids}  # as shown (322 Coin Change too)
+    assert "breaks" in raised and archive.search('"231 - 1"').count == 0
     found = {archive.posts[i].title for i in archive.search("紧急呼吁用户").ids}
     assert len(found) == 2 and any("Linus Torvalds" in title for title in found), found  # the real post

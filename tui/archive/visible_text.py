@@ -21,9 +21,11 @@ CJK_RANGES = "\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\
 joined without a space (the reader's soft line breaks, linebreak.py's breaking)."""
 
 _INLINE_NAMES = (
-    "a|abbr|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strike|strong|sub"
-    "|sup|time|tt|u|var|wbr"
+    "a|abbr|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strike|strong"
+    "|time|tt|u|var|wbr"
 )
+_RAISED = re.compile(r"<(su[pb])(?:\s[^<>]*)?>|</su[pb]\s*>", re.IGNORECASE)
+"""`2<sup>31</sup>` is `2^31` on screen (a terminal has no raised text), and `H<sub>2</sub>O` `H_2O`."""
 _INLINE_TAG = re.compile(rf"</?(?:{_INLINE_NAMES})(?:\s[^<>]*)?/?>")
 _INLINE_TAG_ANY_CASE = re.compile(_INLINE_TAG.pattern, re.IGNORECASE)
 _UPPER_CASE_TAG = re.compile(r"</?[A-Z]")
@@ -52,8 +54,15 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 def without_inline_tags(text: str) -> str:
     if "<" not in text:
         return text
+    if "<su" in text or "<SU" in text:
+        text = _RAISED.sub(_raised_mark, text)
     pattern = _INLINE_TAG_ANY_CASE if _UPPER_CASE_TAG.search(text) else _INLINE_TAG
     return pattern.sub("", text)
+
+
+def _raised_mark(match: re.Match[str]) -> str:
+    name = match.group(1)
+    return "" if name is None else "^" if name.lower() == "sup" else "_"
 
 
 def join_cjk_lines(text: str) -> str:
@@ -92,6 +101,12 @@ def markdown_inline_text(text: str, strip_tags, labels: frozenset[str] = frozens
     spans = code_spans(text) if "`" in text else []
     if "[" in text:  # links first: a link's text may be a code span (`[`x: true`](…) 启用`)
         text = _links_to_text(text, spans, labels)
+        spans = code_spans(text) if spans else []
+    if "^" in text:
+        text = _footnote_numbers(text)
+        spans = code_spans(text) if spans else []
+    if "*" in text or "~~" in text or "_" in text:  # over code spans too: `**`x`**` is bold code
+        text = "\n\n".join(_without_emphasis(paragraph) for paragraph in text.split("\n\n"))
         spans = code_spans(text) if spans else []
     pieces, last = [], 0
     for start, end, ticks in spans:
@@ -133,8 +148,6 @@ def _substitute(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int,
 
 def _prose(text: str, strip_tags) -> str:
     text = without_inline_tags(text)
-    if "*" in text or "~~" in text or "_" in text:
-        text = "\n\n".join(_without_emphasis(paragraph) for paragraph in text.split("\n\n"))
     # Lines joined before block tags become spaces: `<br>` or `</li>` ends a line, no join.
     text = strip_tags(join_cjk_lines(_QUOTE_MARKS.sub("", text) if ">" in text else text))
     if "\\" in text:
@@ -150,10 +163,15 @@ def _without_emphasis(paragraph: str) -> str:
         return paragraph
     removed: list[tuple[int, int]] = []
     openers: list[list] = []  # [character, start, length] of runs that may open
+    code = code_spans(paragraph) if "`" in paragraph else []
+    code_starts = [start for start, _end, _ticks in code]
     for run in _DELIMITER_RUN.finditer(paragraph):
         start, end = run.span()
         if start and paragraph[start - 1] == "\\":
             continue  # escaped
+        inside = bisect_right(code_starts, start) - 1
+        if inside >= 0 and start < code[inside][1]:
+            continue  # in code, as written
         character = paragraph[start]
         before = paragraph[start - 1] if start else " "
         after = paragraph[end] if end < len(paragraph) else " "
@@ -187,6 +205,21 @@ def _without_emphasis(paragraph: str) -> str:
         last = end
     pieces.append(paragraph[last:])
     return "".join(pieces)
+
+
+_FOOTNOTE = re.compile(r"\[\^([^\[\]\s]{1,100})\](:?)")
+
+
+def _footnote_numbers(text: str) -> str:
+    """`[^note]` as the reader shows it, numbered in the order of first mention: `[1]`; its
+    definition's mark too (`[^note]:` → `[1]`)."""
+    numbers: dict[str, int] = {}
+
+    def numbered(match: re.Match[str]) -> str:
+        number = numbers.setdefault(match.group(1).lower(), len(numbers) + 1)
+        return f"[{number}]"
+
+    return _FOOTNOTE.sub(numbered, text)
 
 
 def _punctuation(character: str) -> bool:
