@@ -215,3 +215,15 @@ def test_html_inside_markdown_keeps_its_code_spans_as_written() -> None:
     html = "<div><p>starts with an underscore (`_`) or a_b, `x*y` and &lt;b&gt;</p></div>"
     markdown = to_markdown(html, "html", in_markdown=True)
     assert "(`_`)" in markdown and "`x*y`" in markdown and "a\\_b" in markdown and "\\<b>" in markdown
+
+
+def test_a_cell_holding_paragraphs_and_a_list_reads_as_a_browser_lays_it_out() -> None:
+    """A Jekyll docs cell: `<p>` then `<ul><li>` with the source's indentation showed as
+    `directory.   - Using null … a layout   file`."""
+    html = (
+        "<table><tr><th>Variable</th><th>Description</th></tr><tr><td><p>layout</p></td><td>\n"
+        "    <p>\n\n      Use the layout\n      file.\n\n    </p>\n    <ul>\n      <li>\n"
+        "        Using null will produce\n        a file.\n      </li>\n    </ul>\n</td></tr></table>"
+    )
+    shown = "\n".join(_shown(html, 100))
+    assert "Use the layout file. - Using null will produce a file." in shown, shown

@@ -206,6 +206,14 @@ def _converter(in_markdown: bool = False):
                 return "\n\n" if "_inline" not in parent_tags else ""
             return super().convert_hN(n, el, text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
 
+        def convert_td(self, el, text, parent_tags):
+            # A cell's text as a browser lays it out: the source's line breaks and indentation
+            # are one space (a list in a Jekyll docs cell showed `layout   file`).
+            return super().convert_td(el, " ".join(text.split()), parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
+
+        def convert_th(self, el, text, parent_tags):
+            return super().convert_th(el, " ".join(text.split()), parent_tags)  # type: ignore[misc]  # markdownify's stub omits the converter's methods
+
         def convert_br(self, el, text, parent_tags):
             if "_inline" in parent_tags:
                 return " "
