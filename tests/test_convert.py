@@ -227,3 +227,19 @@ def test_a_cell_holding_paragraphs_and_a_list_reads_as_a_browser_lays_it_out() -
     )
     shown = "\n".join(_shown(html, 100))
     assert "Use the layout file. - Using null will produce a file." in shown, shown
+
+
+def test_a_cell_spanning_rows_keeps_the_later_cells_in_their_columns() -> None:
+    """jekyll's hooks table: `<td rowspan="2">:site</td>`; the next row's cells each moved one
+    column left, events under "Owner" and the last column empty."""
+    html = (
+        "<table><tr><th>Owner</th><th>Event</th><th>When</th></tr>"
+        '<tr><td rowspan="2">site</td><td>after_init</td><td>at init</td></tr>'
+        "<tr><td>after_reset</td><td>at reset</td></tr>"
+        "<tr><td>pages</td><td>post_init</td><td>always</td></tr></table>"
+    )
+    lines = _shown(html, 60)
+    header = next(line for line in lines if "Event" in line)
+    reset = next(line for line in lines if "after_reset" in line)
+    assert reset.index("after_reset") == header.index("Event") and reset.index("at reset") == header.index("When")
+    assert "site" not in reset  # the spanning cell is drawn once, its column left empty below it

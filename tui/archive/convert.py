@@ -140,6 +140,7 @@ def _converter(in_markdown: bool = False):
     """`in_markdown`: for HTML inside a Markdown page, whose text may hold Markdown (a
     `<summary>` or a `<div class="note">` with `code` in it, which Jekyll's kramdown reads);
     a page's own HTML (a feed's body, a site's .html page) is text, escaped whole."""
+    from bs4 import BeautifulSoup
     from markdownify import MarkdownConverter
 
     class PostConverter(MarkdownConverter):
@@ -251,6 +252,13 @@ def _converter(in_markdown: bool = False):
         convert_svg = convert_noscript = convert_template = _drop
         convert_input = convert_select = convert_head = convert_title = _drop
 
+        def convert(self, html):
+            if "rowspan" not in html.lower():
+                return super().convert(html)
+            soup = BeautifulSoup(html, **self.options["bs4_options"])  # type: ignore[attr-defined]  # not in markdownify's stub
+            _spread_rowspans(soup)
+            return self.convert_soup(soup)
+
     return PostConverter(
         heading_style="atx",
         bullets="-",
@@ -259,6 +267,41 @@ def _converter(in_markdown: bool = False):
         table_infer_header=True,
         strip_document="strip",
     )
+
+
+def _spread_rowspans(soup) -> None:
+    """A cell spanning rows (`<td rowspan="6">`) leaves an empty cell in each row below it, as a
+    browser leaves its column taken: a Markdown table has no spans, and the later rows' cells
+    each moved one column left (jekyll's hooks table: events under "Owner")."""
+    for table in soup.find_all("table", limit=1000):
+        covered: dict[int, int] = {}  # column -> rows below still covered
+        for row in table.find_all("tr", limit=10_000):
+            if row.find_parent("table") is not table:
+                continue  # a nested table's row: its own table's
+            cells = row.find_all(["td", "th"], recursive=False)
+            column = index = 0
+            while column < 1000 and (index < len(cells) or covered.get(column, 0) > 0):
+                if covered.get(column, 0) > 0:
+                    covered[column] -= 1
+                    empty = soup.new_tag("td")
+                    if index < len(cells):
+                        cells[index].insert_before(empty)
+                    else:
+                        row.append(empty)
+                    column += 1
+                    continue
+                cell = cells[index]
+                index += 1
+                width, rows = _span(cell, "colspan"), _span(cell, "rowspan")
+                for spanned in range(column, column + width):
+                    if rows > 1:
+                        covered[spanned] = rows - 1
+                column += width
+
+
+def _span(cell, attribute: str) -> int:
+    value = str(cell.get(attribute, "1")).strip()
+    return max(1, min(1000, int(value))) if value.isdigit() else 1
 
 
 def _safe_url(url: str) -> str:
