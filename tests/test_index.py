@@ -569,6 +569,7 @@ def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_co
                 "> 引用的第一行\n> 引用的第二行",  # a quote's lines are joined, without their `>`
                 "- **`import.meta.env.MODE`**: {string} 模式",  # bold code: its marks are not text
                 "No preset limits[^limits] in it\n\n[^limits]: A note.",  # shown as [n]
+                "Match [^abc] in a regex",  # no such footnote: text
                 "A claim[^1].\n\n[^1]: Footnotes are shown at the end",  # (a link definition is not)
             )
         )
@@ -611,6 +612,7 @@ def test_a_phrase_the_reader_shows_in_one_piece_is_found(tmp_path: Path, real_co
         ("第一行引用的第二行", page),
         ('"import.meta.env.MODE: {string}"', page),
         ('"No preset limits[1] in it"', page),  # (the page's first footnote)
+        ('"Match [^abc] in a regex"', page),
         ("文字第四行", page),  # one space before the line's end is no hard break
         ("第五行第六行", page),  # a line starting in bold is joined like any other
         ("紧急呼吁用户", feed),

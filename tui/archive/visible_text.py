@@ -102,8 +102,8 @@ def markdown_inline_text(text: str, strip_tags, labels: frozenset[str] = frozens
     if "[" in text:  # links first: a link's text may be a code span (`[`x: true`](…) 启用`)
         text = _links_to_text(text, spans, labels)
         spans = code_spans(text) if spans else []
-    if "^" in text:
-        text = _footnote_numbers(text)
+    if "[^" in text:
+        text = _footnote_numbers(text, spans)
         spans = code_spans(text) if spans else []
     if "*" in text or "~~" in text or "_" in text:  # over code spans too: `**`x`**` is bold code
         text = "\n\n".join(_without_emphasis(paragraph) for paragraph in text.split("\n\n"))
@@ -208,18 +208,25 @@ def _without_emphasis(paragraph: str) -> str:
 
 
 _FOOTNOTE = re.compile(r"\[\^([^\[\]\s]{1,100})\](:?)")
+_FOOTNOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\[\]\s]{1,100})\]:", re.MULTILINE)
 
 
-def _footnote_numbers(text: str) -> str:
+def _footnote_numbers(text: str, spans: list[tuple[int, int, int]]) -> str:
     """`[^note]` as the reader shows it, numbered in the order of first mention: `[1]`; its
-    definition's mark too (`[^note]:` → `[1]`)."""
+    definition's mark too (`[^note]:` → `[1]`). Only labels the page defines: `[^abc]` in a
+    regular expression is text, and so is anything in code."""
+    defined = {label.lower() for label in _FOOTNOTE_DEFINITION.findall(text)}
+    if not defined:
+        return text
     numbers: dict[str, int] = {}
 
     def numbered(match: re.Match[str]) -> str:
-        number = numbers.setdefault(match.group(1).lower(), len(numbers) + 1)
-        return f"[{number}]"
+        label = match.group(1).lower()
+        if label not in defined:
+            return match.group(0)
+        return f"[{numbers.setdefault(label, len(numbers) + 1)}]"
 
-    return _FOOTNOTE.sub(numbered, text)
+    return _substitute(_FOOTNOTE, text, spans, numbered)
 
 
 def _punctuation(character: str) -> bool:
