@@ -273,6 +273,7 @@ def _spread_rowspans(soup) -> None:
     """A cell spanning rows (`<td rowspan="6">`) leaves an empty cell in each row below it, as a
     browser leaves its column taken: a Markdown table has no spans, and the later rows' cells
     each moved one column left (jekyll's hooks table: events under "Owner")."""
+    budget = 5_000  # empty cells in all: a hostile `rowspan=1000 colspan=1000` made a million (17 s)
     for table in soup.find_all("table", limit=1000):
         covered: dict[int, int] = {}  # column -> rows below still covered
         for row in table.find_all("tr", limit=10_000):
@@ -282,6 +283,9 @@ def _spread_rowspans(soup) -> None:
             column = index = 0
             while column < 1000 and (index < len(cells) or covered.get(column, 0) > 0):
                 if covered.get(column, 0) > 0:
+                    if budget <= 0:
+                        return
+                    budget -= 1
                     covered[column] -= 1
                     empty = soup.new_tag("td")
                     if index < len(cells):
