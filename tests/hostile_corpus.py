@@ -212,6 +212,10 @@ def build_hostile_corpus(root: Path) -> dict:
     # A link definition's unclosed template value: 1,500 spaces took 14 s (review).
     _write(root, "big/template-definition.md", _post("title: Template definition", "[1]: {{" + " " * 50_000 + "x\n"))
     load["big/template-definition.md"] = "Template definition"
+    # Marks that can only open, then marks of another kind that can only close: each closer
+    # looked back through every opener (60 KB took 8 s to index; review).
+    _write(root, "big/emphasis-runs.md", _post("title: Emphasis runs", "_a " * 50_000 + "x* " * 50_000))
+    load["big/emphasis-runs.md"] = "Emphasis runs"
     _write(root, "big/unclosed-headings.md", "---\ndate: 2020-01-01\n---\n<div>" + "<h1>" * 10_000)
     load["big/unclosed-headings.md"] = None
     _write(root, "big/hash-heading.md", "---\ndate: 2020-01-01\n---\n# " + "# " * 10_000 + "x\n")

@@ -184,7 +184,8 @@ def _without_emphasis(paragraph: str) -> str:
             can_open, can_close = left, right
         length = end - start
         number = len(openers) - 1 if can_close else -1
-        while length and number >= 0:
+        lowest = number - 64  # a closer looks back this far at most: linear on hostile runs of marks
+        while length and number >= 0 and number > lowest:
             opener = openers[number]
             if opener[0] != character:
                 number -= 1
@@ -195,6 +196,7 @@ def _without_emphasis(paragraph: str) -> str:
             del openers[number + (opener[2] > 0) :]  # and the runs between them: never paired now
             start, length = start + used, length - used
             number = len(openers) - 1
+            lowest = number - 64
         if can_open and length:
             openers.append([character, start, length])
     if not removed:
