@@ -84,7 +84,9 @@ def file_name(url: str) -> str:
 # Bounded repetitions keep a pathological post (a 500 KB line of `[`) linear-ish.
 _TEXT = r"(?:[^\[\]\\\n]|\\.|\[(?:[^\[\]\\\n]|\\.){0,500}\]|\n(?![ \t]*\n)){0,2000}"
 _DEST = r"(?:<[^<>\n]{0,4000}>|(?:[^\s()<>\\]|\\.|\((?:[^\s()\\]|\\.){0,4000}\)){1,4000}+)"
-_TITLE = r"""(?:[ \t]*\n?[ \t]+(?:"[^"\n]{0,1000}"|'[^'\n]{0,1000}'|\([^()\n]{0,1000}\)))?"""
+_TITLE = r"""(?:[ \t]*+\n?[ \t]*+(?<=[ \t\n])(?:"[^"\n]{0,1000}"|'[^'\n]{0,1000}'|\([^()\n]{0,1000}\)))?"""
+# (Runs of spaces are taken possessively, here and around an address: `[ \t]*\n?[ \t]+` could
+# split 50,000 spaces in every way before failing, 55 s for one line.)
 _CJK_AND_WIDE = (
     "\u2018-\u201f\u2026\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
@@ -97,9 +99,9 @@ _SYNTAX = re.compile(
     (?:
       ^[ ]{{0,3}}(?P<fence>`{{3,}}+|~{{3,}}+)[^\n]*+\n(?s:.*?)(?:^[ ]{{0,3}}(?P=fence)[ \t]*$|\Z)
     | (?<!`)(?P<ticks>`++)(?s:.{{1,2000}}?)(?<!`)(?P=ticks)(?!`)
-    | !\[(?P<alt>{_TEXT})\]\([ \t]*\n?[ \t]*(?P<src>{_DEST}){_TITLE}[ \t]*\n?[ \t]*\)
-    | \[(?P<text>{_TEXT})\]\([ \t]*\n?[ \t]*(?P<href>{_DEST})?{_TITLE}[ \t]*\n?[ \t]*\)
-    | ^[ ]{{0,3}}\[(?P<deflabel>[^\[\]\n]{{1,999}})\]:[ \t]*\n?[ \t]*(?P<defdest>{_DEST}){_TITLE}[ \t]*$
+    | !\[(?P<alt>{_TEXT})\]\([ \t]*+\n?[ \t]*+(?P<src>{_DEST}){_TITLE}[ \t]*+\n?[ \t]*+\)
+    | \[(?P<text>{_TEXT})\]\([ \t]*+\n?[ \t]*+(?P<href>{_DEST})?{_TITLE}[ \t]*+\n?[ \t]*+\)
+    | ^[ ]{{0,3}}\[(?P<deflabel>[^\[\]\n]{{1,999}})\]:[ \t]*+\n?[ \t]*+(?P<defdest>{_DEST}){_TITLE}[ \t]*+$
     | (?P<bang>!)?\[(?P<reftext>{_TEXT})\](?:[ ]?\[(?P<ref>[^\[\]\n]{{0,999}})\])?
     | <(?P<auto>[A-Za-z][A-Za-z0-9+.\-]{{1,31}}:[^\s<>]{{0,3999}}[^\s<>\\])\\?>
     | <(?P<email>[A-Za-z0-9.!\#$%&'*+/=?^_`{{|}}~\-]{{1,200}}@[A-Za-z0-9](?:[A-Za-z0-9.\-]{{0,250}}))\\?>
@@ -111,10 +113,10 @@ _SYNTAX = re.compile(
     re.VERBOSE | re.MULTILINE | re.IGNORECASE,
 )
 _IMAGE_ONLY = re.compile(
-    rf"!\[(?P<alt>{_TEXT})\]\([ \t]*\n?[ \t]*(?P<src>{_DEST}){_TITLE}[ \t]*\n?[ \t]*\)", re.VERBOSE
+    rf"!\[(?P<alt>{_TEXT})\]\([ \t]*+\n?[ \t]*+(?P<src>{_DEST}){_TITLE}[ \t]*+\n?[ \t]*+\)", re.VERBOSE
 )
 _DEFINITION = re.compile(
-    rf"^[ ]{{0,3}}\[(?P<label>[^\[\]\n]{{1,999}})\]:[ \t]*\n?[ \t]*(?P<dest>{_DEST})", re.MULTILINE
+    rf"^[ ]{{0,3}}\[(?P<label>[^\[\]\n]{{1,999}})\]:[ \t]*+\n?[ \t]*+(?P<dest>{_DEST})", re.MULTILINE
 )
 _ATTRIBUTE = re.compile(r"""([a-zA-Z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _INLINE_MARKUP = re.compile(r"!\[([^\[\]]*)\]\([^()\s]*(?:\s[^()]*)?\)|\*\*|__|~~|`+|^[#>\s▶]+")
