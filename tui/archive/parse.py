@@ -51,7 +51,8 @@ class _TomlHandler(BaseHandler):
 
 _YAML = YAMLHandler()
 _YAML_DOCUMENT_END = re.compile(r"^\.\.\.[ \t]*$", re.MULTILINE)
-_YAML_FENCE = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's closing line
+_YAML_FENCE = YAMLHandler.FM_BOUNDARY  # the closing line python-frontmatter looks for
+assert _YAML_FENCE is not None
 _TOML = _TomlHandler()
 
 MAX_POST_BYTES = 32 * 1024 * 1024
