@@ -43,13 +43,14 @@ def test_second_open_comes_from_the_cache(archive_dir: Path, monkeypatch) -> Non
     first = opened(archive_dir)
     assert cache_dir_for([archive_dir]).is_dir()
     read = []
-    monkeypatch.setattr(
-        "tui.archive.post_reading.read_post_file", lambda path: read.append(path) or pytest.fail("a file was re-read")
-    )
     notices: list[str] = []
-    second = opened(archive_dir, notices)
+    with monkeypatch.context() as reading:
+        reading.setattr(
+            "tui.archive.post_reading.read_post_file",
+            lambda path: read.append(path) or pytest.fail("a file was re-read"),
+        )
+        second = opened(archive_dir, notices)
     assert read == [] and notices == []
-    monkeypatch.undo()
     assert state(second) == state(first) == fresh(archive_dir)
     from tui.archive.index_state import display_order
 
@@ -435,12 +436,12 @@ def test_a_warm_start_with_nothing_changed_does_not_walk_the_files(archive_dir: 
     monkeypatch.setattr(change_check, "CLOCK_MARGIN", 0.0)  # the fixture's files are older than any check
     first = opened(archive_dir)
     assert first.ignored
-    monkeypatch.setattr(loader, "unchanged_since", lambda *args: pytest.fail("walked every file"))
-    second = opened(archive_dir)
-    assert state(second) == state(first)
-    assert second.ignored == survey([archive_dir]).ignored
-    assert set(second.layouts) == set(first.layouts)
-    monkeypatch.undo()
+    with monkeypatch.context() as walking:  # (not monkeypatch.undo(): that gave back the user's cache folder)
+        walking.setattr(loader, "unchanged_since", lambda *args: pytest.fail("walked every file"))
+        second = opened(archive_dir)
+        assert state(second) == state(first)
+        assert second.ignored == survey([archive_dir]).ignored
+        assert set(second.layouts) == set(first.layouts)
     (archive_dir / "added.md").write_text("---\ntitle: Added after\n---\nbody okapi\n")
     third = opened(archive_dir)
     assert third.search("okapi").count == 1

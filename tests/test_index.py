@@ -426,14 +426,14 @@ def test_latin_terms_are_answered_from_the_words_exactly(monkeypatch) -> None:
         assert set(index.run(term, limit=None).ids.tolist()) == expected, term
     assert len(checked) > 200 and "ytho" in checked and "ing" not in checked  # `ing`: in too many words
 
-    monkeypatch.setattr(words, "word_key", lambda word: 5)  # every long word one key, within a segment
-    text = "abcdefghijk\x1eabcdefghijz abcdefghijk short"
-    points = np.array([ord(char) for char in text], dtype=np.uint32)
-    assert words.segment_words(points, text, np.flatnonzero(points == 0x1E))[1:] == (
-        ["abcdefghijk", "abcdefghijz"],
-        [5],
-    )
-    monkeypatch.undo()
+    with monkeypatch.context() as one_key:  # every long word one key, within a segment
+        one_key.setattr(words, "word_key", lambda word: 5)
+        text = "abcdefghijk\x1eabcdefghijz abcdefghijk short"
+        points = np.array([ord(char) for char in text], dtype=np.uint32)
+        assert words.segment_words(points, text, np.flatnonzero(points == 0x1E))[1:] == (
+            ["abcdefghijk", "abcdefghijz"],
+            [5],
+        )
     same_key = words.WordList()
     same_key.add(["abc", "xyz"], np.array([7, 8], dtype=np.uint64), [])
     same_key.add(["abd", "xyz"], np.array([7, 8], dtype=np.uint64), [])  # a later batch: abd has abc's key
