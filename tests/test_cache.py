@@ -388,8 +388,20 @@ def _after_now(tmp_path: Path) -> float:
     return since
 
 
-_DEEP = ("a/b/c/d.md", "a/b/e.md", "a/f.md", "g/h/i.md", "g/j/k.md", "l/m.md", "n/o/p.md")
-"""Files at several depths, some beside a `.git` folder."""
+_DEEP = (
+    "a/b/c/d.md",
+    "a/b/e.md",
+    "a/f.md",
+    "g/h/i.md",
+    "g/j/k.md",
+    "l/m.md",
+    "n/o/p.md",
+    "n/o [*]/q.md",
+    "x?/y.md",
+    "xy/z.md",
+)
+"""Files at several depths, some beside a `.git` folder, some in folders whose names find's
+-path would read as patterns (`x?` would match `xy` too)."""
 
 
 def _deep(root: Path) -> Path:
@@ -401,18 +413,20 @@ def _deep(root: Path) -> Path:
     return root
 
 
+@pytest.mark.parametrize("apart", [(), ("a/b", "g", "n/o [*]", "x?")], ids=["one find", "two finds"])
 @pytest.mark.parametrize(
     "change", sorted(_CHANGES) + ["edited in place, size and mtime kept", *(f"deep: {path}" for path in _DEEP)]
 )
 def test_the_ctime_check_vouches_for_an_untouched_archive_and_sees_every_change(
-    archive_dir: Path, tmp_path: Path, change: str
+    archive_dir: Path, tmp_path: Path, change: str, apart: tuple[str, ...]
 ) -> None:
     roots = [_deep(archive_dir)]
+    folders = [str(archive_dir / folder) for folder in apart]
     since = _after_now(tmp_path)
-    assert QuickCheck(roots, since).unchanged()
+    assert QuickCheck(roots, since, folders).unchanged()
     for folder in (archive_dir, archive_dir / "a" / "b"):
         (folder / ".git" / "postshelf-test").write_text("a commit")  # never read, so never a change
-    assert QuickCheck(roots, since).unchanged()
+    assert QuickCheck(roots, since, folders).unchanged()
     if change in _CHANGES:
         _CHANGES[change](archive_dir)
     elif change.startswith("deep: "):
@@ -422,7 +436,36 @@ def test_the_ctime_check_vouches_for_an_untouched_archive_and_sees_every_change(
         before = path.stat()
         path.write_bytes(bytes(reversed(path.read_bytes())))
         os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert not QuickCheck(roots, since).unchanged()
+    assert not QuickCheck(roots, since, folders).unchanged()
+
+
+def test_folders_set_apart_for_a_second_find_hold_about_half_the_files(monkeypatch) -> None:
+    root = Path("/archive")
+    files = [f"/archive/a/{i}.md" for i in range(3000)]
+    files += [f"/archive/b/c/{i}.md" for i in range(2500)] + [f"/archive/b/d/{i}.md" for i in range(2500)]
+    files += [f"/archive/e/f/{i}.md" for i in range(1500)] + [f"/archive/{i}.md" for i in range(1500)]
+    assert change_check.folders_apart([root], files) == ["/archive/b"]  # 5,000 of 11,000
+    files += [f"/archive/b/d/more{i}.md" for i in range(3000)]  # b, 8,000 of 14,000, is too many
+    assert change_check.folders_apart([root], files) == ["/archive/b/d", "/archive/e"]  # 5,500 + 1,500
+    assert change_check.folders_apart([root], [f"/archive/{i}.md" for i in range(20_000)]) == []  # one folder
+    assert change_check.folders_apart([root], files[:9_000]) == []  # one find is quick enough
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert change_check.folders_apart([root], files) == []
+
+
+def test_a_folder_set_apart_and_then_renamed_is_seen(archive_dir: Path, monkeypatch) -> None:
+    """The manifest names the folders the second find walks: one gone since is a change."""
+    monkeypatch.setattr(change_check, "SHARED_FROM", 1)
+    for number in range(20):
+        (archive_dir / "more" / str(number % 3)).mkdir(parents=True, exist_ok=True)
+        (archive_dir / "more" / str(number % 3) / f"{number}.md").write_text(f"---\ntitle: More {number}\n---\nbody\n")
+    opened(archive_dir)
+    since, apart = change_check.check_in_manifest(cache_dir_for([archive_dir]))
+    assert since is not None and apart and all(Path(folder).is_dir() for folder in apart)
+    moved = Path(apart[0])
+    moved.rename(moved.with_name(moved.name + "-renamed"))
+    assert not change_check.check_for_cache([archive_dir]).unchanged()
+    assert state(opened(archive_dir)) == fresh(archive_dir)
 
 
 @pytest.mark.parametrize("where", ["linked.md", "a/linked.md", "a/b/c/linked.md", "a/b/c/linked"])

@@ -29,6 +29,7 @@ from .. import __version__
 from .archive import Archive, Skipped
 from .cache_checks import CacheError, Checksums, check_arrays, checked_sources, crc
 from .cache_folders import recover_interrupted_swap, remove_abandoned, swap_into_place
+from .change_check import folders_apart
 from .folded_titles import FoldedTitles
 from .index_batch import Segment
 from .index_spill import IndexSpill
@@ -133,6 +134,7 @@ def save(archive: Archive, directory: Path | None = None) -> Path:
             "listed": int(state.alive[: state.size].sum()),
             "created": time.time(),
             "verified": archive.verified_at,
+            "apart": folders_apart(archive.roots, files),
             "files": {path.name: path.stat().st_size for path in temporary.iterdir()},
             "crc32": {name: crc(temporary / name) for name in _CHECKED_FILES},
         }
