@@ -104,12 +104,13 @@ class IndexState:
 
     @property
     def places(self) -> np.ndarray:
-        """Each post's place in the display order (removed posts: past the end)."""
+        """Each post's place in the display order (removed posts: past the end). int32: built
+        on the first search, and at a million posts int64's fresh pages took 28 ms of it."""
         places = self.derived.get("places")
         if places is None:
             order = self.order
-            places = np.full(self.size, len(order), dtype=np.int64)
-            places[order] = np.arange(len(order))
+            places = np.full(self.size, len(order), dtype=np.int32)
+            places[order] = np.arange(len(order), dtype=np.int32)
             self.derived["places"] = places
         return places
 
