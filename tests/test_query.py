@@ -37,6 +37,14 @@ def test_negation() -> None:
     assert single("-cat:编程") == Term("cat", "编程", negated=True)
 
 
+def test_a_word_starting_with_two_dashes_is_searched_as_written() -> None:
+    """`--port` is a command-line flag in a docs archive, not the posts without `-port`
+    (found by a new user: it listed exactly the pages that lack the flag)."""
+    assert single("--port") == Term("text", "--port")
+    assert single("---") == Term("text", "---")
+    assert single("-x--y") == Term("text", "x--y", negated=True)
+
+
 def test_or_binds_tighter_than_and() -> None:
     query = parse("a OR b c")
     assert [[term.value for term in group] for group in query.groups] == [["a", "b"], ["c"]]

@@ -69,7 +69,7 @@ class Query:
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<neg>-)?(?:(?P<name>[A-Za-z]+):(?P<exact>=)?)?(?:"(?P<quoted>[^"]*)(?P<closed>")?|(?P<bare>[^\s"]+))
+  | (?P<neg>-(?!-))?(?:(?P<name>[A-Za-z]+):(?P<exact>=)?)?(?:"(?P<quoted>[^"]*)(?P<closed>")?|(?P<bare>[^\s"]+))
   | (?P<stray>")
     """,
     re.VERBOSE,
