@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tui.archive.query import QueryError
 from tui.archive.query_text import has_sort, with_sort, with_terms_replaced
 
 
@@ -17,12 +18,17 @@ from tui.archive.query_text import has_sort, with_sort, with_terms_replaced
         ("sort:title sort:-date linux", "date", "linux"),
         ('"a sort:b" linux', "title", '"a sort:b" linux sort:title'),  # inside a phrase: words, not a qualifier
         ("(linux OR unix) sort:title", "date", "(linux OR unix)"),  # parentheses stay as typed
-        ('"unclosed', "title", '"unclosed sort:title'),
-        ('"unclosed', "date", '"unclosed'),
     ],
 )
 def test_with_sort(text: str, sort: str, expected: str) -> None:
     assert with_sort(text, sort) == expected
+
+
+@pytest.mark.parametrize("sort", ["title", "date"])
+def test_a_query_that_cannot_be_read_is_not_edited(sort: str) -> None:
+    """(`"unclosed sort:title` only made the phrase longer.)"""
+    with pytest.raises(QueryError, match="unclosed quote"):
+        with_sort('"unclosed', sort)
 
 
 def test_with_sort_drops_the_default_it_is_given() -> None:

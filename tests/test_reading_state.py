@@ -283,6 +283,14 @@ async def test_next_unread_mark_all_read_history_sort_and_full_width(real_corpus
         await pilot.press("s", "s")
         await settle(pilot)
         assert bar.value == ""
+        bar.value = '"unclosed phrase'  # not read as a query: s says so, and appends nothing inside the quote
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert bar.value == '"unclosed phrase'
+        assert any("Not sorted: the search cannot be read" in n.message for n in app._notifications)
+        bar.value = ""
+        await settle(pilot)
 
         await pilot.press("f")
         await settle(pilot)

@@ -96,8 +96,8 @@ def with_facet(query_text: str, kind: str, value: str | None, facets: KnownFacet
     """The query with this kind's facet set to `value` (None: removed).
 
     Replaces the positive qualifiers of that kind (in place of the first), keeps everything
-    else as typed; spaces between terms become single spaces. A query that cannot be read
-    gets the qualifier appended (or is returned unchanged when removing)."""
+    else as typed; spaces between terms become single spaces. Raises QueryError when the
+    query cannot be read."""
     qualifier = None if value is None else facet_qualifier(kind, value, facets)
     return with_terms_replaced(query_text, lambda tokens, position: _facet_kind(tokens, position) == kind, qualifier)
 

@@ -20,14 +20,9 @@ def with_terms_replaced(query_text: str, selects: TermSelector, replacement: str
     first of them was (at the end when there was none), or removed (None).
 
     Everything else is kept as typed, except that the space between terms becomes one space.
-    A query that cannot be read gets the replacement appended (or is returned unchanged when
-    removing)."""
-    try:
-        tokens = tokenize(query_text)
-    except QueryError:
-        if replacement is None:
-            return query_text
-        return f"{query_text.rstrip()} {replacement}".lstrip()
+    Raises QueryError when the query cannot be read: a qualifier appended to `"unclosed`
+    would only lengthen the phrase."""
+    tokens = tokenize(query_text)
     kept: list[tuple[int, int, str]] = []  # (start, end, text) in the query, in order
     pending = replacement
     for position, token in enumerate(tokens):

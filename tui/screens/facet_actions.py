@@ -11,6 +11,7 @@ from textual.worker import get_current_worker
 from ..archive import Archive
 from ..archive.facet_query import with_facet
 from ..archive.facets import FacetData
+from ..archive.query import QueryError
 from ..archive.user_state import FlagMasks
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.post_list import PostList
@@ -97,4 +98,8 @@ class FacetActions(PostScreen):
     @on(FacetPanel.Chosen)
     def _facet_chosen(self, event: FacetPanel.Chosen) -> None:
         bar = self.query_one(SearchBar)
-        bar.value = with_facet(bar.value, event.kind, event.value, self.facet_data)
+        try:
+            bar.value = with_facet(bar.value, event.kind, event.value, self.facet_data)
+        except QueryError as error:
+            self.notify(f"Not chosen: the search cannot be read ({error})", severity="warning", timeout=4)
+            return

@@ -23,7 +23,11 @@ class SortActions(PostScreen):
         if sort not in SORTS:
             return
         bar = self.query_one(SearchBar)
-        bar.value = with_sort(bar.value, sort, self.options.default_sort)
+        try:
+            bar.value = with_sort(bar.value, sort, self.options.default_sort)
+        except QueryError as error:
+            self.notify(f"Not sorted: the search cannot be read ({error})", severity="warning", timeout=4)
+            return
         self.notify(f"Sorted by {SORT_NAMES[sort]}", timeout=2)
 
     def action_cycle_sort(self) -> None:
