@@ -24,11 +24,13 @@ async def _cursor_to(pilot, panel: FacetPanel, label: str) -> None:
 
 async def test_facet_and_query_are_one_filter(real_corpus: Path) -> None:
     app = PostshelfApp([real_corpus], watch=False)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         panel = app.screen.query_one(FacetPanel)
         assert panel.display  # wide terminals show the facets at start
         assert app.screen.query_one("#reader").display
+        reader, sidebar = app.screen.query_one("#reader").region, app.screen.query_one("#sidebar").region
+        assert reader.width > sidebar.width > panel.region.width  # the reader stays the widest pane
         text = screen_text(panel)
         assert "Categories" in text and "65" in text and "编程" in text
 

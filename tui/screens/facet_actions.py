@@ -21,8 +21,6 @@ from .worker_results import FacetsCounted
 
 FACETS_BESIDE_FROM = 140
 """Columns from which the facets show at start, beside the list and the reader."""
-WIDE_FACETS_FROM = 160
-"""Columns from which the facets get a wider column (long author and category names)."""
 READER_BESIDE_FACETS_FROM = 110
 """Below this many columns, showing the facets hides the reader (until a post is chosen)."""
 
@@ -47,8 +45,8 @@ class FacetActions(PostScreen):
     def show_facets(self, show: bool, focus: bool = True) -> None:
         panel = self.query_one(FacetPanel)
         panel.display = show
-        self.set_class(self.size.width >= WIDE_FACETS_FROM, "-wide")
         self.set_class(show and self.size.width < READER_BESIDE_FACETS_FROM, "-facets-only")
+        self.set_class(show and self.size.width >= READER_BESIDE_FACETS_FROM, "-facets-beside")
         if show:
             self.count_facets()
             if focus:
