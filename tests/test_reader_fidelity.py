@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from hard_posts import write_hard_posts
 from tui.archive.convert import to_markdown
 from tui.cli import main as cli_main
-from tui.rendering.linebreak import CLOSING, OPENING, divide_line
+from tui.rendering.linebreak import CLOSING, OPENING, divide_line, words
 from tui.rendering.post import line_text, post_lines
 
 REPO = Path(__file__).resolve().parents[1]
@@ -406,10 +406,23 @@ def test_latin_words_and_numbers_are_not_split_when_a_break_is_possible() -> Non
             assert any(word in line for line in lines), (width, lines)
 
 
+def test_an_ascii_quote_is_never_at_the_edge_of_a_line_it_touches() -> None:
+    """ASCII quotes open or close alike: one touching text on both sides stays with both (a
+    line that began `"。` was found in a real post)."""
+    text = '一位教授在图灵机中发现了一个漏洞——尽管教授承认它"对现实世界毫无影响"。他说"没有"，是的。'
+    for width in range(6, 40):
+        lines = wrapped(text, width)
+        assert "".join(lines) == text
+        for previous, line in pairwise(lines):
+            assert line[0] not in '"。，' and previous[-1] != '"', (width, lines)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(["中", "文", "字", "，", "。", "（", "）", "「", "」", "abc", "WSL", " ", "2024", "、", "…"]),
+        st.sampled_from(
+            ["中", "文", "字", "，", "。", "（", "）", "「", "」", "abc", "WSL", " ", "2024", "、", "…", '"', "'"]
+        ),
         min_size=1,
         max_size=80,
     ).map("".join),
@@ -424,6 +437,11 @@ def test_kinsoku_holds_for_any_mix(text: str, width: int) -> None:
             assert len(previous.strip()) <= 1 or all(ch in CLOSING + OPENING for ch in previous.strip()), (width, lines)
         if previous and previous[-1] in OPENING and not previous[-1].isascii():
             assert len(previous.strip()) <= 1 or all(ch in OPENING for ch in previous.strip()), (width, lines)
+    # A quote touching text on both sides is never where a line may break between words (a word
+    # longer than the line is still cut where it must be).
+    for start, _end, _word in words(text):
+        if start and text[start - 1] != " ":
+            assert text[start - 1] not in "\"'" and text[start] not in "\"'", (text, start)
 
 
 # ---------------------------------------------------------------- postshelf show

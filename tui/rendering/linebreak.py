@@ -30,10 +30,15 @@ OPENING = "（「『【〔〈《〖〘〚“‘［｛｟｢([{"
 _CLOSE = re.escape(CLOSING)
 _WIDE_CLOSE = re.escape("".join(character for character in CLOSING if not character.isascii()))
 _OPEN = re.escape(OPENING)
+_QUOTES = "\"'"
+"""ASCII quotes open or close alike, so they break nothing they touch: `它"对` and `响"。` are
+each one word (a line that started with `"。` broke kinsoku twice over)."""
+_CORE = rf"[{CJK_RANGES}]|[^\s{CJK_RANGES}“‘{_QUOTES}]+"
 # Full-width closing punctuation keeps to its word even across a space (`WSL ，`); ASCII
 # punctuation only when it touches it (`.foo.md` after a space is a word of its own).
 _WORD = re.compile(
-    rf"\s*(?:[{_OPEN}]\s*)*(?:[{CJK_RANGES}]|[^\s{CJK_RANGES}“‘]+|\S)(?:[{_CLOSE}]+|\s+[{_WIDE_CLOSE}]+)*\s*"
+    rf"\s*(?:[{_OPEN}]\s*|[{_QUOTES}])*(?:{_CORE}|\S)"
+    rf"(?:[{_QUOTES}]+(?:[{_OPEN}]\s*)*(?:{_CORE})|[{_CLOSE}]+|[{_QUOTES}]+|\s+[{_WIDE_CLOSE}]+)*\s*"
 )
 
 
