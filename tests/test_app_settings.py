@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from textual.command import CommandList
@@ -14,6 +15,8 @@ from tui.screens.help import HelpScreen
 from tui.widgets.post_list import PostList
 from tui.widgets.reader_body import ReaderBody
 from tui.widgets.search_bar import SearchBar
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _config(text: str) -> Path:
@@ -139,6 +142,24 @@ async def test_a_key_taken_from_another_action_is_explained(real_corpus: Path) -
         await settle(pilot)
         text = screen_text(app.screen)
         assert "(no key)" in text and "Next match" in text and "Ctrl+N" in text
+
+
+def test_the_documented_settings_give_no_warning() -> None:
+    """The README's example and the example file, as a user copies them (the README's took the
+    reader's page-up key and warned at every start)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = (REPO / "docs" / "config.example.toml").read_text(encoding="utf-8")
+    for text in (readme.split("```toml\n", 1)[1].split("```", 1)[0], re.sub(r"(?m)^# (\w+ = .*)$", r"\1", example)):
+        _config(text)
+        app = PostshelfApp([], watch=False)
+        assert app.config.keys and app.config_problems == [], text
+
+
+def test_one_key_given_to_two_actions_is_explained() -> None:
+    _config('[keys]\nbookmark = "b"\nread = "b,x"\nexport = "x"\ncopy_link = "x"\n')
+    problems = PostshelfApp([], watch=False).config_problems
+    assert '[keys] bookmark and read both take "b": one key answers one action (choose another for one)' in problems
+    assert any('[keys] read and export and copy_link all take "x"' in problem for problem in problems)
 
 
 async def test_a_key_a_widget_answers_first_is_explained(real_corpus: Path) -> None:

@@ -25,7 +25,7 @@ from .archive.opening import open_archive
 from .archive.survey import folders_to_watch_next, watched_folders
 from .archive.user_state import load_settings, save_settings
 from .config import load_config
-from .keymap import MAIN_BINDINGS, binding_ids, binding_rows, bound_keys, key_clashes, shadowed_keys
+from .keymap import MAIN_BINDINGS, binding_ids, binding_rows, bound_keys, key_clashes, shadowed_keys, shared_keys
 from .rendering import install_cjk_line_breaking
 from .screens.main import MainScreen
 from .screens.main_options import MainOptions
@@ -99,6 +99,7 @@ class PostshelfApp(App):
         widgets = {"post list": PostList.BINDINGS, "reader": ReaderBody.BINDINGS, "facets": FacetPanel.BINDINGS}
         self.config_problems = (
             problems
+            + shared_keys(self.config.keys)
             + key_clashes(self.config.keys, binding_lists)
             + shadowed_keys(self.config.keys, MAIN_BINDINGS, widgets)
         )

@@ -149,6 +149,21 @@ def key_clashes(keymap: Mapping[str, str], binding_lists: Iterable[Sequence[Bind
     return list(dict.fromkeys(problems))
 
 
+def shared_keys(keymap: Mapping[str, str]) -> list[str]:
+    """[keys] overrides that give one key to two actions: only one of them can answer it."""
+    taken: dict[str, list[str]] = {}
+    for binding_id, keys in keymap.items():
+        for key in dict.fromkeys(keys.split(",")):
+            taken.setdefault(key, []).append(binding_id)
+    return [
+        f'[keys] {" and ".join(ids)} all take "{key}": one key answers one action (choose another for all but one)'
+        if len(ids) > 2
+        else f'[keys] {ids[0]} and {ids[1]} both take "{key}": one key answers one action (choose another for one)'
+        for key, ids in taken.items()
+        if len(ids) > 1
+    ]
+
+
 def shadowed_keys(
     keymap: Mapping[str, str], screen_bindings: Sequence[BindingType], widgets: Mapping[str, Sequence[BindingType]]
 ) -> list[str]:
