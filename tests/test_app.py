@@ -376,8 +376,9 @@ async def test_n_scrolls_sideways_to_a_match_in_wide_code(tmp_path: Path) -> Non
     """A match far to the right in a code line wider than the reader: `n` brings it into view."""
     wide = "x = call(" + ", ".join(f"argument_{number}" for number in range(14)) + ", needle_here)"
     (tmp_path / "code.md").write_text(
-        f"---\ntitle: Code\n---\nBefore.\n\n```python\n{wide}\n```\n\nneedle_here again.\n"
+        f"---\ntitle: Code\ndate: 2024-01-02\n---\nBefore.\n\n```python\n{wide}\n```\n\nneedle_here again.\n"
     )
+    (tmp_path / "other.md").write_text(f"---\ntitle: Other\ndate: 2024-01-01\n---\nneedle_here\n\n    {wide}\n")
     app = PostshelfApp([tmp_path], watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -389,6 +390,13 @@ async def test_n_scrolls_sideways_to_a_match_in_wide_code(tmp_path: Path) -> Non
         assert body.scroll_x > 0 and "needle_here" in screen_text(body)
         await pilot.press("n")  # the one in the prose: back to the left edge
         assert "match 2 of 2" in status(app) and body.scroll_x == 0
+        # Scrolled sideways, then the lines wrap anew or another post opens: the prose is whole.
+        for keys, shown in (("f", "Before."), ("escape j enter", "Other")):
+            await pilot.press("l", "l", "l")
+            assert body.scroll_x > 0
+            await pilot.press(*keys.split())
+            await settle(pilot)
+            assert body.scroll_x == 0 and shown in header(app) + screen_text(body), keys
 
 
 @pytest.mark.slow

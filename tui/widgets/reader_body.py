@@ -231,7 +231,7 @@ class ReaderBody(ScrollView, can_focus=True):
         # flash while the cursor runs down the list).
         self.add_class("-stale")
         if not keep_place:
-            self.scroll_to(y=0, animate=False)
+            self.scroll_to(x=0, y=0, animate=False)
         self._start_render()
 
     def set_highlight(self, highlight: tuple[str, ...]) -> None:
@@ -401,6 +401,7 @@ class ReaderBody(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         if self._load_markdown is not None and self._text_width() != self._rendered_width:
+            self.scroll_to(x=0, animate=False)  # the lines wrap anew: an offset kept would cut the prose
             self._start_render()
 
     def _go_to_match(self, index: int) -> None:
