@@ -649,3 +649,15 @@ def test_a_long_line_of_unclosed_template_marks_is_read_in_one_pass(line: str) -
     protected, kept = protect(line)
     shown = restore(inline_calls(protected), kept)
     assert shown.count("`") == line.count("`") and shown.count("/*") == line.count("/*")  # nothing lost
+
+
+def test_a_description_leads_the_page_as_written(tmp_path: Path, capsys) -> None:
+    """Markdown in a description is its text (escaped), under a heading that repeats the title,
+    and not twice when the page opens with it."""
+    post = tmp_path / "p.md"
+    post.write_text('---\ntitle: T\ndescription: "- *a* <b> [c]"\n---\n# T\n\nBody.\n', encoding="utf-8")
+    assert cli_main(["show", "--json", str(post)]) == 0
+    assert json.loads(capsys.readouterr().out)["text"].split("\n")[:3] == ["- *a* <b> [c]", "", "Body."]
+    post.write_text("---\ntitle: T\ndescription: Body text said it\n---\nBody text said it, and more.\n")
+    assert cli_main(["show", "--json", str(post)]) == 0
+    assert json.loads(capsys.readouterr().out)["text"].count("said it") == 1

@@ -158,6 +158,20 @@ def test_the_traps_of_each_site(sites) -> None:
     assert mkdocs["docs/user-guide/configuration.md"].title == "Configuration"
 
 
+def test_the_description_is_the_pages_lead_and_is_searched(sites) -> None:
+    """Docsy prints a page's description as its lead paragraph (69 of its pages have one)."""
+    docsy = sites["docsy"]
+    found = docsy.search('"quickly build site pages"')
+    assert found.count == 1
+    post = docsy.posts[int(found.ids[0])]
+    assert post.relative_path == "docsy.dev/content/en/docs/content/shortcodes/index.md"
+    shown = docsy.reader_markdown(post)
+    assert shown.startswith("Use Docsy's Hugo shortcodes to quickly build site pages.\n\n")
+    assert shown.count("quickly build site pages") == 1 and "Rather than writing" in shown
+    section = next(p for p in docsy.ordered_posts() if p.relative_path == "docsy.dev/content/en/docs/content/_index.md")
+    assert docsy.reader_markdown(section).strip() == "How to add content to and customize your Docsy site."
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_index_json_adds_up(sites, name: str) -> None:
     result = subprocess.run(

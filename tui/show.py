@@ -14,6 +14,7 @@ import sys
 
 from .archive.archive import Skipped, find_post_files, load_file
 from .archive.convert import post_markdown
+from .archive.fields import description
 from .archive.parse import NotAPost, read_post_file
 from .archive.post import Post
 from .archive.reading import reader_markdown
@@ -48,7 +49,8 @@ def rendered_lines(post: Post, width: int):
     from .rendering.post import post_lines
 
     try:
-        markdown = post_markdown(post, read_post_file(post.path).body)
+        raw = read_post_file(post.path)
+        markdown = post_markdown(post, raw.body, description(raw.metadata))
     except NotAPost as reason:
         markdown = f"*The file of this post can no longer be read ({one_line(str(reason))}).*\n"
     lines, _links = post_lines(reader_markdown(markdown, post.title, post.body_format), width, (post.link, post.image))

@@ -217,12 +217,13 @@ class Archive:
                 self._markdown_cache.move_to_end(key)
                 return cached
         from .convert import post_markdown
+        from .fields import description
         from .parse import NotAPost, read_post_file
         from .sanitize import one_line
 
         try:
             raw = read_post_file(post.path, self.roots)
-            markdown = post_markdown(post, raw.body) or ""
+            markdown = post_markdown(post, raw.body, description(raw.metadata)) or ""
         except NotAPost as reason:
             markdown = f"*The file of this post can no longer be read ({one_line(str(reason))}).*\n"
         with self._lock:

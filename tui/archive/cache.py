@@ -40,7 +40,7 @@ from .posting_stack import PostingStack, fences_of
 from .survey import Ignored
 from .words import WordList
 
-CACHE_FORMAT = 26  # 26: only defined footnotes numbered; 25: bold code, footnote numbers, raised text as shown; 24: quotes joined, no join across <br>; 23: `<` before a space is text, footnotes searchable, shortcut references; 22: only paired emphasis marks left out of the search text, defined references only; 21: Vue slots searchable, categories written as links, templated link definitions, YAML closed by ...; 20: search text without inline markup (links, emphasis, inline tags, CJK line breaks); 19: Hugo leaf bundles' resources are not pages; 18: field ids as int32, files.pickle checked when read; 17: Zola taxonomies; 16: categories from the root (cat:=/x); 15: the files snippets read; 14: fences; 13: titles' own grams; 12: the words; 11: text columns as bytes, the order
+CACHE_FORMAT = 27  # 27: the description searchable; 26: only defined footnotes numbered; 25: bold code, footnote numbers, raised text as shown; 24: quotes joined, no join across <br>; 23: `<` before a space is text, footnotes searchable, shortcut references; 22: only paired emphasis marks left out of the search text, defined references only; 21: Vue slots searchable, categories written as links, templated link definitions, YAML closed by ...; 20: search text without inline markup (links, emphasis, inline tags, CJK line breaks); 19: Hugo leaf bundles' resources are not pages; 18: field ids as int32, files.pickle checked when read; 17: Zola taxonomies; 16: categories from the root (cat:=/x); 15: the files snippets read; 14: fences; 13: titles' own grams; 12: the words; 11: text columns as bytes, the order
 _ARRAYS = (
     "starts",
     "title_ends",

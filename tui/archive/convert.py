@@ -26,6 +26,7 @@ from .fields import real_url
 from .html_blocks import whole_html_blocks_for
 from .hugo_includes import expand_readfile
 from .post import Post
+from .reading import with_lead
 from .sanitize import strip_controls
 from .snippets import expand_snippets
 from .text_pieces import CODE_SPAN, outside
@@ -412,15 +413,17 @@ def _as_written_in_math(text: str) -> str:
     return _MATH_SPAN.sub(lambda math: _IN_MATH.sub(lambda part: part.group(1) or "", math.group(0)), text)
 
 
-def post_markdown(post: Post, body: str) -> str:
+def post_markdown(post: Post, body: str, lead: str = "") -> str:
     """The Markdown the reader shows for a post whose file holds `body`: with the files its
     MkDocs snippet lines (snippets.py) or Hugo readfile shortcodes (hugo_includes.py) name put
-    in their place, block HTML whole where the site reads it so (html_blocks.py), then converted."""
+    in their place, block HTML whole where the site reads it so (html_blocks.py), then converted;
+    `lead`, its frontmatter description, as its first paragraph (reading.with_lead)."""
     if post.body_format != "html":
         body = expand_snippets(body, post.path, post.relative_path)
         body = expand_readfile(body, post.path, post.relative_path)
         body = whole_html_blocks_for(body, post.path, post.relative_path)
-    return to_markdown(body, post.body_format)
+    markdown = to_markdown(body, post.body_format)
+    return with_lead(markdown, strip_controls(lead), post.title) if lead else markdown
 
 
 def to_markdown(body: str, body_format: str, in_markdown: bool = False) -> str:

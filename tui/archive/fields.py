@@ -39,6 +39,11 @@ def raw_date_text(value: Any) -> str:
     return _scalar_text(value, unescape=False)
 
 
+def description(metadata: Any) -> str:
+    """The frontmatter's `description`: the page's lead (reading.with_lead), searchable too."""
+    return text_value(metadata.get("description")) if isinstance(metadata, dict) else ""
+
+
 def text_value(value: Any) -> str:
     """A scalar or list frontmatter value as one display line ('' for None).
 

@@ -97,7 +97,11 @@ def build_post_with_sources(post_file: PostFile, raw: RawPost) -> tuple[Post, st
         repaired=raw.repaired,
         notes=tuple(notes),
     )
-    return post, fields.plain_text(body, body_format), tuple(sources)
+    text = fields.plain_text(body, body_format)
+    lead = " ".join(fields.description(metadata).split())
+    if lead and lead not in " ".join(text[: len(lead) + 2000].split()):  # the reader's lead (reading.with_lead)
+        text = f"{lead}\n{text}"
+    return post, text, tuple(sources)
 
 
 def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:

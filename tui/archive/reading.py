@@ -15,13 +15,37 @@ _INVISIBLE_OPENING = re.compile(r"[ \t\n]*(?:<(script|style)\b[^>]*>|<!--)", re.
 
 def without_title_heading(markdown: str, title: str) -> str:
     """Drop a first heading that only repeats the title, so it is not shown twice."""
-    match = _LEADING_HEADING.match(markdown, _after_invisible_opening(markdown))
-    if match and len(match.group(1)) > 4 * len(title) + 64:
-        return markdown  # far longer than the title: not a repeat of it
-    heading = _BACKSLASH_ESCAPE.sub(r"\1", match.group(1).rstrip(" \t#").strip()) if match else ""
-    if match and title.strip() and fold(heading) == fold(title.strip()):
+    match = _title_heading(markdown, title)
+    if match:
         return (markdown[: match.start()].rstrip("\n") + "\n\n" + markdown[match.end() :].lstrip("\n")).lstrip("\n")
     return markdown
+
+
+def _title_heading(markdown: str, title: str) -> re.Match[str] | None:
+    """The page's first heading, when it only repeats the title."""
+    match = _LEADING_HEADING.match(markdown, _after_invisible_opening(markdown))
+    if match is None or len(match.group(1)) > 4 * len(title) + 64:
+        return None  # none, or far longer than the title: not a repeat of it
+    heading = _BACKSLASH_ESCAPE.sub(r"\1", match.group(1).rstrip(" \t#").strip())
+    return match if title.strip() and fold(heading) == fold(title.strip()) else None
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&{}$])")
+_LIST_OPENING = re.compile(r"^(\d{0,9})([-+=.)])")
+
+
+def with_lead(markdown: str, lead: str, title: str) -> str:
+    """The page with its frontmatter `description` as its first paragraph (after a heading
+    that repeats the title): Docsy prints it as the page's lead, Zola themes under the title.
+    Not when the page's opening already says it."""
+    lead = " ".join(lead.split())
+    if not lead or fold(lead) in fold(" ".join(markdown[: len(lead) + 2000].split())):
+        return markdown
+    paragraph = _MARKDOWN_SPECIAL.sub(r"\\\1", lead)
+    paragraph = _LIST_OPENING.sub(r"\1\\\2", paragraph)  # never a list item or a setext underline
+    heading = _title_heading(markdown, title)
+    at = heading.end() if heading else _after_invisible_opening(markdown)
+    return f"{markdown[:at].rstrip()}\n\n{paragraph}\n\n{markdown[at:].lstrip()}".lstrip("\n")
 
 
 def _after_invisible_opening(markdown: str) -> int:
