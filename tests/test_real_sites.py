@@ -170,6 +170,10 @@ def test_the_description_is_the_pages_lead_and_is_searched(sites) -> None:
     assert shown.count("quickly build site pages") == 1 and "Rather than writing" in shown
     section = next(p for p in docsy.ordered_posts() if p.relative_path == "docsy.dev/content/en/docs/content/_index.md")
     assert docsy.reader_markdown(section).strip() == "How to add content to and customize your Docsy site."
+    jekyll = sites["jekyll"]  # a page that only redirects (jekyll-redirect-from) says where to
+    redirect = next(p for p in jekyll.ordered_posts() if p.relative_path == "docs/pages/redirects/github.html")
+    assert redirect.link == "https://github.com/jekyll/jekyll"
+    assert jekyll.reader_markdown(redirect).strip() == "Redirects to https://github.com/jekyll/jekyll"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -40,8 +40,15 @@ def raw_date_text(value: Any) -> str:
 
 
 def description(metadata: Any) -> str:
-    """The frontmatter's `description`: the page's lead (reading.with_lead), searchable too."""
-    return text_value(metadata.get("description")) if isinstance(metadata, dict) else ""
+    """The frontmatter's `description`: the page's lead (reading.with_lead), searchable too.
+    A page that only redirects (`redirect_to`) says where to."""
+    if not isinstance(metadata, dict):
+        return ""
+    text = text_value(metadata.get("description"))
+    if not text and metadata.get("redirect_to") is not None:
+        target = web_url(metadata["redirect_to"])
+        text = f"Redirects to {target}" if target else ""
+    return text
 
 
 def text_value(value: Any) -> str:
@@ -303,6 +310,7 @@ def web_url(value: Any) -> str:
 
 IMAGE_KEYS = ("headimg", "thumbnail", "cover", "image", "featured_image", "banner", "img")
 LINK_KEYS = (
+    "redirect_to",  # (jekyll-redirect-from) where the page sends its readers: its link above all
     "link",
     "url",
     "source",
