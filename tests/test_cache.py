@@ -449,6 +449,9 @@ def test_folders_set_apart_for_a_second_find_hold_about_half_the_files(monkeypat
     assert change_check.folders_apart([root], files) == ["/archive/b/d", "/archive/e"]  # 5,500 + 1,500
     assert change_check.folders_apart([root], [f"/archive/{i}.md" for i in range(20_000)]) == []  # one folder
     assert change_check.folders_apart([root], files[:9_000]) == []  # one find is quick enough
+    bundles = [f"/archive/content/posts/{i}/index.md" for i in range(100_000)]  # a folder per page
+    assert change_check.folders_apart([root], bundles) == []  # half would take 50,000 folders
+    assert len(change_check.folders_apart([root], bundles[:1000] + files)) <= change_check.MAX_APART
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert change_check.folders_apart([root], files) == []
 

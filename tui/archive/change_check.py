@@ -126,18 +126,36 @@ def folders_apart(roots: Iterable[Path], files: Iterable[str]) -> list[str]:
     for folder in [folder for folder in below if not any(_within(folder, top) for top in tops)]:
         del below[folder]
     wanted, slack = total / 2, total / 20
-    chosen: list[str] = []
+    chosen: dict[str, None] = {}
+    # Largest first, and a folder before its subfolders (same count: the shorter name sorts
+    # first), so only a chosen folder's subfolders need ruling out.
     for folder, count in sorted(below.items(), key=lambda item: (-item[1], item[0])):
-        if wanted <= slack:
+        if wanted <= slack or len(chosen) == MAX_APART:
             break
-        if count <= wanted + slack and not any(_within(folder, other) or _within(other, folder) for other in chosen):
-            chosen.append(folder)
+        if count <= wanted + slack and not _inside_any(folder, chosen, tops):
+            chosen[folder] = None
             wanted -= count
-    return chosen if wanted <= total / 5 else []
+    return list(chosen) if wanted <= total / 5 else []
+
+
+MAX_APART = 64
+"""Folders named to the second `find` at most (each is two arguments of the first): a site of
+one folder per page (Hugo's bundles) would otherwise name thousands."""
 
 
 def _within(path: str, folder: str) -> bool:
     return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _inside_any(folder: str, chosen: dict[str, None], tops: set[str]) -> bool:
+    while folder not in tops:
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        if parent in chosen:
+            return True
+        folder = parent
+    return False
 
 
 def check_in_manifest(directory: Path) -> tuple[float | None, list[str]]:
