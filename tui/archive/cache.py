@@ -38,6 +38,7 @@ from .locations import cache_dir_for
 from .post_table import PACKED, PackedStrings, PostTable
 from .posting_stack import PostingStack, fences_of
 from .survey import Ignored
+from .text_helper import map_file, moved_to
 from .words import WordList
 
 CACHE_FORMAT = 27  # 27: the description searchable, redirect_to the link; 26: only defined footnotes numbered; 25: bold code, footnote numbers, raised text as shown; 24: quotes joined, no join across <br>; 23: `<` before a space is text, footnotes searchable, shortcut references; 22: only paired emphasis marks left out of the search text, defined references only; 21: Vue slots searchable, categories written as links, templated link definitions, YAML closed by ...; 20: search text without inline markup (links, emphasis, inline tags, CJK line breaks); 19: Hugo leaf bundles' resources are not pages; 18: field ids as int32, files.pickle checked when read; 17: Zola taxonomies; 16: categories from the root (cat:=/x); 15: the files snippets read; 14: fences; 13: titles' own grams; 12: the words; 11: text columns as bytes, the order
@@ -396,7 +397,7 @@ def _map(path: Path) -> bytes | mmap.mmap:
     if path.stat().st_size == 0:
         return b""
     with open(path, "rb") as file:
-        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        return map_file(file)  # (a map that says which file it is: text_helper.py reads it too)
 
 
 def _segment_offsets(table: np.ndarray):
@@ -414,6 +415,7 @@ def adopt_saved(archive: Archive, directory: Path) -> None:
     state = archive.index.state
     if state.main_docs == state.size and isinstance(state.main_blob, mmap.mmap):
         # Written as it was read (index_spill.py): mapped already, a segment at a time.
+        moved_to(state.main_blob, directory / "texts.blob")  # (the spill folder became the cache)
         try:
             arrays = {name: _mapped(directory / f"{name}.npy") for name in _POSTINGS}
         except (OSError, ValueError):

@@ -39,7 +39,7 @@ from .relevance import checked_in_titles, relevance_order
 from .text_match import containing
 from .words import is_word_term
 
-_STOP_CHECK_EVERY = 2048
+_STOP_CHECK_EVERY = 8192  # candidates between looks at should_stop: 2 x text_helper.SHARED_FROM
 _CHECK_PER_POSTING = 300
 """Checking a candidate's text costs about as much as reading 300 postings (5 us against
 15 ns each, at a million posts, where texts are often paged in): a long term's next gram is

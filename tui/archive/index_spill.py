@@ -17,6 +17,7 @@ import numpy as np
 
 from .index_batch import Segment
 from .posting_stack import fences_of
+from .text_helper import map_file
 
 _HEADER_BYTES = 128
 """Room kept at the start of each .npy file for its header, written last (when the length is
@@ -86,7 +87,7 @@ class IndexSpill:
         self._text_length += len(blob)
         if not self._text_length:
             return start, b""
-        return start, mmap.mmap(self._texts.fileno(), self._text_length, access=mmap.ACCESS_READ)
+        return start, map_file(self._texts, self._text_length)
 
     def add_segment(self, segment: Segment) -> Segment:
         """Write a segment's posting lists; the same segment, read from the files."""

@@ -1,18 +1,21 @@
 """Checking terms in the folded texts themselves: the exact answer the postings narrow down.
 
 Each check runs over many posts at once with map and compress, so the per-post loop stays in
-C; what is left is the find (or count) over each post's text.
+C; what is left is the find (or count) over each post's text. A long run of them is shared with
+a second process (text_helper.py), so both cores do it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import partial
 from itertools import compress, repeat
 from operator import methodcaller
 
 import numpy as np
 
 from .index_state import IndexState
+from .text_helper import HELPER
 
 
 def containing(state: IndexState, term: bytes, ids: list[int], in_title: bool = False) -> list[int]:
@@ -24,7 +27,8 @@ def containing(state: IndexState, term: bytes, ids: list[int], in_title: bool = 
     ends = (state.title_ends if in_title else state.ends)[wanted].tolist()
     found: Iterable[int]
     if max(ids) < state.main_docs:
-        found = map(state.main_blob.find, repeat(term), starts, ends)
+        blob = state.main_blob
+        found = HELPER.split(blob, term, starts, ends, False, lambda s, e: list(map(blob.find, repeat(term), s, e)))
     elif min(ids) >= state.main_docs:
         found = map(state.delta_blob.find, repeat(term), starts, ends)
     else:
@@ -46,6 +50,11 @@ def occurrences(state: IndexState, ids: np.ndarray, term: bytes, starts: np.ndar
         if len(chosen):
             chosen = chosen[np.argsort(ids[chosen], kind="stable")]
             docs = ids[chosen]
-            pieces = map(blob.__getitem__, map(slice, starts[docs].tolist(), ends[docs].tolist()))
-            counts[chosen] = list(map(methodcaller("count", term), pieces))
+            counts[chosen] = HELPER.split(
+                blob, term, starts[docs].tolist(), ends[docs].tolist(), True, partial(_counts, blob, term)
+            )
     return counts
+
+
+def _counts(blob, term: bytes, starts: Sequence[int], ends: Sequence[int]) -> list[int]:
+    return list(map(methodcaller("count", term), map(blob.__getitem__, map(slice, starts, ends))))

@@ -1,0 +1,104 @@
+"""The second process that checks half of a long run of texts: the same answers, or none."""
+
+from __future__ import annotations
+
+import os
+from itertools import repeat
+from pathlib import Path
+
+import pytest
+
+from helpers import wait_until
+from tui.archive import text_helper
+from tui.archive.opening import open_archive
+from tui.archive.text_helper import HELPER, TextHelper, map_file, source_of
+
+TERMS = ["信用", "linux", "的", "数据", "苹果", "二次元", "the", "https", "不存在的词语", "，"]
+
+
+def _finds(blob, term: bytes):
+    return lambda starts, ends: list(map(blob.find, repeat(term), starts, ends))
+
+
+def test_searches_shared_with_the_second_process_find_what_one_finds(real_corpus: Path, monkeypatch) -> None:
+    open_archive([real_corpus])  # writes the cache: its texts are a mapped file the helper can read
+    archive, _ = open_archive([real_corpus])
+    assert source_of(archive.index.state.main_blob) is not None
+    monkeypatch.setattr(text_helper, "SHARED_FROM", 10**9)
+    alone = {term: archive.search(term).ids.tolist() for term in TERMS}
+    relevance = {term: archive.search(f"sort:relevance {term}").ids.tolist() for term in TERMS}
+    monkeypatch.setattr(text_helper, "SHARED_FROM", 2)  # every run of two texts or more is shared
+    wait_until(HELPER.ready, what="the text helper to start")
+    answered = HELPER.answered
+    for term in TERMS:
+        assert archive.search(term).ids.tolist() == alone[term], term
+        assert archive.search(f"sort:relevance {term}").ids.tolist() == relevance[term], term
+    assert HELPER.ready() and HELPER.answered > answered + len(TERMS)  # it took part, and answered every time
+
+
+def test_a_file_replaced_since_is_not_read_and_a_dead_helper_is_not_waited_for(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(text_helper, "SHARED_FROM", 2)
+    path = tmp_path / "texts.blob"
+    path.write_bytes(b"alpha beta|gamma alpha|delta|alpha" * 100)
+    with open(path, "rb") as file:
+        blob = map_file(file)
+    starts, ends = list(range(0, 3400, 34)), list(range(34, 3434, 34))
+    helper = TextHelper()
+    try:
+        wait_until(helper.ready, what="the text helper to start")
+        expected = _finds(blob, b"gamma")(starts, ends)
+        assert helper.split(blob, b"gamma", starts, ends, False, _finds(blob, b"gamma")) == expected
+        assert helper.answered == 1
+        replacement = tmp_path / "new.blob"
+        replacement.write_bytes(b"x" * len(blob))
+        os.replace(replacement, path)  # a cache written anew: same path, another file
+        assert helper.split(blob, b"gamma", starts, ends, False, _finds(blob, b"gamma")) == expected
+        assert helper.answered == 2  # from the map it holds: the file the caller maps too
+        newcomer = TextHelper()  # one that must open the path finds another file there
+        try:
+            wait_until(newcomer.ready, what="another text helper to start")
+            assert newcomer.split(blob, b"gamma", starts, ends, False, _finds(blob, b"gamma")) == expected
+            assert newcomer.answered == 0
+        finally:
+            newcomer.close()
+        helper._process.kill()
+        helper._process.wait()
+        assert helper.split(blob, b"gamma", starts, ends, False, _finds(blob, b"gamma")) == expected
+        assert not helper.ready()  # failed once: the searches go alone from then on
+    finally:
+        helper.close()
+
+
+def test_a_map_grown_since_is_read_to_its_length_only(tmp_path: Path) -> None:
+    """A cold read's texts file grows batch by batch: a map of its first batch is not the file."""
+    path = tmp_path / "texts.blob"
+    with open(path, "w+b") as file:
+        file.write(b"one two three " * 400)
+        file.flush()
+        first = map_file(file, 14 * 400)
+        file.write(b"four " * 400)
+        file.flush()
+        grown = map_file(file, 14 * 400 + 5 * 400)
+    assert source_of(first) != source_of(grown)
+    helper = TextHelper()
+    try:
+        wait_until(helper.ready, what="the text helper to start")
+        starts, ends = [0] * 8192, [len(grown)] * 8192
+        counted = helper.split(
+            grown,
+            b"four",
+            starts,
+            ends,
+            True,
+            lambda s, e: [grown[a:b].count(b"four") for a, b in zip(s, e, strict=True)],
+        )
+        assert counted == [400] * 8192 and helper.answered == 1
+    finally:
+        helper.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_helper_left(monkeypatch):
+    yield
+    HELPER.close()
+    monkeypatch.setattr(HELPER, "_failed", False)
