@@ -414,10 +414,10 @@ class SearchIndex:
         found: list[int] = []
         position = 0
         if query.sort in ("date", "-date") and limit is not None and page is None:
-            step = max(32, min(256, limit * 2))  # small steps: stop once the first screen is full
-            while position < len(ids) and len(found) < limit:
+            step = max(32, min(256, limit * 2))  # small steps: stop once the first screen is full;
+            while position < len(ids) and len(found) < limit:  # then longer: the text helper shares them
                 found.extend(verified(ids[position : position + step]))
-                position += step
+                position, step = position + step, min(2 * step, _STOP_CHECK_EVERY)
             if position >= len(ids):
                 yield from self._finish(state, query, np.array(found, dtype=np.int64), started)
                 return
