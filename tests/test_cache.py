@@ -456,6 +456,15 @@ def test_folders_set_apart_for_a_second_find_hold_about_half_the_files(monkeypat
     assert change_check.folders_apart([root], files) == []
 
 
+def test_folders_apart_not_under_the_roots_are_not_given_to_find(archive_dir: Path, tmp_path: Path) -> None:
+    """A manifest is only a hint: a name from it never reaches find as an expression."""
+    evil = tmp_path / "written-by-find"
+    check = change_check.quick_check([archive_dir], time.time() - 1, ["-fprint", str(evil)])
+    assert check is not None and len(check._processes) == 1
+    check.unchanged()
+    assert not evil.exists()
+
+
 def test_a_folder_set_apart_and_then_renamed_is_seen(archive_dir: Path, monkeypatch) -> None:
     """The manifest names the folders the second find walks: one gone since is a change."""
     monkeypatch.setattr(change_check, "SHARED_FROM", 1)

@@ -102,3 +102,57 @@ def _no_helper_left(monkeypatch):
     yield
     HELPER.close()
     monkeypatch.setattr(HELPER, "_failed", False)
+
+
+def test_a_search_stopped_halfway_leaves_no_answer_behind(tmp_path: Path, monkeypatch) -> None:
+    """An error in the caller's half (a MemoryError in a session with a memory limit) must not
+    leave the helper's answer to be read as the next request's (found in review)."""
+    monkeypatch.setattr(text_helper, "SHARED_FROM", 2)
+    path = tmp_path / "texts.blob"
+    path.write_bytes(b"needle hay|hay hay|" * 4000)
+    with open(path, "rb") as file:
+        blob = map_file(file)
+    starts, ends = list(range(0, 76000, 19)), list(range(19, 76019, 19))
+    helper = TextHelper()
+    try:
+        wait_until(helper.ready, what="the text helper to start")
+
+        def failing(s, e):
+            raise MemoryError
+
+        with pytest.raises(MemoryError):
+            helper.split(blob, b"needle", starts, ends, False, failing)
+        expected = _finds(blob, b"needle")(starts, ends)
+        assert helper.split(blob, b"needle", starts, ends, False, _finds(blob, b"needle")) == expected
+        assert helper.answered == 0
+    finally:
+        helper.close()
+
+
+def test_the_helper_answers_on_descriptors_past_1023(tmp_path: Path, monkeypatch) -> None:
+    """(select.select cannot wait on them: a long cold read leaves many files open.)"""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 1200 if hard == resource.RLIM_INFINITY else min(hard, 1200)
+    if wanted < 1200:
+        pytest.skip("the open-file limit is below 1,200 here")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, wanted), hard))
+    padding = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    monkeypatch.setattr(text_helper, "SHARED_FROM", 2)
+    path = tmp_path / "texts.blob"
+    path.write_bytes(b"abc|" * 100)
+    with open(path, "rb") as file:
+        blob = map_file(file)
+    helper = TextHelper()
+    try:
+        wait_until(helper.ready, what="the text helper to start")
+        assert helper._process.stdout.fileno() > 1023
+        starts, ends = list(range(0, 400, 4)), list(range(4, 404, 4))
+        assert helper.split(blob, b"b", starts, ends, False, _finds(blob, b"b")) == list(range(1, 400, 4))
+        assert helper.answered == 1
+    finally:
+        helper.close()
+        for descriptor in padding:
+            os.close(descriptor)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

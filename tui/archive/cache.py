@@ -413,9 +413,9 @@ def adopt_saved(archive: Archive, directory: Path) -> None:
     """After a save, use the memory-mapped cache files instead of the in-memory index, as a warm
     start would: the texts and posting lists (most of the memory) are then paged in on demand."""
     state = archive.index.state
+    moved_to(state.main_blob, directory / "texts.blob")  # a cold read's texts: its folder became the cache
     if state.main_docs == state.size and isinstance(state.main_blob, mmap.mmap):
         # Written as it was read (index_spill.py): mapped already, a segment at a time.
-        moved_to(state.main_blob, directory / "texts.blob")  # (the spill folder became the cache)
         try:
             arrays = {name: _mapped(directory / f"{name}.npy") for name in _POSTINGS}
         except (OSError, ValueError):

@@ -188,4 +188,7 @@ def quick_check(roots: Iterable[Path], since: float | None, apart: Sequence[str]
     """Start the check (None when there is no time to check against)."""
     if since is None or os.name != "posix" or time.time() < since:  # no time, or the clock went back
         return None
-    return QuickCheck(list(roots), since, apart)
+    roots = list(roots)
+    if not all(any(_within(folder, str(root)) for root in roots) for folder in apart):
+        apart = ()  # a manifest not written for these roots: one find (and no word of it read as find's)
+    return QuickCheck(roots, since, apart)

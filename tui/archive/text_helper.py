@@ -17,6 +17,7 @@ import mmap
 import os
 import pickle
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -102,17 +103,26 @@ class TextHelper:
             if process is None:
                 return local(starts, ends)
             half = len(starts) // 2
+            request = (source, term, counting, array("q", starts[:half]), array("q", ends[:half]))
             try:
-                _send(
-                    process, pickle.dumps((source, term, counting, array("q", starts[:half]), array("q", ends[:half])))
-                )
+                _send(process, pickle.dumps(request))
+            except (OSError, ValueError):
+                self._stop(failed=True)
+                return local(starts, ends)
+            try:
                 second = local(starts[half:], ends[half:])
                 answer = _receive(process, ANSWER_WITHIN)
             except (OSError, ValueError, EOFError):
                 self._stop(failed=True)
                 return local(starts, ends)
+            except BaseException:  # its answer would be read as the next request's: it goes
+                self._stop(failed=True)
+                raise
             if not answer:  # not the file named: replaced or grown since
                 return local(starts[:half], ends[:half]) + second
+            if len(answer) != 8 * half:
+                self._stop(failed=True)
+                return local(starts, ends)
             first = array("q")
             first.frombytes(answer)
             self.answered += 1
@@ -123,8 +133,14 @@ class TextHelper:
     def _ready_process(self) -> subprocess.Popen[bytes] | None:
         """The helper once it is up; until then None (it starts in the background: the search
         that starts it goes alone rather than wait)."""
-        if self._owner != os.getpid():
-            self._process, self._ready = None, False  # inherited by a fork: the parent's own
+        if self._owner != os.getpid():  # inherited by a fork: the parent's own, let go here
+            if self._process is not None:  # its pipes now lead nowhere (the numbers stay taken)
+                nowhere = os.open(os.devnull, os.O_RDWR)
+                for pipe in (self._process.stdin, self._process.stdout):
+                    if pipe is not None:
+                        os.dup2(nowhere, pipe.fileno())
+                os.close(nowhere)
+            self._process, self._ready = None, False
             self._start()
             return None
         if not self._ready and self._process is not None:
@@ -176,7 +192,8 @@ class TextHelper:
             self._stop()
 
 
-READY = b"ready"
+READY = b"postshelf text helper ready"
+MAX_MESSAGE = 1 << 30
 ANSWER_WITHIN = 30.0
 """Seconds the helper may take over its half (it takes what the caller takes over the other)."""
 _LENGTH = struct.Struct("<Q")
@@ -190,7 +207,9 @@ def _send(process: subprocess.Popen[bytes], message: bytes) -> None:
 
 def _readable(process: subprocess.Popen[bytes], timeout: float) -> bool:
     assert process.stdout is not None
-    return bool(select.select([process.stdout], [], [], timeout)[0])
+    poller = select.poll()  # (not select.select: it cannot wait on a descriptor past 1023)
+    poller.register(process.stdout.fileno(), select.POLLIN)
+    return bool(poller.poll(timeout * 1000))
 
 
 def _receive(process: subprocess.Popen[bytes], timeout: float) -> bytes:
@@ -206,6 +225,8 @@ def _read_message(stream: IO[bytes]) -> bytes:
     if len(header) < _LENGTH.size:
         raise EOFError
     (length,) = _LENGTH.unpack(header)
+    if length > MAX_MESSAGE:
+        raise ValueError("not a message of the text helper")
     message = stream.read(length)
     if len(message) < length:
         raise EOFError
@@ -215,6 +236,7 @@ def _read_message(stream: IO[bytes]) -> bytes:
 def serve() -> None:
     """The helper's loop, on its stdin and stdout: a request in, the finds or counts (or b""
     for a file it refuses) out; it ends with its stdin."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C for the terminal is the app's to answer
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     mapped: dict[Source, mmap.mmap] = {}
 
