@@ -16,6 +16,16 @@ from tui.archive.text_helper import HELPER, TextHelper, map_file, source_of
 TERMS = ["信用", "linux", "的", "数据", "苹果", "二次元", "the", "https", "不存在的词语", "，"]
 
 
+def _texts(tmp_path: Path, piece: bytes, times: int):
+    """A texts file of `piece` repeated, mapped, and each piece's (starts, ends)."""
+    path = tmp_path / "texts.blob"
+    path.write_bytes(piece * times)
+    with open(path, "rb") as file:
+        blob = map_file(file)
+    starts = list(range(0, len(piece) * times, len(piece)))
+    return blob, starts, [start + len(piece) for start in starts]
+
+
 def _finds(blob, term: bytes):
     return lambda starts, ends: list(map(blob.find, repeat(term), starts, ends))
 
@@ -38,11 +48,8 @@ def test_searches_shared_with_the_second_process_find_what_one_finds(real_corpus
 
 def test_a_file_replaced_since_is_not_read_and_a_dead_helper_is_not_waited_for(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(text_helper, "SHARED_FROM", 2)
+    blob, starts, ends = _texts(tmp_path, b"alpha beta|gamma alpha|delta|alpha", 100)
     path = tmp_path / "texts.blob"
-    path.write_bytes(b"alpha beta|gamma alpha|delta|alpha" * 100)
-    with open(path, "rb") as file:
-        blob = map_file(file)
-    starts, ends = list(range(0, 3400, 34)), list(range(34, 3434, 34))
     helper = TextHelper()
     try:
         wait_until(helper.ready, what="the text helper to start")
@@ -108,11 +115,7 @@ def test_a_search_stopped_halfway_leaves_no_answer_behind(tmp_path: Path, monkey
     """An error in the caller's half (a MemoryError in a session with a memory limit) must not
     leave the helper's answer to be read as the next request's (found in review)."""
     monkeypatch.setattr(text_helper, "SHARED_FROM", 2)
-    path = tmp_path / "texts.blob"
-    path.write_bytes(b"needle hay|hay hay|" * 4000)
-    with open(path, "rb") as file:
-        blob = map_file(file)
-    starts, ends = list(range(0, 76000, 19)), list(range(19, 76019, 19))
+    blob, starts, ends = _texts(tmp_path, b"needle hay|hay hay|", 4000)
     helper = TextHelper()
     try:
         wait_until(helper.ready, what="the text helper to start")
@@ -140,15 +143,11 @@ def test_the_helper_answers_on_descriptors_past_1023(tmp_path: Path, monkeypatch
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, wanted), hard))
     padding = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
     monkeypatch.setattr(text_helper, "SHARED_FROM", 2)
-    path = tmp_path / "texts.blob"
-    path.write_bytes(b"abc|" * 100)
-    with open(path, "rb") as file:
-        blob = map_file(file)
+    blob, starts, ends = _texts(tmp_path, b"abc|", 100)
     helper = TextHelper()
     try:
         wait_until(helper.ready, what="the text helper to start")
         assert helper._process.stdout.fileno() > 1023
-        starts, ends = list(range(0, 400, 4)), list(range(4, 404, 4))
         assert helper.split(blob, b"b", starts, ends, False, _finds(blob, b"b")) == list(range(1, 400, 4))
         assert helper.answered == 1
     finally:
