@@ -160,7 +160,7 @@ def test_list_items_without_end_tags_are_items_of_their_own() -> None:
     commented = html_to_markdown("<ul><li>A<ul><!-- <li>old --><li>a1</li><li>a2</li></ul></li><li>B</li></ul>")
     assert commented.split("\n")[:4] == ["- A", "  - a1", "  - a2", "- B"]  # a comment's <li> is no item
     assert html_to_markdown('<ul><li>one <img alt="<li>" src="x.png"><li>two</ul>').split("\n")[:2] == [
-        "- one [image: <li>]",
+        "- one ![<li>]()",  # a source that is no web address: the alt text, as any image shows it
         "- two",
     ]
     terms = html_to_markdown("<dl><dt>Term<dd>Meaning<dt>Other<dd>Its meaning</dl>")

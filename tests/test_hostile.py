@@ -145,7 +145,7 @@ def test_reader_shows_every_post_neutralised(hostile: dict, loaded: Archive) -> 
     html = shown["attack/html-body.md"]
     assert "Visible text." in html and "clickable paragraph" in html and "js link" in html
     assert "script ran" not in html and "display:none" not in html and "javascript" not in html
-    assert "data:" not in html and "[image: js image]" in html
+    assert "data:" not in html and "[img] js image" in html
     assert "Body red" in shown["attack/raw-escapes.md"] and "pwned" not in shown["attack/raw-escapes.md"]
 
 

@@ -157,10 +157,9 @@ def _converter(in_markdown: bool = False):
                 ),
                 "",
             )
-            alt = " ".join((el.get("alt") or el.get("title") or "").split())
-            if not src:
-                return f"[image: {alt}]" if alt else ""
-            alt = alt.replace("[", "(").replace("]", ")")
+            alt = " ".join((el.get("alt") or el.get("title") or "").split()).replace("[", "(").replace("]", ")")
+            if not src:  # (a source built by a template, a script's): its alt text, as any image's
+                return f"![{alt}]()" if alt else ""
             return f"![{alt}]({_safe_url(real_url(src))})"
 
         def convert_iframe(self, el, text, parent_tags):
