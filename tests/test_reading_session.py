@@ -44,8 +44,9 @@ def test_toggling_read_and_bookmark() -> None:
     assert not session.is_read("/a.md")
     assert session.toggle_read("/a.md") is True and session.is_read("/a.md")
     assert session.toggle_read("/a.md") is False and not session.is_read("/a.md")
-    assert session.mark_read(["/a.md", "/b.md"]) == 2
-    assert session.mark_read(["/a.md", "/b.md", "/c.md"]) == 1  # only /c.md was unread
+    assert session.mark_read(["/a.md", "/b.md"]) == ["/a.md", "/b.md"]
+    assert session.mark_read(["/a.md", "/b.md", "/c.md", "/c.md"]) == ["/c.md"]  # only /c.md was unread
+    assert session.mark_unread(["/c.md", "/d.md"]) == 1 and not session.state.is_read("/c.md")
     assert session.toggle_bookmark("/b.md") is True and session.is_bookmarked("/b.md")
     assert session.toggle_bookmark("/b.md") is False and not session.is_bookmarked("/b.md")
 

@@ -259,9 +259,18 @@ async def test_next_unread_mark_all_read_history_sort_and_full_width(real_corpus
 
         await pilot.press("A")  # 65 posts: asks first
         await settle(pilot)
-        assert len(app.screen.user_state.read) < 65
+        read_before = set(app.screen.user_state.read)
+        assert len(read_before) < 65
         assert any("Press A again" in n.message for n in app._notifications)
         await pilot.press("A")
+        await settle(pilot)
+        assert len(app.screen.user_state.read) == 65
+        assert any("U: unread again" in n.message for n in app._notifications)
+        await pilot.press("U")  # a slip of A: the posts read before stay read, the others are unread again
+        await settle(pilot)
+        assert app.screen.user_state.read == read_before
+        assert any(f"Marked {65 - len(read_before)} posts unread again" in n.message for n in app._notifications)
+        await pilot.press("A", "A")
         await settle(pilot)
         assert len(app.screen.user_state.read) == 65
         await pilot.press("full_stop")

@@ -23,6 +23,7 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("full_stop", "next_unread", "Next unread", show=False, id="next_unread"),
     Binding("u", "toggle_read", "Read/unread", show=False, id="toggle_read"),
     Binding("A", "mark_all_read", "Mark all listed read", show=False, id="mark_all_read"),
+    Binding("U", "undo_mark_all", "Unread again what A marked", show=False, id="undo_mark_all"),
     Binding("m", "toggle_bookmark", "Bookmark", id="bookmark"),
     Binding("left_square_bracket,backspace", "back", "Back (history)", show=False, id="back"),
     Binding("right_square_bracket", "forward", "Forward (history)", show=False, id="forward"),

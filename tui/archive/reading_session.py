@@ -83,9 +83,16 @@ class ReadingSession:
         self._note_change()
         return now_read
 
-    def mark_read(self, paths: Iterable[str]) -> int:
-        """Returns how many of the posts were unread."""
-        changed = self.state.set_read(paths)
+    def mark_read(self, paths: Iterable[str]) -> list[str]:
+        """Returns the posts that were unread (what marking them unread again undoes)."""
+        unread = [path for path in dict.fromkeys(paths) if not self.state.is_read(path)]
+        self.state.set_read(unread)
+        self._note_change()
+        return unread
+
+    def mark_unread(self, paths: Iterable[str]) -> int:
+        """Returns how many of the posts were read."""
+        changed = self.state.set_read(paths, read=False)
         self._note_change()
         return changed
 

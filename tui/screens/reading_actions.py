@@ -1,4 +1,4 @@
-"""The keys that change what the reader has read and where they are: u, A, ., m, [ and ]."""
+"""The keys that change what the reader has read and where they are: u, A, U, ., m, [ and ]."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ CONFIRM_MARKING_FROM = 50
 class ReadingActions(PostScreen):
     _mark_all_asked = 0.0
     """When A last asked for confirmation (time.monotonic)."""
+    _marked_all: list[str] = []
+    """The posts A last marked read (their paths): what U marks unread again."""
 
     def action_toggle_read(self) -> None:
         index, reading = self.current_post_id(), self.reading
@@ -40,9 +42,21 @@ class ReadingActions(PostScreen):
             return
         self._mark_all_asked = 0.0
         paths = archive.posts.columns["path"]
-        changed = reading.mark_read([paths[doc] for doc in post_list.order_ids()])
+        self._marked_all = reading.mark_read([paths[doc] for doc in post_list.order_ids()])
         self.flags_changed()
-        self.notify(f"Marked {changed:,} post{'s' if changed != 1 else ''} read", timeout=3)
+        changed = len(self._marked_all)
+        undo = " · U: unread again" if changed else ""
+        self.notify(f"Marked {changed:,} post{'s' if changed != 1 else ''} read{undo}", timeout=5)
+
+    def action_undo_mark_all(self) -> None:
+        reading, marked = self.reading, self._marked_all
+        if reading is None or not marked:
+            self.notify("Nothing to undo: U gives back what A last marked read", timeout=3)
+            return
+        self._marked_all = []
+        changed = reading.mark_unread(marked)
+        self.flags_changed()
+        self.notify(f"Marked {changed:,} post{'s' if changed != 1 else ''} unread again", timeout=3)
 
     def action_next_unread(self) -> None:
         archive, flags = self.archive, self.flags
