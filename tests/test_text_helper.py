@@ -155,3 +155,29 @@ def test_the_helper_answers_on_descriptors_past_1023(tmp_path: Path, monkeypatch
         for descriptor in padding:
             os.close(descriptor)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def _mapped_kb(name: str) -> int:
+    """How much of the file called `name` this process has mapped in (resident)."""
+    total, current = 0, ""
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        if line[:1] in "0123456789abcdef" and "-" in line.split(" ")[0]:
+            current = line.split()[-1] if len(line.split()) > 5 else ""
+        elif line.startswith("Rss:") and current.endswith(name):
+            total += int(line.split()[1])
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="no /proc/self/smaps here")
+def test_a_few_texts_are_read_not_mapped_and_answer_the_same(real_corpus: Path) -> None:
+    """Each page of a map that is touched maps the kernel's whole folio around it: 256 texts
+    checked in list order mapped 139 MB at 100k posts. A few texts are read from the file."""
+    open_archive([real_corpus])
+    archive, _ = open_archive([real_corpus])
+    blob = archive.index.state.main_blob
+    assert blob.reader is not None and _mapped_kb("texts.blob") == 0
+    found = {term: archive.search(f"sort:relevance {term}").ids.tolist() for term in TERMS}
+    assert _mapped_kb("texts.blob") == 0
+    blob.reader = None  # through the map instead
+    assert {term: archive.search(f"sort:relevance {term}").ids.tolist() for term in TERMS} == found
+    assert _mapped_kb("texts.blob") > 0

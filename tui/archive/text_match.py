@@ -7,7 +7,8 @@ a second process (text_helper.py), so both cores do it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from itertools import compress, repeat
 from operator import methodcaller
@@ -15,7 +16,7 @@ from operator import methodcaller
 import numpy as np
 
 from .index_state import IndexState
-from .text_helper import HELPER
+from .text_helper import HELPER, SHARED_FROM
 
 
 def containing(state: IndexState, term: bytes, ids: list[int], in_title: bool = False) -> list[int]:
@@ -28,7 +29,10 @@ def containing(state: IndexState, term: bytes, ids: list[int], in_title: bool = 
     found: Iterable[int]
     if max(ids) < state.main_docs:
         blob = state.main_blob
-        found = HELPER.split(blob, term, starts, ends, False, lambda s, e: list(map(blob.find, repeat(term), s, e)))
+        if len(ids) < SHARED_FROM and getattr(blob, "reader", None) is not None:
+            found = map(methodcaller("find", term), _texts(blob, starts, ends))  # (>= 0 when there)
+        else:
+            found = HELPER.split(blob, term, starts, ends, False, lambda s, e: list(map(blob.find, repeat(term), s, e)))
     elif min(ids) >= state.main_docs:
         found = map(state.delta_blob.find, repeat(term), starts, ends)
     else:
@@ -57,4 +61,13 @@ def occurrences(state: IndexState, ids: np.ndarray, term: bytes, starts: np.ndar
 
 
 def _counts(blob, term: bytes, starts: Sequence[int], ends: Sequence[int]) -> list[int]:
-    return list(map(methodcaller("count", term), map(blob.__getitem__, map(slice, starts, ends))))
+    return list(map(methodcaller("count", term), _texts(blob, starts, ends)))
+
+
+def _texts(blob, starts: Sequence[int], ends: Sequence[int]) -> Iterator[bytes]:
+    """The texts, as bytes: a few of them read from the file (text_helper.SourcedMap.reader),
+    many sliced from the map."""
+    reader = getattr(blob, "reader", None)
+    if reader is not None and len(starts) < SHARED_FROM:
+        return map(os.pread, repeat(reader.fileno()), map(int.__sub__, ends, starts), starts)
+    return map(blob.__getitem__, map(slice, starts, ends))
