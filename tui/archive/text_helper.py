@@ -43,9 +43,9 @@ class SourcedMap(mmap.mmap):
 
     source: Source | None = None
     reader: Any = None
-    """The file, open: a few texts far apart are read from it (text_match), not through the
-    map, where each page touched maps the kernel's whole folio around it (at 100k posts, 256
-    texts in list order mapped 139 MB; at a million, typing `linux` 1.53 -> 1.0 GB)."""
+    """The file, open: a few texts far apart are read from it (text_match.READ_BELOW), not
+    through the map, where each page touched maps the kernel's whole folio around it (at 100k
+    posts, 256 texts in list order mapped 139 MB; at a million, typing `linux` 1.53 GB -> 863 MB)."""
 
 
 def map_file(file: Any, length: int = 0) -> SourcedMap:
