@@ -15,6 +15,7 @@ from .index_batch import IndexBatch, build_batch
 from .parse import NotAPost, RawPost, not_regular_reason, read_post_file
 from .post import Post, Skipped
 from .post_table import post_row
+from .reading import new_lead
 from .sanitize import one_line
 from .site_fields import author_names, post_date, title_from_markdown_heading, title_from_path
 from .site_generators import MARKDOWN_SUFFIXES, POST_SUFFIXES
@@ -98,10 +99,8 @@ def build_post_with_sources(post_file: PostFile, raw: RawPost) -> tuple[Post, st
         notes=tuple(notes),
     )
     text = fields.plain_text(body, body_format)
-    lead = " ".join(fields.description(metadata).split())
-    if lead and lead not in " ".join(text[: len(lead) + 2000].split()):  # the reader's lead (reading.with_lead)
-        text = f"{lead}\n{text}"
-    return post, text, tuple(sources)
+    lead = new_lead(fields.description(metadata), text)  # the reader's first paragraph (reading.with_lead)
+    return post, f"{lead}\n{text}" if lead else text, tuple(sources)
 
 
 def load_file(post_file: PostFile) -> tuple[Post, str] | Skipped:

@@ -38,14 +38,23 @@ def with_lead(markdown: str, lead: str, title: str) -> str:
     """The page with its frontmatter `description` as its first paragraph (after a heading
     that repeats the title): Docsy prints it as the page's lead, Zola themes under the title.
     Not when the page's opening already says it."""
-    lead = " ".join(lead.split())
-    if not lead or fold(lead) in fold(" ".join(markdown[: len(lead) + 2000].split())):
+    lead = new_lead(lead, markdown)
+    if not lead:
         return markdown
     paragraph = _MARKDOWN_SPECIAL.sub(r"\\\1", lead)
     paragraph = _LIST_OPENING.sub(r"\1\\\2", paragraph)  # never a list item or a setext underline
     heading = _title_heading(markdown, title)
     at = heading.end() if heading else _after_invisible_opening(markdown)
     return f"{markdown[:at].rstrip()}\n\n{paragraph}\n\n{markdown[at:].lstrip()}".lstrip("\n")
+
+
+def new_lead(lead: str, text: str) -> str:
+    """The description on one line, or "" when `text` opens with it already (the reader shows
+    it once, and search counts it once)."""
+    lead = " ".join(lead.split())
+    if not lead or fold(lead) in fold(" ".join(text[: len(lead) + 2000].split())):
+        return ""
+    return lead
 
 
 def _after_invisible_opening(markdown: str) -> int:
