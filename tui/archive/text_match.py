@@ -35,7 +35,7 @@ def containing(state: IndexState, term: bytes, ids: list[int], in_title: bool = 
     found: Iterable[int]
     if max(ids) < state.main_docs:
         blob = state.main_blob
-        if len(ids) < READ_BELOW and getattr(blob, "reader", None) is not None:
+        if _read_from_file(blob, len(ids)):
             found = map(methodcaller("find", term), _texts(blob, starts, ends))  # (>= 0 when there)
         else:
             found = HELPER.split(blob, term, starts, ends, False, lambda s, e: list(map(blob.find, repeat(term), s, e)))
@@ -73,7 +73,10 @@ def _counts(blob, term: bytes, starts: Sequence[int], ends: Sequence[int]) -> li
 def _texts(blob, starts: Sequence[int], ends: Sequence[int]) -> Iterator[bytes]:
     """The texts, as bytes: a few of them read from the file (text_helper.SourcedMap.reader),
     many sliced from the map."""
-    reader = getattr(blob, "reader", None)
-    if reader is not None and len(starts) < READ_BELOW:
-        return map(os.pread, repeat(reader.fileno()), map(int.__sub__, ends, starts), starts)
+    if _read_from_file(blob, len(starts)):
+        return map(os.pread, repeat(blob.reader.fileno()), map(int.__sub__, ends, starts), starts)
     return map(blob.__getitem__, map(slice, starts, ends))
+
+
+def _read_from_file(blob, texts: int) -> bool:
+    return texts < READ_BELOW and getattr(blob, "reader", None) is not None
