@@ -170,6 +170,9 @@ def test_the_description_is_the_pages_lead_and_is_searched(sites) -> None:
     assert shown.count("quickly build site pages") == 1 and "Rather than writing" in shown
     section = next(p for p in docsy.ordered_posts() if p.relative_path == "docsy.dev/content/en/docs/content/_index.md")
     assert docsy.reader_markdown(section).strip() == "How to add content to and customize your Docsy site."
+    zola = sites["zola"]  # its opening says it, with links in it: once
+    linkita = next(p for p in zola.ordered_posts() if p.relative_path == "docs/content/themes/linkita/index.md")
+    assert zola.reader_markdown(linkita).count("A clean and elegant blog theme for") == 1
     jekyll = sites["jekyll"]  # a page that only redirects (jekyll-redirect-from) says where to
     redirect = next(p for p in jekyll.ordered_posts() if p.relative_path == "docs/pages/redirects/github.html")
     assert redirect.link == "https://github.com/jekyll/jekyll"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .fields import plain_text
 from .folding import fold
 from .site_markup import normalise_site_markup
 
@@ -37,8 +38,8 @@ _LIST_OPENING = re.compile(r"^(\d{0,9})([-+=.)])")
 def with_lead(markdown: str, lead: str, title: str) -> str:
     """The page with its frontmatter `description` as its first paragraph (after a heading
     that repeats the title): Docsy prints it as the page's lead, Zola themes under the title.
-    Not when the page's opening already says it."""
-    lead = new_lead(lead, markdown)
+    Not when the page's opening already says it (links and emphasis aside)."""
+    lead = new_lead(lead, plain_text(markdown[: 3 * len(lead) + 2000], "markdown"))
     if not lead:
         return markdown
     paragraph = _MARKDOWN_SPECIAL.sub(r"\\\1", lead)
@@ -49,8 +50,8 @@ def with_lead(markdown: str, lead: str, title: str) -> str:
 
 
 def new_lead(lead: str, text: str) -> str:
-    """The description on one line, or "" when `text` opens with it already (the reader shows
-    it once, and search counts it once)."""
+    """The description on one line, or "" when `text` (the page's search text, fields.plain_text)
+    opens with it already: the reader shows it once, and search counts it once."""
     lead = " ".join(lead.split())
     if not lead or fold(lead) in fold(" ".join(text[: len(lead) + 2000].split())):
         return ""
