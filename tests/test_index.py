@@ -162,7 +162,8 @@ def test_index_agrees_with_brute_force(data) -> None:
 
 def test_first_page_comes_before_the_count() -> None:
     archive, _ = corpus()
-    results = list(archive.index.search("data OR 数据库", limit=3))  # OR: through the postings, then checked
+    # OR: through the postings, then checked (a long term in titles: their pairs say only "may")
+    results = list(archive.index.search("data OR title:数据库", limit=3))
     assert not results[0].complete and len(results[0].ids) == 3
     assert results[-1].complete and results[-1].count > 3
     assert results[-1].ids[:3].tolist() == results[0].ids.tolist()
@@ -194,7 +195,7 @@ def test_traditional_simplified_and_width_folding(tmp_path: Path) -> None:
 
 def test_should_stop_cancels_counting() -> None:
     archive, _ = corpus()
-    results = list(archive.index.search("data OR 数据库", limit=1, should_stop=lambda: True))
+    results = list(archive.index.search("data OR title:数据库", limit=1, should_stop=lambda: True))
     assert len(results) == 1 and not results[0].complete
 
 
@@ -268,13 +269,13 @@ def test_a_cache_searches_all_its_segments_at_once_and_finds_what_each_holds(tmp
     reordered = state.segments[1:2] + state.segments[:1] + state.segments[2:]
     assert stack.lays_out(state.segments) and not stack.lays_out(reordered)
     assert stack.fences is not None  # each segment's every 512th key, searched first
-    from tui.archive.posting_stack import PostingStack
+    from tui.archive.posting_stack import PostingStack, segment_row
 
     unfenced = PostingStack.of(
         stack.keys,
         stack.key_starts,
         stack.ids,
-        np.array([[s.base, s.size, len(s.keys), len(s.ids)] for s in state.segments]),
+        np.array([segment_row(s) for s in state.segments]),
     )
     assert unfenced.fences is None
     keys = sorted({int(key) for segment in state.segments for key in segment.keys.tolist()})
@@ -395,11 +396,56 @@ def test_every_post_s_postings_are_the_characters_and_pairs_of_its_folded_text()
         for at, key in enumerate(segment.keys.tolist()):
             local = segment.ids[segment.starts[at] : segment.starts[at + 1]]
             assert np.all(np.diff(local.astype(np.int64)) > 0), key  # each post once, in order
-            found.setdefault(key, set()).update(segment.base + int(one) for one in local.tolist())
+            if len(local) or key >> GRAM_SHIFT < 0x20 or key & ((1 << GRAM_SHIFT) - 1):
+                found.setdefault(key, set()).update(segment.base + int(one) for one in local.tolist())
+        _assert_positions(
+            segment,
+            [
+                fold_code_points(code_points(_doc_text(post, text)))
+                for post, text in zip(
+                    posts[segment.base : segment.base + segment.size],
+                    texts[segment.base : segment.base + segment.size],
+                    strict=True,
+                )
+            ],
+            [len(post.title) for post in posts[segment.base : segment.base + segment.size]],
+        )
     assert found == expected
     listed, keys, collided = batch.words
     assert sorted(listed) == sorted(words) and len(words) > 500 and "linux" in words and collided == []
     assert keys.tolist() == [word_key(word) for word in listed]
+
+
+def _assert_positions(segment, folded_posts: list, title_lengths: list[int]) -> None:
+    """Each key's positions are where its pair starts in the segment's texts, one after another
+    (a separator between posts); (character, 0) where no pair in the BMP follows the character
+    (a key with no posts of its own); none for a pair beyond the BMP."""
+    from tui.archive.index_batch import GRAM_SHIFT
+
+    joined: list[int] = []
+    char_starts = []
+    for folded in folded_posts:
+        if joined:
+            joined.append(0x1E)
+        char_starts.append(len(joined))
+        joined.extend(folded.tolist())
+    expected: dict[int, list[int]] = {}
+    for at, point in enumerate(joined):
+        if 0x20 <= point < 0x10000:
+            after = joined[at + 1] if at + 1 < len(joined) else 0
+            after = after if 0x20 <= after < 0x10000 else 0
+            expected.setdefault((point << GRAM_SHIFT) | after, []).append(at)
+    assert segment.pos_starts is not None and segment.positions is not None
+    found = {}
+    for at, key in enumerate(segment.keys.tolist()):
+        positions = segment.positions[segment.pos_starts[at] : segment.pos_starts[at + 1]].tolist()
+        if positions:
+            found[key] = positions
+    assert found == expected
+    assert segment.char_starts.tolist() == char_starts
+    assert segment.title_stops.tolist() == [
+        start + length for start, length in zip(char_starts, title_lengths, strict=True)
+    ]
 
 
 def test_latin_terms_are_answered_from_the_words_exactly(monkeypatch) -> None:

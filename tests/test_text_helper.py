@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import wait_until
-from tui.archive import text_helper
+from tui.archive import term_positions, text_helper
 from tui.archive.opening import open_archive
 from tui.archive.text_helper import HELPER, TextHelper, map_file, source_of
 
@@ -34,6 +34,7 @@ def test_searches_shared_with_the_second_process_find_what_one_finds(real_corpus
     open_archive([real_corpus])  # writes the cache: its texts are a mapped file the helper can read
     archive, _ = open_archive([real_corpus])
     assert source_of(archive.index.state.main_blob) is not None
+    monkeypatch.setattr(term_positions, "POSITIONS_PER_CHECK", 0)  # no term found by its positions: all checked
     monkeypatch.setattr(text_helper, "SHARED_FROM", 10**9)
     alone = {term: archive.search(term).ids.tolist() for term in TERMS}
     relevance = {term: archive.search(f"sort:relevance {term}").ids.tolist() for term in TERMS}

@@ -31,17 +31,17 @@ from .cache_checks import CacheError, Checksums, check_arrays, checked_sources, 
 from .cache_folders import recover_interrupted_swap, remove_abandoned, swap_into_place
 from .change_check import folders_apart
 from .folded_titles import FoldedTitles
-from .index_batch import Segment
+from .index_batch import Segment, position_arrays
 from .index_spill import IndexSpill
 from .index_state import IndexState
 from .locations import cache_dir_for
 from .post_table import PACKED, PackedStrings, PostTable
-from .posting_stack import PostingStack, fences_of
+from .posting_stack import TABLE_COLUMNS, PostingStack, fences_of, segment_row
 from .survey import Ignored
 from .text_helper import map_file, moved_to
 from .words import WordList
 
-CACHE_FORMAT = 28  # 28: an image without a web source is its alt text alone; 27: the description searchable, redirect_to the link; 26: only defined footnotes numbered; 25: bold code, footnote numbers, raised text as shown; 24: quotes joined, no join across <br>; 23: `<` before a space is text, footnotes searchable, shortcut references; 22: only paired emphasis marks left out of the search text, defined references only; 21: Vue slots searchable, categories written as links, templated link definitions, YAML closed by ...; 20: search text without inline markup (links, emphasis, inline tags, CJK line breaks); 19: Hugo leaf bundles' resources are not pages; 18: field ids as int32, files.pickle checked when read; 17: Zola taxonomies; 16: categories from the root (cat:=/x); 15: the files snippets read; 14: fences; 13: titles' own grams; 12: the words; 11: text columns as bytes, the order
+CACHE_FORMAT = 29  # 29: pairs' positions; 28: an image without a web source is its alt text alone; 27: the description searchable, redirect_to the link; 26: only defined footnotes numbered; 25: bold code, footnote numbers, raised text as shown; 24: quotes joined, no join across <br>; 23: `<` before a space is text, footnotes searchable, shortcut references; 22: only paired emphasis marks left out of the search text, defined references only; 21: Vue slots searchable, categories written as links, templated link definitions, YAML closed by ...; 20: search text without inline markup (links, emphasis, inline tags, CJK line breaks); 19: Hugo leaf bundles' resources are not pages; 18: field ids as int32, files.pickle checked when read; 17: Zola taxonomies; 16: categories from the root (cat:=/x); 15: the files snippets read; 14: fences; 13: titles' own grams; 12: the words; 11: text columns as bytes, the order
 _ARRAYS = (
     "starts",
     "title_ends",
@@ -55,9 +55,13 @@ _ARRAYS = (
     "keys",
     "key_starts",
     "ids",
+    "pos_starts",
+    "positions",
+    "char_starts",
+    "title_stops",
     "fences",
 )
-_POSTINGS = ("keys", "key_starts", "ids", "segment_table", "fences")
+_POSTINGS = ("keys", "key_starts", "ids", "segment_table", "fences", "pos_starts", "positions")
 _CHECKED_FILES = ("posts.pickle", "meta.pickle", "files.pickle")
 
 
@@ -156,7 +160,7 @@ def _write_state(directory: Path, state: IndexState, skip: list[str]) -> None:
             blob.write(state.delta_blob)
     shift = np.where(np.arange(state.size) < state.main_docs, 0, main_length)
     segments = state.segments
-    table = np.array([[s.base, s.size, len(s.keys), len(s.ids)] for s in segments], dtype=np.int64).reshape(-1, 4)
+    table = np.array([segment_row(s) for s in segments], dtype=np.int64).reshape(-1, TABLE_COLUMNS)
     arrays = {
         "starts": state.starts[: state.size] + shift,
         "title_ends": state.title_ends[: state.size] + shift,
@@ -177,6 +181,9 @@ def _write_state(directory: Path, state: IndexState, skip: list[str]) -> None:
         _save_pieces(directory / "keys.npy", [s.keys for s in segments], np.uint64)
         _save_pieces(directory / "key_starts.npy", [s.starts for s in segments], np.uint32)
         _save_pieces(directory / "ids.npy", [s.ids for s in segments], np.uint16)
+        positioned = [position_arrays(s) for s in segments]
+        for number, name in enumerate(("pos_starts", "positions", "char_starts", "title_stops")):
+            _save_pieces(directory / f"{name}.npy", [columns[number] for columns in positioned], np.uint32)
 
 
 def _fences(state: IndexState) -> np.ndarray:
@@ -301,8 +308,14 @@ def load(roots: Iterable[Path | str], directory: Path | None = None) -> Archive:
             arrays["keys"][key_at : key_at + n_keys],
             arrays["key_starts"][start_at : start_at + n_keys + 1],
             arrays["ids"][ids_at : ids_at + n_ids],
+            arrays["pos_starts"][start_at : start_at + n_keys + 1] if positioned else None,
+            arrays["positions"][positions_at : positions_at + n_positions] if positioned else None,
+            arrays["char_starts"][base : base + count] if positioned else None,
+            arrays["title_stops"][base : base + count] if positioned else None,
         )
-        for (base, count, n_keys, n_ids), key_at, start_at, ids_at in _segment_offsets(arrays["segment_table"])
+        for (base, count, n_keys, n_ids, n_positions, positioned), key_at, start_at, ids_at, positions_at in (
+            _segment_offsets(arrays["segment_table"])
+        )
     )
     restored = IndexState.restored(
         segments=segments,
@@ -401,12 +414,13 @@ def _map(path: Path) -> bytes | mmap.mmap:
 
 
 def _segment_offsets(table: np.ndarray):
-    key_at = start_at = ids_at = 0
+    key_at = start_at = ids_at = positions_at = 0
     for row in np.asarray(table).tolist():
-        yield row, key_at, start_at, ids_at
+        yield row, key_at, start_at, ids_at, positions_at
         key_at += row[2]
         start_at += row[2] + 1
         ids_at += row[3]
+        positions_at += row[4]
 
 
 def adopt_saved(archive: Archive, directory: Path) -> None:

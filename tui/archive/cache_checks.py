@@ -67,11 +67,15 @@ def check_arrays(arrays: dict[str, np.ndarray], size: int, blob_length: int) -> 
     if len(order) and (int(order.min()) < 0 or int(order.max()) >= size):
         raise CacheError("the cache's list order points past its posts")
     table = np.asarray(arrays["segment_table"])
-    if table.ndim != 2 or (len(table) and table.shape[1] != 4):
+    if table.ndim != 2 or (len(table) and table.shape[1] != 6):
         raise CacheError("the cache's segment table is damaged")
     if len(table):
         if int(table[:, 2].sum()) != len(arrays["keys"]) or int(table[:, 3].sum()) != len(arrays["ids"]):
             raise CacheError("the cache's posting lists do not add up")
+        if int(table[:, 4].sum()) != len(arrays["positions"]) or len(arrays["pos_starts"]) != len(arrays["key_starts"]):
+            raise CacheError("the cache's positions do not add up")
+        if not len(arrays["char_starts"]) == len(arrays["title_stops"]) == int(table[:, 1].sum()):
+            raise CacheError("the cache's positions do not add up")
         if int((table[:, 2] + 1).sum()) != len(arrays["key_starts"]):
             raise CacheError("the cache's posting offsets do not add up")
         if int(table[:, 0].max() + table[table[:, 0].argmax(), 1]) > size:

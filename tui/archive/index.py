@@ -2,9 +2,10 @@
 
 Every post's searchable text (title, author, categories, tags, body) is folded (folding.py)
 and kept as UTF-8 in a text store. For each character and each pair of adjacent characters, a
-posting list holds the posts containing it. A query term of one or two characters is answered
-exactly by one list; a longer term by intersecting its bigrams' lists and checking the
-survivors with a substring search in the text store.
+posting list holds the posts containing it, and each pair's positions are kept too. A query
+term of one or two characters is answered exactly by one list; a longer one by its pairs'
+positions (term_positions.py), or, where they cannot tell, by intersecting its pairs' lists and
+checking the survivors with a substring search in the text store.
 
 Posts are indexed in batches as they load; each batch of up to 2,048 posts becomes a segment
 with its own small posting lists (2-byte local ids), searchable at once, so the list and the
@@ -28,7 +29,7 @@ import numpy as np
 
 from .first_page import scanned_first_page
 from .folding import fold
-from .gram_lookup import gram_count, gram_mask, gram_union, term_keys
+from .gram_lookup import gram_count, gram_mask, term_keys
 from .index_batch import TITLE_TAG, IndexBatch, Segment
 from .index_spill import IndexSpill
 from .index_state import GrowingArray, IndexState
@@ -36,8 +37,8 @@ from .natural_order import natural_key
 from .posting_stack import PostingStack
 from .query import Query, QueryError, Term, parse
 from .relevance import checked_in_titles, relevance_order
+from .term_positions import exactly_containing
 from .text_match import containing
-from .words import is_word_term
 
 _STOP_CHECK_EVERY = 8192  # candidates between looks at should_stop: 2 x text_helper.SHARED_FROM
 _CHECK_PER_POSTING = 300
@@ -224,11 +225,8 @@ class SearchIndex:
         Rarest grams first; once few candidates are left, checking their texts costs less than
         reading another gram's postings (10 ms for a common one at a million posts)."""
         state = state or self.state
-        if not in_title and is_word_term(folded_term):
-            word_keys = state.words.keys_containing(folded_term)
-            if word_keys is not None:  # exactly the posts with one of the words that contain it
-                having = gram_union(state, word_keys)
-                return (having if within is None else having & within), True
+        if not in_title and (having := exactly_containing(state, folded_term)) is not None:
+            return (having if within is None else having & within), True
         keys, exact = term_keys(folded_term)
         if not keys:
             return None, False

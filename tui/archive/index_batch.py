@@ -16,6 +16,7 @@ import numpy as np
 
 from .field_values import category_values, source_host
 from .folding import code_points, fold, fold_code_points
+from .gram_positions import merged, other_pairs, pair_positions
 from .post import Post
 from .words import LONG_WORD_TAG, SHORT_WORD_TAG, segment_words, short_words, word_key
 
@@ -39,12 +40,33 @@ class Segment:
     keys: np.ndarray  # uint64, sorted
     starts: np.ndarray  # uint32, len(keys) + 1
     ids: np.ndarray  # uint16 local ids, grouped by key
+    pos_starts: np.ndarray | None = None
+    """uint32, len(keys) + 1: where each key's positions start (gram_positions.py); None when
+    the segment has none."""
+    positions: np.ndarray | None = None  # uint32, grouped by key: code point indices
+    char_starts: np.ndarray | None = None  # uint32, per post: the index of its first code point
+    title_stops: np.ndarray | None = None  # uint32, per post: the index just after its title
 
     def local_ids(self, key: int) -> np.ndarray:
         where = int(np.searchsorted(self.keys, np.uint64(key)))
         if where < len(self.keys) and int(self.keys[where]) == key:
             return self.ids[self.starts[where] : self.starts[where + 1]]
         return self.ids[:0]
+
+
+def position_arrays(segment: Segment) -> tuple[np.ndarray, ...]:
+    """(pos_starts, positions, char_starts, title_stops) as a cache stores them: without
+    positions, every offset zero."""
+    pos_starts, positions, char_starts, title_stops = (
+        segment.pos_starts,
+        segment.positions,
+        segment.char_starts,
+        segment.title_stops,
+    )
+    if pos_starts is None or positions is None or char_starts is None or title_stops is None:
+        zeros = np.zeros(len(segment.keys) + 1, dtype=np.uint32)
+        return zeros, zeros[:0], np.zeros(segment.size, dtype=np.uint32), np.zeros(segment.size, dtype=np.uint32)
+    return pos_starts, positions, char_starts, title_stops
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,33 +154,47 @@ def _segment(
     edges = np.concatenate(([0], separators + 1, [len(folded)]))
     doc = np.repeat(np.arange(len(edges) - 1, dtype=np.uint32), np.diff(edges))
     tagged = (folded << np.uint32(_DOC_BITS)) | doc  # code points fit in 21 bits
-    del doc
     unigrams = _sorted_unique(tagged[folded > LAST_INVISIBLE])
-    in_pairs = folded >= SPACE
-    pair = in_pairs[:-1] & in_pairs[1:]
-    bigrams = (folded[:-1][pair].astype(np.uint64) << np.uint64(32)) | tagged[1:][pair]
-    del tagged, in_pairs, pair
-    bigrams = _sorted_unique(bigrams)  # (first << 21 | second) << 11 | doc
-    titles = _title_grams(folded, edges[:-1], title_lengths)
-    words = _sorted_unique(words)
-    runs = (unigrams, bigrams, titles, words)
-    grouped = (
-        _groups(unigrams >> np.uint32(_DOC_BITS)),
-        _groups(bigrams >> np.uint64(_DOC_BITS)),
-        _groups(titles >> np.uint64(_DOC_BITS)),
-        _groups(words >> np.uint64(_DOC_BITS)),
-    )
+    positioned = pair_positions(folded, doc, SPACE)
     doc_mask = (1 << _DOC_BITS) - 1
-    ids = np.empty(sum(map(len, runs)), dtype=np.uint16)
-    keys = np.concatenate([run_keys.astype(np.uint64) for run_keys, _ in grouped])
+    runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (keys, where their ids start, ids)
+    for entries in (unigrams,):
+        run_keys, run_starts = _groups(entries >> np.uint32(_DOC_BITS))
+        runs.append((run_keys.astype(np.uint64), run_starts, entries & doc_mask))
+    position_counts = None
+    if positioned is not None:
+        pair_keys, pair_starts, pair_ids, position_counts = merged(
+            positioned, _sorted_unique(other_pairs(folded, tagged, SPACE))
+        )
+        runs.append((pair_keys, pair_starts[:-1], pair_ids))
+    else:
+        in_pairs = folded >= SPACE
+        pair = in_pairs[:-1] & in_pairs[1:]
+        bigrams = _sorted_unique((folded[:-1][pair].astype(np.uint64) << np.uint64(32)) | tagged[1:][pair])
+        run_keys, run_starts = _groups(bigrams >> np.uint64(_DOC_BITS))  # (first << 21 | second) << 11 | doc
+        runs.append((run_keys, run_starts, bigrams & np.uint64(doc_mask)))
+    del tagged, doc
+    for entries in (_title_grams(folded, edges[:-1], title_lengths), _sorted_unique(words)):
+        run_keys, run_starts = _groups(entries >> np.uint64(_DOC_BITS))
+        runs.append((run_keys, run_starts, entries & np.uint64(doc_mask)))
+    ids = np.empty(sum(len(run_ids) for _, _, run_ids in runs), dtype=np.uint16)
+    keys = np.concatenate([run_keys for run_keys, _, _ in runs])
     starts = np.empty(len(keys) + 1, dtype=np.uint32)  # < 2048 docs x grams
     at = key_at = 0
-    for run, (run_keys, run_starts) in zip(runs, grouped, strict=True):
-        np.bitwise_and(run, doc_mask, out=ids[at : at + len(run)], casting="unsafe")
+    for run_keys, run_starts, run_ids in runs:
+        ids[at : at + len(run_ids)] = run_ids
         starts[key_at : key_at + len(run_keys)] = run_starts + at
-        at, key_at = at + len(run), key_at + len(run_keys)
+        at, key_at = at + len(run_ids), key_at + len(run_keys)
     starts[-1] = len(ids)
-    return Segment(base, size, keys, starts, ids)
+    if positioned is None or position_counts is None:
+        return Segment(base, size, keys, starts, ids)
+    pos_starts = np.zeros(len(keys) + 1, dtype=np.uint32)
+    first = len(runs[0][0])
+    pos_starts[first + 1 : first + 1 + len(position_counts)] = np.cumsum(position_counts)
+    pos_starts[first + 1 + len(position_counts) :] = len(positioned.positions)
+    char_starts = edges[:-1].astype(np.uint32)
+    title_stops = char_starts + title_lengths.astype(np.uint32)
+    return Segment(base, size, keys, starts, ids, pos_starts, positioned.positions, char_starts, title_stops)
 
 
 def _listed_words(

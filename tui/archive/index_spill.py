@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .index_batch import Segment
+from .index_batch import Segment, position_arrays
 from .posting_stack import fences_of
 from .text_helper import map_file
 
@@ -76,6 +76,10 @@ class IndexSpill:
         self._keys = _ArrayFile(directory / "keys.npy", np.uint64)
         self._key_starts = _ArrayFile(directory / "key_starts.npy", np.uint32)
         self._ids = _ArrayFile(directory / "ids.npy", np.uint16)
+        self._pos_starts = _ArrayFile(directory / "pos_starts.npy", np.uint32)
+        self._positions = _ArrayFile(directory / "positions.npy", np.uint32)
+        self._char_starts = _ArrayFile(directory / "char_starts.npy", np.uint32)
+        self._title_stops = _ArrayFile(directory / "title_stops.npy", np.uint32)
         self._fences: list[np.ndarray] = []  # taken while the keys are in memory, not from the map
         self.finished = False
 
@@ -92,29 +96,54 @@ class IndexSpill:
     def add_segment(self, segment: Segment) -> Segment:
         """Write a segment's posting lists; the same segment, read from the files."""
         self._fences.append(fences_of([segment]))
+        written = [file.append(array) for file, array in zip(self._arrays[3:], position_arrays(segment), strict=True)]
+        has = segment.positions is not None
         return Segment(
             segment.base,
             segment.size,
             self._keys.append(segment.keys),
             self._key_starts.append(segment.starts),
             self._ids.append(segment.ids),
+            *(written if has else ()),
         )
 
     def finish(self) -> list[str]:
         """Complete the files (their .npy headers); returns their names."""
         if not self.finished:
             self._texts.close()
-            for array_file in (self._keys, self._key_starts, self._ids):
+            for array_file in self._arrays:
                 array_file.finish()
             fences = np.concatenate(self._fences) if self._fences else np.zeros(0, dtype=np.uint64)
             np.save(self.directory / "fences.npy", fences, allow_pickle=False)
             self.finished = True
-        return ["texts.blob", "keys.npy", "key_starts.npy", "ids.npy", "fences.npy"]
+        return [
+            "texts.blob",
+            "keys.npy",
+            "key_starts.npy",
+            "ids.npy",
+            "pos_starts.npy",
+            "positions.npy",
+            "char_starts.npy",
+            "title_stops.npy",
+            "fences.npy",
+        ]
+
+    @property
+    def _arrays(self) -> tuple[_ArrayFile, ...]:
+        return (
+            self._keys,
+            self._key_starts,
+            self._ids,
+            self._pos_starts,
+            self._positions,
+            self._char_starts,
+            self._title_stops,
+        )
 
     def abandon(self) -> None:
         """Stop writing and delete the folder (a load stopped, a full disk): what is mapped
         stays readable until it is let go."""
         self._texts.close()
-        for array_file in (self._keys, self._key_starts, self._ids):
+        for array_file in self._arrays:
             array_file.close()
         shutil.rmtree(self.directory, ignore_errors=True)

@@ -16,6 +16,8 @@ import numpy as np
 
 from .index_batch import Segment
 
+TABLE_COLUMNS = 6
+"""A cache's segment table: base, size, keys, ids, positions, whether it has positions."""
 _MARK_BY_SEGMENT_FROM = 500
 """Postings a segment, on average, from which `mark` reads a gram's list segment by segment."""
 FENCE = 512
@@ -36,6 +38,13 @@ def _bound(values: np.ndarray, low: np.ndarray, high: np.ndarray, wanted: np.uin
         right = (probed <= wanted) if upper else (probed < wanted)
         low = np.where(open_ & right, middle + 1, low)
         high = np.where(open_ & ~right, middle, high)
+
+
+def segment_row(segment: Segment) -> list[int]:
+    """The segment's row in a cache's segment table (TABLE_COLUMNS)."""
+    positions = segment.positions
+    counted = 0 if positions is None else len(positions)
+    return [segment.base, segment.size, len(segment.keys), len(segment.ids), counted, positions is not None]
 
 
 def fences_of(segments: Sequence[Segment]) -> np.ndarray:
@@ -63,6 +72,10 @@ class PostingStack:
     memory after typing `linux` at 100k."""
     fence_at: np.ndarray | None = None  # int64 per segment: where its fences start
     fence_end: np.ndarray | None = None
+    pos_starts: np.ndarray | None = None  # uint32: as key_starts, into positions
+    positions: np.ndarray | None = None  # uint32 (gram_positions.py)
+    positioned: np.ndarray | None = None  # bool per segment: whether it has positions
+    positions_at: np.ndarray | None = None  # int64 per segment: where they start in `positions`
 
     @classmethod
     def of(
@@ -72,10 +85,13 @@ class PostingStack:
         ids: np.ndarray,
         table: np.ndarray,
         fences: np.ndarray | None = None,
+        pos_starts: np.ndarray | None = None,
+        positions: np.ndarray | None = None,
     ) -> PostingStack:
-        """From the cache's arrays and its segment table (base, size, keys, ids per segment),
-        and the fences saved with them (ignored unless there are as many as the keys need)."""
-        table = np.asarray(table, dtype=np.int64).reshape(-1, 4)
+        """From the cache's arrays and its segment table (TABLE_COLUMNS), the fences saved with
+        them (ignored unless there are as many as the keys need) and the positions."""
+        table = np.asarray(table, dtype=np.int64).reshape(-1, TABLE_COLUMNS)
+        position_counts = table[:, 4]
         key_counts, id_counts = table[:, 2], table[:, 3]
         key_at = np.cumsum(key_counts) - key_counts
         fence_counts = -(-key_counts // FENCE)
@@ -93,6 +109,10 @@ class PostingStack:
             fences=np.array(fences) if usable else None,
             fence_at=fence_at if usable else None,
             fence_end=fence_at + fence_counts if usable else None,
+            pos_starts=pos_starts,
+            positions=positions,
+            positioned=table[:, 5] != 0,
+            positions_at=np.cumsum(position_counts) - position_counts,
         )
 
     @property
@@ -123,16 +143,36 @@ class PostingStack:
         start = np.minimum(self.key_at + block * FENCE, self.key_end)
         return start, np.minimum(start + FENCE, self.key_end)
 
+    def _lower(self, wanted: np.uint64) -> np.ndarray:
+        """Per segment, where `wanted` is or would go in its keys."""
+        low, high = self._blocks(wanted) if self.fences is not None else (self.key_at, self.key_end)
+        return _bound(self.keys, low, high, wanted, upper=False)
+
     def _spans(self, key: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The segments that have the key, and where its ids start and end in each."""
         wanted = np.uint64(key)
-        low, high = self._blocks(wanted) if self.fences is not None else (self.key_at, self.key_end)
-        low = _bound(self.keys, low, high, wanted, upper=False)
+        low = self._lower(wanted)
         segments = np.flatnonzero(low < self.key_end)
         if len(segments):
             segments = segments[self.keys[low[segments]] == wanted]
         offset = self.start_at[segments] + (low[segments] - self.key_at[segments])
         return segments, self.key_starts[offset].astype(np.int64), self.key_starts[offset + 1].astype(np.int64)
+
+    def position_spans(self, low_key: int, high_key: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The segments with keys from `low_key` up to (not with) `high_key`, and where those
+        keys' positions start and end in `positions` (one run: keys are sorted); None when a
+        segment has no positions."""
+        if self.positioned is None or self.pos_starts is None or self.positions_at is None:
+            return None
+        if not self.positioned.all():
+            return None
+        low, high = self._lower(np.uint64(low_key)), self._lower(np.uint64(high_key))
+        segments = np.flatnonzero(high > low)
+        shift = self.start_at[segments] - self.key_at[segments]
+        at = self.positions_at[segments]
+        starts = self.pos_starts[low[segments] + shift].astype(np.int64) + at
+        ends = self.pos_starts[high[segments] + shift].astype(np.int64) + at
+        return segments, starts, ends
 
     def count_with(self, key: int) -> int:
         """How many posts of these segments have the gram (no id is read)."""

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 
 from .index_state import IndexState
+from .term_positions import term_counts
 from .text_match import containing, occurrences
 
 TitleMatches = Callable[[str, np.ndarray], np.ndarray]
@@ -25,22 +26,40 @@ def _encoded(folded_terms: Sequence[str]) -> list[bytes]:
     return [term.encode("utf-8", "surrogatepass") for term in folded_terms]
 
 
+class _Counts(dict):
+    """Each term's counts in every post's title and body, from the positions (term_positions.py),
+    or None where they cannot tell: taken once per ordering, then looked up."""
+
+    def __init__(self, state: IndexState) -> None:
+        super().__init__()
+        self.state = state
+
+    def __missing__(self, term: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+        counted = self[term] = term_counts(self.state, term.decode("utf-8", "surrogatepass"))
+        return counted
+
+
 def _scores(
-    state: IndexState, ids: np.ndarray, terms: list[bytes], titled: np.ndarray | None, required: set[bytes]
+    counts: _Counts, ids: np.ndarray, terms: list[bytes], titled: np.ndarray | None, required: set[bytes]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each post's score, and whether it has every `required` term (counted here anyway, so
     they need no check of their own); `titled`, when known, says which have a term in their
     title (the others' titles are not read: they score nothing there)."""
+    state = counts.state
     scores = np.zeros(len(ids), dtype=np.int64)
     body = np.zeros(len(ids), dtype=np.int64)
     found = np.ones(len(ids), dtype=bool)
     for term in terms:
         in_title = np.zeros(len(ids), dtype=np.int64)
-        if titled is None:
-            in_title = occurrences(state, ids, term, state.starts, state.title_ends)
-        elif titled.any():
-            in_title[titled] = occurrences(state, ids[titled], term, state.starts, state.title_ends)
-        in_body = occurrences(state, ids, term, state.title_ends, state.ends)
+        positioned = counts[term]
+        if positioned is not None:
+            in_title, in_body = positioned[0][ids], positioned[1][ids]
+        else:
+            if titled is None:
+                in_title = occurrences(state, ids, term, state.starts, state.title_ends)
+            elif titled.any():
+                in_title[titled] = occurrences(state, ids[titled], term, state.starts, state.title_ends)
+            in_body = occurrences(state, ids, term, state.title_ends, state.ends)
         scores += 1000 * np.minimum(in_title, 9)
         body += in_body
         if term in required:
@@ -67,6 +86,7 @@ def relevance_order(
     (a check of its own read every candidate's text twice)."""
     terms = _encoded(folded_terms)
     required = set(_encoded(unchecked))
+    counts = _Counts(state)
     if not terms or not len(ids):
         yield ids, True
         return
@@ -77,7 +97,7 @@ def relevance_order(
             titled |= title_matches(term, ids)
         if np.count_nonzero(titled) >= limit:
             top = ids[titled]  # still in date order
-            top_scores, top_found = _scores(state, top, terms, np.ones(len(top), dtype=bool), required)
+            top_scores, top_found = _scores(counts, top, terms, np.ones(len(top), dtype=bool), required)
             if np.count_nonzero(top_found) >= limit:
                 yield _by_score(top[top_found], top_scores[top_found])[:limit], False
             scores = np.zeros(len(ids), dtype=np.int64)
@@ -85,10 +105,10 @@ def relevance_order(
             scores[titled], found[titled] = top_scores, top_found
             rest = ~titled
             rest_ids = ids[rest]
-            scores[rest], found[rest] = _scores(state, rest_ids, terms, np.zeros(len(rest_ids), dtype=bool), required)
+            scores[rest], found[rest] = _scores(counts, rest_ids, terms, np.zeros(len(rest_ids), dtype=bool), required)
             yield _by_score(ids[found], scores[found]), True
             return
-    scores, found = _scores(state, ids, terms, titled, required)
+    scores, found = _scores(counts, ids, terms, titled, required)
     yield _by_score(ids[found], scores[found]), True
 
 
