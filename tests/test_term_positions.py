@@ -16,7 +16,15 @@ from tui.archive.index_state import IndexState
 from tui.archive.loader import refresh
 from tui.archive.opening import open_archive
 from tui.archive.query import Query, Term
-from tui.archive.term_positions import containing_mask, term_counts, term_starts
+from tui.archive.term_positions import (
+    _MATCHERS,
+    _Plan,
+    _plan,
+    containing_mask,
+    positioned_points,
+    term_counts,
+    term_starts,
+)
 from tui.archive.text_match import containing, occurrences
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -64,6 +72,21 @@ def _agree(state: IndexState, pieces: list[str]) -> int:
     return told
 
 
+def _assert_ways_agree(state: IndexState, pieces: list[str]) -> None:
+    """Each way of matching a term's pairs (all segments at once, by one binary search in all,
+    segment by segment) finds the same starts, whichever the plan would choose."""
+    planned = 0
+    for piece in pieces:
+        points = positioned_points(fold(piece))
+        plan = None if points is None or len(points) < 2 else _plan(state, points)
+        if not isinstance(plan, _Plan):
+            continue
+        planned += 1
+        found = [match(state, plan.pairs).tolist() for match in _MATCHERS.values()]
+        assert found[0] == found[1] == found[2], piece
+    assert planned > 300
+
+
 def test_positions_find_the_posts_and_counts_the_texts_have_read_cold_from_a_cache_and_added_since(
     tmp_path: Path, monkeypatch
 ) -> None:
@@ -76,6 +99,7 @@ def test_positions_find_the_posts_and_counts_the_texts_have_read_cold_from_a_cac
     pieces = _pieces(_texts(cold), seed=1)
     assert _agree(cold, pieces) > 350
     cached, _ = open_archive(roots)
+    _assert_ways_agree(cached.index.state, pieces)  # every segment the cache's: all three ways
     (generated / "late.md").write_text(
         "---\ntitle: 吨链链吨 the the\n---\n吨链链吨吨链 the the the, 数据😀数据 𠀀𠀁 aaaaaaa\n", encoding="utf-8"
     )

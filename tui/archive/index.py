@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .evaluated_term import Evaluated
 from .first_page import scanned_first_page
 from .folding import fold
 from .gram_lookup import gram_count, gram_mask, term_keys
@@ -37,10 +38,13 @@ from .natural_order import natural_key
 from .posting_stack import PostingStack
 from .query import Query, QueryError, Term, parse
 from .relevance import checked_in_titles, relevance_order
-from .term_positions import exactly_containing
+from .term_positions import containing_mask, exactly_containing
 from .text_match import containing
 
 _STOP_CHECK_EVERY = 8192  # candidates between looks at should_stop: 2 x text_helper.SHARED_FROM
+_FIRST_SCREEN_POSITIONS_MS = 8.0
+"""A term's positions are read before the first screen when expected to take no longer; else
+after it, and the first screen comes from checking the first candidates in list order."""
 _CHECK_PER_POSTING = 300
 """Checking a candidate's text costs about as much as reading 300 postings (5 us against
 15 ns each, at a million posts, where texts are often paged in): a long term's next gram is
@@ -56,26 +60,6 @@ class SearchResult:
     """How many posts match (when `complete`; else how many were found so far)."""
     complete: bool = True
     seconds: float = 0.0
-
-
-@dataclass
-class _Evaluated:
-    """One query term: which posts may match (None: any), whether that is exact, and a check."""
-
-    mask: np.ndarray | None
-    exact: bool
-    matches: Callable[[int], bool]
-    keep: Callable[[list[int]], list[int]] | None = None
-    """The same check over many ids at once (the hot loop when counting)."""
-    counted: str | None = None
-    """The folded term whose presence in the post's text is the whole check, when it is: the
-    scoring of sort:relevance counts it in every candidate anyway (relevance.py)."""
-
-    def filter(self, ids: list[int]) -> list[int]:
-        if self.keep is not None:
-            return self.keep(ids)
-        matches = self.matches
-        return [doc for doc in ids if matches(doc)]
 
 
 # ---------------------------------------------------------------- the index
@@ -217,6 +201,7 @@ class SearchIndex:
         state: IndexState | None = None,
         within: np.ndarray | None = None,
         in_title: bool = False,
+        within_ms: float | None = None,
     ) -> tuple[np.ndarray | None, bool]:
         """Mask of posts that may contain the term (None: any post), and whether exactly; only
         among the posts of `within` (what the query's other terms left), when given; in their
@@ -225,7 +210,7 @@ class SearchIndex:
         Rarest grams first; once few candidates are left, checking their texts costs less than
         reading another gram's postings (10 ms for a common one at a million posts)."""
         state = state or self.state
-        if not in_title and (having := exactly_containing(state, folded_term)) is not None:
+        if not in_title and (having := exactly_containing(state, folded_term, within_ms)) is not None:
             return (having if within is None else having & within), True
         keys, exact = term_keys(folded_term)
         if not keys:
@@ -248,28 +233,33 @@ class SearchIndex:
 
     # ------------------------------------------------------------ queries
 
-    def _evaluate(self, state: IndexState, term: Term, within: np.ndarray | None = None) -> _Evaluated:
-        """`within`: the posts the query's other terms leave (never given for a negated term)."""
+    def _evaluate(
+        self, state: IndexState, term: Term, within: np.ndarray | None = None, later: bool = False
+    ) -> Evaluated:
+        """`within`: the posts the query's other terms leave (never given for a negated term);
+        `later`: the term's positions only after the first screen (Evaluated.exactly)."""
         if term.field in ("text", "title"):
             folded = fold(term.value)
             encoded = folded.encode("utf-8", "surrogatepass")
-            mask, exact = self.candidates(folded, state, within, in_title=term.field == "title")
+            within_ms = _FIRST_SCREEN_POSITIONS_MS if later else None
+            mask, exact = self.candidates(folded, state, within, term.field == "title", within_ms)
             starts, title_ends, ends = state.starts, state.title_ends, state.ends
             if term.field == "title" and not (exact and mask is not None):
-                return _Evaluated(
+                return Evaluated(
                     mask,
                     False,
                     lambda doc: state.blob_for(doc).find(encoded, starts[doc], title_ends[doc]) >= 0,
                     lambda ids: containing(state, encoded, ids, in_title=True),
                 )
             if exact and mask is not None:  # an exact answer is always a mask
-                return _Evaluated(mask, True, _in_mask(mask))
-            return _Evaluated(
+                return Evaluated.of_mask(mask)
+            return Evaluated(
                 mask,
                 False,
                 lambda doc: state.blob_for(doc).find(encoded, starts[doc], ends[doc]) >= 0,
                 lambda ids: containing(state, encoded, ids),
                 counted=folded,
+                exactly=(lambda: containing_mask(state, folded)) if later else None,
             )
         if term.field in state.fields:
             folded = fold(term.value)
@@ -282,14 +272,14 @@ class SearchIndex:
             for id_arrays in matching:
                 for ids in list(id_arrays):
                     mask[ids[ids < state.size]] = True
-            return _Evaluated(mask, True, _in_mask(mask))
+            return Evaluated.of_mask(mask)
         if term.field == "date":
             mask = ~np.isnan(state.local_timestamps)
             if term.start is not None:
                 mask &= state.local_timestamps >= term.start
             if term.end is not None:
                 mask &= state.local_timestamps < term.end
-            return _Evaluated(mask, True, _in_mask(mask))
+            return Evaluated.of_mask(mask)
         if term.field == "is":
             if term.value == "undated":
                 mask = np.isnan(state.timestamps)
@@ -299,7 +289,7 @@ class SearchIndex:
                 mask = self.flags(term.value, state.size)
             else:  # no reading state (the CLI without one): nothing read, nothing bookmarked
                 mask = np.full(state.size, term.value == "unread")
-            return _Evaluated(mask, True, _in_mask(mask))
+            return Evaluated.of_mask(mask)
         raise QueryError(f"cannot search {term.field}:")  # parse() never produces this
 
     def _estimate(self, state: IndexState, group: Sequence[Term]) -> int:
@@ -312,12 +302,12 @@ class SearchIndex:
         keys, _ = term_keys(fold(group[0].value))
         return min((gram_count(state, key) for key in keys), default=state.size)
 
-    def _exact_mask(self, state: IndexState, term: Term, seen: dict[Term, _Evaluated]) -> np.ndarray | None:
+    def _exact_mask(self, state: IndexState, term: Term, seen: dict[Term, Evaluated]) -> np.ndarray | None:
         """The posts matching a term, when a mask answers it exactly (cat:, date:, is:)."""
         evaluated = self._qualifier(state, term, seen)
         return evaluated.mask if evaluated.exact and evaluated.mask is not None else None
 
-    def _qualifier(self, state: IndexState, term: Term, seen: dict[Term, _Evaluated]) -> _Evaluated:
+    def _qualifier(self, state: IndexState, term: Term, seen: dict[Term, Evaluated]) -> Evaluated:
         """A term other than text, evaluated once per search: the first screen and the full
         result must see the same is:read marks, even if the reader changes them meanwhile."""
         evaluated = seen.get(term)
@@ -326,13 +316,18 @@ class SearchIndex:
         return evaluated
 
     def _group(
-        self, state: IndexState, group: Sequence[Term], within: np.ndarray | None, seen: dict[Term, _Evaluated]
-    ) -> _Evaluated:
+        self,
+        state: IndexState,
+        group: Sequence[Term],
+        within: np.ndarray | None,
+        seen: dict[Term, Evaluated],
+        later: bool = False,
+    ) -> Evaluated:
         """One AND operand: a single term, or terms joined by OR (any may match)."""
         evaluated = [
             (
                 term,
-                self._evaluate(state, term, None if term.negated else within)
+                self._evaluate(state, term, None if term.negated else within, later and len(group) == 1)
                 if term.field in ("text", "title")
                 else self._qualifier(state, term, seen),
             )
@@ -344,8 +339,8 @@ class SearchIndex:
             inner = evaluated[0][1]
             if inner.exact:
                 mask = ~inner.mask if inner.mask is not None else np.zeros(state.size, dtype=bool)
-                return _Evaluated(mask, True, _in_mask(mask))
-            return _Evaluated(None, False, lambda doc: not inner.matches(doc))
+                return Evaluated.of_mask(mask)
+            return Evaluated(None, False, lambda doc: not inner.matches(doc))
         checks = [(term.negated, item.matches) for term, item in evaluated]
         masks = [item.mask for term, item in evaluated if not term.negated and item.mask is not None]
         union: np.ndarray | None = None
@@ -354,7 +349,7 @@ class SearchIndex:
             for item_mask in masks:
                 union |= item_mask
         exact = all(item.exact and not term.negated for term, item in evaluated)
-        return _Evaluated(union, exact, lambda doc: any(check(doc) != negated for negated, check in checks))
+        return Evaluated(union, exact, lambda doc: any(check(doc) != negated for negated, check in checks))
 
     def search(
         self, query: Query | str, limit: int | None = 200, should_stop: Callable[[], bool] | None = None
@@ -366,7 +361,7 @@ class SearchIndex:
         if isinstance(query, str):
             query = parse(query)
         page = None
-        seen: dict[Term, _Evaluated] = {}
+        seen: dict[Term, Evaluated] = {}
         if limit is not None:
             page = scanned_first_page(state, query, limit, lambda term: self._exact_mask(state, term, seen))
         if page is not None:
@@ -380,9 +375,11 @@ class SearchIndex:
             if should_stop is not None and should_stop():
                 return
         mask: np.ndarray | None = None
-        checks: list[_Evaluated] = []
+        checks: list[Evaluated] = []
         for group in sorted(query.groups, key=lambda group: self._estimate(state, group)):
-            evaluated = self._group(state, group, mask, seen)
+            evaluated = self._group(
+                state, group, mask, seen, page is None and limit is not None and query.sort != "title"
+            )
             if evaluated.mask is not None:
                 mask = evaluated.mask.copy() if mask is None else mask & evaluated.mask
             if not evaluated.exact:
@@ -425,6 +422,9 @@ class SearchIndex:
         # The rest are checked in the order their texts lie in the file, not in list order:
         # the pages are read front to back (1.4-2x faster than jumping about, at any size).
         rest = ids[position:]
+        for check in list(checks):  # after the first screen, what the positions can tell
+            if (exact_mask := check.exactly() if check.exactly else None) is not None:
+                rest, checks = rest[exact_mask[rest]], [other for other in checks if other is not check]
         in_file_order = np.sort(rest)
         matched = np.zeros(state.size, dtype=bool)
         for start in range(0, len(in_file_order), _STOP_CHECK_EVERY):
@@ -491,8 +491,3 @@ def _checks_saved(candidates: int, having: int, posts: int) -> float:
     candidates it is expected to rule out (as if the grams were independent: a common gram,
     like `e ` in a phrase, rules out few), times what checking each would cost."""
     return candidates * (1 - having / max(posts, 1)) * _CHECK_PER_POSTING
-
-
-def _in_mask(mask: np.ndarray) -> Callable[[int], bool]:
-    """The check of a term whose answer is exactly a mask."""
-    return lambda doc: bool(mask[doc])
