@@ -162,13 +162,19 @@ def _plan(state: IndexState, points: list[int]) -> _Plan | np.ndarray | None:
     return _Plan(pairs, how, costs[how] / 1e6)
 
 
-def _matched_at_once(state: IndexState, pairs: list[tuple[int, Runs]]) -> np.ndarray:
-    """The term's starts from few positions a segment: every segment's together (a loop over
-    a thousand segments cost more than the work)."""
+def _candidates(pairs: list[tuple[int, Runs]]) -> tuple[np.ndarray, list[tuple[int, Runs]]]:
+    """Where the term would start by its rarest pair (tagged, sorted), and its other pairs."""
     (first, candidates), others = pairs[0], pairs[1:]
     found = _tagged(candidates)
     if first:
         found = found[(found & _POSITION_MASK) >= np.uint64(first)] - np.uint64(first)
+    return found, others
+
+
+def _matched_at_once(state: IndexState, pairs: list[tuple[int, Runs]]) -> np.ndarray:
+    """The term's starts from few positions a segment: every segment's together (a loop over
+    a thousand segments cost more than the work)."""
+    found, others = _candidates(pairs)
     for offset, runs in others:
         if not len(found):
             break
@@ -182,12 +188,9 @@ def _matched_at_once(state: IndexState, pairs: list[tuple[int, Runs]]) -> np.nda
 def _matched_by_search(state: IndexState, pairs: list[tuple[int, Runs]]) -> np.ndarray:
     """The term's starts from few candidates among many positions: each other pair looked up
     at them by one binary search in all segments at once, in the cache's positions array."""
-    (first, candidates), others = pairs[0], pairs[1:]
     assert state.stack is not None and state.stack.positions is not None
     positions = state.stack.positions
-    found = _tagged(candidates)
-    if first:
-        found = found[(found & _POSITION_MASK) >= np.uint64(first)] - np.uint64(first)
+    found, others = _candidates(pairs)
     for offset, runs in others:
         if not len(found):
             break
