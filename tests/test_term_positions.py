@@ -149,3 +149,28 @@ def test_a_term_positions_cannot_tell_is_found_in_the_texts(tmp_path: Path, term
     assert containing_mask(archive.index.state, term) is None
     found = archive.index.run(Query(groups=((Term("text", term),),))).ids.tolist()
     assert [archive.posts[doc].path.name for doc in found] == ["a.md"]
+
+
+def test_an_archive_without_posts_finds_nothing_by_positions(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a post\n", encoding="utf-8")
+    for _ in range(2):  # read, then from its cache
+        archive, _ = open_archive([tmp_path])
+        for query in ("数据库", '"a b"', "foo-bar", "sort:relevance 数据库"):
+            assert archive.search(query).count == 0, query
+
+
+def test_a_cache_whose_post_positions_are_out_of_order_is_rebuilt(tmp_path: Path, monkeypatch) -> None:
+    from tui.archive.locations import cache_dir_for
+
+    monkeypatch.setattr(index_batch, "SEGMENT_DOCS", 2)
+    for number in range(6):
+        (tmp_path / f"{number}.md").write_text(f"---\ntitle: post {number}\n---\nhello world end\n", encoding="utf-8")
+    open_archive([tmp_path])
+    path = cache_dir_for([tmp_path]) / "char_starts.npy"
+    starts = np.load(path)
+    starts[1] = 0  # the second post starting where the first does: same size, same totals
+    np.save(path, starts)
+    notices: list[str] = []
+    archive, _ = open_archive([tmp_path], notice=notices.append)
+    assert any("out of order" in notice for notice in notices), notices
+    assert archive.search('"o w"').count == 6

@@ -96,8 +96,8 @@ def term_starts(state: IndexState, points: list[int], within_ms: float | None = 
             remembered[("plan", *key)] = plan
             return None
         found = _MATCHERS[plan.how](state, plan.pairs)
-        while len(remembered) >= _REMEMBERED:
-            remembered.pop(next(iter(remembered)))
+        if len(remembered) >= _REMEMBERED:
+            remembered.clear()  # (one step: searches in other threads may share this state)
         remembered[key] = found
     return found
 
@@ -253,8 +253,8 @@ def _post_edges(state: IndexState) -> tuple[np.ndarray, np.ndarray] | None:
         segments = state.segments
         char_starts = [s.char_starts for s in segments if s.char_starts is not None]
         title_stops = [s.title_stops for s in segments if s.title_stops is not None]
-        if not len(char_starts) == len(title_stops) == len(segments):
-            return None
+        if not segments or not len(char_starts) == len(title_stops) == len(segments):
+            return None  # (no post at all: nothing to find, the postings say so)
         sizes = np.fromiter((s.size for s in segments), np.int64, len(segments))
         bases = np.fromiter((s.base for s in segments), np.int64, len(segments))
         if not np.array_equal(bases, np.cumsum(sizes) - sizes) or int(sizes.sum()) != state.size:
