@@ -145,14 +145,15 @@ def _plan(state: IndexState, points: list[int]) -> _Plan | np.ndarray | None:
     totals.sort()
     rarest, others = totals[0], totals[1:]
     fewest_posts = min(gram_count(state, (points[offset] << GRAM_SHIFT) | points[offset + 1]) for offset in offsets)
-    if rarest + sum(min(total, _SEARCHED_BELOW * rarest) for total in others) > POSITIONS_PER_CHECK * fewest_posts:
+    touched = rarest + sum(min(total, _SEARCHED_BELOW * rarest) for total in others)  # positions gone through
+    if touched > POSITIONS_PER_CHECK * fewest_posts:
         return None  # pairs repeated all over their posts ("=====" lines): checking costs less
     # Measured (ns): a segment's turn 20,000, a position through a table or a search 8; at
     # once, a position gathered 10, a binary search step 5; searched in every segment at once,
     # a step 30,000 and 12 a candidate.
     segments = len(pairs[0][1])
     costs = {
-        "by segment": 20_000 * segments + 8 * (rarest + sum(min(total, _SEARCHED_BELOW * rarest) for total in others)),
+        "by segment": 20_000 * segments + 8 * touched,
         "at once": 10 * sum(totals) + 5 * rarest * max(1, int(totals[-1]).bit_length()),
     }
     if all(runs.starts is not None for _, runs in pairs):
